@@ -1,0 +1,124 @@
+"""The Textual application: unlock (or first-run wizard), then three modes.
+
+The app holds no business logic: screens call the domain layer and show results.
+Modes (Agenda / Dossiers / Registre) are switched with F2-F4 or the command palette;
+they are only reachable once the database is unlocked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import Database
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from .domain import audit, settings
+from .domain.professionals import current_user
+from .screens.agenda import AgendaScreen
+from .screens.dossiers import DossiersScreen
+from .screens.error import ErrorScreen
+from .screens.help import HelpScreen
+from .screens.registre import RegistreScreen
+from .screens.unlock import UnlockScreen
+from .screens.wizard import WizardScreen
+
+MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "registre": "Registre des habilitations"}
+
+
+@dataclass
+class StartupPlan:
+    """What the CLI decided before the TUI starts."""
+
+    db_path: Path
+    #: Already unlocked (demo, or passphrase given by a file/variable), else None.
+    database: Database | None = None
+    demo: bool = False
+    #: Shown on screen in demo mode so a newcomer can unlock again.
+    demo_passphrase: str | None = None
+
+
+class InjonctionsApp(App[int]):
+    """Injonctions thérapeutiques: the professional's terminal."""
+
+    TITLE = "Injonctions thérapeutiques"
+    CSS_PATH = "assets/app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {"agenda": AgendaScreen, "dossiers": DossiersScreen, "registre": RegistreScreen}
+    BINDINGS = [
+        Binding("f2", "switch_mode('agenda')", "Agenda", id="mode.agenda"),
+        Binding("f3", "switch_mode('dossiers')", "Dossiers", id="mode.dossiers"),
+        Binding("f4", "switch_mode('registre')", "Registre", id="mode.registre"),
+        Binding("f1", "help", "Aide", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commandes", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+q", "quit", "Quitter", priority=True, id="app.quit"),
+    ]
+
+    def __init__(self, plan: StartupPlan, *, today: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__()
+        self.plan = plan
+        self.database: Database | None = plan.database
+        self.today = today
+        #: True once unlocked *and* set up: only then are the modes reachable.
+        self.unlocked = False
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        if self.plan.demo:
+            secret = f" — phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
+            self.sub_title = f"DÉMONSTRATION (données fictives){secret}"
+        if self.database is not None:
+            self.database_ready(self.database)
+        elif self.plan.db_path.exists():
+            self.push_screen(UnlockScreen(self.plan.db_path))
+        else:
+            self.push_screen(WizardScreen(self.plan.db_path, database=None))
+
+    def database_ready(self, database: Database) -> None:
+        """Called once the database is open: finish the set-up, then the agenda."""
+        self.database = database
+        if settings.is_configured() and current_user() is not None:
+            self.unlocked = True
+            audit.record("ouverture")
+            self.open_mode("agenda")
+        else:
+            self.push_screen(WizardScreen(self.plan.db_path, database=database))
+
+    def open_mode(self, mode: str) -> None:
+        while len(self.screen_stack) > 1 and self.current_mode == self.DEFAULT_MODE:
+            self.pop_screen()
+        self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Modes and the palette stay out of reach until the database is unlocked."""
+        if action in {"switch_mode", "command_palette"} and not self.unlocked:
+            return False
+        return True
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        if self.unlocked and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="Rechercher une commande…", id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands, in French (Textual's defaults are English)."""
+        for mode, title in MODE_TITLES.items():
+            yield SystemCommand(title, f"Afficher : {title.lower()}", lambda m=mode: self.switch_mode(m))
+        yield SystemCommand("Aide", "Les touches de l'écran en cours", self.action_help)
+        yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
+        yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def show_error(self, message: str) -> None:
+        """A modal for real errors (small news go through `notify`)."""
+        self.push_screen(ErrorScreen(message))

@@ -1,0 +1,233 @@
+"""The `injonctions` command: the TUI by default, and non-interactive sub-commands.
+
+Every command takes `--db`; scripts give the passphrase with `--passphrase-file` or
+`INJONCTIONS_PASSPHRASE`, people type it. Expected failures print one French
+sentence and exit with status 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .domain import audit, storage
+from .domain.errors import ImportRejected, InjonctionsError
+from .domain.passphrase import check_new_passphrase
+from .paths import PASSPHRASE_ENV, resolve_db_path
+
+DEMO_PASSPHRASE = "demo"
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR = 0, 1, 2
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse with its usage errors in French and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"injonctions : erreur : {_translate_argparse(message)}\n"
+                         "Aide : injonctions --help\n")
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def _translate_argparse(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "arguments obligatoires manquants",
+        "unrecognized arguments": "arguments inconnus",
+        "invalid choice": "choix invalide",
+        "expected one argument": "une valeur est attendue",
+        "choose from": "valeurs possibles :",
+    }
+    for english, french in replacements.items():
+        message = message.replace(english, french)
+    return message
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="CHEMIN",
+                        help="base à utiliser (sinon $INJONCTIONS_DB, sinon le dossier de données de l'utilisateur)")
+    common.add_argument("--passphrase-file", metavar="FICHIER",
+                        help="lire la phrase secrète dans ce fichier (première ligne), pour les scripts")
+    parser = FrenchArgumentParser(
+        prog="injonctions", parents=[common],
+        description="Suivi des injonctions thérapeutiques : agenda des permanences, dossiers, "
+                    "documents pour le parquet, registre des habilitations. Sans argument : l'application.",
+    )
+    parser._positionals.title = "commandes"
+    parser._optionals.title = "options"
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
+    commands.add_parser("init", parents=[common], help="créer une base chiffrée sans ouvrir l'application")
+    demo = commands.add_parser("demo", parents=[common],
+                               help="ouvrir l'application sur une base de démonstration (phrase secrète : demo)")
+    demo.add_argument("--no-tui", action="store_true", help="créer la base de démonstration sans ouvrir l'application")
+    export = commands.add_parser("export", parents=[common], help="exporter toutes les données (JSON)")
+    export.add_argument("--format", choices=["json"], default="json", help="format d'export (json)")
+    export.add_argument("--out", metavar="FICHIER", help="fichier de sortie (sinon la sortie standard)")
+    importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
+    importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
+    importer.add_argument("file", metavar="FICHIER")
+    return parser
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default: str | None = None) -> str:
+    """From --passphrase-file, then $INJONCTIONS_PASSPHRASE, then the keyboard."""
+    if args.passphrase_file:
+        try:
+            with open(args.passphrase_file, encoding="utf-8") as handle:
+                return handle.readline().rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InjonctionsError(f"Impossible de lire le fichier de phrase secrète : {getattr(error, 'strerror', None) or error}.") from None
+    if PASSPHRASE_ENV in os.environ:
+        return os.environ[PASSPHRASE_ENV]
+    if default is not None:
+        return default
+    if not sys.stdin.isatty():
+        raise InjonctionsError(
+            "Aucune phrase secrète : utilisez --passphrase-file ou la variable INJONCTIONS_PASSPHRASE."
+        )
+    first = getpass.getpass("Phrase secrète : ")
+    if confirm:
+        second = getpass.getpass("Confirmez la phrase secrète : ")
+        check_new_passphrase(first, second)
+    return first
+
+
+def _unlock(args: argparse.Namespace):
+    path = resolve_db_path(args.db)
+    return storage.open_database(path, read_passphrase(args))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = resolve_db_path(args.db)
+    if path.exists():
+        raise InjonctionsError(f"Une base existe déjà à l'emplacement {path} ; elle n'a pas été modifiée.")
+    passphrase = read_passphrase(args, confirm=True)
+    check_new_passphrase(passphrase)
+    db = storage.create_database(path, passphrase)
+    audit.record("creation_base")
+    db.close()
+    print(f"Base chiffrée créée : {path}")
+    print("Lancez « injonctions » pour saisir votre identité et le tribunal.")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .domain.demo import populate_demo
+
+    passphrase = read_passphrase(args, default=DEMO_PASSPHRASE)
+    throwaway_dir = None
+    if args.db or os.environ.get("INJONCTIONS_DB"):
+        path = resolve_db_path(args.db)
+    else:
+        throwaway_dir = Path(tempfile.mkdtemp(prefix="injonctions-demo-"))
+        path = throwaway_dir / "demo.db"
+    try:
+        if path.exists():
+            db = storage.open_database(path, passphrase)
+        else:
+            db = storage.create_database(path, passphrase)
+            with db.atomic():
+                populate_demo(dt.date.today())
+        if args.no_tui:
+            db.close()
+            print(f"Base de démonstration : {path} (phrase secrète : {'demo' if passphrase == DEMO_PASSPHRASE else 'celle fournie'})")
+            throwaway_dir = None  # kept: the user asked for a file, not a session
+            return EXIT_OK
+        return _run_tui(path, db=db, demo_passphrase=passphrase if passphrase == DEMO_PASSPHRASE else None, demo=True)
+    finally:
+        if throwaway_dir is not None:
+            shutil.rmtree(throwaway_dir, ignore_errors=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .domain.export_json import write_export
+
+    db = _unlock(args)
+    try:
+        out = Path(args.out) if args.out else None
+        text = write_export(out)
+        audit.record("export", details=f"format={args.format}")
+    finally:
+        db.close()
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        print(f"Export écrit : {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    db = _unlock(args)
+    try:
+        if args.kind == "json":
+            from .domain.export_json import import_all, read_export_file
+
+            counts = import_all(read_export_file(Path(args.file)))
+            audit.record("import_json")
+            print("Import terminé : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        else:
+            from .domain.import_saisines import import_saisines
+            from .domain.professionals import current_user
+
+            result = import_saisines(Path(args.file), today=dt.date.today(), professional=current_user())
+            print(f"{result.imported} saisine(s) importée(s).")
+            for number in result.duplicates:
+                print(f"Déjà présente, ignorée : {number}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    path = resolve_db_path(args.db)
+    scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
+    db = storage.open_database(path, read_passphrase(args)) if scripted and path.exists() else None
+    return _run_tui(path, db=db)
+
+
+def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | None = None) -> int:
+    from .app import InjonctionsApp, StartupPlan
+
+    app = InjonctionsApp(StartupPlan(db_path=path, database=db, demo=demo, demo_passphrase=demo_passphrase))
+    app.run()
+    if app.database is not None:
+        app.database.close()
+    return app.return_code or EXIT_OK
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportRejected as error:
+        print(error.message, file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except InjonctionsError as error:
+        print(error.message, file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
+        print(f"Erreur inattendue ({type(error).__name__}). Aucune donnée n'a été perdue ; "
+              "relancez l'application. Si l'erreur persiste, signalez-la sans joindre de données.",
+              file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Dates as the French professional types and reads them.
+
+Parsing accepts `JJ/MM/AAAA` (also with `-` or `.`) and ISO `AAAA-MM-JJ`; formatting
+goes through babel so month names are French. Month arithmetic clamps to the end of
+the month (31 January + 1 month = 28/29 February), which is how legal delays are
+counted in practice.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from babel.dates import format_date
+
+from .errors import InvalidInput
+
+_FRENCH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+#: Dates before this are typing mistakes, not birth dates of living people.
+EARLIEST_PLAUSIBLE = dt.date(1900, 1, 1)
+
+
+def parse_date(text: str, field: str = "date") -> dt.date:
+    """Parse a French or ISO date, or raise `InvalidInput` naming the field."""
+    if text is None or not str(text).strip():
+        raise InvalidInput(f"{field} : date manquante (format JJ/MM/AAAA).")
+    raw = str(text)
+    if len(raw) > 40:
+        raise InvalidInput(f"{field} : ce n'est pas une date (format JJ/MM/AAAA).")
+    match = _FRENCH.match(raw)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _ISO.match(raw)
+        if not match:
+            raise InvalidInput(
+                f"{field} : « {raw.strip()} » n'est pas une date (format JJ/MM/AAAA)."
+            )
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        raise InvalidInput(f"{field} : « {raw.strip()} » n'existe pas dans le calendrier.") from None
+    if value < EARLIEST_PLAUSIBLE or value.year > 2200:
+        raise InvalidInput(f"{field} : l'année {value.year} n'est pas vraisemblable.")
+    return value
+
+
+def format_fr(value: dt.date | None) -> str:
+    """`JJ/MM/AAAA`, the format every French form uses; empty for no date."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_long_fr(value: dt.date) -> str:
+    """`lundi 23 novembre 2026`, for headings and letters."""
+    return format_date(value, format="full", locale="fr_FR")
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """`start` plus whole months, clamped to the last day of the target month."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Age in whole years on a date (a person born 29 February ages on 1 March)."""
+    years = on.year - birth.year
+    if (on.month, on.day) < (birth.month, birth.day):
+        years -= 1
+    return years

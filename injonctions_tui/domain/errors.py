@@ -1,0 +1,45 @@
+"""Errors the user may see: each carries a message in plain French.
+
+The CLI and the TUI show `message` and never a traceback; anything that is not an
+`InjonctionsError` is a bug.
+"""
+
+from __future__ import annotations
+
+
+class InjonctionsError(Exception):
+    """An expected failure with a French message meant for the user."""
+
+    exit_status = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WrongPassphrase(InjonctionsError):
+    """The key does not open the database (or the file is not one of ours)."""
+
+
+class WeakPassphrase(InjonctionsError):
+    """A new passphrase does not meet the minimum strength."""
+
+
+class DatabaseMissing(InjonctionsError):
+    """No database where one was expected."""
+
+
+class DatabaseExists(InjonctionsError):
+    """Refusing to overwrite an existing database."""
+
+
+class InvalidInput(InjonctionsError):
+    """A value typed or imported by the user is not acceptable."""
+
+
+class ImportRejected(InjonctionsError):
+    """An import file has errors; nothing was imported."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems

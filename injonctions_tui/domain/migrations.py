@@ -1,0 +1,175 @@
+"""Schema versions, applied in order at start-up right after unlocking.
+
+Each migration is frozen: it states the schema as it was at that version (raw DDL
+or `playhouse.migrations` operations), never the current model classes, so an old
+database always upgrades through the same steps. Append new migrations; never edit
+a released one. The version reached is kept in the `schema_version` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from peewee import CharField, Database
+from playhouse.migrate import SqliteMigrator, migrate
+
+from .errors import InjonctionsError
+from .text import search_key
+
+Migration = Callable[[Database, SqliteMigrator], None]
+
+_V1_TABLES = [
+    """CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)""",
+    """CREATE TABLE "professional" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "profession" VARCHAR(255) NOT NULL, "rpps_adeli" VARCHAR(255),
+        "order_registered_on" DATE, "csapa_name" VARCHAR(255), "csapa_address" TEXT,
+        "departments" VARCHAR(255), "phone" VARCHAR(255), "email" VARCHAR(255),
+        "is_user" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "habilitation" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "list_year" INTEGER, "decision_on" DATE, "decision_reference" VARCHAR(255),
+        "valid_until" DATE, "status_on" DATE, "reason" TEXT,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "habilitation_professional_id" ON "habilitation" ("professional_id")""",
+    """CREATE TABLE "person" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "birth_date" DATE, "address" TEXT, "phone" VARCHAR(255), "email" VARCHAR(255),
+        "is_protected_adult" INTEGER NOT NULL, "guardian_name" VARCHAR(255),
+        "guardian_contact" TEXT, "created_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "legal_representative" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "person_id" INTEGER NOT NULL, "name" VARCHAR(255) NOT NULL,
+        "relationship" VARCHAR(255), "phone" VARCHAR(255), "address" TEXT,
+        "convoked" INTEGER NOT NULL,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "legal_representative_person_id" ON "legal_representative" ("person_id")""",
+    """CREATE TABLE "measure" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "person_id" INTEGER NOT NULL, "professional_id" INTEGER,
+        "kind" VARCHAR(255) NOT NULL, "parquet_number" VARCHAR(255) NOT NULL,
+        "authority" VARCHAR(255) NOT NULL, "stage" VARCHAR(255) NOT NULL,
+        "magistrat_referent" VARCHAR(255), "facts_on" DATE, "decision_on" DATE,
+        "saisine_received_on" DATE NOT NULL, "start_on" DATE, "planned_end_on" DATE,
+        "status" VARCHAR(255) NOT NULL, "public_override" VARCHAR(255),
+        "minor_agreement" INTEGER, "outcome" VARCHAR(255), "outcome_on" DATE,
+        "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id"))""",
+    """CREATE INDEX "measure_person_id" ON "measure" ("person_id")""",
+    """CREATE INDEX "measure_professional_id" ON "measure" ("professional_id")""",
+    """CREATE INDEX "measure_parquet_number" ON "measure" ("parquet_number")""",
+    """CREATE INDEX "measure_status" ON "measure" ("status")""",
+    """CREATE TABLE "renewal" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "decided_on" DATE NOT NULL, "new_end_on" DATE NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "renewal_measure_id" ON "renewal" ("measure_id")""",
+    """CREATE TABLE "orientation" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "structure" VARCHAR(255) NOT NULL,
+        "doctor" VARCHAR(255), "address" TEXT, "chosen_on" DATE NOT NULL,
+        "chosen_by" VARCHAR(255) NOT NULL, "agreement_on" DATE, "refused_on" DATE,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "orientation_measure_id" ON "orientation" ("measure_id")""",
+    """CREATE TABLE "appointment" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL,
+        "starts_at" DATETIME NOT NULL, "duration_minutes" INTEGER NOT NULL,
+        "place" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "walk_in" INTEGER NOT NULL, "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "appointment_measure_id" ON "appointment" ("measure_id")""",
+    """CREATE INDEX "appointment_starts_at" ON "appointment" ("starts_at")""",
+    """CREATE TABLE "report" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "appointment_id" INTEGER,
+        "kind" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "version" INTEGER NOT NULL, "previous_id" INTEGER, "adherence" VARCHAR(255),
+        "proposal" VARCHAR(255), "observations" TEXT NOT NULL, "written_on" DATE NOT NULL,
+        "finalised_at" DATETIME, "content_hash" VARCHAR(255), "sent_on" DATE,
+        "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("appointment_id") REFERENCES "appointment" ("id") ON DELETE SET NULL,
+        FOREIGN KEY ("previous_id") REFERENCES "report" ("id"))""",
+    """CREATE INDEX "report_measure_id" ON "report" ("measure_id")""",
+    """CREATE INDEX "report_appointment_id" ON "report" ("appointment_id")""",
+    """CREATE INDEX "report_previous_id" ON "report" ("previous_id")""",
+    """CREATE TABLE "audit_event" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "at" DATETIME NOT NULL, "actor" VARCHAR(255) NOT NULL, "action" VARCHAR(255) NOT NULL,
+        "entity" VARCHAR(255), "entity_id" INTEGER, "details" TEXT NOT NULL)""",
+    """CREATE INDEX "audit_event_at" ON "audit_event" ("at")""",
+]
+
+
+def _v1_initial_schema(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 1: every table of the first release."""
+    for statement in _V1_TABLES:
+        db.execute_sql(statement)
+
+
+def _v2_person_search_name(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 2: a folded name column so search ignores accents and case."""
+    migrate(
+        migrator.add_column("person", "search_name", CharField(default="")),
+        migrator.add_index("person", ("search_name",), False),
+    )
+    rows = db.execute_sql('SELECT "id", "last_name", "first_name" FROM "person"').fetchall()
+    for person_id, last_name, first_name in rows:
+        db.execute_sql(
+            'UPDATE "person" SET "search_name" = ? WHERE "id" = ?',
+            (search_key(f"{last_name} {first_name}"), person_id),
+        )
+
+
+#: The ordered list of migrations; version N is MIGRATIONS[N - 1].
+MIGRATIONS: list[Migration] = [
+    _v1_initial_schema,
+    _v2_person_search_name,
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def current_version(db: Database) -> int:
+    """The schema version of an open database (0 for a brand-new one)."""
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "schema_version" '
+        '("version" INTEGER NOT NULL PRIMARY KEY, "applied_at" DATETIME NOT NULL)'
+    )
+    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
+    return row[0] or 0
+
+
+def upgrade(db: Database, target: int = LATEST_VERSION) -> list[int]:
+    """Apply the missing migrations up to `target`, each in its own transaction.
+
+    Returns the versions applied. Refuses a database written by a newer release,
+    whose schema this code does not know.
+    """
+    version = current_version(db)
+    if version > LATEST_VERSION:
+        raise InjonctionsError(
+            f"Cette base a été créée par une version plus récente de l'application "
+            f"(schéma {version}, cette version connaît le schéma {LATEST_VERSION}). "
+            "Mettez l'application à jour ; la base n'a pas été modifiée."
+        )
+    migrator = SqliteMigrator(db)
+    applied: list[int] = []
+    # SQLite rebuilds a table to alter a column; with foreign keys on, dropping the
+    # old table would cascade-delete its children. The documented procedure is to
+    # switch them off (outside a transaction), migrate, then check them.
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(version + 1, target + 1):
+            with db.atomic():
+                MIGRATIONS[number - 1](db, migrator)
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise InjonctionsError(
+                        f"La mise à jour du schéma (version {number}) a échoué : "
+                        "références incohérentes. La base n'a pas été modifiée."
+                    )
+                db.execute_sql(
+                    'INSERT INTO "schema_version" ("version", "applied_at") VALUES (?, ?)',
+                    (number, dt.datetime.now().replace(microsecond=0).isoformat(" ")),
+                )
+            applied.append(number)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+    return applied

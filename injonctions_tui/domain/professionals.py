@@ -1,0 +1,84 @@
+"""The user of this installation and the habilitations that allow them to act."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import InvalidInput
+from .models import Habilitation, Professional
+from .vocabulary import HabilitationStatus, Profession
+
+MAX_NAME = 120
+
+
+def _clean(value: str | None, label: str, *, required: bool = False, limit: int = MAX_NAME) -> str | None:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise InvalidInput(f"{label} : champ obligatoire.")
+    if len(text) > limit:
+        raise InvalidInput(f"{label} : {len(text)} caractères, c'est trop (au plus {limit}).")
+    return text or None
+
+
+def current_user() -> Professional | None:
+    """The professional who uses this installation (set by the first-run wizard)."""
+    return Professional.get_or_none(Professional.is_user == True)  # noqa: E712
+
+
+def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli: str | None,
+                csapa_name: str, csapa_address: str) -> Professional:
+    """Record the user's identity; there is exactly one user per database."""
+    if current_user() is not None:
+        raise InvalidInput("L'identité du professionnel est déjà enregistrée.")
+    try:
+        Profession(profession)
+    except ValueError:
+        raise InvalidInput("Profession : choisissez dans la liste.") from None
+    number = _clean(rpps_adeli, "Numéro RPPS/ADELI", limit=20)
+    if number and not number.replace(" ", "").isdigit():
+        raise InvalidInput("Numéro RPPS/ADELI : uniquement des chiffres (11 pour le RPPS, 9 pour ADELI).")
+    if number and len(number.replace(" ", "")) not in (9, 11):
+        raise InvalidInput("Numéro RPPS/ADELI : 11 chiffres pour le RPPS, 9 pour ADELI.")
+    return Professional.create(
+        last_name=_clean(last_name, "Nom", required=True),
+        first_name=_clean(first_name, "Prénom", required=True),
+        profession=profession,
+        rpps_adeli=number.replace(" ", "") if number else None,
+        csapa_name=_clean(csapa_name, "CSAPA employeur", required=True, limit=200),
+        csapa_address=_clean(csapa_address, "Adresse du CSAPA", required=True, limit=300),
+        is_user=True,
+    )
+
+
+def habilitation_on(professional: Professional, on: dt.date) -> Habilitation | None:
+    """The habilitation that makes the professional habilitated on that date, if any."""
+    query = (Habilitation.select()
+             .where((Habilitation.professional == professional)
+                    & (Habilitation.status == HabilitationStatus.HABILITE.value))
+             .order_by(Habilitation.decision_on.desc(nulls="LAST")))
+    for habilitation in query:
+        started = habilitation.decision_on is None or habilitation.decision_on <= on
+        valid = habilitation.valid_until is None or on <= habilitation.valid_until
+        if started and valid and not _withdrawn_after(professional, habilitation, on):
+            return habilitation
+    return None
+
+
+def _withdrawn_after(professional: Professional, habilitation: Habilitation, on: dt.date) -> bool:
+    """A later suspension, radiation or withdrawal ends a habilitation from its date."""
+    later = (Habilitation.select()
+             .where((Habilitation.professional == professional)
+                    & (Habilitation.status != HabilitationStatus.HABILITE.value)
+                    & (Habilitation.status != HabilitationStatus.CANDIDAT.value)
+                    & (Habilitation.status_on.is_null(False))
+                    & (Habilitation.status_on <= on)))
+    start = habilitation.decision_on or dt.date.min
+    return any(event.status_on >= start for event in later)
+
+
+def latest_habilitation(professional: Professional) -> Habilitation | None:
+    """The most recent decision, whatever its status (for the register)."""
+    return (Habilitation.select().where(Habilitation.professional == professional)
+            .order_by(Habilitation.status_on.desc(nulls="LAST"),
+                      Habilitation.decision_on.desc(nulls="LAST"), Habilitation.id.desc())
+            .first())

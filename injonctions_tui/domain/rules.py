@@ -1,0 +1,101 @@
+"""The one table of rules that differ between kinds of measure.
+
+Cadence, durations, pay and caps live here and nowhere else, so supporting another
+region or the sister measure (injonction de soins) changes data, not code. Sources
+are the sections of DOMAIN.md named in each field's comment. Amounts can be
+overridden in the settings (they differ between regions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class MeasureKind(StrEnum):
+    """The legal frame of a measure."""
+
+    INJONCTION_THERAPEUTIQUE = "injonction_therapeutique"
+    INJONCTION_DE_SOINS = "injonction_de_soins"
+
+
+MEASURE_KIND_LABELS: dict[MeasureKind, str] = {
+    MeasureKind.INJONCTION_THERAPEUTIQUE: "Injonction thérapeutique",
+    MeasureKind.INJONCTION_DE_SOINS: "Injonction de soins",
+}
+
+
+@dataclass(frozen=True)
+class MeasureRules:
+    """Everything that varies with the kind of measure."""
+
+    kind: MeasureKind
+    #: Delay to examine the person once the procedural documents are received
+    #: (DOMAIN.md "The measure" step 3, CSP R3413-11), in months.
+    evaluation_within_months: int | None
+    #: Days the person has to choose the treating doctor after the evaluation (step 3).
+    choice_within_days: int | None
+    #: Days the chosen doctor has to confirm in writing (step 4).
+    agreement_within_days: int | None
+    #: Months of the measure at which follow-up interviews are due (step 5: M3, M6)...
+    first_followups_months: tuple[int, ...]
+    #: ...then one every this many months while the measure lasts (step 5).
+    followup_every_months: int
+    #: Initial duration and renewal length, in months (step 6).
+    initial_duration_months: int
+    renewal_months: int
+    #: A measure can never run beyond this (step 6: at most 2 years).
+    max_duration_months: int
+    #: Gross pay per person followed per civil year (DOMAIN.md "Other documents").
+    annual_amount_eur: Decimal
+    #: Pay is multiplied by this factor when the person had at most
+    #: `reduced_threshold` follow-up interviews in the year.
+    reduced_factor: Decimal
+    reduced_threshold: int
+    #: Maximum persons followed at once by one professional, if any.
+    caseload_cap: int | None
+    #: Minimum convocations a year (injonction de soins only).
+    min_convocations_per_year: int | None
+
+
+RULES: dict[MeasureKind, MeasureRules] = {
+    MeasureKind.INJONCTION_THERAPEUTIQUE: MeasureRules(
+        kind=MeasureKind.INJONCTION_THERAPEUTIQUE,
+        evaluation_within_months=1,
+        choice_within_days=10,
+        agreement_within_days=15,
+        first_followups_months=(3, 6),
+        followup_every_months=6,
+        initial_duration_months=6,
+        renewal_months=6,
+        max_duration_months=24,
+        annual_amount_eur=Decimal("132.00"),
+        reduced_factor=Decimal("0.5"),
+        reduced_threshold=2,
+        caseload_cap=None,
+        min_convocations_per_year=None,
+    ),
+    # DOMAIN.md "The sister measure" (seed 004): context, not the core.
+    MeasureKind.INJONCTION_DE_SOINS: MeasureRules(
+        kind=MeasureKind.INJONCTION_DE_SOINS,
+        evaluation_within_months=None,
+        choice_within_days=None,
+        agreement_within_days=None,
+        first_followups_months=(),
+        followup_every_months=3,
+        initial_duration_months=12,
+        renewal_months=12,
+        max_duration_months=120,
+        annual_amount_eur=Decimal("700.00"),
+        reduced_factor=Decimal("1"),
+        reduced_threshold=0,
+        caseload_cap=60,
+        min_convocations_per_year=4,
+    ),
+}
+
+
+def rules_for(kind: str | MeasureKind) -> MeasureRules:
+    """The rules of a kind of measure (unknown kinds are a programming error)."""
+    return RULES[MeasureKind(kind)]

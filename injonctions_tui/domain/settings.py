@@ -1,0 +1,96 @@
+"""Settings kept in the encrypted database: the court, its permanences, the amounts.
+
+Defaults are the Nanterre protocol (DOMAIN.md "Who uses it"): Monday 9h-13h minors,
+Thursday 9h-13h adults, at the tribunal judiciaire de Nanterre. Every court can set
+its own days, hours, place, public and slot length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+
+from .errors import InvalidInput
+from .models import Setting
+from .vocabulary import Public
+
+WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+COURT_KEY = "court"
+
+
+@dataclass
+class Permanence:
+    """A weekly permanence held at the court."""
+
+    weekday: int  # 0 = Monday, as datetime.date.weekday()
+    start: str  # "09:00"
+    end: str  # "13:00"
+    public: str  # vocabulary.Public
+    place: str
+    slot_minutes: int = 30
+
+    @property
+    def start_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.end)
+
+    def describe(self) -> str:
+        public = "mineurs" if self.public == Public.MINEURS else "majeurs"
+        return f"{WEEKDAYS_FR[self.weekday]} {self.start.replace(':', 'h')}-{self.end.replace(':', 'h')} : {public}"
+
+    def validate(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise InvalidInput("Jour de permanence invalide.")
+        try:
+            start, end = self.start_time, self.end_time
+        except ValueError:
+            raise InvalidInput("Heures de permanence invalides (format HH:MM).") from None
+        if start >= end:
+            raise InvalidInput("La permanence doit finir après son début.")
+        if not 5 <= self.slot_minutes <= 240:
+            raise InvalidInput("La durée d'un créneau doit être comprise entre 5 et 240 minutes.")
+        if Public(self.public) not in Public:
+            raise InvalidInput("Public de permanence invalide.")
+
+
+@dataclass
+class CourtSettings:
+    """The court the professional works with."""
+
+    tribunal: str = "Tribunal judiciaire de Nanterre"
+    parquet: str = "Parquet de Nanterre"
+    address: str = "179-191 avenue Joliot-Curie, 92000 Nanterre"
+    permanences: list[Permanence] = field(default_factory=lambda: [
+        Permanence(0, "09:00", "13:00", Public.MINEURS.value, "Tribunal judiciaire de Nanterre"),
+        Permanence(3, "09:00", "13:00", Public.MAJEURS.value, "Tribunal judiciaire de Nanterre"),
+    ])
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CourtSettings:
+        payload = json.loads(text)
+        permanences = [Permanence(**item) for item in payload.pop("permanences", [])]
+        return cls(**payload, permanences=permanences)
+
+
+def load_court() -> CourtSettings:
+    row = Setting.get_or_none(Setting.key == COURT_KEY)
+    return CourtSettings.from_json(row.value) if row else CourtSettings()
+
+
+def save_court(court: CourtSettings) -> None:
+    for permanence in court.permanences:
+        permanence.validate()
+    Setting.replace(key=COURT_KEY, value=court.to_json()).execute()
+
+
+def is_configured() -> bool:
+    """True once the first-run wizard (or `init`) has recorded the court."""
+    return Setting.get_or_none(Setting.key == COURT_KEY) is not None

@@ -1,0 +1,172 @@
+"""The closed lists of the domain, with the French label shown to the user.
+
+Values stored in the database are the enum values (stable ASCII identifiers); the
+labels can be reworded without a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Profession(StrEnum):
+    MEDECIN = "medecin"
+    PSYCHOLOGUE = "psychologue"
+    INFIRMIER = "infirmier"
+    AUTRE = "autre"
+
+
+class HabilitationStatus(StrEnum):
+    CANDIDAT = "candidat"
+    HABILITE = "habilite"
+    SUSPENDU = "suspendu"
+    RADIE = "radie"
+    RETIRE = "retire"
+
+
+class Authority(StrEnum):
+    """Which judicial authority ordered the measure (DOMAIN.md "The measure")."""
+
+    PROCUREUR = "procureur"
+    JUGE_INSTRUCTION = "juge_instruction"
+    JLD = "jld"
+    JUGE_ENFANTS = "juge_enfants"
+    TRIBUNAL = "tribunal"
+    JAP = "jap"
+
+
+class Stage(StrEnum):
+    """At which stage of the procedure."""
+
+    ALTERNATIVE_POURSUITES = "alternative_poursuites"
+    COMPOSITION_PENALE = "composition_penale"
+    INSTRUCTION = "instruction"
+    JUGEMENT = "jugement"
+    APPLICATION_PEINES = "application_peines"
+
+
+class MeasureStatus(StrEnum):
+    A_CONVOQUER = "a_convoquer"
+    EVALUATION = "evaluation"
+    ORIENTATION = "orientation"
+    SUIVI = "suivi"
+    CLOTURE = "cloture"
+
+
+class Outcome(StrEnum):
+    CLASSEMENT = "classement_sans_suite"
+    COMPOSITION_PENALE = "composition_penale"
+    POURSUITES = "poursuites"
+    NON_OPPORTUNE = "non_opportune"
+    CADUCITE = "caducite"
+
+
+class Public(StrEnum):
+    """Which permanence a person belongs to: judged at the date of the facts."""
+
+    MINEURS = "mineurs"
+    MAJEURS = "majeurs"
+
+
+class AppointmentKind(StrEnum):
+    EVALUATION_INITIALE = "evaluation_initiale"
+    SUIVI_M3 = "suivi_m3"
+    SUIVI_M6 = "suivi_m6"
+    SUIVI_SEMESTRIEL = "suivi_semestriel"
+    SUPPLEMENTAIRE = "supplementaire"
+
+
+class AppointmentStatus(StrEnum):
+    ATTENDU = "attendu"
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSE = "excuse"
+    REPORTE = "reporte"
+
+
+class ReportKind(StrEnum):
+    AVIS_MOTIVE = "avis_motive"
+    FICHE_NAVETTE = "fiche_navette"
+    INCIDENT = "incident"
+    FIN_DE_MESURE = "fin_de_mesure"
+
+
+class ReportStatus(StrEnum):
+    BROUILLON = "brouillon"
+    FINAL = "final"
+
+
+class ChosenBy(StrEnum):
+    """Who chose the treating doctor (the person, or for a minor the parents)."""
+
+    PERSONNE = "personne"
+    REPRESENTANTS_LEGAUX = "representants_legaux"
+    TUTEUR = "tuteur"
+
+
+LABELS: dict[StrEnum, str] = {
+    Profession.MEDECIN: "Médecin",
+    Profession.PSYCHOLOGUE: "Psychologue",
+    Profession.INFIRMIER: "Infirmier·ère",
+    Profession.AUTRE: "Autre professionnel de santé",
+    HabilitationStatus.CANDIDAT: "Candidat",
+    HabilitationStatus.HABILITE: "Habilité",
+    HabilitationStatus.SUSPENDU: "Suspendu",
+    HabilitationStatus.RADIE: "Radié",
+    HabilitationStatus.RETIRE: "Retiré à sa demande",
+    Authority.PROCUREUR: "Procureur de la République",
+    Authority.JUGE_INSTRUCTION: "Juge d'instruction",
+    Authority.JLD: "Juge des libertés et de la détention",
+    Authority.JUGE_ENFANTS: "Juge des enfants",
+    Authority.TRIBUNAL: "Juridiction de jugement",
+    Authority.JAP: "Juge de l'application des peines",
+    Stage.ALTERNATIVE_POURSUITES: "Alternative aux poursuites",
+    Stage.COMPOSITION_PENALE: "Composition pénale",
+    Stage.INSTRUCTION: "Instruction",
+    Stage.JUGEMENT: "Jugement",
+    Stage.APPLICATION_PEINES: "Application des peines",
+    MeasureStatus.A_CONVOQUER: "À convoquer",
+    MeasureStatus.EVALUATION: "Évaluation",
+    MeasureStatus.ORIENTATION: "Orientation",
+    MeasureStatus.SUIVI: "Suivi",
+    MeasureStatus.CLOTURE: "Clôturé",
+    Outcome.CLASSEMENT: "Classement sans suite",
+    Outcome.COMPOSITION_PENALE: "Composition pénale",
+    Outcome.POURSUITES: "Poursuites",
+    Outcome.NON_OPPORTUNE: "Mesure non opportune",
+    Outcome.CADUCITE: "Caducité",
+    Public.MINEURS: "Mineurs",
+    Public.MAJEURS: "Majeurs",
+    AppointmentKind.EVALUATION_INITIALE: "Évaluation initiale",
+    AppointmentKind.SUIVI_M3: "Suivi M3",
+    AppointmentKind.SUIVI_M6: "Suivi M6",
+    AppointmentKind.SUIVI_SEMESTRIEL: "Suivi semestriel",
+    AppointmentKind.SUPPLEMENTAIRE: "Entretien supplémentaire",
+    AppointmentStatus.ATTENDU: "Attendu",
+    AppointmentStatus.PRESENT: "Présent",
+    AppointmentStatus.ABSENT: "Absent",
+    AppointmentStatus.EXCUSE: "Excusé",
+    AppointmentStatus.REPORTE: "Reporté",
+    ReportKind.AVIS_MOTIVE: "Avis motivé",
+    ReportKind.FICHE_NAVETTE: "Fiche navette",
+    ReportKind.INCIDENT: "Incident",
+    ReportKind.FIN_DE_MESURE: "Fin de mesure",
+    ReportStatus.BROUILLON: "Brouillon",
+    ReportStatus.FINAL: "Définitif",
+    ChosenBy.PERSONNE: "La personne",
+    ChosenBy.REPRESENTANTS_LEGAUX: "Les représentants légaux",
+    ChosenBy.TUTEUR: "Le tuteur / curateur",
+}
+
+
+def label(value: str | StrEnum | None) -> str:
+    """The French label of a stored value (the value itself if unknown)."""
+    if value is None:
+        return ""
+    # StrEnum members hash as their value, so a plain string finds its label too.
+    return LABELS.get(value, str(value))  # type: ignore[call-overload]
+
+
+def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    """(label, value) pairs for a Select widget, in declaration order."""
+    return [(LABELS[member], member.value) for member in enum]

@@ -1,0 +1,19 @@
+"""What every mode screen shares: header, body, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+
+class ModeScreen(Screen):
+    """A screen reachable from the footer's mode keys; subclasses fill the body."""
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⚖")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError

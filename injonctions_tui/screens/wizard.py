@@ -1,0 +1,225 @@
+"""First-run wizard: passphrase, the professional's identity, the court.
+
+Nothing is written until the last step is validated: the database, the user and the
+court settings are created together. A database created by `injonctions init`
+(so without identity) starts at the identity step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from peewee import Database
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
+
+from ..domain import audit, storage
+from ..domain.errors import InjonctionsError, InvalidInput
+from ..domain.passphrase import strength_label, weakness
+from ..domain.professionals import create_user
+from ..domain.settings import WEEKDAYS_FR, CourtSettings, Permanence, save_court
+from ..domain.vocabulary import Profession, Public, choices
+from ..widgets.field import Field
+
+STEP_TITLES = {
+    "step-passphrase": "1. Phrase secrète",
+    "step-identity": "2. Votre identité",
+    "step-court": "3. Le tribunal et ses permanences",
+}
+WEEKDAY_CHOICES = [(name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR[:5])]
+
+
+def _input(id: str, value: str = "", *, password: bool = False, placeholder: str = "") -> Input:
+    return Input(value=value, password=password, placeholder=placeholder, id=id, compact=True, max_length=300)
+
+
+class WizardScreen(Screen):
+    """Three short steps, each validated before the next; errors beside fields."""
+
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Quitter", id="wizard.quit"),
+        Binding("ctrl+n", "next", "Suivant", id="wizard.next"),
+        Binding("ctrl+b", "previous", "Précédent", id="wizard.previous"),
+    ]
+
+    def __init__(self, db_path: Path, database: Database | None) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.database = database
+        self.steps = list(STEP_TITLES) if database is None else ["step-identity", "step-court"]
+        self.step_index = 0
+
+    def compose(self) -> ComposeResult:
+        court = CourtSettings()
+        minors, adults = court.permanences
+        with Vertical(id="wizard"):
+            yield Static("Bienvenue — première mise en route", classes="dialog-title")
+            yield Static("", id="wizard-step")
+            with ContentSwitcher(initial=self.steps[0], id="wizard-steps"):
+                with VerticalScroll(id="step-passphrase"):
+                    yield Static("Elle chiffre toutes les données de ce poste. Sans elle, rien ne peut "
+                                 "être relu : il n'existe aucun moyen de la retrouver.", classes="step-intro")
+                    yield Field("Phrase secrète", _input("passphrase", password=True), id="f-passphrase",
+                                hint="Au moins 12 caractères ; une courte phrase de quelques mots convient.")
+                    yield Field("Confirmation", _input("passphrase2", password=True), id="f-passphrase2")
+                with VerticalScroll(id="step-identity"):
+                    yield Field("Nom", _input("last_name"), id="f-last_name")
+                    yield Field("Prénom", _input("first_name"), id="f-first_name")
+                    yield Field("Profession", Select(choices(Profession), prompt="Choisir…", id="profession",
+                                                     compact=True), id="f-profession")
+                    yield Field("RPPS / ADELI", _input("rpps_adeli", placeholder="facultatif"), id="f-rpps_adeli")
+                    yield Field("CSAPA employeur", _input("csapa_name"), id="f-csapa_name")
+                    yield Field("Adresse du CSAPA", _input("csapa_address"), id="f-csapa_address")
+                with VerticalScroll(id="step-court"):
+                    yield Field("Tribunal", _input("tribunal", court.tribunal), id="f-tribunal")
+                    yield Field("Parquet", _input("parquet", court.parquet), id="f-parquet")
+                    yield Field("Lieu des permanences", _input("place", minors.place), id="f-place")
+                    yield from self._permanence_fields("minors", "Mineurs", minors)
+                    yield from self._permanence_fields("adults", "Majeurs", adults)
+                    yield Field("Créneau (minutes)", _input("slot", str(minors.slot_minutes)), id="f-slot")
+            yield Static("", id="wizard-error")
+            with Horizontal(id="wizard-buttons"):
+                yield Button("Précédent", id="previous")
+                yield Button("Suivant", variant="primary", id="next")
+        yield Footer()
+
+    def _permanence_fields(self, key: str, title: str, permanence: Permanence) -> ComposeResult:
+        yield Field(f"{title} : jour", Select(WEEKDAY_CHOICES, value=str(permanence.weekday), allow_blank=False,
+                                              id=f"{key}_day", compact=True), id=f"f-{key}_day")
+        yield Field(f"{title} : horaires", _input(f"{key}_hours", f"{permanence.start}-{permanence.end}"),
+                    id=f"f-{key}_hours", hint="Format 09:00-13:00")
+
+    def on_mount(self) -> None:
+        self._show_step()
+
+    def _show_step(self) -> None:
+        step = self.steps[self.step_index]
+        self.query_one(ContentSwitcher).current = step
+        self.query_one("#wizard-step", Static).update(
+            f"{STEP_TITLES[step]}  (étape {self.step_index + 1} sur {len(self.steps)})")
+        self.query_one("#previous", Button).disabled = self.step_index == 0
+        last = self.step_index == len(self.steps) - 1
+        self.query_one("#next", Button).label = ("Créer la base" if self.database is None else "Enregistrer") if last else "Suivant"
+        first_input = self.query_one(f"#{step}").query(Input).first()
+        first_input.focus()
+
+    def _value(self, id: str) -> str:
+        return self.query_one(f"#{id}", Input).value
+
+    @on(Input.Changed, "#passphrase")
+    def _strength(self, event: Input.Changed) -> None:
+        field = self.query_one("#f-passphrase", Field)
+        field.query_one(".field-hint", Static).update(
+            f"Solidité : {strength_label(event.value)}" if event.value else field.hint)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            self.action_next()
+        elif event.button.id == "previous":
+            self.action_previous()
+
+    def action_previous(self) -> None:
+        if self.step_index > 0:
+            self.step_index -= 1
+            self._show_step()
+
+    def action_next(self) -> None:
+        step = self.steps[self.step_index]
+        if not self._validate(step):
+            return
+        if self.step_index < len(self.steps) - 1:
+            self.step_index += 1
+            self._show_step()
+        else:
+            self.finish()
+
+    def _validate(self, step: str) -> bool:
+        for field in self.query_one(f"#{step}").query(Field):
+            field.set_error(None)
+        errors: dict[str, str] = {}
+        if step == "step-passphrase":
+            reason = weakness(self._value("passphrase"))
+            if reason:
+                errors["f-passphrase"] = reason
+            elif self._value("passphrase2") != self._value("passphrase"):
+                errors["f-passphrase2"] = "Les deux saisies ne sont pas identiques."
+        elif step == "step-identity":
+            for key in ("last_name", "first_name", "csapa_name", "csapa_address"):
+                if not self._value(key).strip():
+                    errors[f"f-{key}"] = "Champ obligatoire."
+            if self.query_one("#profession", Select).value is Select.BLANK:
+                errors["f-profession"] = "Choisissez une profession."
+            number = self._value("rpps_adeli").replace(" ", "")
+            if number and (not number.isdigit() or len(number) not in (9, 11)):
+                errors["f-rpps_adeli"] = "11 chiffres pour le RPPS, 9 pour ADELI (ou laisser vide)."
+        else:
+            try:
+                self._court()
+            except InvalidInput as error:
+                errors[getattr(error, "field_id", "f-tribunal")] = error.message
+        for field_id, message in errors.items():
+            self.query_one(f"#{field_id}", Field).set_error(message)
+        return not errors
+
+    def _court(self) -> CourtSettings:
+        """The court settings typed in the last step, or InvalidInput with its field."""
+        def fail(field_id: str, message: str) -> InvalidInput:
+            error = InvalidInput(message)
+            error.field_id = field_id  # type: ignore[attr-defined]
+            return error
+
+        for key in ("tribunal", "parquet", "place"):
+            if not self._value(key).strip():
+                raise fail(f"f-{key}", "Champ obligatoire.")
+        slot = self._value("slot").strip()
+        if not slot.isdigit() or not 5 <= int(slot) <= 240:
+            raise fail("f-slot", "Un nombre de minutes entre 5 et 240.")
+        permanences = []
+        for key, public in (("minors", Public.MINEURS), ("adults", Public.MAJEURS)):
+            hours = self._value(f"{key}_hours").replace(" ", "").replace("h", ":")
+            start, _, end = hours.partition("-")
+            permanence = Permanence(int(self.query_one(f"#{key}_day", Select).value), start, end,
+                                    public.value, self._value("place").strip(), int(slot))
+            try:
+                permanence.validate()
+            except InvalidInput as error:
+                raise fail(f"f-{key}_hours", error.message) from None
+            permanences.append(permanence)
+        return CourtSettings(tribunal=self._value("tribunal").strip(), parquet=self._value("parquet").strip(),
+                             permanences=permanences)
+
+    @work(exclusive=True, group="wizard")
+    async def finish(self) -> None:
+        """Create everything at once; the key derivation runs in a thread."""
+        button = self.query_one("#next", Button)
+        button.disabled = True
+        error_line = self.query_one("#wizard-error", Static)
+        error_line.update("Création de la base chiffrée…" if self.database is None else "")
+        try:
+            database = self.database
+            if database is None:
+                database = await asyncio.to_thread(
+                    storage.create_database, self.db_path, self._value("passphrase"))
+                self.database = database  # created: a retry must not create it again
+            with database.atomic():
+                create_user(last_name=self._value("last_name"), first_name=self._value("first_name"),
+                            profession=str(self.query_one("#profession", Select).value),
+                            rpps_adeli=self._value("rpps_adeli"), csapa_name=self._value("csapa_name"),
+                            csapa_address=self._value("csapa_address"))
+                save_court(self._court())
+                audit.record("premiere_configuration")
+        except InjonctionsError as error:
+            error_line.update(error.message)
+            button.disabled = False
+            return
+        self.app.pop_screen()
+        self.app.database_ready(database)  # type: ignore[attr-defined]

@@ -1,0 +1,32 @@
+"""A labelled form field whose French error appears right under it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+
+class Field(Vertical):
+    """Label and control on one line, then a hint or error line when needed."""
+
+    DEFAULT_CLASSES = "field"
+
+    def __init__(self, label: str, control: Widget, *, hint: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label_text = label
+        self.control = control
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(self.label_text, classes="field-label")
+            yield self.control
+        yield Static(self.hint, classes="field-hint")
+        yield Static("", classes="field-error")
+
+    def set_error(self, message: str | None) -> None:
+        """Show (or clear) the French error under the field."""
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")

@@ -1,0 +1,88 @@
+"""Plain rules: dates typed in French, month arithmetic, minority, passphrases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from injonctions_tui.domain.dates import add_months, age_on, format_fr, format_long_fr, parse_date
+from injonctions_tui.domain.errors import InvalidInput, WeakPassphrase
+from injonctions_tui.domain.passphrase import check_new_passphrase, strength_label, weakness
+from injonctions_tui.domain.people import is_adult_now_but_minor_at_facts, public_for, was_minor_at
+from injonctions_tui.domain.rules import MeasureKind, rules_for
+from injonctions_tui.domain.text import search_key
+from injonctions_tui.domain.vocabulary import Public
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("05/03/2026", dt.date(2026, 3, 5)), ("5/3/2026", dt.date(2026, 3, 5)),
+    ("05-03-2026", dt.date(2026, 3, 5)), ("2026-03-05", dt.date(2026, 3, 5)),
+    (" 29/02/2028 ", dt.date(2028, 2, 29)),
+])
+def test_parse_date_accepts_french_and_iso(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("31/02/2026", "n'existe pas"), ("29/02/2026", "n'existe pas"), ("demain", "n'est pas une date"),
+    ("", "manquante"), ("01/01/1850", "pas vraisemblable"), ("9" * 5000, "n'est pas une date"),
+])
+def test_parse_date_refuses_with_a_french_reason(text: str, fragment: str) -> None:
+    with pytest.raises(InvalidInput, match=fragment) as caught:
+        parse_date(text, "Date de naissance")
+    assert caught.value.message.startswith("Date de naissance")
+    assert len(caught.value.message) < 200
+
+
+def test_add_months_clamps_at_month_end() -> None:
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 3, 15), 24) == dt.date(2028, 3, 15)
+
+
+def test_age_and_minority_at_the_date_of_the_facts() -> None:
+    born = dt.date(2008, 2, 29)
+    assert age_on(born, dt.date(2026, 2, 28)) == 17
+    assert age_on(born, dt.date(2026, 3, 1)) == 18
+    assert was_minor_at(born, dt.date(2025, 12, 1)) is True
+    assert was_minor_at(born, None) is None
+    assert public_for(born, dt.date(2025, 12, 1)) == Public.MINEURS
+    assert public_for(born, dt.date(2025, 12, 1), override="majeurs") == Public.MAJEURS
+    assert public_for(born, None, fallback_on=dt.date(2026, 6, 1)) == Public.MAJEURS
+    assert is_adult_now_but_minor_at_facts(born, dt.date(2025, 12, 1), dt.date(2026, 11, 23))
+
+
+def test_french_formats() -> None:
+    assert format_fr(dt.date(2026, 1, 5)) == "05/01/2026"
+    assert format_fr(None) == ""
+    assert format_long_fr(dt.date(2026, 11, 23)) == "lundi 23 novembre 2026"
+
+
+def test_search_key_folds_accents_case_and_ligatures() -> None:
+    assert search_key("  Lefèvre   ŒIL ") == "lefevre oeil"
+    assert search_key("Æsa Straße") == "aesa strasse"
+
+
+def test_rules_live_in_one_table() -> None:
+    it = rules_for(MeasureKind.INJONCTION_THERAPEUTIQUE)
+    assert (it.first_followups_months, it.followup_every_months, it.max_duration_months) == ((3, 6), 6, 24)
+    assert str(it.annual_amount_eur) == "132.00" and it.reduced_threshold == 2
+    assert rules_for("injonction_de_soins").caseload_cap == 60
+
+
+@pytest.mark.parametrize("candidate", ["", "court", " espace au début", "aaaaaaaaaaaaaaaa", "motdepassemotdepasse"])
+def test_weak_passphrases_are_refused(candidate: str) -> None:
+    assert weakness(candidate)
+    with pytest.raises(WeakPassphrase):
+        check_new_passphrase(candidate)
+
+
+def test_good_passphrase_and_confirmation() -> None:
+    check_new_passphrase("le chat dort au soleil", "le chat dort au soleil")
+    with pytest.raises(WeakPassphrase, match="pas identiques"):
+        check_new_passphrase("le chat dort au soleil", "le chien dort")
+    assert strength_label("le chat dort au soleil de midi") == "forte"
+    assert strength_label("court") == "insuffisante"
