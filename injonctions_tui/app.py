@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import Database
@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from .domain import audit, settings
+from .domain import audit, settings, storage
 from .domain.professionals import current_user
 from .screens.agenda import AgendaScreen
 from .screens.dossiers import DossiersScreen
@@ -41,6 +41,8 @@ class StartupPlan:
     demo: bool = False
     #: Shown on screen in demo mode so a newcomer can unlock again.
     demo_passphrase: str | None = None
+    #: argon2id cost for a database created by the wizard (cheaper only in tests).
+    kdf: storage.KdfParams = field(default_factory=storage.KdfParams)
 
 
 class InjonctionsApp(App[int]):
@@ -77,7 +79,7 @@ class InjonctionsApp(App[int]):
         elif self.plan.db_path.exists():
             self.push_screen(UnlockScreen(self.plan.db_path))
         else:
-            self.push_screen(WizardScreen(self.plan.db_path, database=None))
+            self.push_screen(WizardScreen(self.plan.db_path, database=None, kdf=self.plan.kdf))
 
     def database_ready(self, database: Database) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""

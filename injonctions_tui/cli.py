@@ -26,8 +26,20 @@ DEMO_PASSPHRASE = "demo"
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR = 0, 1, 2
 
 
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
-    """argparse with its usage errors in French and exit status 2."""
+    """argparse with its help and usage errors in French, and exit status 2."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -49,19 +61,29 @@ def _translate_argparse(message: str) -> str:
     return message
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(*, in_subcommand: bool) -> argparse.ArgumentParser:
+    """--db and --passphrase-file, accepted before or after the sub-command.
+
+    In sub-commands the default is SUPPRESS, so an option given before the
+    sub-command is not overwritten by the sub-command's default.
+    """
+    default = argparse.SUPPRESS if in_subcommand else None
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="CHEMIN",
+    common.add_argument("--db", metavar="CHEMIN", default=default,
                         help="base à utiliser (sinon $INJONCTIONS_DB, sinon le dossier de données de l'utilisateur)")
-    common.add_argument("--passphrase-file", metavar="FICHIER",
+    common.add_argument("--passphrase-file", metavar="FICHIER", default=default,
                         help="lire la phrase secrète dans ce fichier (première ligne), pour les scripts")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(in_subcommand=True)
     parser = FrenchArgumentParser(
-        prog="injonctions", parents=[common],
+        prog="injonctions", parents=[_common_options(in_subcommand=False)],
         description="Suivi des injonctions thérapeutiques : agenda des permanences, dossiers, "
                     "documents pour le parquet, registre des habilitations. Sans argument : l'application.",
     )
     parser._positionals.title = "commandes"
-    parser._optionals.title = "options"
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
     commands.add_parser("init", parents=[common], help="créer une base chiffrée sans ouvrir l'application")
     demo = commands.add_parser("demo", parents=[common],

@@ -33,3 +33,16 @@ def db(db_path: Path) -> Iterator[object]:
         yield database
     finally:
         database.close()
+
+
+@pytest.fixture
+def configured_db_path(db, db_path: Path) -> Path:
+    """A closed database with a user and court settings, as after the wizard."""
+    from injonctions_tui.domain.professionals import create_user
+    from injonctions_tui.domain.settings import CourtSettings, save_court
+
+    create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
+                csapa_name="CSAPA Les Tilleuls (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
+    save_court(CourtSettings())
+    db.close()
+    return db_path

@@ -47,9 +47,11 @@ class WizardScreen(Screen):
         Binding("ctrl+b", "previous", "Précédent", id="wizard.previous"),
     ]
 
-    def __init__(self, db_path: Path, database: Database | None) -> None:
+    def __init__(self, db_path: Path, database: Database | None,
+                 kdf: storage.KdfParams | None = None) -> None:
         super().__init__()
         self.db_path = db_path
+        self.kdf = kdf or storage.KdfParams()
         self.database = database
         self.steps = list(STEP_TITLES) if database is None else ["step-identity", "step-court"]
         self.step_index = 0
@@ -156,7 +158,7 @@ class WizardScreen(Screen):
             for key in ("last_name", "first_name", "csapa_name", "csapa_address"):
                 if not self._value(key).strip():
                     errors[f"f-{key}"] = "Champ obligatoire."
-            if self.query_one("#profession", Select).value is Select.BLANK:
+            if self.query_one("#profession", Select).value is Select.NULL:
                 errors["f-profession"] = "Choisissez une profession."
             number = self._value("rpps_adeli").replace(" ", "")
             if number and (not number.isdigit() or len(number) not in (9, 11)):
@@ -208,7 +210,7 @@ class WizardScreen(Screen):
             database = self.database
             if database is None:
                 database = await asyncio.to_thread(
-                    storage.create_database, self.db_path, self._value("passphrase"))
+                    storage.create_database, self.db_path, self._value("passphrase"), kdf=self.kdf)
                 self.database = database  # created: a retry must not create it again
             with database.atomic():
                 create_user(last_name=self._value("last_name"), first_name=self._value("first_name"),
