@@ -34,9 +34,7 @@ from .models import (AuditEvent, Appointment, BaseModel, Habilitation, LegalRepr
                      database)
 from .rules import MeasureKind
 from .text import search_key
-from .vocabulary import (AppointmentKind, AppointmentStatus, Authority, ChosenBy,
-                         HabilitationStatus, MeasureStatus, Outcome, Profession, Public,
-                         ReportKind, ReportStatus, Stage)
+from . import vocabulary as v
 
 FORMAT = "injonctions-export"
 #: Larger than any real caseload by far; refusing bigger files avoids exhausting memory.
@@ -77,36 +75,21 @@ SECTIONS: tuple[Section, ...] = (
 
 #: Columns restricted to a closed list: an unknown value would break the screens later.
 ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
-    (Professional, "profession"): Profession,
-    (Habilitation, "status"): HabilitationStatus,
-    (Measure, "kind"): MeasureKind,
-    (Measure, "authority"): Authority,
-    (Measure, "stage"): Stage,
-    (Measure, "status"): MeasureStatus,
-    (Measure, "public_override"): Public,
-    (Measure, "outcome"): Outcome,
-    (Orientation, "chosen_by"): ChosenBy,
-    (Appointment, "kind"): AppointmentKind,
-    (Appointment, "status"): AppointmentStatus,
-    (Report, "kind"): ReportKind,
-    (Report, "status"): ReportStatus,
+    (Professional, "profession"): v.Profession, (Habilitation, "status"): v.HabilitationStatus,
+    (Measure, "kind"): MeasureKind, (Measure, "authority"): v.Authority,
+    (Measure, "stage"): v.Stage, (Measure, "status"): v.MeasureStatus,
+    (Measure, "public_override"): v.Public, (Measure, "outcome"): v.Outcome,
+    (Orientation, "chosen_by"): v.ChosenBy, (Appointment, "kind"): v.AppointmentKind,
+    (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
+    (Report, "status"): v.ReportStatus,
 }
 
 _TOP_LEVEL = {"format", "schema_version", "exported_at"} | {s.key for s in SECTIONS}
 
 
-def all_sections() -> list[Section]:
+def all_sections(sections: tuple[Section, ...] = SECTIONS) -> list[Section]:
     """Every list, nested ones included, parents first."""
-    flat: list[Section] = []
-
-    def walk(section: Section) -> None:
-        flat.append(section)
-        for child in section.children:
-            walk(child)
-
-    for section in SECTIONS:
-        walk(section)
-    return flat
+    return [flat for top in sections for flat in (top, *all_sections(top.children))]
 
 
 # --------------------------------------------------------------------------- export
@@ -187,7 +170,8 @@ def read_export_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
     except OSError as error:
-        raise InjonctionsError(f"Impossible de lire le fichier {path} : {error.strerror or error}.") from None
+        raise InjonctionsError(f"Impossible de lire le fichier {path} : "
+                               f"{error.strerror or error}.") from None
     if too_big or len(raw) > MAX_FILE_BYTES:
         raise InjonctionsError(f"Le fichier {path} dépasse 500 Mo : ce n'est pas un export "
                                "de l'application.")
@@ -233,8 +217,11 @@ def _convert(model: type[BaseModel], field: Field, raw: Any) -> tuple[Any, str |
             shown = json.dumps(raw, ensure_ascii=False)[:40]
             return None, f"{shown} n'est pas une date valide (format {kind})"
         return value, None
-    if isinstance(field, (CharField, TextField)) and not isinstance(raw, str):
-        return None, "texte attendu"
+    if isinstance(field, (CharField, TextField)):
+        if not isinstance(raw, str):
+            return None, "texte attendu"
+        if any("\ud800" <= char <= "\udfff" for char in raw):
+            return None, "texte invalide (caractère Unicode isolé)"
     enum = ENUM_FIELDS.get((model, field.name))
     if enum is not None and raw not in {member.value for member in enum}:
         accepted = ", ".join(member.value for member in enum)

@@ -29,6 +29,8 @@ from .vocabulary import LABELS, Authority, MeasureStatus, Stage
 COLUMNS = ("numero_parquet", "nom", "prenom", "date_naissance", "date_faits",
            "date_decision", "date_saisine", "magistrat_referent", "autorite")
 REQUIRED = ("numero_parquet", "nom", "prenom", "date_naissance", "date_saisine")
+#: In the order they must follow (birth, facts, decision, saisine).
+DATE_COLUMNS = ("date_naissance", "date_faits", "date_decision", "date_saisine")
 MAX_NAME = 120
 MIN_AGE, MAX_AGE = 10, 100
 #: A list of referrals is a few kilobytes; this only guards against a wrong file.
@@ -110,16 +112,19 @@ def _read_text(path: Path) -> str:
     path = Path(path)
     try:
         if path.is_dir():
-            raise InjonctionsError(f"{path} est un dossier : choisissez le fichier CSV des saisines.")
+            raise InjonctionsError(f"{path} est un dossier : choisissez le fichier CSV "
+                                   "des saisines.")
         too_big = path.stat().st_size > MAX_FILE_BYTES
         with open(path, "rb") as handle:
             raw = b"" if too_big else handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
     except OSError as error:
-        raise InjonctionsError(f"Impossible de lire le fichier {path} : {error.strerror or error}.") from None
+        raise InjonctionsError(f"Impossible de lire le fichier {path} : "
+                               f"{error.strerror or error}.") from None
     if too_big or len(raw) > MAX_FILE_BYTES:
-        raise InjonctionsError(f"Le fichier {path} dépasse 20 Mo : ce n'est pas une liste de saisines.")
+        raise InjonctionsError(f"Le fichier {path} dépasse 20 Mo : ce n'est pas une liste "
+                               "de saisines.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -138,7 +143,8 @@ def _parse_header(cells: list[str], path: Path) -> list[str]:
     """The canonical column names in file order; refuses missing, extra or doubled ones."""
     keys = [_header_key(cell) for cell in cells]
     missing = [column for column in COLUMNS if column not in keys]
-    extra = [cell.strip() or "(colonne sans nom)" for cell, key in zip(cells, keys) if key not in COLUMNS]
+    extra = [cell.strip() or "(colonne sans nom)"
+             for cell, key in zip(cells, keys) if key not in COLUMNS]
     doubled = sorted({key for key in keys if key in COLUMNS and keys.count(key) > 1})
     problems = []
     if missing:
@@ -155,13 +161,16 @@ def _parse_header(cells: list[str], path: Path) -> list[str]:
     return keys
 
 
-def _clean_text(values: dict[str, str], column: str, problems: list[str], prefix: str) -> str | None:
+def _clean_text(values: dict[str, str], column: str, problems: list[str],
+                prefix: str) -> str | None:
+    """Trimmed text with inner spaces collapsed; None when empty or refused."""
     text = " ".join(values[column].split())
     if any(unicodedata.category(char) == "Cc" for char in text):
         problems.append(f"{prefix}{_FIELD_LABELS[column]} : caractères de contrôle interdits")
         return None
     if len(text) > MAX_NAME:
-        problems.append(f"{prefix}{_FIELD_LABELS[column]} trop long ({len(text)} caractères, au plus {MAX_NAME})")
+        problems.append(f"{prefix}{_FIELD_LABELS[column]} trop long ({len(text)} caractères, "
+                        f"au plus {MAX_NAME})")
         return None
     return text or None
 
@@ -170,10 +179,10 @@ def _parse_authority(text: str) -> Authority | None:
     return Authority.PROCUREUR if not text.strip() else AUTHORITY_ALIASES.get(_fold(text))
 
 
-def _check_dates(row: dict[str, dt.date | None], today: dt.date, problems: list[str], prefix: str) -> None:
+def _check_dates(row: dict[str, dt.date | None], today: dt.date, problems: list[str],
+                 prefix: str) -> None:
     """Birth before facts, facts ≤ decision ≤ saisine ≤ today, plausible age."""
-    chain = [(key, row[key]) for key in ("date_naissance", "date_faits", "date_decision", "date_saisine")
-             if row.get(key) is not None]
+    chain = [(key, row[key]) for key in DATE_COLUMNS if row.get(key) is not None]
     for (key_a, a), (key_b, b) in zip(chain, chain[1:]):
         if key_a == "date_naissance" and b <= a:  # type: ignore[operator]
             problems.append(f"{prefix}la {_FIELD_LABELS[key_b]} ({format_fr(b)}) doit être "
@@ -193,7 +202,8 @@ def _check_dates(row: dict[str, dt.date | None], today: dt.date, problems: list[
                             f"date de naissance (entre {MIN_AGE} et {MAX_AGE} ans attendus)")
 
 
-def _parse_row(values: dict[str, str], line: int, today: dt.date, problems: list[str]) -> _Row | None:
+def _parse_row(values: dict[str, str], line: int, today: dt.date,
+               problems: list[str]) -> _Row | None:
     """Validate one line; append its problems and return None if any."""
     prefix = f"ligne {line} : "
     before = len(problems)
@@ -209,7 +219,7 @@ def _parse_row(values: dict[str, str], line: int, today: dt.date, problems: list
     texts = {column: _clean_text(values, column, problems, prefix)
              for column in ("nom", "prenom", "magistrat_referent")}
     parsed: dict[str, dt.date | None] = {}
-    for column in ("date_naissance", "date_faits", "date_decision", "date_saisine"):
+    for column in DATE_COLUMNS:
         if not values[column].strip():
             parsed[column] = None
             continue
@@ -257,21 +267,24 @@ def _read_rows(path: Path, today: dt.date) -> tuple[list[_Row], list[str]]:
             if len(cells) != len(keys):
                 problems.append(f"ligne {start} : {len(cells)} colonne(s) au lieu de {len(keys)}")
                 continue
-            row = _parse_row(dict(zip(keys, cells)), start, today, problems)
-            if row is None:
-                continue
-            if row.parquet_number in seen:
-                problems.append(f"ligne {start} : numéro de parquet {row.parquet_number} déjà "
-                                f"présent ligne {seen[row.parquet_number]} du fichier")
-                continue
-            seen[row.parquet_number] = start
-            rows.append(row)
-    except csv.Error as error:
-        problems.append(f"ligne {next_line} : ligne CSV illisible ({error})")
+            values = dict(zip(keys, cells))
+            number = "".join(values["numero_parquet"].split())
+            if number in seen:
+                problems.append(f"ligne {start} : numéro de parquet {number[:30]} déjà présent "
+                                f"ligne {seen[number]} du fichier")
+            elif number:
+                seen[number] = start
+            row = _parse_row(values, start, today, problems)
+            if row is not None:
+                rows.append(row)
+    except csv.Error:
+        problems.append(f"ligne {next_line} : ligne CSV illisible "
+                        "(guillemets mal fermés ou champ démesuré)")
     if keys is None:
         raise InjonctionsError(f"Le fichier {path} est vide : aucune saisine à importer.")
     if not rows and not problems:
-        raise InjonctionsError(f"Le fichier {path} ne contient que la ligne d'en-tête : aucune saisine à importer.")
+        raise InjonctionsError(f"Le fichier {path} ne contient que la ligne d'en-tête : "
+                               "aucune saisine à importer.")
     return rows, problems
 
 
@@ -281,7 +294,8 @@ def _find_or_create_person(row: _Row) -> Person:
     for person in Person.select().where(Person.birth_date == row.birth_date).order_by(Person.id):
         if (search_key(person.last_name), search_key(person.first_name)) == wanted:
             return person
-    return Person.create(last_name=row.last_name, first_name=row.first_name, birth_date=row.birth_date)
+    return Person.create(last_name=row.last_name, first_name=row.first_name,
+                         birth_date=row.birth_date)
 
 
 def import_saisines(path: Path, *, today: dt.date,
@@ -293,10 +307,12 @@ def import_saisines(path: Path, *, today: dt.date,
         shown = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"… et {len(problems) - MAX_PROBLEMS} autre(s) problème(s).")
-        raise ImportRejected(f"Import refusé : {lines} ligne(s) en erreur, rien n'a été importé.", shown)
+        raise ImportRejected(f"Import refusé : {lines} ligne(s) en erreur, "
+                             "rien n'a été importé.", shown)
     result = SaisinesResult()
     with database.atomic():
-        known = {"".join(number.split()) for (number,) in Measure.select(Measure.parquet_number).tuples()}
+        known = {"".join(number.split())
+                 for (number,) in Measure.select(Measure.parquet_number).tuples()}
         for row in rows:
             if row.parquet_number in known:
                 result.duplicates.append(row.parquet_number)

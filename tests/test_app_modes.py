@@ -1,0 +1,107 @@
+"""The app shell on demo data: modes by key and palette, help, search, 80x24."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from injonctions_tui.app import InjonctionsApp, StartupPlan
+from injonctions_tui.domain import storage
+from injonctions_tui.domain.demo import populate_demo
+from injonctions_tui.screens.agenda import AgendaScreen
+from injonctions_tui.screens.dossiers import DossiersScreen
+from injonctions_tui.screens.help import HelpScreen
+from injonctions_tui.screens.registre import RegistreScreen
+from injonctions_tui.widgets.record_table import RecordTable
+
+from .conftest import PASSPHRASE, TODAY
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Iterator[object]:
+    database = storage.create_database(tmp_path / "demo.db", PASSPHRASE, kdf=storage.FAST_KDF)
+    with database.atomic():
+        populate_demo(TODAY)
+    yield database
+    database.close()
+
+
+def demo_app(database, tmp_path: Path) -> InjonctionsApp:
+    return InjonctionsApp(StartupPlan(db_path=tmp_path / "demo.db", database=database, demo=True,
+                                      demo_passphrase="demo"), today=lambda: TODAY)
+
+
+async def test_opens_on_the_agenda_of_today_with_appointments(demo_db, tmp_path: Path) -> None:
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        title = str(app.screen.query_one("#agenda-title").render())
+        assert title.startswith("Lundi 23 novembre 2026") and "mineurs" in title
+        assert app.screen.query_one("#agenda-table", RecordTable).row_count >= 5
+        assert "phrase secrète : demo" in app.sub_title
+        await pilot.press("s")
+        assert "Mardi 24 novembre 2026" in str(app.screen.query_one("#agenda-title").render())
+        await pilot.press("a")
+        assert "Lundi 23 novembre 2026" in str(app.screen.query_one("#agenda-title").render())
+
+
+async def test_function_keys_switch_modes(demo_db, tmp_path: Path) -> None:
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        assert isinstance(app.screen, DossiersScreen) and app.current_mode == "dossiers"
+        assert app.screen.query_one("#dossiers-table", RecordTable).row_count >= 55
+        await pilot.press("f4")
+        assert isinstance(app.screen, RegistreScreen)
+        assert app.screen.query_one("#registre-table", RecordTable).row_count >= 5
+        assert "habilité(s) à ce jour" in str(app.screen.query_one("#registre-count").render())
+        await pilot.press("f2")
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_dossier_search_ignores_accents_and_case(demo_db, tmp_path: Path) -> None:
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "ctrl+f")
+        assert isinstance(app.focused, Input)
+        table = app.screen.query_one("#dossiers-table", RecordTable)
+        everyone = table.row_count
+        await pilot.press(*"oe")
+        await pilot.pause()
+        assert 0 < table.row_count < everyone
+        assert all("Œ" in str(table.get_row_at(i)[0]).upper() or "OE" in str(table.get_row_at(i)[0]).upper()
+                   for i in range(table.row_count))
+        await pilot.press(*"zzzz")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert "Aucun dossier" in str(app.screen.query_one("#dossiers-count").render())
+
+
+async def test_help_lists_the_keys_in_french(demo_db, tmp_path: Path) -> None:
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys").render())
+        for text in ("Agenda", "Dossiers", "Registre", "Quitter", "Jour suivant", "Palette de commandes"):
+            assert text in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, AgendaScreen)
+
+
+async def test_command_palette_is_french_and_switches_mode(demo_db, tmp_path: Path) -> None:
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        assert CommandPalette.is_open(app)
+        assert app.screen.query_one(Input).placeholder == "Rechercher une commande…"
+        await pilot.press(*"registre")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "registre"
