@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import Database
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -57,8 +58,12 @@ class InjonctionsApp(App[int]):
         Binding("f3", "switch_mode('dossiers')", "Dossiers", id="mode.dossiers"),
         Binding("f4", "switch_mode('registre')", "Registre", id="mode.registre"),
         Binding("f1", "help", "Aide", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commandes", show=False, priority=True, id="app.palette"),
-        Binding("ctrl+q", "quit", "Quitter", priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
+        # Textual's own bindings, re-declared so their descriptions are French.
+        Binding("tab", "app.focus_next", "Zone suivante", show=False, id="app.focus_next"),
+        Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False, id="app.focus_previous"),
+        Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False, id="app.copy"),
     ]
 
     def __init__(self, plan: StartupPlan, *, today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -72,8 +77,8 @@ class InjonctionsApp(App[int]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         if self.plan.demo:
-            secret = f" — phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
-            self.sub_title = f"DÉMONSTRATION (données fictives){secret}"
+            secret = f" · phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
+            self.sub_title = f"DÉMO{secret}"
         if self.database is not None:
             self.database_ready(self.database)
         elif self.plan.db_path.exists():
@@ -120,6 +125,18 @@ class InjonctionsApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def _fatal_error(self) -> None:
+        """Replace Textual's crash report, which prints local variables (personal
+        data) to the terminal, with one French sentence; the database is untouched
+        (every change is its own transaction)."""
+        self.bell()
+        name = type(self._exception).__name__ if self._exception else "erreur"
+        self._exit_renderables.append(Text(
+            f"Erreur inattendue ({name}) : l'application s'est fermée. Les données déjà "
+            "enregistrées sont intactes ; relancez « injonctions ». Si l'erreur persiste, "
+            "signalez-la sans joindre de données.", style="bold red"))
+        self._close_messages_no_wait()
 
     def show_error(self, message: str) -> None:
         """A modal for real errors (small news go through `notify`)."""

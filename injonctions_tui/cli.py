@@ -155,8 +155,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             db = storage.open_database(path, passphrase)
         else:
             db = storage.create_database(path, passphrase)
-            with db.atomic():
-                populate_demo(dt.date.today())
+            try:
+                with db.atomic():
+                    populate_demo(dt.date.today())
+            except BaseException:
+                db.close()
+                for leftover in (path, storage.kdf_path(path)):
+                    leftover.unlink(missing_ok=True)
+                raise
         if args.no_tui:
             db.close()
             print(f"Base de démonstration : {path} (phrase secrète : {'demo' if passphrase == DEMO_PASSPHRASE else 'celle fournie'})")

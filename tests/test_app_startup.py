@@ -109,3 +109,23 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(configured_db_path: 
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
         assert models.AuditEvent.select().where(models.AuditEvent.action == "ouverture").count() == 1
+
+
+async def test_a_crash_shows_a_french_message_and_no_local_variables(configured_db_path: Path) -> None:
+    """Textual's default crash report prints locals (which may hold personal data)."""
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    app = _app(configured_db_path, database=database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        secret_name = "TOURNESOL Tryphon"  # noqa: F841 - a local that must not be printed
+
+        def explode() -> None:
+            person = secret_name  # noqa: F841
+            raise RuntimeError("boom")
+
+        app.call_later(explode)
+        await pilot.pause()
+    assert app.return_code == 1
+    printed = " ".join(str(r) for r in app._exit_renderables)
+    assert "Erreur inattendue (RuntimeError)" in printed
+    assert "TOURNESOL" not in printed and "Traceback" not in printed
+    database.close()

@@ -150,7 +150,7 @@ def test_import_json_round_trip_through_the_cli(tmp_path: Path, monkeypatch, cap
                        if k not in {"exported_at", "audit_events"}}
     assert strip(first) == strip(second)
     assert cli.main(["import", "json", str(first), "--db", str(target)]) == 2  # not empty any more
-    assert "vide" in capsys.readouterr().err
+    assert "base neuve" in capsys.readouterr().err
 
 
 def test_import_saisines_reports_bad_rows_and_imports_nothing(tmp_path: Path, monkeypatch, capsys) -> None:

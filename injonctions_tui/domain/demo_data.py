@@ -17,6 +17,14 @@ USER = {
     "csapa_address": "7 rue de l'Exemple, 92000 Nanterre",
 }
 
+#: The stories of the sixty persons: how many of each, by where the measure stands today.
+#: "eval_pinned" and "suivi_m3/m6/sem" are seen on the agenda's first day (demo.PINNED).
+PLAN = [("a_convoquer", 4), ("eval_booked", 2), ("eval_held", 2), ("eval_pinned", 3),
+        ("orient_pending", 3), ("orient_late", 1), ("orient_refused", 1), ("orient_agreed", 1),
+        ("suivi_m3", 2), ("suivi_m6", 1), ("suivi_sem", 1), ("suivi", 18),
+        ("classement", 9), ("composition", 3), ("poursuites", 2), ("non_opportune", 4),
+        ("caducite", 3)]
+
 #: (last, first, profession, RPPS/ADELI, years registered with the order, CSAPA, scenario)
 COLLEAGUES = [
     ("CUMULUS", "Philémon", "medecin", "99000000034", 14, "CSAPA Les Glycines (démo)", "habilite"),
@@ -27,6 +35,14 @@ COLLEAGUES = [
     ("FARIBOLE", "Mélisande", "medecin", "99000000059", 2, "CSAPA Les Tilleuls (démo)", "candidat"),
     ("BOUILLOTTE", "Gédéon", "psychologue", "929900041", 17, "CSAPA Les Glycines (démo)", "retire"),
 ]
+
+#: Why a colleague left the list, or is not on it yet (R3413-1 to R3413-5).
+REGISTER_REASONS = {
+    "candidat": "Candidature en cours d'instruction : inscription à l'ordre depuis moins de trois ans.",
+    "suspendu": "Suspension temporaire d'exercice notifiée par l'ordre (exemple fictif).",
+    "radie": "N'exerce plus dans un CSAPA : condition du protocole non remplie.",
+    "retire": "Retrait à sa demande (départ du département).",
+}
 
 #: Exactly one surname per person: all are used, so the Œ ones always appear.
 SURNAMES = [

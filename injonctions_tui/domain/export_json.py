@@ -29,6 +29,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, Fo
 
 from . import migrations
 from .errors import ImportRejected, InjonctionsError
+from .files import read_limited
 from .models import (AuditEvent, Appointment, BaseModel, Habilitation, LegalRepresentative,
                      Measure, Orientation, Person, Professional, Renewal, Report, Setting,
                      database)
@@ -161,20 +162,10 @@ def _write_atomically(path: Path, text: str) -> None:
 def read_export_file(path: Path) -> dict[str, Any]:
     """Read an export file, with a French message for every way it can be wrong."""
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise InjonctionsError(f"{path} est un dossier, pas un fichier d'export.")
-        too_big = path.stat().st_size > MAX_FILE_BYTES
-        with open(path, "rb") as handle:
-            raw = b"" if too_big else handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
-    except OSError as error:
-        raise InjonctionsError(f"Impossible de lire le fichier {path} : "
-                               f"{error.strerror or error}.") from None
-    if too_big or len(raw) > MAX_FILE_BYTES:
-        raise InjonctionsError(f"Le fichier {path} dépasse 500 Mo : ce n'est pas un export "
-                               "de l'application.")
+    raw = read_limited(path, MAX_FILE_BYTES,
+                       is_dir_message=f"{path} est un dossier, pas un fichier d'export.",
+                       too_big_message=f"Le fichier {path} dépasse 500 Mo : ce n'est pas un export "
+                                       "de l'application.")
     invalid = f"Le fichier {path} n'est pas un export JSON valide"
     try:
         payload = json.loads(raw.decode("utf-8-sig"))

@@ -21,6 +21,7 @@ from pathlib import Path
 from .audit import record
 from .dates import age_on, format_fr, parse_date
 from .errors import ImportRejected, InjonctionsError, InvalidInput
+from .files import read_limited
 from .models import Measure, Person, Professional, database
 from .rules import MeasureKind
 from .text import search_key
@@ -110,21 +111,10 @@ class _Row:
 def _read_text(path: Path) -> str:
     """The file's text, or a French error saying what to do about it."""
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise InjonctionsError(f"{path} est un dossier : choisissez le fichier CSV "
-                                   "des saisines.")
-        too_big = path.stat().st_size > MAX_FILE_BYTES
-        with open(path, "rb") as handle:
-            raw = b"" if too_big else handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
-    except OSError as error:
-        raise InjonctionsError(f"Impossible de lire le fichier {path} : "
-                               f"{error.strerror or error}.") from None
-    if too_big or len(raw) > MAX_FILE_BYTES:
-        raise InjonctionsError(f"Le fichier {path} dépasse 20 Mo : ce n'est pas une liste "
-                               "de saisines.")
+    raw = read_limited(path, MAX_FILE_BYTES,
+                       is_dir_message=f"{path} est un dossier : choisissez le fichier CSV des saisines.",
+                       too_big_message=f"Le fichier {path} dépasse 20 Mo : ce n'est pas une liste "
+                                       "de saisines.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -13,10 +13,11 @@ from ..domain.agenda import AgendaRow, day_rows, opening_day, permanences_on
 from ..domain.dates import format_long_fr
 from ..domain.settings import load_court
 from ..widgets.mode_header import ModeTitle
-from ..widgets.record_table import RecordTable
+from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 
-COLUMNS = ("Heure", "Personne", "N° parquet", "Entretien", "Statut", "Repères")
+COLUMNS = (Column("Heure"), Column("Personne"), Column("N° parquet", optional=True), Column("Entretien"),
+           Column("Statut"), Column("Repères"))
 
 
 def _markers(row: AgendaRow) -> Text:
@@ -26,16 +27,22 @@ def _markers(row: AgendaRow) -> Text:
     if row.new_referral:
         text.append("nouveau ", style="bold cyan")
     if row.walk_in:
-        text.append("sans RDV", style="yellow")
-    return text
+        text.append("sans RDV ", style="yellow")
+    return Text(text.plain.rstrip(), spans=text.spans)
+
+
+def _hour(hhmm: str) -> str:
+    """'09:00' -> '9h', '12:30' -> '12h30', as French court notices write it."""
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)}h{minutes if minutes != '00' else ''}"
 
 
 class AgendaScreen(ModeScreen):
     """One day at a time; opens on today or the next permanence day."""
 
     BINDINGS = [
-        Binding("p", "shift_day(-1)", "Jour précédent", id="agenda.previous_day"),
-        Binding("s", "shift_day(1)", "Jour suivant", id="agenda.next_day"),
+        Binding("p", "shift_day(-1)", "Veille", id="agenda.previous_day"),
+        Binding("s", "shift_day(1)", "Lendemain", id="agenda.next_day"),
         Binding("a", "today", "Aujourd'hui", id="agenda.today"),
     ]
 
@@ -54,7 +61,7 @@ class AgendaScreen(ModeScreen):
         heading = format_long_fr(self.day).capitalize()
         if permanences:
             heading += " — permanence " + ", ".join(
-                f"{'mineurs' if p.public == 'mineurs' else 'majeurs'} {p.start.replace(':', 'h')}-{p.end.replace(':', 'h')}"
+                f"{'mineurs' if p.public == 'mineurs' else 'majeurs'} {_hour(p.start)}-{_hour(p.end)}"
                 for p in permanences) + f" — {permanences[0].place}"
         else:
             heading += " — pas de permanence au tribunal"
@@ -64,8 +71,8 @@ class AgendaScreen(ModeScreen):
         count = table.replace_rows(
             (row.appointment_id, (row.time, row.person, row.parquet_number, row.kind, row.status, _markers(row)))
             for row in rows)
-        self.query_one("#agenda-empty", Static).update("" if count else "Aucun rendez-vous ce jour.")
-        self.sub_title = f"{count} rendez-vous"
+        self.query_one("#agenda-empty", Static).update(
+            f"{count} rendez-vous" if count else "Aucun rendez-vous ce jour.")
 
     def action_shift_day(self, days: int) -> None:
         self.day += dt.timedelta(days=days)

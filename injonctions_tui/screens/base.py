@@ -13,7 +13,9 @@ class ModeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         yield from self.compose_body()
-        yield Footer()
+        # The palette (Ctrl+P) is listed in the help (F1): at 80 columns the
+        # footer keeps its room for the keys of the screen.
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -9,18 +9,19 @@ from textual.widgets import Input, Static
 
 from ..domain.dates import format_fr
 from ..domain.dossiers import MAX_SEARCH, dossier_rows
-from ..widgets.record_table import RecordTable
+from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 
-COLUMNS = ("Personne", "Né(e) le", "N° parquet", "Public", "Statut", "Saisine", "Magistrat référent")
+COLUMNS = (Column("Personne"), Column("Né(e) le", optional=True), Column("N° parquet"), Column("Public"),
+           Column("Statut"), Column("Saisine"), Column("Magistrat référent", optional=True))
 
 
 class DossiersScreen(ModeScreen):
     BINDINGS = [Binding("ctrl+f", "focus_search", "Rechercher", id="dossiers.search")]
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="Rechercher un nom ou un n° de parquet (sans accents si vous voulez)",
-                    id="dossiers-search", max_length=MAX_SEARCH)
+        yield Input(placeholder="Rechercher : nom ou n° de parquet, accents facultatifs (Ctrl+F)",
+                    id="dossiers-search", max_length=MAX_SEARCH, compact=True)
         yield RecordTable(COLUMNS, id="dossiers-table")
         yield Static("", id="dossiers-count", classes="empty-hint")
 

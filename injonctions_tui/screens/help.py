@@ -33,14 +33,21 @@ class HelpScreen(ModalScreen[None]):
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("Touche")
         table.add_column("Action")
-        below = self.below
-        seen: set[str] = set()
-        bindings = [b for _, b in self.app._bindings] + ([b for _, b in below._bindings] if below else [])
-        bindings.append(Binding("ctrl+p", "", "Palette de commandes"))
-        for binding in bindings:
-            if not binding.description or binding.key in seen:
-                continue
-            seen.add(binding.key)
-            keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-            table.add_row(keys, binding.description)
+        for keys, description in self.key_rows():
+            table.add_row(keys, description)
         return table
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(keys, French description): the screen's own keys first, then the app's."""
+        below = self.below
+        bindings = ([b for _, b in below._bindings] if below else []) + [b for _, b in self.app._bindings]
+        grouped: dict[str, list[str]] = {}
+        for binding in bindings:
+            if not binding.description:
+                continue
+            keys = grouped.setdefault(binding.description, [])
+            for key in binding.key.split(","):
+                shown = self.app.get_key_display(Binding(key, ""))
+                if shown not in keys:
+                    keys.append(shown)
+        return [(", ".join(keys), description) for description, keys in grouped.items()]

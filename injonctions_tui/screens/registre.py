@@ -9,10 +9,11 @@ from textual.widgets import Static
 from ..domain.dates import format_fr
 from ..domain.register import RegisterRow, register_rows
 from ..widgets.mode_header import ModeTitle
-from ..widgets.record_table import RecordTable
+from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 
-COLUMNS = ("Professionnel", "Profession", "RPPS/ADELI", "CSAPA", "Habilitation", "Valide jusqu'au")
+COLUMNS = (Column("Professionnel"), Column("Profession", optional=True), Column("RPPS/ADELI", optional=True),
+           Column("CSAPA", optional=True), Column("Habilitation"), Column("Valide jusqu'au"))
 
 
 def _status(row: RegisterRow) -> Text:

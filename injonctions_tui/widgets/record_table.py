@@ -1,33 +1,69 @@
-"""A read-only table of records: row cursor, zebra stripes, row keys are ids."""
+"""A read-only table of records that fits the terminal it is given.
+
+Row cursor, zebra stripes, row keys are record ids. Columns marked optional are
+dropped when the terminal is narrow (80 columns) and come back when it widens, so
+the essential ones are never cut off.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    #: Dropped first when the table is narrower than `wide_from` cells.
+    optional: bool = False
 
 
 class RecordTable(DataTable):
     """DataTable configured the way every list of the app wants it."""
 
     DEFAULT_CLASSES = "record-table"
+    #: Below this width, optional columns are hidden.
+    wide_from = 100
 
-    def __init__(self, columns: Sequence[str], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[Column | str], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._column_labels = list(columns)
+        self._all_columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+        self._records: list[tuple[str, Sequence[Cell]]] = []
+        self._wide: bool | None = None
 
-    def on_mount(self) -> None:
-        self.add_columns(*self._column_labels)
+    def _visible(self) -> list[int]:
+        return [i for i, c in enumerate(self._all_columns) if self._wide or not c.optional]
 
-    def replace_rows(self, rows: Iterable[tuple[int, Sequence[str | Text]]]) -> int:
-        """Swap every row at once, keeping the cursor near where it was."""
+    def _rebuild(self) -> None:
         row_index = self.cursor_row
-        self.clear()
-        count = 0
-        for key, cells in rows:
-            self.add_row(*cells, key=str(key))
-            count += 1
-        if count:
-            self.move_cursor(row=min(row_index, count - 1))
-        return count
+        self.clear(columns=True)
+        visible = self._visible()
+        self.add_columns(*(self._all_columns[i].label for i in visible))
+        for key, cells in self._records:
+            self.add_row(*(cells[i] for i in visible), key=key)
+        if self._records:
+            self.move_cursor(row=min(row_index, len(self._records) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= self.wide_from
+        if wide != self._wide:
+            self._wide = wide
+            self._rebuild()
+
+    def replace_rows(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> int:
+        """Swap every row at once, keeping the cursor near where it was."""
+        self._records = [(str(key), cells) for key, cells in rows]
+        if self._wide is None:
+            self._wide = self.size.width >= self.wide_from if self.size.width else False
+        self._rebuild()
+        return len(self._records)
+
+    def record_cells(self, index: int) -> Sequence[Cell]:
+        """Every cell of a record, hidden columns included."""
+        return self._records[index][1]

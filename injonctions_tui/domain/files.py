@@ -1,0 +1,25 @@
+"""Reading files the user hands us (imports): size-capped, with French errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InjonctionsError
+
+
+def read_limited(path: Path, max_bytes: int, *, is_dir_message: str, too_big_message: str) -> bytes:
+    """The bytes of a user-chosen file, refusing folders, missing and oversized files."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise InjonctionsError(is_dir_message)
+        too_big = path.stat().st_size > max_bytes
+        with open(path, "rb") as handle:
+            raw = b"" if too_big else handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
+    except OSError as error:
+        raise InjonctionsError(f"Impossible de lire le fichier {path} : {error.strerror or error}.") from None
+    if too_big or len(raw) > max_bytes:
+        raise InjonctionsError(too_big_message)
+    return raw
