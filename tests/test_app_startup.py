@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
@@ -111,21 +112,22 @@ async def test_unlock_refuses_a_wrong_passphrase_then_opens(configured_db_path: 
         assert models.AuditEvent.select().where(models.AuditEvent.action == "ouverture").count() == 1
 
 
-async def test_a_crash_shows_a_french_message_and_no_local_variables(configured_db_path: Path) -> None:
+async def test_a_crash_shows_a_french_message_and_no_local_variables(configured_db_path: Path, capfd) -> None:
     """Textual's default crash report prints locals (which may hold personal data)."""
     database = storage.open_database(configured_db_path, PASSPHRASE)
     app = _app(configured_db_path, database=database)
-    async with app.run_test(size=(80, 24)) as pilot:
-        secret_name = "TOURNESOL Tryphon"  # noqa: F841 - a local that must not be printed
+    secret_name = "TOURNESOL Tryphon"  # a local that must not be printed
 
-        def explode() -> None:
-            person = secret_name  # noqa: F841
-            raise RuntimeError("boom")
+    def explode() -> None:
+        person = secret_name  # noqa: F841
+        raise RuntimeError("boom")
 
-        app.call_later(explode)
-        await pilot.pause()
+    with pytest.raises(RuntimeError):  # run_test re-raises for the test's sake
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(explode)
+            await pilot.pause()
     assert app.return_code == 1
-    printed = " ".join(str(r) for r in app._exit_renderables)
+    printed = " ".join(capfd.readouterr())
     assert "Erreur inattendue (RuntimeError)" in printed
     assert "TOURNESOL" not in printed and "Traceback" not in printed
     database.close()
