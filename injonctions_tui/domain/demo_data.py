@@ -119,11 +119,12 @@ AVIS_NOT_APPROPRIATE = [
 ]
 FICHE_GOOD = [
     "{civ} s'est présenté{e} à l'ensemble des rendez-vous et s'est engagé{e} dans la démarche de soins.",
-    "Le suivi auprès de {structure} est régulier depuis le {start}.",
+    "Le suivi auprès de la structure choisie ({structure}) est régulier depuis le {start}.",
     "{civ} honore ses rendez-vous auprès de la structure choisie et se montre investi{e} dans la démarche.",
 ]
 FICHE_PARTIAL = [
-    "Le suivi auprès de {structure} est engagé mais irrégulier : un rendez-vous n'a pas été honoré.",
+    "Le suivi auprès de la structure choisie ({structure}) est engagé mais irrégulier : "
+    "un rendez-vous n'a pas été honoré.",
     "{civ} s'est présenté{e} avec retard à plusieurs rendez-vous ; la démarche reste à consolider.",
 ]
 FICHE_RENEWAL = [
@@ -142,11 +143,11 @@ INCIDENT = [
     "malgré une relance téléphonique.",
 ]
 FIN_DE_MESURE = {
-    "classement_sans_suite": "Fin de mesure : le suivi a été mené jusqu'à son terme, depuis le {start}.",
+    "classement_sans_suite": "Fin de mesure : le suivi engagé le {start} a été mené jusqu'à son terme.",
     "composition_penale": "Fin de mesure : la mesure a été interrompue faute de présentation aux rendez-vous.",
     "poursuites": "Fin de mesure : la mesure a été interrompue faute de présentation aux rendez-vous.",
     "non_opportune": "Fin de mesure : la mesure n'a pas été jugée opportune à l'issue de l'évaluation.",
     "caducite": "Fin de mesure : {civ} ne s'est présenté{e} à aucune des convocations ; "
                 "la mesure est devenue caduque.",
 }
-CORRECTION = " (Version corrigée : la date de début du suivi a été rectifiée.)"
+CORRECTION = " (Version corrigée : une erreur de date a été rectifiée.)"

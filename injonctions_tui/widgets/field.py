@@ -23,7 +23,7 @@ class Field(Vertical):
         with Horizontal(classes="field-row"):
             yield Label(self.label_text, classes="field-label")
             yield self.control
-        yield Static(self.hint, classes="field-hint")
+        yield Static(self.hint, classes="field-hint" if self.hint else "field-hint -empty")
         yield Static("", classes="field-error")
 
     def set_error(self, message: str | None) -> None:
