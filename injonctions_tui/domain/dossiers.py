@@ -1,16 +1,20 @@
-"""The dossier list: one row per measure, searchable without accents or case."""
+"""The dossier list: one row per measure, filtered, searchable without accents or case."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import Case, fn
+
 from .models import Measure, Person
-from .people import public_for
+from .people import MAJORITY_AGE, public_for
 from .text import search_key
-from .vocabulary import label
+from .vocabulary import Public, label
 
 MAX_SEARCH = 100
+#: Rows shown at once; a search or a filter narrows the rest down.
+PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -25,18 +29,48 @@ class DossierRow:
     magistrat_referent: str
 
 
-def dossier_rows(search: str = "", limit: int | None = None) -> list[DossierRow]:
-    """Dossiers, most recent saisine first; `search` matches name or parquet number."""
-    query = (Measure.select(Measure, Person).join(Person)
-             .order_by(Measure.saisine_received_on.desc(), Measure.id.desc()))
-    needle = search_key(search[:MAX_SEARCH])
+@dataclass(frozen=True)
+class DossierFilters:
+    search: str = ""
+    status: str | None = None  # vocabulary.MeasureStatus value
+    public: str | None = None  # vocabulary.Public value
+    magistrat: str | None = None
+
+
+def _minor_expression():
+    """SQL: was the person a minor at the facts (else at the saisine)? Override wins."""
+    reference = fn.COALESCE(Measure.facts_on, Measure.saisine_received_on)
+    minor = Person.birth_date > fn.date(reference, f"-{MAJORITY_AGE} years")
+    return Case(None, [(Measure.public_override == Public.MINEURS.value, True),
+                       (Measure.public_override == Public.MAJEURS.value, False)], minor)
+
+
+def dossier_query(filters: DossierFilters):
+    query = Measure.select(Measure, Person).join(Person)
+    needle = search_key(filters.search[:MAX_SEARCH])
     if needle:
-        compact = needle.replace(" ", "")
-        query = query.where(Person.search_name.contains(needle)
-                            | Measure.parquet_number.contains(compact))
+        compact = needle.replace(" ", "").upper()
+        query = query.where(Person.search_name.contains(needle) | Measure.parquet_number.contains(compact))
+    if filters.status:
+        query = query.where(Measure.status == filters.status)
+    if filters.magistrat:
+        query = query.where(Measure.magistrat_referent == filters.magistrat)
+    if filters.public:
+        minor = _minor_expression()
+        query = query.where(minor == (filters.public == Public.MINEURS.value))
+    return query
+
+
+def dossier_rows(search: str = "", limit: int | None = PAGE,
+                 filters: DossierFilters | None = None) -> tuple[list[DossierRow], int]:
+    """Dossiers, most recent saisine first, and how many match in all."""
+    filters = filters or DossierFilters(search=search)
+    query = dossier_query(filters)
+    total = query.count()
+    page = query.order_by(Measure.saisine_received_on.desc(), Measure.id.desc())
     if limit:
-        query = query.limit(limit)
-    return [
+        page = page.limit(limit)
+    rows = [
         DossierRow(
             measure_id=m.id,
             person=m.person.full_name,
@@ -48,5 +82,15 @@ def dossier_rows(search: str = "", limit: int | None = None) -> list[DossierRow]
             saisine_received_on=m.saisine_received_on,
             magistrat_referent=m.magistrat_referent or "",
         )
-        for m in query
+        for m in page
     ]
+    return rows, total
+
+
+def magistrats() -> list[str]:
+    """The magistrats référents named in the dossiers, for the filter."""
+    query = (Measure.select(Measure.magistrat_referent).where(Measure.magistrat_referent.is_null(False))
+             .distinct().order_by(Measure.magistrat_referent))
+    return [m.magistrat_referent for m in query]
+
+

@@ -5,19 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import InvalidInput
+from .validation import clean_text
 from .models import Habilitation, Professional
 from .vocabulary import HabilitationStatus, Profession
 
-MAX_NAME = 120
-
-
-def _clean(value: str | None, label: str, *, required: bool = False, limit: int = MAX_NAME) -> str | None:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise InvalidInput(f"{label} : champ obligatoire.")
-    if len(text) > limit:
-        raise InvalidInput(f"{label} : {len(text)} caractères, c'est trop (au plus {limit}).")
-    return text or None
+_clean = clean_text
 
 
 def current_user() -> Professional | None:

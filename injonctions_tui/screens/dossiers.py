@@ -1,14 +1,16 @@
-"""The dossier list with search as you type (issue 4 adds detail and edition)."""
+"""The dossier list: search as you type, filters, Enter opens, n creates."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Select, Static
 
 from ..domain.dates import format_fr
-from ..domain.dossiers import MAX_SEARCH, dossier_rows
+from ..domain.dossiers import MAX_SEARCH, DossierFilters, dossier_rows, magistrats
+from ..domain.vocabulary import MeasureStatus, Public, choices
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 
@@ -17,34 +19,85 @@ COLUMNS = (Column("Personne"), Column("Né(e) le", optional=True), Column("N° p
 
 
 class DossiersScreen(ModeScreen):
-    BINDINGS = [Binding("ctrl+f", "focus_search", "Rechercher", id="dossiers.search")]
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", "Rechercher", id="dossiers.search"),
+        Binding("n", "new", "Nouveau", id="dossiers.new"),
+        Binding("ctrl+r", "clear_filters", "Tout afficher", id="dossiers.clear"),
+    ]
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="Rechercher : nom ou n° de parquet, accents facultatifs (Ctrl+F)",
                     id="dossiers-search", max_length=MAX_SEARCH, compact=True)
+        with Horizontal(id="dossiers-filters"):
+            yield Select(choices(MeasureStatus), prompt="Tous statuts", id="filter-status", compact=True)
+            yield Select(choices(Public), prompt="Tous publics", id="filter-public", compact=True)
+            yield Select([], prompt="Tous magistrats", id="filter-magistrat", compact=True)
         yield RecordTable(COLUMNS, id="dossiers-table")
         yield Static("", id="dossiers-count", classes="empty-hint")
 
     def on_mount(self) -> None:
-        self.refresh_rows("")
+        self.query_one("#filter-magistrat", Select).set_options((m, m) for m in magistrats())
+        self.refresh_rows()
         self.query_one("#dossiers-table", RecordTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def filters(self) -> DossierFilters:
+        def value(selector: str) -> str | None:
+            chosen = self.query_one(selector, Select).value
+            return None if chosen is Select.NULL else str(chosen)
+
+        return DossierFilters(search=self.query_one("#dossiers-search", Input).value,
+                              status=value("#filter-status"), public=value("#filter-public"),
+                              magistrat=value("#filter-magistrat"))
 
     @on(Input.Changed, "#dossiers-search")
-    def _search(self, event: Input.Changed) -> None:
-        self.refresh_rows(event.value)
+    @on(Select.Changed)
+    def _filters_changed(self) -> None:
+        self.refresh_rows()
 
     @on(Input.Submitted, "#dossiers-search")
-    def _to_table(self, event: Input.Submitted) -> None:
+    def _to_table(self) -> None:
         self.query_one("#dossiers-table", RecordTable).focus()
 
-    def refresh_rows(self, search: str) -> None:
-        rows = dossier_rows(search)
+    @on(DataTable.RowSelected, "#dossiers-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from .dossier_detail import DossierDetailScreen
+
+        self.app.push_screen(DossierDetailScreen(int(event.row_key.value)))
+
+    def refresh_rows(self) -> None:
+        rows, total = dossier_rows(filters=self.filters())
         count = self.query_one("#dossiers-table", RecordTable).replace_rows(
             (r.measure_id, (r.person, format_fr(r.birth_date), r.parquet_number, r.public, r.status,
                             format_fr(r.saisine_received_on), r.magistrat_referent))
             for r in rows)
-        self.query_one("#dossiers-count", Static).update(
-            f"{count} dossier(s)" if count else "Aucun dossier ne correspond à la recherche.")
+        if not count:
+            text = "Aucun dossier ne correspond à la recherche."
+        elif total > count:
+            text = f"{count} dossiers affichés sur {total} : affinez la recherche."
+        else:
+            text = f"{total} dossier(s) — Entrée : ouvrir, n : nouveau"
+        self.query_one("#dossiers-count", Static).update(text)
 
     def action_focus_search(self) -> None:
         self.query_one("#dossiers-search", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#dossiers-search", Input).value = ""
+        for select in self.query("#dossiers-filters Select").results(Select):
+            select.clear()
+        self.refresh_rows()
+
+    def action_new(self) -> None:
+        from .dossier_detail import DossierDetailScreen
+        from .dossier_edit import DossierEditScreen
+
+        def opened(measure_id: int | None) -> None:
+            if measure_id is not None:
+                self.app.push_screen(DossierDetailScreen(measure_id))
+
+        self.app.push_screen(DossierEditScreen(None), opened)
+
+

@@ -1,0 +1,103 @@
+"""Create or edit a dossier: one form, errors beside the fields, saved whole or not at all."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+
+from ..domain.dossier_form import FIELDS, FormField, FormRejected, save, values_from
+from ..domain.errors import InjonctionsError
+from ..domain.models import Measure
+from ..domain.professionals import current_user
+from ..widgets.field import Field
+
+
+def _control(field: FormField, value: str) -> Widget:
+    if field.kind == "choice":
+        return Select([(text, val) for text, val in field.choices], value=value, allow_blank=False,
+                      id=field.key, compact=True)
+    if field.kind == "bool":
+        return Checkbox("oui", value=bool(value), id=field.key, compact=True)
+    return Input(value=value, id=field.key, compact=True, max_length=300,
+                 placeholder="JJ/MM/AAAA" if field.kind == "date" else "")
+
+
+class DossierEditScreen(Screen[int | None]):
+    """Returns the measure id when saved, None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Enregistrer", id="dossier_edit.save"),
+        Binding("escape", "cancel", "Annuler", id="dossier_edit.cancel"),
+    ]
+
+    def __init__(self, measure_id: int | None = None) -> None:
+        super().__init__()
+        self.measure_id = measure_id
+
+    def compose(self) -> ComposeResult:
+        measure = Measure.get_by_id(self.measure_id) if self.measure_id else None
+        values = values_from(measure)
+        yield Header(icon="⚖")
+        title = "Nouveau dossier" if measure is None else f"Modifier le dossier — {measure.person.full_name}"
+        yield Static(title, classes="mode-title")
+        with VerticalScroll(id="dossier-form"):
+            for field in FIELDS:
+                yield Field(field.label + (" *" if field.required else ""), _control(field, values[field.key]),
+                            hint=field.hint, id=f"f-{field.key}")
+            yield Static("* obligatoire. Dates au format JJ/MM/AAAA. Ctrl+S enregistre, Échap annule.",
+                         classes="dialog-hint")
+        yield Static("", id="form-message")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.initial_values = self.form_values()
+        self.cancel_armed = False
+        self.query_one("#last_name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def form_values(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for field in FIELDS:
+            widget = self.query_one(f"#{field.key}")
+            if isinstance(widget, Checkbox):
+                values[field.key] = "oui" if widget.value else ""
+            elif isinstance(widget, Select):
+                values[field.key] = "" if widget.value is Select.NULL else str(widget.value)
+            else:
+                values[field.key] = widget.value  # type: ignore[attr-defined]
+        return values
+
+    def action_save(self) -> None:
+        for field in self.query(Field):
+            field.set_error(None)
+        message = self.query_one("#form-message", Static)
+        try:
+            measure = save(self.form_values(), self.app.today(), measure_id=self.measure_id,  # type: ignore[attr-defined]
+                           professional=current_user())
+        except FormRejected as rejected:
+            for key, text in rejected.errors.items():
+                self.query_one(f"#f-{key}", Field).set_error(text)
+            first = next(iter(rejected.errors))
+            self.query_one(f"#{first}").focus()
+            message.update(rejected.message)
+            return
+        except InjonctionsError as error:
+            message.update(error.message)
+            return
+        self.notify("Dossier enregistré.")
+        self.dismiss(measure.id)
+
+    def action_cancel(self) -> None:
+        """A second Escape is needed to drop typed changes."""
+        if self.form_values() != self.initial_values and not self.cancel_armed:
+            self.cancel_armed = True
+            self.query_one("#form-message", Static).update(
+                "Modifications non enregistrées : Ctrl+S pour enregistrer, Échap de nouveau pour les abandonner.")
+            return
+        self.dismiss(None)
