@@ -23,13 +23,15 @@ from .domain import audit, settings, storage
 from .domain.professionals import current_user
 from .screens.agenda import AgendaScreen
 from .screens.dossiers import DossiersScreen
+from .screens.echeances import EcheancesScreen
 from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
 from .screens.registre import RegistreScreen
 from .screens.unlock import UnlockScreen
 from .screens.wizard import WizardScreen
 
-MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "registre": "Registre des habilitations"}
+MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "echeances": "Échéances",
+               "registre": "Registre des habilitations"}
 
 
 @dataclass
@@ -52,12 +54,14 @@ class InjonctionsApp(App[int]):
     TITLE = "Injonctions thérapeutiques"
     CSS_PATH = "assets/app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"agenda": AgendaScreen, "dossiers": DossiersScreen, "registre": RegistreScreen}
+    MODES = {"agenda": AgendaScreen, "dossiers": DossiersScreen, "echeances": EcheancesScreen,
+             "registre": RegistreScreen}
     BINDINGS = [
-        Binding("f2", "switch_mode('agenda')", "Agenda", id="mode.agenda"),
-        Binding("f3", "switch_mode('dossiers')", "Dossiers", id="mode.dossiers"),
-        Binding("f4", "switch_mode('registre')", "Registre", id="mode.registre"),
-        Binding("f1", "help", "Aide", id="app.help"),
+        Binding("f2", "switch_mode('agenda')", "Agenda", show=False, id="mode.agenda"),
+        Binding("f3", "switch_mode('dossiers')", "Dossiers", show=False, id="mode.dossiers"),
+        Binding("f4", "switch_mode('echeances')", "Échéances", show=False, id="mode.echeances"),
+        Binding("f5", "switch_mode('registre')", "Registre", show=False, id="mode.registre"),
+        Binding("f1", "help", "Aide", show=False, id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
         # Textual's own bindings, re-declared so their descriptions are French.
@@ -66,11 +70,14 @@ class InjonctionsApp(App[int]):
         Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False, id="app.copy"),
     ]
 
-    def __init__(self, plan: StartupPlan, *, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(self, plan: StartupPlan, *, today: Callable[[], dt.date] = dt.date.today,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
         super().__init__()
         self.plan = plan
         self.database: Database | None = plan.database
         self.today = today
+        #: The current moment, on `today` (tests fix both; slots already gone are skipped).
+        self.now = now or (lambda: dt.datetime.combine(self.today(), dt.datetime.now().time()))
         #: True once unlocked *and* set up: only then are the modes reachable.
         self.unlocked = False
 

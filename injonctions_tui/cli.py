@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 import os
 import shutil
 import sys
@@ -92,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="exporter toutes les données (JSON)")
     export.add_argument("--format", choices=["json"], default="json", help="format d'export (json)")
     export.add_argument("--out", metavar="FICHIER", help="fichier de sortie (sinon la sortie standard)")
+    agenda = commands.add_parser("agenda", parents=[common], help="afficher l'agenda d'un jour ou d'une semaine")
+    agenda.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour (par défaut : aujourd'hui)")
+    agenda.add_argument("--week", action="store_true", help="toute la semaine de ce jour")
+    agenda.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    echeances = commands.add_parser("echeances", parents=[common], help="échéances légales dues et en retard")
+    echeances.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
+    echeances.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
     importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
     importer.add_argument("file", metavar="FICHIER")
@@ -213,6 +221,51 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_option(value: str | None) -> dt.date:
+    from .domain.dates import parse_date
+
+    return parse_date(value, "--date") if value else dt.date.today()
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from .domain.agenda import agenda_json, agenda_text
+    from .domain.settings import load_court
+
+    day = _date_option(args.date)
+    db = _unlock(args)
+    try:
+        court = load_court()
+        if args.json:
+            output = json.dumps(agenda_json(court, day, args.week, today=dt.date.today()), ensure_ascii=False, indent=2)
+        else:
+            output = agenda_text(court, day, args.week, today=dt.date.today())
+        audit.record("consultation_agenda", details=f"date={day.isoformat()} semaine={args.week}")
+    finally:
+        db.close()
+    print(output)
+    return EXIT_OK
+
+
+def cmd_echeances(args: argparse.Namespace) -> int:
+    from .domain.echeances import deadline_rows, deadlines_text
+
+    day = _date_option(args.date)
+    db = _unlock(args)
+    try:
+        rows = deadline_rows(day, limit=None)
+        audit.record("consultation_echeances", details=f"date={day.isoformat()}")
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps({"date": day.isoformat(), "echeances": [
+            {"measure_id": r.measure_id, "due_on": r.due_on.isoformat(), "overdue": r.overdue, "person": r.person,
+             "parquet_number": r.parquet_number, "label": r.label, "source": r.source} for r in rows]},
+            ensure_ascii=False, indent=2))
+    else:
+        print(deadlines_text(rows))
+    return EXIT_OK
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
@@ -232,6 +285,7 @@ def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
+    "agenda": cmd_agenda, "echeances": cmd_echeances,
 }
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_documents_path
 
 APP_DIR_NAME = "injonctions-tui"
 DB_FILE_NAME = "injonctions.db"
 DB_ENV = "INJONCTIONS_DB"
 PASSPHRASE_ENV = "INJONCTIONS_PASSPHRASE"
+DOCUMENTS_ENV = "INJONCTIONS_DOCUMENTS"
 
 
 def default_db_path() -> Path:
@@ -22,3 +23,14 @@ def resolve_db_path(cli_value: str | None) -> Path:
     chosen = cli_value or os.environ.get(DB_ENV) or None
     path = Path(chosen).expanduser() if chosen else default_db_path()
     return path.absolute()
+
+
+def documents_dir() -> Path:
+    """Where printed PDFs are saved: `INJONCTIONS_DOCUMENTS`, else ~/Documents/injonctions.
+
+    These files hold personal data by design (they are printed and handed over):
+    the folder is the user's choice, and nothing else is ever written outside the
+    encrypted database.
+    """
+    chosen = os.environ.get(DOCUMENTS_ENV)
+    return Path(chosen).expanduser() if chosen else user_documents_path() / "injonctions"

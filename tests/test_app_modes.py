@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from injonctions_tui.domain import storage
 from injonctions_tui.domain.demo import populate_demo
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.dossiers import DossiersScreen
+from injonctions_tui.screens.echeances import EcheancesScreen
 from injonctions_tui.screens.help import HelpScreen
 from injonctions_tui.screens.registre import RegistreScreen
 from injonctions_tui.widgets.record_table import RecordTable
@@ -32,7 +34,8 @@ def demo_db(tmp_path: Path) -> Iterator[object]:
 
 def demo_app(database, tmp_path: Path) -> InjonctionsApp:
     return InjonctionsApp(StartupPlan(db_path=tmp_path / "demo.db", database=database, demo=True,
-                                      demo_passphrase="demo"), today=lambda: TODAY)
+                                      demo_passphrase="demo"), today=lambda: TODAY,
+                          now=lambda: dt.datetime.combine(TODAY, dt.time(10, 5)))
 
 
 async def test_opens_on_the_agenda_of_today_with_appointments(demo_db, tmp_path: Path) -> None:
@@ -44,9 +47,11 @@ async def test_opens_on_the_agenda_of_today_with_appointments(demo_db, tmp_path:
         assert title.startswith("Lundi 23 novembre 2026") and "mineurs" in title
         assert app.screen.query_one("#agenda-table", RecordTable).row_count >= 5
         assert "phrase secrète : demo" in app.sub_title
-        await pilot.press("s")
+        await pilot.press("plus")
         assert "Mardi 24 novembre 2026" in str(app.screen.query_one("#agenda-title").render())
-        await pilot.press("a")
+        await pilot.press("right")
+        assert "Jeudi 26 novembre 2026" in str(app.screen.query_one("#agenda-title").render())
+        await pilot.press("t")
         assert "Lundi 23 novembre 2026" in str(app.screen.query_one("#agenda-title").render())
 
 
@@ -57,6 +62,9 @@ async def test_function_keys_switch_modes(demo_db, tmp_path: Path) -> None:
         assert isinstance(app.screen, DossiersScreen) and app.current_mode == "dossiers"
         assert app.screen.query_one("#dossiers-table", RecordTable).row_count >= 55
         await pilot.press("f4")
+        assert isinstance(app.screen, EcheancesScreen)
+        assert app.screen.query_one("#echeances-table", RecordTable).row_count >= 10
+        await pilot.press("f5")
         assert isinstance(app.screen, RegistreScreen)
         assert app.screen.query_one("#registre-table", RecordTable).row_count >= 5
         assert "habilité(s) à ce jour" in str(app.screen.query_one("#registre-count").render())
@@ -91,7 +99,7 @@ async def test_help_lists_the_keys_in_french(demo_db, tmp_path: Path) -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         keys = " ".join(f"{k} {d}" for k, d in app.screen.key_rows())
-        for text in ("Agenda", "Dossiers", "Registre", "Quitter", "Lendemain", "Palette de commandes"):
+        for text in ("Agenda", "Dossiers", "Registre", "Quitter", "Lendemain", "Permanence suivante", "Palette de commandes"):
             assert text in keys
         await pilot.press("escape")
         assert isinstance(app.screen, AgendaScreen)

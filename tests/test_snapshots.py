@@ -6,18 +6,23 @@ The SVGs live in tests/__snapshots__/; after a deliberate UI change, run
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain import storage
+from injonctions_tui.domain.models import Measure
+from injonctions_tui.domain.people import measure_public
+from injonctions_tui.domain.vocabulary import Public
+from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 
 from .conftest import TODAY
 from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
 
 
-@pytest.mark.parametrize("mode_key", ["f2", "f3", "f4"], ids=["agenda", "dossiers", "registre"])
+@pytest.mark.parametrize("mode_key", ["f2", "f3", "f4", "f5"], ids=["agenda", "dossiers", "echeances", "registre"])
 def test_each_mode_at_80x24(snap_compare, demo_db, tmp_path: Path, mode_key: str) -> None:  # noqa: F811
     assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(80, 24), press=[mode_key])
 
@@ -38,3 +43,33 @@ def test_first_run_wizard(snap_compare, tmp_path: Path) -> None:
 def test_unlock_screen(snap_compare, configured_db_path: Path) -> None:
     app = InjonctionsApp(StartupPlan(db_path=configured_db_path), today=lambda: TODAY)
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_agenda_week_view(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(100, 32), press=["v"])
+
+
+def test_agenda_on_a_public_holiday(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    async def go_to_easter_monday(pilot) -> None:
+        pilot.app.screen.day = dt.date(2027, 3, 29)
+        pilot.app.screen.refresh_day()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(100, 24), run_before=go_to_easter_monday)
+
+
+def test_referrals_to_convoke(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(100, 24), press=["c"])
+
+
+@pytest.mark.parametrize("minor", [True, False], ids=["mineur", "majeur"])
+def test_dossier_detail(snap_compare, demo_db, tmp_path: Path, minor: bool) -> None:  # noqa: F811
+    """The detail of a followed minor (with legal representatives) and of an adult."""
+    measure = next(m for m in Measure.select().where(Measure.status == "suivi").order_by(Measure.id)
+                   if (measure_public(m) == Public.MINEURS) == minor)
+
+    async def open_detail(pilot) -> None:
+        pilot.app.push_screen(DossierDetailScreen(measure.id))
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(100, 50), run_before=open_detail)

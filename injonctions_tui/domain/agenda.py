@@ -1,23 +1,38 @@
-"""What the agenda shows: the permanence days and the appointments of a day.
+"""What the agenda shows: permanence days, their appointments, and the paper/CLI copy.
 
-Issue 3 grows this into the full permanence agenda; the queries stay here so the
-screen only displays rows.
+The queries stay here so screens and the CLI only display rows. A day or a week is
+one joined query on the `starts_at` index (appointment, measure, person) plus three
+grouped queries over the measures of those rows, whatever the size of the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
-from .models import Appointment, Measure, Person, Report
-from .people import public_for
+from peewee import fn
+
+from .dates import age_on, format_long_fr
+from .interim_cadence import (interim_cadence_steps, interim_evaluation_deadline,
+                              interim_measure_start, interim_overdue_step)
+from .models import Appointment, Measure, Orientation, Person, Report
+from .people import MAJORITY_AGE, public_for
 from .settings import CourtSettings, Permanence
-from .vocabulary import Public, label
+from .slots import DAY, PermanenceDay, holiday_name, permanence_occurrences
+from .vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, Public, label
+
+#: A cadence interview is flagged overdue this long after its date: permanences are
+#: weekly, so a week or two late is ordinary scheduling, not a missed deadline (our choice).
+CADENCE_GRACE_DAYS = 14
+#: How the empty parquet number of a walk-in is shown.
+TO_COMPLETE = "à compléter"
 
 
 @dataclass(frozen=True)
 class AgendaRow:
-    """One appointment as the agenda lists it."""
+    """One appointment as the agenda lists it (labels in French, flags as booleans)."""
 
     appointment_id: int
     measure_id: int
@@ -27,52 +42,270 @@ class AgendaRow:
     kind: str
     status: str
     place: str
+    #: The person goes to the minors' permanence (minor at the facts, or overridden).
     minor_at_facts: bool
+    #: No report written yet for this measure.
     new_referral: bool
     walk_in: bool
+    starts_at: dt.datetime | None = None
+    kind_value: str = ""
+    status_value: str = ""
+    public: str = ""
+    #: 18 or older today; with `minor_at_facts`: seen on Monday although adult now.
+    adult_today: bool = False
+    #: See `_overdue_reason`: evaluation or cadence interview late.
+    overdue: bool = False
+    overdue_reason: str = ""
+    #: Still awaited on a public holiday: to move to another permanence.
+    holiday_conflict: bool = False
+
+
+@dataclass(frozen=True)
+class DayView:
+    """A day of the agenda: its permanences (closed ones flagged) and appointments."""
+
+    date: dt.date
+    heading: str
+    permanences: list[PermanenceDay]
+    holiday_name: str | None
+    rows: list[AgendaRow] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        """A permanence day where every permanence is closed (a holiday)."""
+        return bool(self.permanences) and all(p.closed for p in self.permanences)
+
+
+def _hour(hhmm: str) -> str:
+    """'09:00' -> '9h', '12:30' -> '12h30', as French court notices write it."""
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)}h{minutes if minutes != '00' else ''}"
 
 
 def permanences_on(court: CourtSettings, day: dt.date) -> list[Permanence]:
     return [p for p in court.permanences if p.weekday == day.weekday()]
 
 
+def _opens(court: CourtSettings, day: dt.date) -> bool:
+    return any(p.weekday == day.weekday() for p in court.permanences) and holiday_name(day) is None
+
+
 def opening_day(court: CourtSettings, today: dt.date) -> dt.date:
-    """Today if it is a permanence day, else the next one (today if none is set)."""
-    weekdays = {p.weekday for p in court.permanences}
-    if not weekdays:
+    """Today if a permanence is held today, else the next day one is (holidays skipped)."""
+    if not court.permanences:
         return today
-    day = today
-    while day.weekday() not in weekdays:
-        day += dt.timedelta(days=1)
-    return day
+    for offset in range(400):
+        if _opens(court, day := today + offset * DAY):
+            return day
+    return today
 
 
-def day_rows(day: dt.date) -> list[AgendaRow]:
-    """Every appointment of a day, in time order, with the markers the agenda shows."""
-    start = dt.datetime.combine(day, dt.time.min)
-    end = start + dt.timedelta(days=1)
-    query = (Appointment.select(Appointment, Measure, Person)
-             .join(Measure).join(Person)
-             .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
-             .order_by(Appointment.starts_at, Appointment.id))
-    measure_ids = [a.measure_id for a in query]
-    reported = {r.measure_id for r in Report.select(Report.measure).where(Report.measure.in_(measure_ids))}
+def next_permanence_day(court: CourtSettings, day: dt.date, direction: int = 1) -> dt.date:
+    """The next (+1) or previous (-1) permanence day, closed ones included so a holiday
+    is seen as closed; the next or previous calendar day if no permanence is set."""
+    step = DAY if direction >= 0 else -DAY
+    weekdays = {p.weekday for p in court.permanences}
+    candidate = day + step
+    while weekdays and candidate.weekday() not in weekdays:
+        candidate += step
+    return candidate
+
+
+def heading_of(day: dt.date, occurrences: list[PermanenceDay]) -> str:
+    """"Lundi 23 novembre 2026 — permanence mineurs 9h-13h — Tribunal judiciaire de Nanterre"."""
+    text = format_long_fr(day).capitalize()
+    holiday = holiday_name(day)
+    if not occurrences:
+        return text + " — pas de permanence au tribunal" + (f" (férié : {holiday})" if holiday else "")
+    places = {o.permanence.place for o in occurrences}
+    parts = [f"{label(Public(o.permanence.public)).lower()} {_hour(o.permanence.start)}-"
+             f"{_hour(o.permanence.end)}" + ("" if len(places) == 1 else f" ({o.permanence.place})")
+             for o in occurrences]
+    text += " — permanence " + ", ".join(parts)
+    if holiday:
+        return text + f" FERMÉE ({holiday})"
+    return text + (f" — {places.pop()}" if len(places) == 1 else "")
+
+
+def _measure_facts(measure_ids: list[int]) -> tuple[dict[int, dict[str, tuple[int, dt.datetime]]],
+                                                    dict[int, dt.date], set[int]]:
+    """Held interviews by measure and kind (count, first date), earliest doctor's
+    agreement, and the measures that already have a report: three grouped queries."""
+    held: dict[int, dict[str, tuple[int, dt.datetime]]] = defaultdict(dict)
+    agreements: dict[int, dt.date] = {}
+    if not measure_ids:
+        return held, agreements, set()
+    first = fn.MIN(Appointment.starts_at)
+    for measure_id, kind, count, first_at in (
+            Appointment.select(Appointment.measure, Appointment.kind, fn.COUNT(Appointment.id), first)
+            .where(Appointment.measure.in_(measure_ids) & (Appointment.status == AppointmentStatus.PRESENT))
+            .group_by(Appointment.measure, Appointment.kind).tuples()):
+        if isinstance(first_at, str):
+            first_at = dt.datetime.fromisoformat(first_at)
+        held[measure_id][kind] = (count, first_at)
+    for measure_id, agreed in (
+            Orientation.select(Orientation.measure, fn.MIN(Orientation.agreement_on))
+            .where(Orientation.measure.in_(measure_ids) & Orientation.agreement_on.is_null(False)
+                   & Orientation.refused_on.is_null())
+            .group_by(Orientation.measure).tuples()):
+        agreements[measure_id] = agreed if isinstance(agreed, dt.date) else dt.date.fromisoformat(agreed)
+    reported = {m for (m,) in Report.select(Report.measure).where(Report.measure.in_(measure_ids))
+                .distinct().tuples()}
+    return held, agreements, reported
+
+
+def _overdue_reason(measure: Measure, held: dict[str, tuple[int, dt.datetime]],
+                    agreement_on: dt.date | None, today: dt.date) -> str:
+    """An approximation of "has an overdue deadline", cheap enough for every row:
+
+    - no initial evaluation held yet and the month after the saisine has passed;
+    - or the latest follow-up interview the cadence asked for (M3, M6, then every
+      6 months, see interim_cadence.py) more than CADENCE_GRACE_DAYS ago not held.
+    Closed measures are never overdue. The full engine is deadlines.py.
+    """
+    if measure.status == MeasureStatus.CLOTURE or measure.outcome:
+        return ""
+    evaluation = held.get(AppointmentKind.EVALUATION_INITIALE)
+    if evaluation is None:
+        deadline = interim_evaluation_deadline(measure.kind, measure.saisine_received_on)
+        return "évaluation en retard" if deadline and today > deadline else ""
+    start = interim_measure_start(measure.start_on, agreement_on, evaluation[1].date())
+    steps = interim_cadence_steps(measure.kind, start)  # type: ignore[arg-type]
+    kinds = [kind for kind, (count, _) in held.items() for _ in range(count)]
+    step = interim_overdue_step(steps, kinds, today, CADENCE_GRACE_DAYS, measure.planned_end_on)
+    return f"{label(step.kind).lower()} en retard" if step else ""
+
+
+def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list[AgendaRow]:
+    """Every appointment from `first_day` to `last_day` inclusive, in time order."""
+    start = dt.datetime.combine(first_day, dt.time.min)
+    end = dt.datetime.combine(last_day + DAY, dt.time.min)
+    appointments = list(Appointment.select(Appointment, Measure, Person)
+                        .join(Measure).join(Person)
+                        .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+                        .order_by(Appointment.starts_at, Appointment.id))
+    held, agreements, reported = _measure_facts(sorted({a.measure_id for a in appointments}))
     rows = []
-    for appointment in query:
+    for appointment in appointments:
         measure, person = appointment.measure, appointment.measure.person
         public = public_for(person.birth_date, measure.facts_on, measure.public_override,
                             measure.saisine_received_on)
+        adult = person.birth_date is not None and age_on(person.birth_date, today) >= MAJORITY_AGE
+        reason = _overdue_reason(measure, held.get(measure.id, {}), agreements.get(measure.id), today)
         rows.append(AgendaRow(
-            appointment_id=appointment.id,
-            measure_id=measure.id,
-            time=appointment.starts_at.strftime("%Hh%M"),
-            person=person.full_name,
-            parquet_number=measure.parquet_number,
-            kind=label(appointment.kind),
-            status=label(appointment.status),
-            place=appointment.place,
-            minor_at_facts=public == Public.MINEURS,
-            new_referral=measure.id not in reported,
-            walk_in=appointment.walk_in,
-        ))
+            appointment_id=appointment.id, measure_id=measure.id,
+            time=appointment.starts_at.strftime("%Hh%M"), person=person.full_name,
+            parquet_number=measure.parquet_number, kind=label(appointment.kind),
+            status=label(appointment.status), place=appointment.place,
+            minor_at_facts=public == Public.MINEURS, new_referral=measure.id not in reported,
+            walk_in=appointment.walk_in, starts_at=appointment.starts_at,
+            kind_value=appointment.kind, status_value=appointment.status, public=public.value,
+            adult_today=adult, overdue=bool(reason), overdue_reason=reason,
+            holiday_conflict=(appointment.status == AppointmentStatus.ATTENDU
+                              and holiday_name(appointment.starts_at.date()) is not None)))
     return rows
+
+
+def day_rows(day: dt.date, today: dt.date | None = None) -> list[AgendaRow]:
+    """Every appointment of a day, in time order, with the markers the agenda shows."""
+    return _rows_between(day, day, today or dt.date.today())
+
+
+def _views(court: CourtSettings, first_day: dt.date, last_day: dt.date, today: dt.date,
+           keep_empty_weekend: bool) -> list[DayView]:
+    rows_by_day: dict[dt.date, list[AgendaRow]] = defaultdict(list)
+    for row in _rows_between(first_day, last_day, today):
+        rows_by_day[row.starts_at.date()].append(row)  # type: ignore[union-attr]
+    by_day: dict[dt.date, list[PermanenceDay]] = defaultdict(list)
+    for occurrence in permanence_occurrences(court, first_day, last_day):
+        by_day[occurrence.date].append(occurrence)
+    views, day = [], first_day
+    while day <= last_day:
+        if keep_empty_weekend or day.weekday() < 5 or by_day[day] or rows_by_day[day]:
+            views.append(DayView(day, heading_of(day, by_day[day]), by_day[day], holiday_name(day),
+                                 rows_by_day[day]))
+        day += DAY
+    return views
+
+
+def day_view(court: CourtSettings, day: dt.date, today: dt.date) -> DayView:
+    """One day: its permanences (closed on a holiday) and its appointments."""
+    return _views(court, day, day, today, keep_empty_weekend=True)[0]
+
+
+def week_view(court: CourtSettings, monday: dt.date, today: dt.date) -> list[DayView]:
+    """Monday to Friday of the week containing `monday`, plus a weekend day only when
+    it has a permanence or an appointment."""
+    first = monday - dt.timedelta(days=monday.weekday())
+    return _views(court, first, first + 6 * DAY, today, keep_empty_weekend=False)
+
+
+def _markers(row: AgendaRow) -> list[str]:
+    markers = []
+    if row.minor_at_facts:
+        markers.append("mineur aux faits, majeur aujourd'hui" if row.adult_today else "mineur")
+    if row.new_referral:
+        markers.append("nouveau")
+    if row.walk_in:
+        markers.append("sans RDV")
+    if row.overdue:
+        markers.append(row.overdue_reason)
+    if row.holiday_conflict:
+        markers.append("jour férié : à déplacer")
+    return markers
+
+
+def _day_text(view: DayView) -> list[str]:
+    lines = [view.heading]
+    for row in view.rows:
+        markers = ", ".join(_markers(row))
+        line = (f"  {row.time}  {row.person:<28} {row.parquet_number or TO_COMPLETE:<14} "
+                f"{row.kind:<24} {row.status:<8}" + (f"  [{markers}]" if markers else ""))
+        lines.append(line.rstrip())
+        if row.place not in {o.permanence.place for o in view.permanences}:
+            lines.append(f"         lieu : {row.place}")
+    count = len(view.rows)
+    lines.append(f"  {count} rendez-vous." if count else "  Aucun rendez-vous.")
+    return lines
+
+
+def agenda_text(court: CourtSettings, day: dt.date, week: bool, *, today: dt.date | None = None) -> str:
+    """The day (or week) as plain text: the paper backup and `injonctions agenda`."""
+    today = today or dt.date.today()
+    views = week_view(court, day, today) if week else [day_view(court, day, today)]
+    title = (f"Agenda de la semaine du {format_long_fr(views[0].date)}" if week
+             else f"Feuille de permanence du {format_long_fr(day)}")
+    lines = [title, ""]
+    for view in views:
+        lines.extend(_day_text(view))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _row_json(row: AgendaRow) -> dict[str, Any]:
+    return {"appointment_id": row.appointment_id, "measure_id": row.measure_id,
+            "starts_at": row.starts_at.isoformat() if row.starts_at else None, "time": row.time,
+            "person": row.person, "parquet_number": row.parquet_number, "kind": row.kind_value,
+            "kind_label": row.kind, "status": row.status_value, "status_label": row.status,
+            "place": row.place, "public": row.public, "minor_at_facts": row.minor_at_facts,
+            "adult_today": row.adult_today, "new_referral": row.new_referral, "walk_in": row.walk_in,
+            "overdue": row.overdue, "overdue_reason": row.overdue_reason,
+            "holiday_conflict": row.holiday_conflict}
+
+
+def _day_json(view: DayView) -> dict[str, Any]:
+    return {"date": view.date.isoformat(), "heading": view.heading, "closed": view.closed,
+            "holiday": view.holiday_name,
+            "permanences": [{"public": o.permanence.public, "start": o.permanence.start,
+                             "end": o.permanence.end, "place": o.permanence.place,
+                             "slot_minutes": o.permanence.slot_minutes, "closed": o.closed}
+                            for o in view.permanences],
+            "appointments": [_row_json(row) for row in view.rows]}
+
+
+def agenda_json(court: CourtSettings, day: dt.date, week: bool, *, today: dt.date | None = None) -> dict:
+    """The same content as `agenda_text`, for scripts (ISO dates, stored codes + labels)."""
+    today = today or dt.date.today()
+    views = week_view(court, day, today) if week else [day_view(court, day, today)]
+    return {"format": "injonctions-agenda", "version": 1, "date": day.isoformat(), "week": week,
+            "today": today.isoformat(), "days": [_day_json(view) for view in views]}

@@ -14,8 +14,6 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 
-import holidays
-
 from . import demo_data as data
 from .dates import add_months, format_fr
 from .errors import InvalidInput
@@ -24,6 +22,7 @@ from .models import (Appointment, AuditEvent, Habilitation, LegalRepresentative,
 from .professionals import create_user, current_user
 from .rules import MeasureKind, rules_for
 from .settings import CourtSettings, Permanence, save_court
+from .slots import holiday_name, slots_of
 from .text import search_key
 from .vocabulary import AppointmentKind as AK
 from .vocabulary import AppointmentStatus as AS
@@ -88,15 +87,18 @@ class _Ctx:
 
 
 class _Calendar:
-    """Free slots at the court permanences and at the CSAPA: no two appointments clash."""
+    """Free slots at the court permanences and at the CSAPA: no two appointments clash.
+
+    Held in memory (the demo is written in one go); days, holidays and slot times
+    come from slots.py, like real bookings.
+    """
 
     def __init__(self, court: CourtSettings, today: dt.date, rng: random.Random) -> None:
         self.settings, self.rng = court, rng
-        self.holidays = holidays.France(years=range(today.year - 3, today.year + 3))
         self.taken: dict[dt.date, set[dt.time]] = {}
 
     def permanence(self, day: dt.date, public: Public) -> Permanence | None:
-        if day in self.holidays:
+        if holiday_name(day):
             return None
         return next((p for p in self.settings.permanences
                      if p.weekday == day.weekday() and p.public == public), None)
@@ -115,11 +117,7 @@ class _Calendar:
         day = around
         for _ in range(400):
             if permanence := self.permanence(day, public):
-                opening = dt.datetime.combine(day, permanence.start_time)
-                slots, at = [], opening
-                while at.time() < permanence.end_time:
-                    slots.append(at.time())
-                    at += dt.timedelta(minutes=permanence.slot_minutes)
+                slots = [slot.time() for slot in slots_of(permanence, day)]
                 if at := self._take(day, slots, first):
                     return at, permanence.place
             day += step * DAY
@@ -130,7 +128,7 @@ class _Calendar:
         court_days = {p.weekday for p in self.settings.permanences}
         day = around
         while True:
-            if day.weekday() < 5 and day.weekday() not in court_days and day not in self.holidays:
+            if day.weekday() < 5 and day.weekday() not in court_days and not holiday_name(day):
                 if at := self._take(day, CSAPA_HOURS, first=False):
                     return at
             day += DAY

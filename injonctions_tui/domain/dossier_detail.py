@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .dates import age_on, format_fr
+from .deadlines import deadlines_for
+from .echeances import when_text
 from .models import Appointment, Measure, Orientation, Renewal, Report
 from .people import public_for, was_minor_at
 from .vocabulary import Public, label
@@ -35,6 +37,8 @@ class DossierDetail:
     measure: list[tuple[str, str]] = field(default_factory=list)
     orientation: list[tuple[str, str]] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
+    #: Pending legal deadlines, most urgent first: (due date, what, overdue?).
+    deadlines: list[tuple[dt.date, str, bool]] = field(default_factory=list)
 
 
 def _age_text(birth: dt.date | None, on: dt.date | None) -> str:
@@ -95,6 +99,9 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
                else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
                else "accord écrit attendu")))
     detail.timeline = _timeline(measure, renewals)
+    pending = [d for d in deadlines_for(measure, today) if not d.done]
+    pending.sort(key=lambda d: (not d.overdue(today), d.due_on))
+    detail.deadlines = [(d.due_on, f"{d.label} ({when_text(d, today)})", d.overdue(today)) for d in pending]
     return detail
 
 

@@ -28,6 +28,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, Fo
                     IntegerField, PeeweeException, TextField)
 
 from . import migrations
+from .deadlines import deadlines_by_measure
 from .errors import ImportRejected, InjonctionsError
 from .files import read_limited
 from .models import (AuditEvent, Appointment, BaseModel, Habilitation, LegalRepresentative,
@@ -58,6 +59,8 @@ class Section:
     #: For a nested list, the foreign key that points to the enclosing record.
     parent_field: str | None = None
     children: tuple[Section, ...] = ()
+    #: Keys computed at export time (read-only): accepted and ignored by the import.
+    derived: tuple[str, ...] = ()
 
 
 #: The export's lists, parents before children (the import order).
@@ -68,7 +71,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
-                                           Section("orientations", Orientation, "measure"))),
+                                           Section("orientations", Orientation, "measure")),
+            derived=("deadlines",)),
     Section("appointments", Appointment),
     Section("reports", Report),
     Section("audit_events", AuditEvent),
@@ -117,22 +121,30 @@ def _export_section(section: Section) -> list[dict[str, Any]]:
     return records
 
 
-def export_all() -> dict[str, Any]:
-    """The whole database as one JSON-serialisable object, ordered by id."""
+def export_all(today: dt.date | None = None) -> dict[str, Any]:
+    """The whole database as one JSON-serialisable object, ordered by id.
+
+    Each measure also carries its `deadlines` as computed on `today` (default: the
+    clock's date): read-only, so the same data and date always give the same export.
+    """
+    now = dt.datetime.now().replace(microsecond=0)
     payload: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": migrations.LATEST_VERSION,
-        "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "exported_at": now.isoformat(),
     }
     with database.atomic():  # one consistent snapshot
         for section in SECTIONS:
             payload[section.key] = _export_section(section)
+        computed = deadlines_by_measure(today or now.date())
+    for record in payload["measures"]:
+        record["deadlines"] = [d.as_dict() for d in computed.get(record["id"], [])]
     return payload
 
 
-def write_export(path: Path | None) -> str:
+def write_export(path: Path | None, today: dt.date | None = None) -> str:
     """Serialise the export; write it atomically (mode 0600) when a path is given."""
-    text = json.dumps(export_all(), ensure_ascii=False, indent=2, sort_keys=True)
+    text = json.dumps(export_all(today), ensure_ascii=False, indent=2, sort_keys=True)
     if path is not None:
         _write_atomically(Path(path), text)
     return text
@@ -232,7 +244,8 @@ def _validate_record(section: Section, item: dict[str, Any], label: str,
                      parent_id: Any, out: _Validated) -> None:
     model = section.model
     fields = model._meta.sorted_fields
-    allowed = {field.column_name for field in fields} | {child.key for child in section.children}
+    allowed = ({field.column_name for field in fields} | {child.key for child in section.children}
+               | set(section.derived))
     unknown = sorted(str(key) for key in item if key not in allowed)
     if unknown:
         out.problems.append(f"{label} : clé(s) inconnue(s) : {', '.join(unknown)}.")

@@ -47,6 +47,14 @@ class MeasureRules:
     renewal_months: int
     #: A measure can never run beyond this (step 6: at most 2 years).
     max_duration_months: int
+    #: Days to send the avis motivé / fiche navette after an interview held (step 5,
+    #: R3413-14: "after each interview"; no delay in the law). Our choice: 15 days, so
+    #: the magistrate reads it well before the next interview. None: no such report.
+    report_within_days: int | None
+    #: Working days to report an interruption (an unexcused absence) to the magistrate:
+    #: "without delay" (step 5, L3413-3). Our reading: by the next working day (weekends
+    #: and French public holidays skipped). None: no such report.
+    incident_within_working_days: int | None
     #: Gross pay per person followed per civil year (DOMAIN.md "Other documents").
     annual_amount_eur: Decimal
     #: Pay is multiplied by this factor when the person had at most
@@ -70,6 +78,8 @@ RULES: dict[MeasureKind, MeasureRules] = {
         initial_duration_months=6,
         renewal_months=6,
         max_duration_months=24,
+        report_within_days=15,
+        incident_within_working_days=1,
         annual_amount_eur=Decimal("132.00"),
         reduced_factor=Decimal("0.5"),
         reduced_threshold=2,
@@ -87,6 +97,8 @@ RULES: dict[MeasureKind, MeasureRules] = {
         initial_duration_months=12,
         renewal_months=12,
         max_duration_months=120,
+        report_within_days=None,  # one annual report instead (seed 004)
+        incident_within_working_days=1,
         annual_amount_eur=Decimal("700.00"),
         reduced_factor=Decimal("1"),
         reduced_threshold=0,

@@ -1,49 +1,79 @@
-"""The agenda: the appointments of a permanence day (issue 3 makes it complete)."""
+"""The agenda: a permanence day (or a week) and what to do between two interviews.
+
+Keys act on the selected appointment: p/a/e mark présent/absent/excusé, i prints the
+attestation de présence, r books the next appointment the cadence asks for, o
+prints the convocation; n adds a walk-in; c opens the referrals to convoke; f prints
+the feuille de permanence. ←/→ jump between permanence days, -/+ between days.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ..domain.agenda import AgendaRow, day_rows, opening_day, permanences_on
-from ..domain.dates import format_long_fr
-from ..domain.settings import load_court
+from ..domain import booking
+from ..domain.agenda import AgendaRow, DayView, day_view, next_permanence_day, opening_day, week_view
+from ..domain.convocations import holiday_conflicts
+from ..domain.dates import format_fr
+from ..domain.errors import InjonctionsError
+from ..domain.settings import WEEKDAYS_FR, load_court
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
+from .agenda_actions import AgendaActions
 from .base import ModeScreen
 
-COLUMNS = (Column("Heure"), Column("Personne"), Column("N° parquet", optional=True), Column("Entretien"),
-           Column("Statut"), Column("Repères"))
+COLUMNS = (Column("Jour"), Column("Heure"), Column("Personne"), Column("N° parquet", optional=True),
+           Column("Entretien"), Column("Statut"), Column("Repères"))
+MARK_KEYS = {"present": "présent", "absent": "absent", "excuse": "excusé"}
 
 
-def _markers(row: AgendaRow) -> Text:
+def markers(row: AgendaRow) -> Text:
+    """The short flags a professional scans the list for."""
     text = Text()
-    if row.minor_at_facts:
-        text.append("mineur ", style="bold magenta")
-    if row.new_referral:
-        text.append("nouveau ", style="bold cyan")
-    if row.walk_in:
-        text.append("sans RDV ", style="yellow")
-    return Text(text.plain.rstrip(), spans=text.spans)
+    flags = [("mineur", "bold magenta", row.minor_at_facts and not row.adult_today),
+             ("mineur aux faits", "bold magenta", row.minor_at_facts and row.adult_today),
+             ("nouveau", "bold cyan", row.new_referral), ("sans RDV", "yellow", row.walk_in),
+             ("retard", "bold red", row.overdue), ("férié : à déplacer", "bold red", row.holiday_conflict)]
+    for word, style, shown in flags:
+        if shown:
+            text.append(("" if not text else " ") + word, style=style)
+    return text
 
 
-def _hour(hhmm: str) -> str:
-    """'09:00' -> '9h', '12:30' -> '12h30', as French court notices write it."""
-    hours, minutes = hhmm.split(":")
-    return f"{int(hours)}h{minutes if minutes != '00' else ''}"
+def _day_label(row: AgendaRow) -> str:
+    """'lun. 23/11' for the week view."""
+    if row.starts_at is None:
+        return ""
+    return f"{WEEKDAYS_FR[row.starts_at.weekday()][:3]}. {row.starts_at.strftime('%d/%m')}"
 
 
-class AgendaScreen(ModeScreen):
-    """One day at a time; opens on today or the next permanence day."""
+class AgendaScreen(AgendaActions, ModeScreen):
+    """Opens on today, or the next permanence day."""
 
+    MODE = "agenda"
     BINDINGS = [
-        Binding("p", "shift_day(-1)", "Veille", id="agenda.previous_day"),
-        Binding("s", "shift_day(1)", "Lendemain", id="agenda.next_day"),
-        Binding("a", "today", "Aujourd'hui", id="agenda.today"),
+        Binding("left", "jump(-1)", "Permanence précédente", show=False, priority=True,
+                id="agenda.previous_permanence"),
+        Binding("right", "jump(1)", "Permanence suivante", show=False, priority=True, id="agenda.next_permanence"),
+        Binding("minus", "shift_day(-1)", "Veille", show=False, id="agenda.previous_day"),
+        Binding("plus", "shift_day(1)", "Lendemain", show=False, id="agenda.next_day"),
+        Binding("t", "today", "Aujourd'hui", show=False, id="agenda.today"),
+        Binding("v", "toggle_week", "Vue semaine / jour", show=False, id="agenda.week"),
+        Binding("p", "mark('present')", "Présent", id="agenda.present"),
+        Binding("a", "mark('absent')", "Absent", id="agenda.absent"),
+        Binding("e", "mark('excuse')", "Excusé", id="agenda.excused"),
+        Binding("i", "attestation", "Attestation", tooltip="Imprimer l'attestation de présence",
+                id="agenda.attestation"),
+        Binding("r", "book_next", "RDV suivant", id="agenda.book_next"),
+        Binding("n", "walk_in", "Sans RDV", id="agenda.walk_in"),
+        Binding("c", "referrals", "Saisines", id="agenda.referrals"),
+        Binding("o", "convocation", "Imprimer la convocation", show=False, id="agenda.convocation"),
+        Binding("f", "day_sheet", "Imprimer la feuille de permanence", show=False, id="agenda.day_sheet"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -53,31 +83,95 @@ class AgendaScreen(ModeScreen):
 
     def on_mount(self) -> None:
         self.court = load_court()
-        self.day = opening_day(self.court, self.app.today())  # type: ignore[attr-defined]
+        self.week = False
+        self.day = opening_day(self.court, self.today())
         self.refresh_day()
+        self.query_one("#agenda-table", RecordTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if hasattr(self, "court"):
+            self.refresh_day()
+
+    def today(self) -> dt.date:
+        return self.app.today()  # type: ignore[attr-defined]
 
     def refresh_day(self) -> None:
-        permanences = permanences_on(self.court, self.day)
-        heading = format_long_fr(self.day).capitalize()
-        if permanences:
-            heading += " — permanence " + ", ".join(
-                f"{'mineurs' if p.public == 'mineurs' else 'majeurs'} {_hour(p.start)}-{_hour(p.end)}"
-                for p in permanences) + f" — {permanences[0].place}"
+        today = self.today()
+        if self.week:
+            monday = self.day - dt.timedelta(days=self.day.weekday())
+            views = week_view(self.court, monday, today)
+            heading = f"Semaine du {format_fr(monday)} au {format_fr(monday + dt.timedelta(days=6))}"
         else:
-            heading += " — pas de permanence au tribunal"
-        self.query_one("#agenda-title", ModeTitle).update(heading)
-        rows = day_rows(self.day)
+            views = [day_view(self.court, self.day, today)]
+            heading = views[0].heading
+        closed = [v for v in views if v.closed]
+        title = Text(heading, style="bold")
+        if not self.week and closed:
+            title.append(f" — FERMÉ ({closed[0].holiday_name})", style="bold red")
+        self.query_one("#agenda-title", ModeTitle).update(title)
+        self.rows = [row for view in views for row in view.rows]
         table = self.query_one("#agenda-table", RecordTable)
-        count = table.replace_rows(
-            (row.appointment_id, (row.time, row.person, row.parquet_number, row.kind, row.status, _markers(row)))
-            for row in rows)
-        self.query_one("#agenda-empty", Static).update(
-            f"{count} rendez-vous" if count else "Aucun rendez-vous ce jour.")
+        table.replace_rows(
+            [(row.appointment_id, (_day_label(row), row.time, row.person, row.parquet_number, row.kind,
+                                   row.status, markers(row))) for row in self.rows],
+            hidden=() if self.week else (0,))
+        self.query_one("#agenda-empty", Static).update(self._summary(views))
+
+    def _summary(self, views: list[DayView]) -> str:
+        count = len(self.rows)
+        if not count:
+            return "Aucun rendez-vous. ←/→ : autre permanence, v : semaine, n : sans rendez-vous, c : saisines."
+        kept = sum(r.status_value == "present" for r in self.rows)
+        text = f"{count} rendez-vous, {kept} présent(s). ←/→ : autre permanence, v : semaine, f : feuille."
+        conflicts = [c for v in views if v.closed for c in holiday_conflicts(self.court, v.date, v.date)]
+        if conflicts and conflicts[0].proposed_at:
+            text += (f"  Jour férié : {len(conflicts)} rendez-vous à déplacer ; prochaine permanence "
+                     f"ouverte le {format_fr(conflicts[0].proposed_at.date())} (touche r).")
+        return text
+
+    def selected(self) -> AgendaRow | None:
+        table = self.query_one("#agenda-table", RecordTable)
+        if not self.rows or table.cursor_row < 0:
+            self.notify("Aucun rendez-vous sélectionné.", severity="warning")
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    def action_jump(self, direction: int) -> None:
+        self.day = (self.day + dt.timedelta(weeks=direction)) if self.week else \
+            next_permanence_day(self.court, self.day, direction)
+        self.refresh_day()
 
     def action_shift_day(self, days: int) -> None:
         self.day += dt.timedelta(days=days)
         self.refresh_day()
 
     def action_today(self) -> None:
-        self.day = self.app.today()  # type: ignore[attr-defined]
+        self.day = self.today()
         self.refresh_day()
+
+    def action_toggle_week(self) -> None:
+        self.week = not self.week
+        self.refresh_day()
+
+    def action_mark(self, status: str) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            booking.mark(row.appointment_id, status, self.today())
+        except InjonctionsError as error:
+            self.notify(error.message, severity="error")
+            return
+        self.notify(f"{row.person} : {MARK_KEYS[status]}.")
+        self.refresh_day()
+
+    @work(thread=True, exclusive=True, group="pdf")
+    def save_document(self, kind: str, target: object) -> None:
+        """Render and save a PDF off the UI thread (it is the slow part)."""
+        self.app.call_from_thread(self.notify, "Préparation du document…")
+        try:
+            path = self.render_and_save(kind, target)
+        except InjonctionsError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, f"Document enregistré : {path}", timeout=8)

@@ -6,12 +6,18 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from ..widgets.mode_bar import ModeBar
+
 
 class ModeScreen(Screen):
-    """A screen reachable from the footer's mode keys; subclasses fill the body."""
+    """A screen reachable with the mode keys (F2-F5); subclasses fill the body."""
+
+    #: The key of this screen in App.MODES, highlighted in the mode bar.
+    MODE = ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
+        yield ModeBar(self.MODE)
         yield from self.compose_body()
         # The palette (Ctrl+P) is listed in the help (F1): at 80 columns the
         # footer keeps its room for the keys of the screen.

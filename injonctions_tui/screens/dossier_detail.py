@@ -10,7 +10,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..domain.dates import format_fr
+from collections.abc import Callable
+
+from ..domain import measures
+from ..domain.dates import format_fr, parse_date
+from ..domain.models import Measure
+from ..domain.vocabulary import Outcome, choices
+from .form_modal import FormModal, ModalField
 from ..domain.dossier_detail import DossierDetail, dossier_detail
 
 
@@ -29,6 +35,9 @@ class DossierDetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="dossier.back"),
         Binding("m", "edit", "Modifier", id="dossier.edit"),
+        Binding("r", "renew", "Renouveler", id="dossier.renew"),
+        Binding("c", "close", "Clôturer", id="dossier.close"),
+        Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
     ]
 
     def __init__(self, measure_id: int) -> None:
@@ -41,6 +50,7 @@ class DossierDetailScreen(Screen):
             yield Static(id="dossier-title", classes="mode-title")
             yield Static(id="dossier-identity", classes="section")
             yield Static(id="dossier-measure", classes="section")
+            yield Static(id="dossier-deadlines", classes="section")
             yield Static(id="dossier-orientation", classes="section")
             yield Static(id="dossier-timeline", classes="section")
         yield Footer(compact=True, show_command_palette=False)
@@ -60,6 +70,11 @@ class DossierDetailScreen(Screen):
         self.query_one("#dossier-title", Static).update(title)
         self._section("#dossier-identity", "Identité", _pairs(detail.identity), detail.representatives)
         self._section("#dossier-measure", "Mesure", _pairs(detail.measure))
+        deadlines = Table.grid(padding=(0, 2))
+        for due_on, what, late in detail.deadlines:
+            deadlines.add_row(format_fr(due_on), Text(what, style="bold red" if late else ""))
+        self._section("#dossier-deadlines", "Échéances",
+                      deadlines if detail.deadlines else Text("Aucune échéance en attente.", style="dim"))
         orientation = _pairs(detail.orientation) if detail.orientation else Text("Aucun soignant choisi.", style="dim")
         self._section("#dossier-orientation", "Orientation", orientation)
         self._section("#dossier-timeline", "Chronologie", self._timeline(detail))
@@ -91,3 +106,48 @@ class DossierDetailScreen(Screen):
         from .dossier_edit import DossierEditScreen
 
         self.app.push_screen(DossierEditScreen(self.measure_id))
+
+    def _measure(self) -> Measure:
+        return Measure.get_by_id(self.measure_id)
+
+    def _after(self, message: str) -> Callable[[object], None]:
+        def done(result: object) -> None:
+            if result is not None:
+                self.notify(message)
+                self.refresh_detail()
+        return done
+
+    def action_renew(self) -> None:
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def renew_now(values: dict[str, str]) -> object:
+            return measures.renew(self._measure(), parse_date(values["decided_on"], "Date du renouvellement"))
+
+        self.app.push_screen(FormModal(
+            "Renouveler la mesure", [ModalField("decided_on", "Décidé le", format_fr(today), placeholder="JJ/MM/AAAA")],
+            renew_now, submit_label="Renouveler",
+            intro="Prolonge la mesure de 6 mois, sans dépasser 2 ans depuis son début ; "
+                  "les entretiens de suivi suivent."), self._after("Mesure renouvelée."))
+
+    def action_close(self) -> None:
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def close_now(values: dict[str, str]) -> object:
+            measures.close(self._measure(), values["outcome"], parse_date(values["on"], "Date de la décision"), today)
+            return True
+
+        self.app.push_screen(FormModal(
+            "Clôturer le dossier", [ModalField("outcome", "Décision du magistrat", choices=tuple(choices(Outcome))),
+                                    ModalField("on", "Date de la décision", format_fr(today), placeholder="JJ/MM/AAAA")],
+            close_now, submit_label="Clôturer",
+            intro="Le dossier passera en lecture seule (il pourra être rouvert, avec un motif)."),
+            self._after("Dossier clôturé."))
+
+    def action_reopen(self) -> None:
+        def reopen_now(values: dict[str, str]) -> object:
+            return measures.reopen(self._measure(), values["reason"])
+
+        self.app.push_screen(FormModal(
+            "Rouvrir le dossier", [ModalField("reason", "Motif", placeholder="ex. décision du parquet du …")],
+            reopen_now, submit_label="Rouvrir", intro="La réouverture est tracée dans le journal."),
+            self._after("Dossier rouvert."))

@@ -19,6 +19,7 @@ COLUMNS = (Column("Personne"), Column("Né(e) le", optional=True), Column("N° p
 
 
 class DossiersScreen(ModeScreen):
+    MODE = "dossiers"
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Rechercher", id="dossiers.search"),
         Binding("n", "new", "Nouveau", id="dossiers.new"),

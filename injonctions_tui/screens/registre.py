@@ -25,6 +25,7 @@ def _status(row: RegisterRow) -> Text:
 
 
 class RegistreScreen(ModeScreen):
+    MODE = "registre"
     def compose_body(self) -> ComposeResult:
         yield ModeTitle("Registre départemental des professionnels habilités", id="registre-title")
         yield RecordTable(COLUMNS, id="registre-table")

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
 Cell = str | Text
+
+
+def _plain(cell: Cell) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,22 @@ class RecordTable(DataTable):
         self._all_columns = [c if isinstance(c, Column) else Column(c) for c in columns]
         self._records: list[tuple[str, Sequence[Cell]]] = []
         self._wide: bool | None = None
+        self._hidden: frozenset[int] = frozenset()
 
     def _visible(self) -> list[int]:
-        return [i for i, c in enumerate(self._all_columns) if self._wide or not c.optional]
+        return [i for i, c in enumerate(self._all_columns)
+                if i not in self._hidden and (self._wide or not c.optional)]
 
     def _rebuild(self) -> None:
         row_index = self.cursor_row
         self.clear(columns=True)
         visible = self._visible()
-        self.add_columns(*(self._all_columns[i].label for i in visible))
+        # Widths computed here rather than left to DataTable's idle-time measuring,
+        # which a quick second rebuild (mount, then resume) can leave at label width.
+        for i in visible:
+            label = self._all_columns[i].label
+            width = max([cell_len(label)] + [cell_len(_plain(cells[i])) for _, cells in self._records])
+            self.add_column(label, width=width)
         for key, cells in self._records:
             self.add_row(*(cells[i] for i in visible), key=key)
         if self._records:
@@ -56,8 +68,14 @@ class RecordTable(DataTable):
             self._wide = wide
             self._rebuild()
 
-    def replace_rows(self, rows: Iterable[tuple[int, Sequence[Cell]]]) -> int:
-        """Swap every row at once, keeping the cursor near where it was."""
+    def replace_rows(self, rows: Iterable[tuple[int, Sequence[Cell]]], *,
+                     hidden: Iterable[int] = ()) -> int:
+        """Swap every row at once, keeping the cursor near where it was.
+
+        `hidden` lists column indexes that make no sense for these rows (the day
+        column in a one-day agenda).
+        """
+        self._hidden = frozenset(hidden)
         self._records = [(str(key), cells) for key, cells in rows]
         if self._wide is None:
             self._wide = self.size.width >= self.wide_from if self.size.width else False

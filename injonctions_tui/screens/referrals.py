@@ -1,0 +1,102 @@
+"""Saisines received and not yet convoked, most urgent first; Enter books a slot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..domain import booking
+from ..domain.convocations import Referral, referrals_to_convoke
+from ..domain.dates import format_fr
+from ..domain.errors import InjonctionsError
+from ..domain.settings import CourtSettings
+from ..domain.vocabulary import Public
+from ..widgets.mode_header import ModeTitle
+from ..widgets.record_table import Column, RecordTable
+
+COLUMNS = (Column("Personne"), Column("N° parquet", optional=True), Column("Saisine"), Column("Évaluer avant le"),
+           Column("Permanence"))
+
+
+def _deadline(referral: Referral) -> Text:
+    if referral.deadline is None:
+        return Text("—")
+    if referral.overdue:
+        return Text(f"{format_fr(referral.deadline)} (dépassé)", style="bold red")
+    return Text(f"{format_fr(referral.deadline)} (J-{referral.days_left})")
+
+
+def _public(referral: Referral) -> Text:
+    text = Text(referral.public_label)
+    if referral.minor_at_facts and referral.adult_today:
+        text.append(" (mineur aux faits)", style="magenta")
+    if referral.public_overridden:
+        text.append(" (forcé)", style="yellow")
+    return text
+
+
+class ReferralsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="referrals.back"),
+        Binding("enter", "convoke", "Convoquer", priority=True, id="referrals.convoke"),
+        Binding("m", "convoke_other", "Autre permanence", id="referrals.override"),
+    ]
+
+    def __init__(self, court: CourtSettings) -> None:
+        super().__init__()
+        self.court = court
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⚖")
+        yield ModeTitle("Saisines à convoquer — évaluation dans le mois de la réception", id="referrals-title")
+        yield RecordTable(COLUMNS, id="referrals-table")
+        yield Static("", id="referrals-count", classes="empty-hint")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+        self.query_one("#referrals-table", RecordTable).focus()
+
+    def today(self) -> dt.date:
+        return self.app.today()  # type: ignore[attr-defined]
+
+    def refresh_rows(self) -> None:
+        self.referrals = referrals_to_convoke(self.today())
+        self.query_one("#referrals-table", RecordTable).replace_rows(
+            (r.measure_id, (r.person, r.parquet_number, format_fr(r.saisine_received_on), _deadline(r), _public(r)))
+            for r in self.referrals)
+        late = sum(r.overdue for r in self.referrals)
+        self.query_one("#referrals-count", Static).update(
+            f"{len(self.referrals)} saisine(s) à convoquer, dont {late} hors délai — Entrée : premier créneau "
+            "libre sur la bonne permanence ; m : sur l'autre permanence" if self.referrals
+            else "Toutes les saisines reçues ont un rendez-vous.")
+
+    def _convoke(self, override: bool) -> None:
+        table = self.query_one("#referrals-table", RecordTable)
+        if not self.referrals:
+            return
+        referral = self.referrals[min(table.cursor_row, len(self.referrals) - 1)]
+        public = None
+        if override:
+            public = Public.MAJEURS.value if referral.public == Public.MINEURS.value else Public.MINEURS.value
+        try:
+            appointment = booking.convoke(referral.measure_id, self.today(), public_override=public,
+                                          court=self.court, now=self.app.now())  # type: ignore[attr-defined]
+        except InjonctionsError as error:
+            self.notify(error.message, severity="error", timeout=8)
+            return
+        self.notify(f"{referral.person} convoqué(e) le {format_fr(appointment.starts_at.date())} à "
+                    f"{appointment.starts_at.strftime('%Hh%M')} — convocation imprimable depuis l'agenda (o).",
+                    timeout=8)
+        self.refresh_rows()
+
+    def action_convoke(self) -> None:
+        self._convoke(override=False)
+
+    def action_convoke_other(self) -> None:
+        self._convoke(override=True)
