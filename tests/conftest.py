@@ -41,8 +41,12 @@ def configured_db_path(db, db_path: Path) -> Path:
     from injonctions_tui.domain.professionals import create_user
     from injonctions_tui.domain.settings import CourtSettings, save_court
 
-    create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
-                csapa_name="CSAPA Les Tilleuls (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
+    from injonctions_tui.domain.professionals import record_habilitation
+
+    user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
+                       csapa_name="CSAPA Les Tilleuls (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
+    record_habilitation(user, decision_on=dt.date(2026, 1, 15), reference="ARS-TEST-2026-001",
+                        valid_until=dt.date(2026, 12, 31))
     save_court(CourtSettings())
     db.close()
     return db_path

@@ -97,3 +97,33 @@ def test_timeline_is_in_order(db) -> None:
     models.Report.create(measure=measure, kind="avis_motive", written_on=TODAY, observations="")
     events = [e.what for e in dossier_detail(measure.id, TODAY).timeline]
     assert events == ["Saisine reçue", "Évaluation initiale", "Avis motivé"]
+
+
+def test_creating_a_dossier_needs_a_current_habilitation(db) -> None:
+    """R3413-1 s.: the professional in charge must be habilitated on the date of the act."""
+    import datetime as dt
+
+    from injonctions_tui.domain.professionals import create_user, record_habilitation
+
+    user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
+                       csapa_name="CSAPA (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
+    with pytest.raises(InvalidInput, match="aucune habilitation enregistrée"):
+        save(_values(), TODAY, professional=user)
+    record_habilitation(user, decision_on=dt.date(2025, 1, 10), reference="ARS-1", valid_until=dt.date(2025, 12, 31))
+    with pytest.raises(InvalidInput, match="expirée le 31/12/2025"):
+        save(_values(), TODAY, professional=user)
+    assert models.Measure.select().count() == 0
+    record_habilitation(user, decision_on=dt.date(2026, 1, 10), reference="ARS-2", valid_until=dt.date(2026, 12, 31))
+    assert save(_values(), TODAY, professional=user).professional_id == user.id
+
+
+def test_filter_by_due_date(db) -> None:
+    import datetime as dt
+
+    late = save(_values(parquet_number="26000000010", saisine_received_on="01/10/2026"), TODAY)
+    save(_values(last_name="Haddock", parquet_number="26000000011", saisine_received_on="20/11/2026"), TODAY)
+    # The first saisine's evaluation was due on 01/11/2026: overdue on TODAY.
+    overdue = dossier_rows(filters=DossierFilters(due="retard", today=TODAY))[0]
+    assert [r.measure_id for r in overdue] == [late.id]
+    assert dossier_rows(filters=DossierFilters(due="30j", today=TODAY))[1] == 2
+    assert dossier_rows(filters=DossierFilters(due="7j", today=dt.date(2026, 10, 2)))[1] == 0

@@ -66,3 +66,61 @@ async def test_create_a_dossier_then_edit_it(configured_db_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DossierDetailScreen)
     app.database.close()
+
+
+async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path) -> None:
+    from textual.widgets import Select
+
+    from injonctions_tui.domain.dossier_form import save, values_from
+    from injonctions_tui.domain.professionals import current_user
+    from injonctions_tui.screens.form_modal import FormModal
+
+    app = _open_app(configured_db_path)
+    measure = save(values_from(None) | {"last_name": "Haddock", "first_name": "Archibald",
+                                        "birth_date": "01/01/1980", "parquet_number": "26100000888",
+                                        "saisine_received_on": "02/06/2026", "facts_on": "01/05/2026"},
+                   TODAY.replace(month=6, day=2), professional=current_user())
+    models.Appointment.create(measure=measure, kind="evaluation_initiale", starts_at="2026-06-04 09:30:00",
+                              place="Tribunal judiciaire de Nanterre", status="present")
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(DossierDetailScreen(measure.id))
+        await pilot.pause()
+        await pilot.press("s")
+        assert isinstance(app.screen, FormModal)
+        _type(app, structure="CSAPA Le Phare (test)", doctor="Dr Léon PRUNELLE", chosen_on="10/06/2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "ne soigne jamais" in str(app.screen.query_one("#modal-error").render())  # not the user
+        _type(app, doctor="Dr Tryphon TOURNESOL")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DossierDetailScreen)
+        await pilot.press("g")
+        _type(app, on="20/06/2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        measure = models.Measure.get_by_id(measure.id)
+        assert measure.start_on.isoformat() == "2026-06-20" and measure.planned_end_on.isoformat() == "2026-12-20"
+        await pilot.press("r")
+        await pilot.press("ctrl+s")  # decided today
+        await pilot.pause()
+        assert models.Measure.get_by_id(measure.id).planned_end_on.isoformat() == "2027-06-20"
+        await pilot.press("c")
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#outcome", Select).value = "classement_sans_suite"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        closed = models.Measure.get_by_id(measure.id)
+        assert (closed.status, closed.outcome, closed.outcome_on) == ("cloture", "classement_sans_suite", TODAY)
+        await pilot.press("m")  # read-only now: the key is not even offered
+        assert isinstance(app.screen, DossierDetailScreen)
+        await pilot.press("o")
+        _type(app, reason="Décision du parquet rapportée")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        reopened = models.Measure.get_by_id(measure.id)
+        assert reopened.status != "cloture" and reopened.outcome is None
+    actions = [e.action for e in models.AuditEvent.select().order_by(models.AuditEvent.id)]
+    for action in ("choix_orientation", "accord_orientation", "renouvellement", "cloture", "reouverture"):
+        assert action in actions
+    app.database.close()

@@ -2,13 +2,19 @@
 
 Why one module: every delay the law (or our reading of it) puts on the professional
 is computed here, from the measure's own rows, so the dossier, the échéances view,
-the CLI and the export never disagree. Each rule cites its source in DOMAIN.md; the
-numbers (1 month, 10 and 15 days, M3/M6, every 6 months, 2 years) live in rules.py.
+the agenda (its « retard » flag, the next appointment it proposes), the referrals to
+convoke, the CLI and the export never disagree. Each rule cites its source in
+DOMAIN.md; the numbers (1 month, 10 and 15 days, M3/M6, every 6 months, 2 years) live
+in rules.py. The rows are loaded in bulk by deadline_rows.py.
 
 Readings where the law is vague (our choices):
 - *Measure start* (cadence, period ends, cap) is `start_on` if set, else the first
-  written agreement of a treating doctor not refused since; with neither, M3/M6, the
-  period ends and the 2-year cap are not computable yet and are simply not listed.
+  written agreement of a treating doctor not refused since: DOMAIN.md puts the
+  follow-up interviews "at month 3 and month 6 of the measure", and the measure of
+  care begins once the chosen doctor has accepted in writing (step 4), not at the
+  evaluation (which may conclude that no care is needed). With neither, M3/M6, the
+  period ends and the 2-year cap are not computable yet and are simply not listed
+  (the choice and the written agreement are then what is due).
 - An interview is *held* when its status is « présent »; a report is *written* when a
   final version exists (a draft has not reached the magistrate), linked to the
   interview, or else unlinked and written on or after it.
@@ -17,15 +23,18 @@ Readings where the law is vague (our choices):
   « excusé ») is an interruption reported « sans délai » (L3413-3): due the next
   working day (weekends and French public holidays skipped); an incident report or a
   fiche navette linked to that appointment settles it.
-- Interviews are due on the exact cadence date (start + 3 months...): one booked at
-  the first permanence after that date shows as late until it is held.
+- Interviews are due on the exact cadence date (start + 3 months...), with *no grace
+  period*: the law says "at month 3", not "around it". One booked at the first
+  permanence after that date shows as late (« 3 j de retard ») until it is held, in the
+  échéances view and on the agenda alike (both read `Deadline.overdue`).
 - A deadline is *done* on the date of the act that settles it: the interview held,
   the choice, the written agreement (or refusal, or replacement by a new choice), the
   report, the renewal decided or the closure. A new choice is due
   `choice_within_days` after a refusal (DOMAIN.md step 4: "another one is chosen").
 - Interview slots are matched to held interviews by kind, in date order (the 2nd held
   « suivi semestriel » settles the 2nd semestrial slot), so a late interview still
-  settles its own slot.
+  settles its own slot, and a missed slot stays due until an interview of its kind is
+  held: `next_interview` proposes the oldest one first.
 - An evaluation concluding the measure is not appropriate (final avis motivé whose
   proposal is « non_opportune ») calls for no choice of doctor.
 - When a measure has a start or an orientation but no evaluation recorded (a dossier
@@ -37,22 +46,21 @@ Readings where the law is vague (our choices):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-import holidays
-
 from .dates import add_months
-from .models import Appointment, Measure, Orientation, Renewal, Report
+from .deadline_rows import Facts, Rows, Visit, Written, chunks, load_facts, load_rows, rows_of
+from .models import Measure
 from .rules import MeasureRules, rules_for
+from .slots import holiday_name
 from .vocabulary import AppointmentKind as AK
 from .vocabulary import AppointmentStatus as AS
-from .vocabulary import MeasureStatus, Outcome, ReportKind, ReportStatus
+from .vocabulary import MeasureStatus, Outcome, ReportKind
 
 
 class DeadlineKind(StrEnum):
@@ -105,8 +113,6 @@ _ORDER = {kind: index for index, kind in enumerate(DeadlineKind)}
 _CADENCE_KINDS = (AK.SUIVI_M3, AK.SUIVI_M6)  # the first follow-ups, in rules order
 _INTERVIEW_DEADLINE = {AK.SUIVI_M3: DeadlineKind.INTERVIEW_M3, AK.SUIVI_M6: DeadlineKind.INTERVIEW_M6,
                        AK.SUIVI_SEMESTRIEL: DeadlineKind.INTERVIEW_SEMIANNUAL}
-_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
-_from_iso = dt.date.fromisoformat
 
 
 @dataclass(frozen=True)
@@ -138,86 +144,20 @@ class Deadline:
                 "done_on": self.done_on.isoformat() if self.done_on else None}
 
 
-# ------------------------------------------------------------------ rows of a measure
-
-# Light rows (tuples, not models, dates parsed in C): the bulk load stays fast.
-_Facts = NamedTuple("_Facts", [("id", int), ("kind", str), ("saisine_received_on", dt.date),
-                               ("start_on", "dt.date | None"), ("planned_end_on", "dt.date | None"),
-                               ("status", str), ("outcome", "str | None"),
-                               ("outcome_on", "dt.date | None")])
-_FACT_FIELDS = tuple(getattr(Measure, name) for name in _Facts._fields)
-_Visit = NamedTuple("_Visit", [("id", int), ("kind", str), ("day", dt.date), ("status", str)])
-_Choice = NamedTuple("_Choice", [("id", int), ("chosen_on", dt.date), ("agreement_on", "dt.date | None"),
-                                 ("refused_on", "dt.date | None")])
-_Extension = NamedTuple("_Extension", [("id", int), ("decided_on", dt.date), ("new_end_on", dt.date)])
-#: A final report (drafts have not reached the magistrate).
-_Written = NamedTuple("_Written", [("id", int), ("appointment_id", "int | None"), ("kind", str),
-                                   ("written_on", dt.date), ("previous_id", "int | None"),
-                                   ("proposal", "str | None")])
-
-
-@dataclass
-class _Rows:
-    visits: list[_Visit] = field(default_factory=list)
-    choices: list[_Choice] = field(default_factory=list)
-    extensions: list[_Extension] = field(default_factory=list)
-    reports: list[_Written] = field(default_factory=list)
-
-
-def _day(value: Any) -> dt.date | None:
-    """A stored date (or datetime) as a date, parsed in C: 3 times faster than peewee's rows."""
-    if type(value) is str:
-        return _from_iso(value[:10])
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _raw(query: Any) -> list[tuple[Any, ...]]:
-    return Measure._meta.database.execute(query).fetchall()
-
-
-def _load_rows(condition: Any) -> dict[int, _Rows]:
-    """Children of the measures matching `condition`: four queries, grouped by measure id."""
-    ids = Measure.select(Measure.id).where(condition)
-    rows: dict[int, _Rows] = defaultdict(_Rows)
-    for mid, key, kind, starts_at, status in _raw(
-            Appointment.select(Appointment.measure, Appointment.id, Appointment.kind,
-                               Appointment.starts_at, Appointment.status)
-            .where(Appointment.measure.in_(ids))):
-        rows[mid].visits.append(_Visit(key, kind, _day(starts_at), status))
-    for mid, key, chosen, agreed, refused in _raw(
-            Orientation.select(Orientation.measure, Orientation.id, Orientation.chosen_on,
-                               Orientation.agreement_on, Orientation.refused_on)
-            .where(Orientation.measure.in_(ids))):
-        rows[mid].choices.append(_Choice(key, _day(chosen), _day(agreed), _day(refused)))
-    for mid, key, decided, end in _raw(
-            Renewal.select(Renewal.measure, Renewal.id, Renewal.decided_on, Renewal.new_end_on)
-            .where(Renewal.measure.in_(ids))):
-        rows[mid].extensions.append(_Extension(key, _day(decided), _day(end)))
-    for mid, key, visit, kind, written, previous, proposal in _raw(
-            Report.select(Report.measure, Report.id, Report.appointment, Report.kind,
-                          Report.written_on, Report.previous, Report.proposal)
-            .where(Report.measure.in_(ids) & (Report.status == ReportStatus.FINAL.value))):
-        rows[mid].reports.append(_Written(key, visit, kind, _day(written), previous, proposal))
-    return rows
-
-
-def _facts_of(measure: Measure) -> _Facts:
-    return _Facts(*(getattr(measure, name) for name in _Facts._fields))
-
-
-def _is_closed(m: _Facts) -> bool:
+def _is_closed(m: Facts) -> bool:
     return bool(m.outcome) or m.status == MeasureStatus.CLOTURE
 
 
-def _start(m: _Facts, rows: _Rows) -> dt.date | None:
-    """DOMAIN.md step 4-5: the care starts with the written agreement (unless set by hand)."""
+def _start(m: Facts, rows: Rows) -> dt.date | None:
+    """The measure start (see the module docstring): `start_on`, else the first written
+    agreement not refused since (DOMAIN.md steps 4-5: the care starts there)."""
     if m.start_on:
         return m.start_on
     agreed = [c.agreement_on for c in rows.choices if c.agreement_on and not c.refused_on]
     return min(agreed) if agreed else None
 
 
-def _end(m: _Facts, rows: _Rows, start: dt.date, rules: MeasureRules) -> dt.date:
+def _end(m: Facts, rows: Rows, start: dt.date, rules: MeasureRules) -> dt.date:
     """The planned end (step 6): as recorded, else the last renewal, else the initial period; capped."""
     if m.planned_end_on:
         end = m.planned_end_on
@@ -250,21 +190,16 @@ def _fr(day: dt.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
-@functools.lru_cache(maxsize=None)
-def _public_holidays(year: int) -> frozenset[dt.date]:
-    """French public holidays (metropolitan), computed once per year, safe across threads."""
-    return frozenset(holidays.France(years=year).keys())
-
-
 def _working_days_after(day: dt.date, count: int) -> dt.date:
+    """`count` working days after `day`: weekends and French public holidays (slots.py) skipped."""
     while count > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in _public_holidays(day.year):
+        if day.weekday() < 5 and holiday_name(day) is None:
             count -= 1
     return day
 
 
-def _written_after(reports: list[_Written], kinds: tuple[str, ...], visit: _Visit,
+def _written_after(reports: list[Written], kinds: tuple[str, ...], visit: Visit,
                    used: set[int]) -> dt.date | None:
     """The report settling an interview: one linked to it, else an unlinked original of the
     first kind written since, each used once (corrections never count twice)."""
@@ -281,7 +216,7 @@ def _written_after(reports: list[_Written], kinds: tuple[str, ...], visit: _Visi
 
 # ------------------------------------------------------------------ the rules
 
-def _compute(m: _Facts, rows: _Rows, today: dt.date, pending_only: bool = False) -> list[Deadline]:
+def _compute(m: Facts, rows: Rows, today: dt.date, pending_only: bool = False) -> list[Deadline]:
     rules = rules_for(m.kind)
     out: list[Deadline] = []
 
@@ -298,9 +233,10 @@ def _compute(m: _Facts, rows: _Rows, today: dt.date, pending_only: bool = False)
     closed_on = m.outcome_on if _is_closed(m) else None
 
     # Step 3 (R3413-11): the examination within one month of receiving the saisine.
-    if rules.evaluation_within_months is not None and (evaluation or not (start or rows.choices)):
-        add(DeadlineKind.EVALUATION, add_months(m.saisine_received_on, rules.evaluation_within_months),
-            "Évaluation initiale à tenir", evaluation.day if evaluation else None)
+    evaluation_due = evaluation_deadline(m.kind, m.saisine_received_on)
+    if evaluation_due is not None and (evaluation or not (start or rows.choices)):
+        add(DeadlineKind.EVALUATION, evaluation_due, "Évaluation initiale à tenir",
+            evaluation.day if evaluation else None)
 
     # Step 3: choice within 10 days of the evaluation; step 4: written agreement within 15
     # days of the choice, else (refusal) another choice.
@@ -385,18 +321,23 @@ def _compute(m: _Facts, rows: _Rows, today: dt.date, pending_only: bool = False)
 
 # ------------------------------------------------------------------ public API
 
-def _one(measure: Measure) -> tuple[_Facts, _Rows]:
-    return _facts_of(measure), _load_rows(Measure.id == measure.id).get(measure.id) or _Rows()
+def evaluation_deadline(kind: str, saisine_received_on: dt.date) -> dt.date | None:
+    """Step 3 (R3413-11): the initial evaluation is due one month after the saisine is
+    received; None for a kind of measure without that delay. The one place it is computed
+    (the engine, the referrals to convoke, the feuille de permanence)."""
+    months = rules_for(kind).evaluation_within_months
+    return add_months(saisine_received_on, months) if months is not None else None
 
 
 def deadlines_for(measure: Measure, today: dt.date) -> list[Deadline]:
     """Every deadline of one measure, done and pending, in due-date order."""
-    return _compute(*_one(measure), today)
+    return _compute(*rows_of(measure), today)
 
 
 def measure_period(measure: Measure) -> tuple[dt.date, dt.date, dt.date] | None:
-    """(start, planned end, latest possible end) of a measure; None while its start is unknown."""
-    facts, rows = _one(measure)
+    """(start, planned end, latest possible end) of a measure; None while its start is
+    unknown (no `start_on` and no written agreement yet, see the module docstring)."""
+    facts, rows = rows_of(measure)
     start = _start(facts, rows)
     if start is None:
         return None
@@ -404,29 +345,18 @@ def measure_period(measure: Measure) -> tuple[dt.date, dt.date, dt.date] | None:
     return start, _end(facts, rows, start, rules), add_months(start, rules.max_duration_months)
 
 
-def _chunks(measure_ids: Iterable[int] | None) -> Iterator[Any]:
-    if measure_ids is None:
-        yield True
-        return
-    ids = list(dict.fromkeys(measure_ids))
-    for begin in range(0, len(ids), _CHUNK):
-        yield Measure.id.in_(ids[begin:begin + _CHUNK])
-
-
 def _bulk(today: dt.date, condition: Any, pending_only: bool = False
           ) -> Iterator[tuple[int, list[Deadline]]]:
-    facts = [_Facts(key, kind, _day(saisine), _day(start), _day(end), status, outcome, _day(closed))
-             for key, kind, saisine, start, end, status, outcome, closed
-             in _raw(Measure.select(*_FACT_FIELDS).where(condition))]
-    rows = _load_rows(condition)
-    for m in facts:
-        yield m.id, _compute(m, rows.get(m.id) or _Rows(), today, pending_only)
+    rows = load_rows(condition)
+    for m in load_facts(condition):
+        yield m.id, _compute(m, rows.get(m.id) or Rows(), today, pending_only)
 
 
 def deadlines_by_measure(today: dt.date, measure_ids: Iterable[int] | None = None
                          ) -> dict[int, list[Deadline]]:
-    """Every measure's deadlines (closed measures included), loaded in bulk (export)."""
-    return {mid: found for chunk in _chunks(measure_ids) for mid, found in _bulk(today, chunk)}
+    """Every measure's deadlines (closed measures included), loaded in bulk: five queries
+    per 500 measures (export, agenda)."""
+    return {mid: found for chunk in chunks(measure_ids) for mid, found in _bulk(today, chunk)}
 
 
 def pending_deadlines(today: dt.date, *, measure_ids: Iterable[int] | None = None,
@@ -434,14 +364,14 @@ def pending_deadlines(today: dt.date, *, measure_ids: Iterable[int] | None = Non
     """Pending deadlines of the open dossiers, most urgent first (overdue by due date, then
     upcoming). A few bulk queries, never one per measure: fine on 50 000 dossiers."""
     is_open = Measure.outcome.is_null() & (Measure.status != MeasureStatus.CLOTURE.value)
-    pending = (deadline for chunk in _chunks(measure_ids)
+    pending = (deadline for chunk in chunks(measure_ids)
                for _, found in _bulk(today, is_open & chunk, pending_only=True) for deadline in found)
     key = lambda d: (not d.overdue(today), d.due_on, d.measure_id, _ORDER[d.kind])  # noqa: E731
     return heapq.nsmallest(limit, pending, key=key) if limit is not None else sorted(pending, key=key)
 
 
 def overdue(deadlines: Iterable[Deadline], today: dt.date) -> list[Deadline]:
-    """The late ones, oldest first."""
+    """The late ones, oldest (most urgent) first, in the échéances view's order."""
     return sorted((d for d in deadlines if d.overdue(today)), key=lambda d: (d.due_on, _ORDER[d.kind]))
 
 
@@ -461,11 +391,21 @@ def planned_followups(measure: Measure) -> list[tuple[AK, dt.date]]:
     return [(kind, day) for kind, day, _ in _slots(rules_for(measure.kind), start, end)]
 
 
-def proposed_next_interview(measure: Measure, after: dt.date) -> tuple[AK, dt.date] | None:
-    """What the agenda should book next, never before `after`: the first cadence slot not
-    held nor booked (« présent » or « attendu »); before the start, the evaluation if it is
+class NextInterview(NamedTuple):
+    """The interview the agenda should book next."""
+
+    kind: AK
+    #: The legal date: the evaluation deadline, or the cadence date (M3, M6...); may be past.
+    due_on: dt.date
+    #: The measure start the cadence counts from; None for the evaluation before it is known.
+    start: dt.date | None
+
+
+def next_interview(measure: Measure) -> NextInterview | None:
+    """The first cadence slot neither held nor booked (« présent » or « attendu »), the
+    oldest first, up to the planned end; before the start is known, the evaluation if it is
     neither held nor booked yet. None for a closed measure or when nothing is left."""
-    facts, rows = _one(measure)
+    facts, rows = rows_of(measure)
     if _is_closed(facts):
         return None
     taken: dict[str, int] = defaultdict(int)
@@ -473,13 +413,23 @@ def proposed_next_interview(measure: Measure, after: dt.date) -> tuple[AK, dt.da
         if visit.status in (AS.PRESENT, AS.ATTENDU):
             taken[visit.kind] += 1
     start = _start(facts, rows)
-    rules = rules_for(facts.kind)
     if start is None:
-        wanted = rules.evaluation_within_months is not None and not taken[AK.EVALUATION_INITIALE]
-        return (AK.EVALUATION_INITIALE, after) if wanted else None
+        due = evaluation_deadline(facts.kind, facts.saisine_received_on)
+        wanted = due is not None and not taken[AK.EVALUATION_INITIALE]
+        return NextInterview(AK.EVALUATION_INITIALE, due, None) if wanted else None  # type: ignore[arg-type]
+    rules = rules_for(facts.kind)
     for kind, day, _ in _slots(rules, start, _end(facts, rows, start, rules)):
         if taken[kind]:
             taken[kind] -= 1
             continue
-        return kind, max(day, after)
+        return NextInterview(kind, day, start)
     return None
+
+
+def proposed_next_interview(measure: Measure, after: dt.date) -> tuple[AK, dt.date] | None:
+    """`next_interview`'s kind and the day to book it, never before `after`: the evaluation
+    as soon as possible, a follow-up on its cadence date (or `after` once that is past)."""
+    found = next_interview(measure)
+    if found is None:
+        return None
+    return found.kind, after if found.start is None else max(found.due_on, after)

@@ -168,6 +168,10 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
         raise FormRejected(errors)
     with database.atomic():
         if measure_id is None:
+            if professional is not None:
+                from .measures import check_habilitated  # the guard of the act (R3413-1 s.)
+
+                check_habilitated(professional, today)
             person = Person()
             measure = Measure(person=person, professional=professional,
                               status=MeasureStatus.A_CONVOQUER.value)

@@ -35,6 +35,24 @@ class DossierFilters:
     status: str | None = None  # vocabulary.MeasureStatus value
     public: str | None = None  # vocabulary.Public value
     magistrat: str | None = None
+    #: One of DUE_FILTERS' keys; needs `today`.
+    due: str | None = None
+    today: dt.date | None = None
+
+
+#: Deadline filters: (label, largest number of days left; negative = overdue only).
+DUE_FILTERS: dict[str, tuple[str, int]] = {
+    "retard": ("Échéance dépassée", -1),
+    "7j": ("Échéance sous 7 jours", 7),
+    "30j": ("Échéance sous 30 jours", 30),
+}
+
+
+def _measures_due(today: dt.date, key: str) -> list[int]:
+    from .deadlines import pending_deadlines
+
+    _, horizon = DUE_FILTERS[key]
+    return sorted({d.measure_id for d in pending_deadlines(today) if d.days_left(today) <= horizon})
 
 
 def _minor_expression():
@@ -55,6 +73,8 @@ def dossier_query(filters: DossierFilters):
         query = query.where(Measure.status == filters.status)
     if filters.magistrat:
         query = query.where(Measure.magistrat_referent == filters.magistrat)
+    if filters.due and filters.today:
+        query = query.where(Measure.id.in_(_measures_due(filters.today, filters.due)))
     if filters.public:
         minor = _minor_expression()
         query = query.where(minor == (filters.public == Public.MINEURS.value))

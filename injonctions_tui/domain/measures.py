@@ -292,3 +292,28 @@ def reopen(measure: Measure, reason: str) -> MeasureStatus:
         measure.save()
         audit.record("reouverture", "measure", measure.id, f"motif : {len(reason or '')} caractères")
         return MeasureStatus(measure.status)
+
+
+def record_refusal(orientation: Orientation, on: dt.date) -> None:
+    """The chosen doctor declines (or lets the delay pass): another one must be chosen (step 4)."""
+    measure = orientation.measure
+    with database.atomic():
+        ensure_editable(measure)
+        on = _required_date(on, "Date du refus")
+        if orientation.agreement_on:
+            raise InvalidInput(f"Cette structure a déjà donné son accord le {format_fr(orientation.agreement_on)}.")
+        if on < orientation.chosen_on:
+            raise InvalidInput(f"Date du refus : elle ne peut pas précéder le choix du "
+                               f"{format_fr(orientation.chosen_on)}.")
+        orientation.refused_on = on
+        orientation.save()
+        refresh_status(measure)
+        audit.record("refus_orientation", "measure", measure.id, f"orientation={orientation.id}")
+
+
+def pending_orientation(measure: Measure) -> Orientation | None:
+    """The latest choice still waiting for the written agreement, if any."""
+    return (Orientation.select()
+            .where((Orientation.measure == measure) & Orientation.agreement_on.is_null()
+                   & Orientation.refused_on.is_null())
+            .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())

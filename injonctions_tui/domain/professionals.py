@@ -74,3 +74,21 @@ def latest_habilitation(professional: Professional) -> Habilitation | None:
             .order_by(Habilitation.status_on.desc(nulls="LAST"),
                       Habilitation.decision_on.desc(nulls="LAST"), Habilitation.id.desc())
             .first())
+
+
+def record_habilitation(professional: Professional, *, decision_on: dt.date, reference: str | None,
+                        valid_until: dt.date, list_year: int | None = None,
+                        status: str = HabilitationStatus.HABILITE.value) -> Habilitation:
+    """A decision of the DG ARS (R3413-1 to R3413-5), as written on the decision itself."""
+    try:
+        status = HabilitationStatus(status).value
+    except ValueError:
+        raise InvalidInput("Statut d'habilitation : choisissez dans la liste.") from None
+    if valid_until < decision_on:
+        raise InvalidInput("Valable jusqu'au : la date doit suivre celle de la décision.")
+    if list_year is not None and not decision_on.year - 1 <= list_year <= valid_until.year:
+        raise InvalidInput(f"Année de la liste : {list_year} ne correspond pas aux dates de la décision.")
+    return Habilitation.create(professional=professional, status=status, decision_on=decision_on,
+                               decision_reference=_clean(reference, "Référence de la décision", limit=80),
+                               valid_until=valid_until, list_year=list_year or decision_on.year,
+                               status_on=decision_on)

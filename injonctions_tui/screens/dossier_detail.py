@@ -14,8 +14,10 @@ from collections.abc import Callable
 
 from ..domain import measures
 from ..domain.dates import format_fr, parse_date
-from ..domain.models import Measure
-from ..domain.vocabulary import Outcome, choices
+from ..domain.models import Measure, Orientation
+from ..domain.professionals import current_user
+from ..domain.representatives import add_representative
+from ..domain.vocabulary import ChosenBy, Outcome, choices
 from .form_modal import FormModal, ModalField
 from ..domain.dossier_detail import DossierDetail, dossier_detail
 
@@ -35,10 +37,26 @@ class DossierDetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="dossier.back"),
         Binding("m", "edit", "Modifier", id="dossier.edit"),
+        Binding("s", "choose", "Soignant", id="dossier.orientation"),
+        Binding("g", "agreement", "Accord", id="dossier.agreement"),
+        Binding("x", "refusal", "Refus du soignant", show=False, id="dossier.refusal"),
+        Binding("l", "representative", "Représentant", id="dossier.representative"),
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
     ]
+    #: Acts that change the dossier: hidden while it is closed (only "Rouvrir" then).
+    EDITING_ACTIONS = {"edit", "choose", "agreement", "refusal", "representative", "renew", "close"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        detail = getattr(self, "detail", None)
+        if detail is None:
+            return True
+        if action in self.EDITING_ACTIONS:
+            return not detail.closed
+        if action == "reopen":
+            return detail.closed
+        return True
 
     def __init__(self, measure_id: int) -> None:
         super().__init__()
@@ -78,6 +96,7 @@ class DossierDetailScreen(Screen):
         orientation = _pairs(detail.orientation) if detail.orientation else Text("Aucun soignant choisi.", style="dim")
         self._section("#dossier-orientation", "Orientation", orientation)
         self._section("#dossier-timeline", "Chronologie", self._timeline(detail))
+        self.refresh_bindings()
 
     def _section(self, selector: str, title: str, body, extra: list[str] | None = None) -> None:
         widget = self.query_one(selector, Static)
@@ -151,3 +170,75 @@ class DossierDetailScreen(Screen):
             "Rouvrir le dossier", [ModalField("reason", "Motif", placeholder="ex. décision du parquet du …")],
             reopen_now, submit_label="Rouvrir", intro="La réouverture est tracée dans le journal."),
             self._after("Dossier rouvert."))
+
+    def action_choose(self) -> None:
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def choose_now(values: dict[str, str]) -> object:
+            return measures.choose_orientation(
+                self._measure(), structure=values["structure"], doctor=values["doctor"],
+                address=values["address"], chosen_on=parse_date(values["chosen_on"], "Date du choix"),
+                chosen_by=values["chosen_by"], user=current_user())
+
+        self.app.push_screen(FormModal(
+            "Soignant choisi par la personne",
+            [ModalField("structure", "Structure (CSAPA…)"), ModalField("doctor", "Médecin / praticien"),
+             ModalField("address", "Adresse"),
+             ModalField("chosen_on", "Choisi le", format_fr(today), placeholder="JJ/MM/AAAA"),
+             ModalField("chosen_by", "Choisi par", choices=tuple(choices(ChosenBy)))],
+            choose_now, submit_label="Enregistrer",
+            intro="La personne (pour un mineur, ses représentants légaux ; pour un majeur protégé, son tuteur) "
+                  "choisit dans les 10 jours ; le soignant confirme par écrit dans les 15 jours. "
+                  "Vous ne pouvez pas être ce soignant."), self._after("Soignant enregistré."))
+
+    def _pending(self) -> Orientation | None:
+        orientation = measures.pending_orientation(self._measure())
+        if orientation is None:
+            self.notify("Aucun choix de soignant en attente d'accord (touche s pour en enregistrer un).",
+                        severity="warning")
+        return orientation
+
+    def action_agreement(self) -> None:
+        orientation = self._pending()
+        if orientation is None:
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def agree(values: dict[str, str]) -> object:
+            measures.record_agreement(orientation, parse_date(values["on"], "Date de l'accord écrit"))
+            return True
+
+        self.app.push_screen(FormModal(
+            f"Accord écrit — {orientation.structure}",
+            [ModalField("on", "Reçu le", format_fr(today), placeholder="JJ/MM/AAAA")], agree,
+            submit_label="Enregistrer", intro="La mesure commence à cette date si son début n'est pas déjà fixé."),
+            self._after("Accord écrit enregistré."))
+
+    def action_refusal(self) -> None:
+        orientation = self._pending()
+        if orientation is None:
+            return
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def refuse(values: dict[str, str]) -> object:
+            measures.record_refusal(orientation, parse_date(values["on"], "Date du refus"))
+            return True
+
+        self.app.push_screen(FormModal(
+            f"Refus — {orientation.structure}", [ModalField("on", "Le", format_fr(today), placeholder="JJ/MM/AAAA")],
+            refuse, submit_label="Enregistrer", intro="Un autre soignant devra être choisi (touche s)."),
+            self._after("Refus enregistré."))
+
+    def action_representative(self) -> None:
+        person_id = self._measure().person_id
+
+        def add(values: dict[str, str]) -> object:
+            return add_representative(person_id, name=values["name"], relationship=values["relationship"],
+                                      phone=values["phone"], address=values["address"])
+
+        self.app.push_screen(FormModal(
+            "Représentant légal", [ModalField("name", "Nom, prénom"),
+                                   ModalField("relationship", "Lien", placeholder="mère, père, tuteur, ASE…"),
+                                   ModalField("phone", "Téléphone"), ModalField("address", "Adresse")],
+            add, submit_label="Ajouter", intro="Convoqué(e) avec le mineur ; choisit le soignant."),
+            self._after("Représentant légal ajouté."))

@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
 from ..domain.dates import format_fr
-from ..domain.dossiers import MAX_SEARCH, DossierFilters, dossier_rows, magistrats
+from ..domain.dossiers import DUE_FILTERS, MAX_SEARCH, DossierFilters, dossier_rows, magistrats
 from ..domain.vocabulary import MeasureStatus, Public, choices
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
@@ -32,6 +32,8 @@ class DossiersScreen(ModeScreen):
         with Horizontal(id="dossiers-filters"):
             yield Select(choices(MeasureStatus), prompt="Tous statuts", id="filter-status", compact=True)
             yield Select(choices(Public), prompt="Tous publics", id="filter-public", compact=True)
+            yield Select([(label, key) for key, (label, _) in DUE_FILTERS.items()], prompt="Toutes échéances",
+                         id="filter-due", compact=True)
             yield Select([], prompt="Tous magistrats", id="filter-magistrat", compact=True)
         yield RecordTable(COLUMNS, id="dossiers-table")
         yield Static("", id="dossiers-count", classes="empty-hint")
@@ -51,7 +53,8 @@ class DossiersScreen(ModeScreen):
 
         return DossierFilters(search=self.query_one("#dossiers-search", Input).value,
                               status=value("#filter-status"), public=value("#filter-public"),
-                              magistrat=value("#filter-magistrat"))
+                              magistrat=value("#filter-magistrat"), due=value("#filter-due"),
+                              today=self.app.today())  # type: ignore[attr-defined]
 
     @on(Input.Changed, "#dossiers-search")
     @on(Select.Changed)

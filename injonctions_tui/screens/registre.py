@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
 
-from ..domain.dates import format_fr
+from ..domain.dates import format_fr, parse_date
+from ..domain.errors import InvalidInput
+from ..domain.professionals import current_user, record_habilitation
+from .form_modal import FormModal, ModalField
 from ..domain.register import RegisterRow, register_rows
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
@@ -25,6 +29,8 @@ def _status(row: RegisterRow) -> Text:
 
 
 class RegistreScreen(ModeScreen):
+    BINDINGS = [Binding("h", "my_habilitation", "Mon habilitation", id="registre.habilitation")]
+
     MODE = "registre"
     def compose_body(self) -> ComposeResult:
         yield ModeTitle("Registre départemental des professionnels habilités", id="registre-title")
@@ -32,6 +38,9 @@ class RegistreScreen(ModeScreen):
         yield Static("", id="registre-count", classes="empty-hint")
 
     def on_mount(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
         rows = register_rows(self.app.today())  # type: ignore[attr-defined]
         count = self.query_one("#registre-table", RecordTable).replace_rows(
             (r.professional_id, (Text(r.name + (" (vous)" if r.is_user else ""), style="bold" if r.is_user else ""),
@@ -41,3 +50,33 @@ class RegistreScreen(ModeScreen):
         self.query_one("#registre-count", Static).update(
             f"{count} professionnel(s), dont {habilitated} habilité(s) à ce jour")
         self.query_one("#registre-table", RecordTable).focus()
+
+    def action_my_habilitation(self) -> None:
+        """Record the DG ARS decision that habilitates the user (issue 6 extends the register)."""
+        user = current_user()
+        today = self.app.today()  # type: ignore[attr-defined]
+
+        def record(values: dict[str, str]) -> object:
+            year = values["list_year"].strip()
+            if year and not year.isdigit():
+                raise InvalidInput("Année de la liste : un nombre (ex. 2026).")
+            return record_habilitation(user, decision_on=parse_date(values["decision_on"], "Décision du"),
+                                       reference=values["reference"],
+                                       valid_until=parse_date(values["valid_until"], "Valable jusqu'au"),
+                                       list_year=int(year) if year else None)
+
+        def recorded(result: object) -> None:
+            if result is not None:
+                self.notify("Habilitation enregistrée.")
+                self.refresh_rows()
+
+        self.app.push_screen(FormModal(
+            f"Habilitation de {user.full_name}",
+            [ModalField("decision_on", "Décision du", placeholder="JJ/MM/AAAA"),
+             ModalField("reference", "Référence", placeholder="n° de l'arrêté du DG de l'ARS"),
+             ModalField("list_year", "Liste de l'année", str(today.year)),
+             ModalField("valid_until", "Valable jusqu'au", f"31/12/{today.year}", placeholder="JJ/MM/AAAA")],
+            record, submit_label="Enregistrer",
+            intro="Telle qu'inscrite sur la décision du directeur général de l'ARS (liste départementale "
+                  "révisée chaque année). Sans habilitation en cours, aucun dossier ne peut vous être confié."),
+            recorded)
