@@ -37,6 +37,10 @@ class InvalidInput(InjonctionsError):
     """A value typed or imported by the user is not acceptable."""
 
 
+class NotHabilitated(InvalidInput):
+    """The professional has no current habilitation on the date of the act."""
+
+
 class ImportRejected(InjonctionsError):
     """An import file has errors; nothing was imported."""
 

@@ -14,7 +14,7 @@ import re
 from . import audit
 from .dates import add_months, format_fr
 from .deadlines import measure_period
-from .errors import InvalidInput
+from .errors import InvalidInput, NotHabilitated
 from .models import Appointment, Habilitation, Measure, Orientation, Professional, Renewal, database
 from .professionals import current_user, habilitation_on
 from .rules import rules_for
@@ -84,7 +84,7 @@ def check_habilitated(professional: Professional | None, on: dt.date) -> Habilit
         raise InvalidInput("Aucun professionnel habilité n'est désigné pour ce dossier.")
     habilitation = habilitation_on(professional, on)
     if habilitation is None:
-        raise InvalidInput(f"{professional.full_name} n'est pas habilité(e) à la date du {format_fr(on)} "
+        raise NotHabilitated(f"{professional.full_name} n'est pas habilité(e) à la date du {format_fr(on)} "
                            f"({_why_not_habilitated(professional, on)}).")
     return habilitation
 

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from ..domain.dossier_form import FIELDS, FormField, FormRejected, save, values_from
-from ..domain.errors import InjonctionsError
+from ..domain.errors import InjonctionsError, NotHabilitated
 from ..domain.models import Measure
 from ..domain.professionals import current_user
 from ..widgets.field import Field
@@ -86,6 +86,9 @@ class DossierEditScreen(Screen[int | None]):
             first = next(iter(rejected.errors))
             self.query_one(f"#{first}").focus()
             message.update(rejected.message)
+            return
+        except NotHabilitated as error:
+            message.update(f"{error.message} Enregistrez votre habilitation : F5 (Registre), touche h.")
             return
         except InjonctionsError as error:
             message.update(error.message)
