@@ -26,12 +26,13 @@ from .screens.dossiers import DossiersScreen
 from .screens.echeances import EcheancesScreen
 from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
+from .screens.parametres import ParametresScreen
 from .screens.registre import RegistreScreen
 from .screens.unlock import UnlockScreen
 from .screens.wizard import WizardScreen
 
 MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "echeances": "Échéances",
-               "registre": "Registre des habilitations"}
+               "registre": "Registre des habilitations", "parametres": "Paramètres du tribunal"}
 
 
 @dataclass
@@ -55,12 +56,13 @@ class InjonctionsApp(App[int]):
     CSS_PATH = "assets/app.tcss"
     ENABLE_COMMAND_PALETTE = True
     MODES = {"agenda": AgendaScreen, "dossiers": DossiersScreen, "echeances": EcheancesScreen,
-             "registre": RegistreScreen}
+             "registre": RegistreScreen, "parametres": ParametresScreen}
     BINDINGS = [
         Binding("f2", "switch_mode('agenda')", "Agenda", show=False, id="mode.agenda"),
         Binding("f3", "switch_mode('dossiers')", "Dossiers", show=False, id="mode.dossiers"),
         Binding("f4", "switch_mode('echeances')", "Échéances", show=False, id="mode.echeances"),
         Binding("f5", "switch_mode('registre')", "Registre", show=False, id="mode.registre"),
+        Binding("f6", "switch_mode('parametres')", "Paramètres", show=False, id="mode.parametres"),
         Binding("f1", "help", "Aide", show=False, id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),

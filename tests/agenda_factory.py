@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person
-from injonctions_tui.domain.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus
+from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person, Report
+from injonctions_tui.domain.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, ReportKind
 
 COURT_PLACE = "Tribunal judiciaire de Nanterre"
 CSAPA_PLACE = "CSAPA Les Tilleuls (test)"
@@ -48,3 +48,19 @@ def held_evaluation(measure: Measure, on: dt.date) -> Appointment:
 def agreed_orientation(measure: Measure, agreed_on: dt.date) -> Orientation:
     return Orientation.create(measure=measure, structure="CSAPA du Moulinsart (test)",
                               chosen_on=agreed_on - dt.timedelta(days=5), agreement_on=agreed_on)
+
+
+def final_report(measure: Measure, kind: str, written_on: dt.date,
+                 appointment: Appointment | None = None) -> Report:
+    """A report sent to the magistrate (a final version: drafts settle no deadline)."""
+    return Report.create(measure=measure, kind=kind, written_on=written_on, appointment=appointment,
+                         status="final", observations="Rapport.")
+
+
+def evaluated_and_oriented(measure: Measure, evaluated_on: dt.date) -> Appointment:
+    """Evaluation held, avis motivé sent the next day, doctor chosen and agreed within
+    the delays: every deadline before the cadence is met, so only the cadence can be late."""
+    evaluation = held_evaluation(measure, evaluated_on)
+    final_report(measure, ReportKind.AVIS_MOTIVE, evaluated_on + dt.timedelta(days=1), evaluation)
+    agreed_orientation(measure, evaluated_on + dt.timedelta(days=10))
+    return evaluation

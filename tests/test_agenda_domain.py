@@ -10,14 +10,16 @@ import pytest
 
 from injonctions_tui.domain.agenda import (agenda_json, agenda_text, day_rows, day_view,
                                            next_permanence_day, opening_day, week_view)
+from injonctions_tui.domain import measures
 from injonctions_tui.domain.booking import add_walk_in
-from injonctions_tui.domain.models import Report
+from injonctions_tui.domain.echeances import deadline_rows
 from injonctions_tui.domain.settings import CourtSettings
 from injonctions_tui.domain.vocabulary import AppointmentKind as AK
 from injonctions_tui.domain.vocabulary import AppointmentStatus as AS
 from injonctions_tui.domain.vocabulary import MeasureStatus
 
-from .agenda_factory import CSAPA_PLACE, held_evaluation, make_appointment, make_measure
+from .agenda_factory import (CSAPA_PLACE, evaluated_and_oriented, final_report, held_evaluation,
+                             make_appointment, make_measure)
 from .conftest import TODAY
 
 COURT = CourtSettings()
@@ -25,18 +27,17 @@ D, T = dt.date, dt.datetime
 
 
 def _monday_morning() -> dict[str, int]:
-    """TODAY's minors' permanence: a late evaluation, a fresh one, a late M3, a held M3."""
+    """TODAY's minors' permanence: a late evaluation, a fresh one, a late M3, an M3 due today."""
     late = make_measure("LAMPION", "Séraphin", birth=D(2008, 10, 1), facts_on=D(2026, 9, 1),
                         saisine=D(2026, 10, 1), status=MeasureStatus.EVALUATION)
     fresh = make_measure("TOURNESOL", "Tryphon", birth=D(2010, 2, 2), facts_on=D(2026, 9, 1),
                          saisine=D(2026, 11, 10), status=MeasureStatus.EVALUATION)
     behind = make_measure("CASTAFIORE", "Bianca", birth=D(2009, 1, 1), facts_on=D(2026, 3, 1),
                           saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 7, 1))
-    held_evaluation(behind, D(2026, 5, 20))
-    Report.create(measure=behind, kind="avis_motive", written_on=D(2026, 5, 21), observations="Avis.")
+    evaluated_and_oriented(behind, D(2026, 5, 20))
     on_time = make_measure("DUPONT", "Alfred", birth=D(2009, 6, 1), facts_on=D(2026, 3, 1),
-                           saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 20))
-    held_evaluation(on_time, D(2026, 5, 21))
+                           saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 23))
+    evaluated_and_oriented(on_time, D(2026, 5, 21))
     ids = {}
     for name, measure, minute, kind in (("late", late, 0, AK.EVALUATION_INITIALE),
                                         ("fresh", fresh, 30, AK.EVALUATION_INITIALE),
@@ -56,10 +57,13 @@ def test_day_view_heading_rows_and_markers(db: object) -> None:
     rows = {row.appointment_id: row for row in view.rows}
     assert [row.time for row in view.rows] == ["09h00", "09h30", "10h00", "10h30"]
     late, fresh, behind, on_time = (rows[ids[k]] for k in ("late", "fresh", "behind", "on_time"))
-    assert late.overdue and late.overdue_reason == "évaluation en retard"  # saisine 1/10 + 1 month
-    assert not fresh.overdue  # until 10/12
-    assert behind.overdue and behind.overdue_reason == "suivi m3 en retard"  # due 1/10, not held
-    assert not on_time.overdue  # M3 due 20/11: within the two weeks' grace
+    # saisine 1/10 + 1 month:
+    assert late.overdue and late.overdue_reason == "Évaluation initiale à tenir (22 j de retard)"
+    assert not fresh.overdue and fresh.overdue_reason == ""  # until 10/12
+    assert behind.overdue and behind.overdue_reason == "Entretien M3 à tenir (53 j de retard)"  # due 1/10
+    assert not on_time.overdue  # M3 due 23/11: due today is not late yet
+    late_measures = {r.measure_id for r in deadline_rows(TODAY, limit=None) if r.overdue}
+    assert {row.measure_id for row in view.rows if row.overdue} == late_measures  # as the échéances say
     assert late.minor_at_facts and late.adult_today and not fresh.adult_today
     assert fresh.new_referral and not behind.new_referral
     assert not any(row.holiday_conflict for row in view.rows)
@@ -67,12 +71,50 @@ def test_day_view_heading_rows_and_markers(db: object) -> None:
 
 def test_a_held_interview_clears_the_cadence_marker(db: object) -> None:
     measure = make_measure(saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 7, 1))
-    held_evaluation(measure, D(2026, 5, 21))
-    make_appointment(measure, T(2026, 10, 1, 9, 0), kind=AK.SUIVI_M3, status=AS.PRESENT)
+    evaluated_and_oriented(measure, D(2026, 5, 21))
     make_appointment(measure, T(2026, 11, 26, 9, 0), kind=AK.SUPPLEMENTAIRE)
     (row,) = day_rows(D(2026, 11, 26), TODAY)
-    assert not row.overdue
+    assert row.overdue and row.overdue_reason == "Entretien M3 à tenir (53 j de retard)"  # due 1/10
+    m3 = make_appointment(measure, T(2026, 10, 1, 9, 0), kind=AK.SUIVI_M3, status=AS.PRESENT)
+    (row,) = day_rows(D(2026, 11, 26), TODAY)
+    assert row.overdue_reason.startswith("Fiche navette à adresser après l'entretien du 01/10/2026")
+    final_report(measure, "fiche_navette", D(2026, 10, 5), m3)
+    (row,) = day_rows(D(2026, 11, 26), TODAY)
+    assert not row.overdue and row.overdue_reason == ""
     assert day_rows(D(2027, 1, 20), D(2027, 1, 20)) == []
+
+
+def test_the_agenda_and_the_echeances_agree_on_an_overdue_m3(db: object) -> None:
+    """No grace period: an M3 due on Friday 20/11, booked at the next Thursday permanence,
+    is 3 days late on Monday, in both views, with the same words."""
+    measure = make_measure(saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 20))
+    evaluated_and_oriented(measure, D(2026, 5, 20))
+    make_appointment(measure, T(2026, 11, 26, 9, 0), kind=AK.SUIVI_M3)  # booked, not held yet
+    late = [(r.label, r.when) for r in deadline_rows(TODAY) if r.measure_id == measure.id and r.overdue]
+    assert late == [("Entretien M3 à tenir", "3 j de retard")]
+    (row,) = day_rows(D(2026, 11, 26), TODAY)
+    assert row.overdue and row.overdue_reason == "Entretien M3 à tenir (3 j de retard)"
+    assert "[nouveau" not in agenda_text(COURT, D(2026, 11, 26), False, today=TODAY)  # an avis was sent
+    assert "[Entretien M3 à tenir (3 j de retard)]" in agenda_text(COURT, D(2026, 11, 26), False, today=TODAY)
+
+
+def test_the_agenda_and_the_echeances_agree_when_nothing_is_late(db: object) -> None:
+    measure = make_measure(saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 27))
+    evaluated_and_oriented(measure, D(2026, 5, 20))
+    make_appointment(measure, T(2026, 11, 26, 9, 0), kind=AK.SUIVI_M3)  # M3 due 27/11
+    pending = [r for r in deadline_rows(TODAY) if r.measure_id == measure.id]
+    assert [(r.label, r.when, r.overdue) for r in pending][:1] == [("Entretien M3 à tenir", "dans 4 j", False)]
+    assert not any(r.overdue for r in pending)
+    (row,) = day_rows(D(2026, 11, 26), TODAY)
+    assert not row.overdue and row.overdue_reason == ""
+    # A closed measure has nothing pending: never flagged, whatever was missed.
+    closed = make_measure("CASTAFIORE", "Bianca", saisine=D(2026, 1, 5), status=MeasureStatus.SUIVI,
+                          start_on=D(2026, 3, 2))
+    make_appointment(closed, T(2026, 11, 26, 9, 30), kind=AK.SUPPLEMENTAIRE)
+    assert next(r for r in day_rows(D(2026, 11, 26), TODAY) if r.measure_id == closed.id).overdue
+    measures.close(closed, "classement_sans_suite", D(2026, 11, 20), TODAY)
+    assert not any(r.measure_id == closed.id for r in deadline_rows(TODAY))
+    assert not any(r.overdue for r in day_rows(D(2026, 11, 26), TODAY))
 
 
 def test_a_holiday_is_shown_closed_with_its_appointments_flagged(db: object) -> None:
@@ -126,7 +168,8 @@ def test_agenda_text_of_a_day_is_a_usable_paper_backup(db: object) -> None:
     assert "permanence mineurs 9h-13h" in lines[2]
     lampion = next(line for line in lines if "LAMPION Séraphin" in line)
     assert lampion.lstrip().startswith("09h00") and "Évaluation initiale" in lampion
-    assert "[mineur aux faits, majeur aujourd'hui, nouveau, évaluation en retard]" in lampion
+    assert ("[mineur aux faits, majeur aujourd'hui, nouveau, Évaluation initiale à tenir (22 j de retard)]"
+            in lampion)
     haddock = next(line for line in lines if "HADDOCK Archibald" in line)
     assert "11h00" in haddock and "à compléter" in haddock and "sans RDV" in haddock
     assert lines[-1].strip() == "5 rendez-vous."
@@ -162,7 +205,8 @@ def test_agenda_json_carries_codes_labels_and_flags() -> None:
 
 def test_a_day_costs_the_same_number_of_queries_for_1_or_20_appointments(db: object,
                                                                          caplog: pytest.LogCaptureFixture) -> None:
-    """No per-row query: what keeps the agenda instant on 500 000 appointments."""
+    """No per-row query: what keeps the agenda instant on 500 000 appointments. One joined
+    query for the rows, five for the deadline engine's bulk load (the « retard » flags)."""
     def count_queries(day: dt.date) -> int:
         caplog.clear()
         with caplog.at_level(logging.DEBUG, logger="peewee"):
@@ -175,4 +219,20 @@ def test_a_day_costs_the_same_number_of_queries_for_1_or_20_appointments(db: obj
                                start_on=D(2026, 7, 1))
         held_evaluation(measure, D(2026, 5, 20))
         make_appointment(measure, T(2026, 12, 7, 9, 0) + dt.timedelta(minutes=10 * i), minutes=10)
-    assert count_queries(D(2026, 11, 30)) == count_queries(D(2026, 12, 7)) <= 5
+    assert count_queries(D(2026, 11, 30)) == count_queries(D(2026, 12, 7)) <= 6
+
+
+def test_a_late_interview_on_the_agenda_is_a_catch_up_not_an_alarm(db: object) -> None:
+    """Its only lateness is the M3 it is booked for: flagged "rattrapage"; once another
+    deadline is late too, the row is a plain "retard"."""
+    measure = make_measure(saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 20))
+    evaluated_and_oriented(measure, D(2026, 5, 20))
+    make_appointment(measure, T(2026, 11, 26, 9, 0), kind=AK.SUIVI_M3)
+    (row,) = day_rows(D(2026, 11, 26), TODAY)
+    assert row.overdue and row.catch_up
+    other = make_measure("HADDOCK", "Archibald", saisine=D(2026, 5, 1), status=MeasureStatus.SUIVI,
+                         start_on=D(2026, 8, 20))
+    evaluated_and_oriented(other, D(2026, 5, 20))
+    make_appointment(other, T(2026, 11, 26, 9, 30), kind=AK.SUPPLEMENTAIRE)  # not the M3
+    row = next(r for r in day_rows(D(2026, 11, 26), TODAY) if r.measure_id == other.id)
+    assert row.overdue and not row.catch_up

@@ -9,6 +9,8 @@ import pytest
 from injonctions_tui.domain.booking import (PARQUET_TO_COMPLETE, add_walk_in, book, convoke,
                                             holiday_conflicts, mark, propose_next,
                                             referrals_to_convoke)
+from injonctions_tui.domain.deadlines import DeadlineKind as K
+from injonctions_tui.domain.deadlines import deadlines_for
 from injonctions_tui.domain.errors import InvalidInput
 from injonctions_tui.domain.models import Appointment, AuditEvent, Measure, Person
 from injonctions_tui.domain.settings import CourtSettings
@@ -164,21 +166,40 @@ def test_a_booked_interview_counts_so_the_next_one_is_proposed(db: object) -> No
     assert propose_next(measure.id, TODAY, court=COURT).kind == AK.SUIVI_M6
 
 
-def test_start_falls_back_to_the_doctors_agreement_then_to_the_evaluation(db: object) -> None:
+def test_the_cadence_counts_from_the_doctors_agreement_not_from_the_evaluation(db: object) -> None:
     measure = make_measure(saisine=D(2026, 8, 1), status=MeasureStatus.SUIVI)
     held_evaluation(measure, D(2026, 8, 20))
-    assert propose_next(measure.id, TODAY, court=COURT).due_on == D(2026, 11, 20)  # evaluation + 3
+    with pytest.raises(InvalidInput, match="Début de la mesure inconnu : enregistrez l'accord écrit"):
+        propose_next(measure.id, TODAY, court=COURT)  # the evaluation does not start the measure
     agreed_orientation(measure, D(2026, 9, 10))
-    assert propose_next(measure.id, TODAY, court=COURT).due_on == D(2026, 12, 10)  # agreement + 3
+    proposal = propose_next(measure.id, TODAY, court=COURT)
+    assert (proposal.kind, proposal.due_on) == (AK.SUIVI_M3, D(2026, 12, 10))  # agreement + 3
+    assert proposal.note.startswith("Suivi M3 dû le 10/12/2026 (début de mesure le 10/09/2026).")
+
+
+def test_an_evaluation_left_unmarked_must_be_marked_first(db: object) -> None:
+    measure = make_measure()
+    make_appointment(measure, T(2026, 11, 19, 9, 0))  # last Thursday, still « attendu »
+    with pytest.raises(InvalidInput, match="n'est pas encore marquée"):
+        propose_next(measure.id, TODAY, court=COURT)
 
 
 def test_a_late_cadence_is_proposed_from_today_never_in_the_past(db: object) -> None:
     measure = make_measure(saisine=D(2024, 12, 1), status=MeasureStatus.SUIVI, start_on=D(2025, 1, 10))
     held_evaluation(measure, D(2024, 12, 20))
     proposal = propose_next(measure.id, TODAY, court=COURT)
-    # M3, M6, M12 and M18 are all past: the latest one due (M18) supersedes the others.
-    assert proposal.kind == AK.SUIVI_SEMESTRIEL and proposal.due_on == D(2026, 7, 10)
-    assert proposal.starts_at.date() >= TODAY and "dépassée" in proposal.note
+    # The oldest interview not held nor booked comes first, as the échéances list it.
+    assert proposal.kind == AK.SUIVI_M3 and proposal.due_on == D(2025, 4, 10)
+    late = [d for d in deadlines_for(Measure.get_by_id(measure.id), TODAY) if d.overdue(TODAY)]
+    assert (K.INTERVIEW_M3, D(2025, 4, 10)) in [(d.kind, d.due_on) for d in late]
+    assert proposal.starts_at.date() >= TODAY and "Date légale dépassée" in proposal.note
+    make_appointment(measure, proposal.starts_at, kind=AK.SUIVI_M3)
+    proposal = propose_next(measure.id, TODAY, court=COURT)
+    assert proposal.kind == AK.SUIVI_M6 and proposal.due_on == D(2025, 7, 10)
+    make_appointment(measure, proposal.starts_at, kind=AK.SUIVI_M6)
+    # Initial period of 6 months, never renewed: nothing after M6 until a renewal is recorded.
+    with pytest.raises(InvalidInput, match=r"fin prévue \(10/07/2025\).*renouvellement"):
+        propose_next(measure.id, TODAY, court=COURT)
 
 
 # --- convoke and referrals -------------------------------------------------------------------

@@ -8,8 +8,9 @@ import logging
 import pytest
 
 from injonctions_tui.domain import export_json, measures
-from injonctions_tui.domain.deadlines import (Deadline, DeadlineKind as K, deadlines_by_measure,
-                                              deadlines_for, next_deadline, overdue,
+from injonctions_tui.domain.deadlines import (Deadline, DeadlineKind as K, NextInterview,
+                                              deadlines_by_measure, deadlines_for, evaluation_deadline,
+                                              next_deadline, next_interview, overdue,
                                               pending_deadlines, planned_followups,
                                               proposed_next_interview)
 from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person, Report
@@ -120,7 +121,9 @@ def test_no_choice_is_due_when_the_measure_is_not_appropriate(db: object) -> Non
 def test_cadence_from_a_month_end_start(db: object) -> None:
     measure = make_measure(D(2026, 7, 1), start=D(2026, 8, 31))
     assert planned_followups(measure) == [(AK.SUIVI_M3, D(2026, 11, 30)), (AK.SUIVI_M6, D(2027, 2, 28))]
-    assert only(measure, K.INTERVIEW_M3).label == "Entretien M3 à tenir"
+    m3 = only(measure, K.INTERVIEW_M3)
+    assert m3.label == "Entretien M3 à tenir"
+    assert not m3.overdue(D(2026, 11, 30)) and m3.overdue(D(2026, 12, 1))  # no grace period
     leap = make_measure(D(2027, 7, 1), start=D(2027, 8, 31), name="LAMPION")
     assert [day for _, day in planned_followups(leap)] == [D(2027, 11, 30), D(2028, 2, 29)]
 
@@ -277,6 +280,21 @@ def test_proposed_next_interview_follows_the_cadence(db: object) -> None:
     assert proposed_next_interview(measure, TODAY) == (AK.SUIVI_M6, D(2027, 6, 30))
     measures.close(measure, "poursuites", TODAY, TODAY)
     assert proposed_next_interview(measure, TODAY) is None
+
+
+def test_next_interview_keeps_the_legal_date_and_the_start(db: object) -> None:
+    """What booking.propose_next builds on: the legal date stays, even when past."""
+    measure = make_measure(D(2026, 1, 5), start=D(2026, 2, 2))
+    assert next_interview(measure) == NextInterview(AK.SUIVI_M3, D(2026, 5, 2), D(2026, 2, 2))
+    assert proposed_next_interview(measure, TODAY) == (AK.SUIVI_M3, TODAY)
+    assert next_interview(measure).due_on == only(measure, K.INTERVIEW_M3).due_on
+    fresh = make_measure(D(2026, 11, 16), name="LAMPION")
+    assert next_interview(fresh) == NextInterview(AK.EVALUATION_INITIALE, D(2026, 12, 16), None)
+    assert evaluation_deadline("injonction_therapeutique", D(2026, 11, 16)) == D(2026, 12, 16)
+    assert evaluation_deadline("injonction_de_soins", D(2026, 11, 16)) is None
+    evaluated = make_measure(D(2026, 10, 1), name="HADDOCK")
+    visit(evaluated, AK.EVALUATION_INITIALE, D(2026, 10, 8))
+    assert next_interview(evaluated) is None  # held, but the measure has not started: no M3 yet
 
 
 def test_export_carries_the_computed_deadlines_and_import_ignores_them(db: object) -> None:

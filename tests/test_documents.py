@@ -230,6 +230,8 @@ def test_feuille_of_a_holiday_and_of_a_day_without_permanence(data) -> None:
     tuesday = text_of(feuille_de_permanence(dt.date(2026, 12, 1), court=CourtSettings(), today=TODAY))
     assert "Pas de permanence prévue ce jour" in tuesday
     assert "ZORRINO" in tuesday and "SPONZ" in tuesday  # no permanence: every referral
+    # The same list as the app's referrals to convoke: an evaluation missed is to convoke again.
+    assert "CASTAFIORE Bianca" in tuesday and "TOURNESOL" not in tuesday
 
 
 # --------------------------------------------------------------------------- every document

@@ -86,3 +86,19 @@ def test_good_passphrase_and_confirmation() -> None:
         check_new_passphrase("le chat dort au soleil", "le chien dort")
     assert strength_label("le chat dort au soleil de midi") == "forte"
     assert strength_label("court") == "insuffisante"
+
+
+def test_times_and_hour_ranges_as_typed() -> None:
+    from injonctions_tui.domain.dates import parse_hours_range, parse_time
+
+    assert parse_time("9h30") == dt.time(9, 30) and parse_time("14h") == dt.time(14, 0)
+    assert parse_time("9") == dt.time(9, 0) and parse_time("09:05") == dt.time(9, 5)
+    assert parse_hours_range("9h-13h") == ("09:00", "13:00")
+    assert parse_hours_range("14:00 - 17:30") == ("14:00", "17:30")
+    for bad, fragment in [("25h", "n'est pas une heure"), ("midi", "n'est pas une heure")]:
+        with pytest.raises(InvalidInput, match=fragment):
+            parse_time(bad)
+    with pytest.raises(InvalidInput, match="finir après"):
+        parse_hours_range("14h-12h")
+    with pytest.raises(InvalidInput, match="début et la fin"):
+        parse_hours_range("14h")

@@ -1,8 +1,12 @@
 """What the agenda shows: permanence days, their appointments, and the paper/CLI copy.
 
 The queries stay here so screens and the CLI only display rows. A day or a week is
-one joined query on the `starts_at` index (appointment, measure, person) plus three
-grouped queries over the measures of those rows, whatever the size of the database.
+one joined query on the `starts_at` index (appointment, measure, person, "has a
+report") plus the deadline engine's bulk load over the measures of those rows (five
+queries), whatever the size of the database.
+
+The « retard » flag is the deadline engine's (deadlines.py), so the agenda and the
+échéances view always agree on what is late: see `_overdue_reason`.
 """
 
 from __future__ import annotations
@@ -15,17 +19,14 @@ from typing import Any
 from peewee import fn
 
 from .dates import age_on, format_long_fr
-from .interim_cadence import (interim_cadence_steps, interim_evaluation_deadline,
-                              interim_measure_start, interim_overdue_step)
-from .models import Appointment, Measure, Orientation, Person, Report
+from .deadlines import Deadline, DeadlineKind, deadlines_by_measure, overdue
+from .echeances import when_text
+from .models import Appointment, Measure, Person, Report
 from .people import MAJORITY_AGE, public_for
 from .settings import CourtSettings, Permanence
 from .slots import DAY, PermanenceDay, holiday_name, permanence_occurrences
-from .vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, Public, label
+from .vocabulary import AppointmentKind, AppointmentStatus, Public, label
 
-#: A cadence interview is flagged overdue this long after its date: permanences are
-#: weekly, so a week or two late is ordinary scheduling, not a missed deadline (our choice).
-CADENCE_GRACE_DAYS = 14
 #: How the empty parquet number of a walk-in is shown.
 TO_COMPLETE = "à compléter"
 
@@ -53,9 +54,12 @@ class AgendaRow:
     public: str = ""
     #: 18 or older today; with `minor_at_facts`: seen on Monday although adult now.
     adult_today: bool = False
-    #: See `_overdue_reason`: evaluation or cadence interview late.
+    #: The measure has an overdue pending deadline (deadlines.py, as in the échéances
+    #: view); the reason is the most urgent one: « Entretien M3 à tenir (3 j de retard) ».
     overdue: bool = False
     overdue_reason: str = ""
+    #: The only lateness is the interview this appointment is for: it is being caught up.
+    catch_up: bool = False
     #: Still awaited on a public holiday: to move to another permanence.
     holiday_conflict: bool = False
 
@@ -127,80 +131,65 @@ def heading_of(day: dt.date, occurrences: list[PermanenceDay]) -> str:
     return text + (f" — {places.pop()}" if len(places) == 1 else "")
 
 
-def _measure_facts(measure_ids: list[int]) -> tuple[dict[int, dict[str, tuple[int, dt.datetime]]],
-                                                    dict[int, dt.date], set[int]]:
-    """Held interviews by measure and kind (count, first date), earliest doctor's
-    agreement, and the measures that already have a report: three grouped queries."""
-    held: dict[int, dict[str, tuple[int, dt.datetime]]] = defaultdict(dict)
-    agreements: dict[int, dt.date] = {}
-    if not measure_ids:
-        return held, agreements, set()
-    first = fn.MIN(Appointment.starts_at)
-    for measure_id, kind, count, first_at in (
-            Appointment.select(Appointment.measure, Appointment.kind, fn.COUNT(Appointment.id), first)
-            .where(Appointment.measure.in_(measure_ids) & (Appointment.status == AppointmentStatus.PRESENT))
-            .group_by(Appointment.measure, Appointment.kind).tuples()):
-        if isinstance(first_at, str):
-            first_at = dt.datetime.fromisoformat(first_at)
-        held[measure_id][kind] = (count, first_at)
-    for measure_id, agreed in (
-            Orientation.select(Orientation.measure, fn.MIN(Orientation.agreement_on))
-            .where(Orientation.measure.in_(measure_ids) & Orientation.agreement_on.is_null(False)
-                   & Orientation.refused_on.is_null())
-            .group_by(Orientation.measure).tuples()):
-        agreements[measure_id] = agreed if isinstance(agreed, dt.date) else dt.date.fromisoformat(agreed)
-    reported = {m for (m,) in Report.select(Report.measure).where(Report.measure.in_(measure_ids))
-                .distinct().tuples()}
-    return held, agreements, reported
+#: The deadline an appointment of this kind answers: when the only lateness of a
+#: measure is the very interview on the agenda (booked at the first permanence after
+#: its date), the row is a catch-up ("rattrapage"), not an alarm.
+ANSWERS: dict[str, DeadlineKind] = {
+    AppointmentKind.EVALUATION_INITIALE.value: DeadlineKind.EVALUATION,
+    AppointmentKind.SUIVI_M3.value: DeadlineKind.INTERVIEW_M3,
+    AppointmentKind.SUIVI_M6.value: DeadlineKind.INTERVIEW_M6,
+    AppointmentKind.SUIVI_SEMESTRIEL.value: DeadlineKind.INTERVIEW_SEMIANNUAL,
+}
 
 
-def _overdue_reason(measure: Measure, held: dict[str, tuple[int, dt.datetime]],
-                    agreement_on: dt.date | None, today: dt.date) -> str:
-    """An approximation of "has an overdue deadline", cheap enough for every row:
+def _overdue_deadlines(measure_ids: list[int], today: dt.date) -> dict[int, list[Deadline]]:
+    """Each measure's overdue pending deadlines, most urgent first, from the deadline
+    engine in bulk, so the agenda and the échéances view agree on what is late; closed
+    measures have no pending deadline, hence no flag."""
+    return {measure_id: late for measure_id, found in deadlines_by_measure(today, measure_ids).items()
+            if (late := overdue(found, today))}
 
-    - no initial evaluation held yet and the month after the saisine has passed;
-    - or the latest follow-up interview the cadence asked for (M3, M6, then every
-      6 months, see interim_cadence.py) more than CADENCE_GRACE_DAYS ago not held.
-    Closed measures are never overdue. The full engine is deadlines.py.
-    """
-    if measure.status == MeasureStatus.CLOTURE or measure.outcome:
-        return ""
-    evaluation = held.get(AppointmentKind.EVALUATION_INITIALE)
-    if evaluation is None:
-        deadline = interim_evaluation_deadline(measure.kind, measure.saisine_received_on)
-        return "évaluation en retard" if deadline and today > deadline else ""
-    start = interim_measure_start(measure.start_on, agreement_on, evaluation[1].date())
-    steps = interim_cadence_steps(measure.kind, start)  # type: ignore[arg-type]
-    kinds = [kind for kind, (count, _) in held.items() for _ in range(count)]
-    step = interim_overdue_step(steps, kinds, today, CADENCE_GRACE_DAYS, measure.planned_end_on)
-    return f"{label(step.kind).lower()} en retard" if step else ""
+
+def _overdue_reason(late: list[Deadline], today: dt.date) -> str:
+    """The most urgent lateness, as the échéances view words it (label, delay)."""
+    return f"{late[0].label} ({when_text(late[0], today)})" if late else ""
+
+
+def _catches_up(late: list[Deadline], appointment: Appointment) -> bool:
+    """Every overdue deadline of the measure is the one this awaited appointment answers."""
+    answered = ANSWERS.get(appointment.kind)
+    return (bool(late) and appointment.status == AppointmentStatus.ATTENDU
+            and all(d.kind == answered for d in late))
 
 
 def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list[AgendaRow]:
     """Every appointment from `first_day` to `last_day` inclusive, in time order."""
     start = dt.datetime.combine(first_day, dt.time.min)
     end = dt.datetime.combine(last_day + DAY, dt.time.min)
-    appointments = list(Appointment.select(Appointment, Measure, Person)
+    reported = fn.EXISTS(Report.select(Report.id).where(Report.measure == Measure.id))
+    appointments = list(Appointment.select(Appointment, Measure, Person, reported.alias("reported"))
                         .join(Measure).join(Person)
                         .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
                         .order_by(Appointment.starts_at, Appointment.id))
-    held, agreements, reported = _measure_facts(sorted({a.measure_id for a in appointments}))
+    late_by_measure = _overdue_deadlines(sorted({a.measure_id for a in appointments}), today)
     rows = []
     for appointment in appointments:
         measure, person = appointment.measure, appointment.measure.person
         public = public_for(person.birth_date, measure.facts_on, measure.public_override,
                             measure.saisine_received_on)
         adult = person.birth_date is not None and age_on(person.birth_date, today) >= MAJORITY_AGE
-        reason = _overdue_reason(measure, held.get(measure.id, {}), agreements.get(measure.id), today)
+        late = late_by_measure.get(measure.id, [])
+        reason = _overdue_reason(late, today)
         rows.append(AgendaRow(
             appointment_id=appointment.id, measure_id=measure.id,
             time=appointment.starts_at.strftime("%Hh%M"), person=person.full_name,
             parquet_number=measure.parquet_number, kind=label(appointment.kind),
             status=label(appointment.status), place=appointment.place,
-            minor_at_facts=public == Public.MINEURS, new_referral=measure.id not in reported,
+            minor_at_facts=public == Public.MINEURS, new_referral=not appointment.reported,
             walk_in=appointment.walk_in, starts_at=appointment.starts_at,
             kind_value=appointment.kind, status_value=appointment.status, public=public.value,
             adult_today=adult, overdue=bool(reason), overdue_reason=reason,
+            catch_up=_catches_up(late, appointment),
             holiday_conflict=(appointment.status == AppointmentStatus.ATTENDU
                               and holiday_name(appointment.starts_at.date()) is not None)))
     return rows

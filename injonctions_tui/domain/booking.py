@@ -2,8 +2,8 @@
 
 Each action is one transaction with one audit event (ids and codes only, never a
 name), and refuses bad input with a French message before writing anything. Slots
-and holidays come from slots.py; the follow-up cadence from interim_cadence.py
-(to be replaced by deadlines.py). Lists for the morning (referrals to convoke,
+and holidays come from slots.py; what to book next and its legal date from the
+deadline engine (deadlines.py). Lists for the morning (referrals to convoke,
 holiday conflicts) live in convocations.py.
 """
 
@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from . import audit
 from .convocations import Conflict, Referral, holiday_conflicts, referrals_to_convoke
 from .dates import age_on, format_fr, parse_date
+from .deadlines import measure_period, next_interview
 from .errors import InvalidInput
-from .interim_cadence import (FOLLOWUP_KINDS, interim_cadence_steps, interim_evaluation_deadline,
-                              interim_measure_start, interim_next_step)
-from .models import Appointment, Measure, Orientation, Person, database
+from .models import Appointment, Measure, Person, database
 from .people import measure_public, public_for
 from .professionals import current_user
 from .settings import WEEKDAYS_FR, CourtSettings, load_court
@@ -184,17 +183,31 @@ def book(measure_id: int, kind: str, starts_at: dt.datetime, *, place: str, toda
 
 
 # --- the next appointment the cadence asks for -----------------------------------------------
-def _agreement_on(measure: Measure) -> dt.date | None:
-    row = (Orientation.select(Orientation.agreement_on)
-           .where((Orientation.measure == measure) & Orientation.agreement_on.is_null(False)
-                  & Orientation.refused_on.is_null())
-           .order_by(Orientation.agreement_on).first())
-    return row.agreement_on if row else None
+def _nothing_to_propose(measure: Measure, today: dt.date) -> InvalidInput:
+    """Why the deadline engine has no interview to book, in French."""
+    appointments = sorted(measure.appointments, key=lambda a: a.starts_at)
+    evaluations = [a for a in appointments if a.kind == AK.EVALUATION_INITIALE]
+    period = measure_period(measure)
+    if period is None:
+        if any(a.status == AS.PRESENT for a in evaluations):
+            return InvalidInput("Début de la mesure inconnu : enregistrez l'accord écrit du médecin choisi "
+                                "(ou la date de début) pour calculer l'entretien M3.")
+        booked = [a for a in evaluations if a.status == AS.ATTENDU]
+        if booked and booked[-1].starts_at.date() < today:
+            return InvalidInput(f"L'évaluation initiale du {_when(booked[-1].starts_at)} n'est pas encore "
+                                "marquée : indiquez d'abord si la personne est venue.")
+        if booked:
+            return InvalidInput(f"L'évaluation initiale est déjà prévue le {_when(booked[-1].starts_at)}.")
+        return InvalidInput("Aucun entretien n'est prévu par les règles de cette mesure.")
+    return InvalidInput(f"Tous les entretiens de suivi jusqu'à la fin prévue ({format_fr(period[1])}) "
+                        "sont déjà tenus ou prévus : enregistrez le renouvellement pour la suite.")
 
 
 def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None = None,
                  now: dt.datetime | None = None) -> Proposal:
-    """The evaluation if none was held, else the next M3 / M6 / 6-monthly interview.
+    """The interview the deadline engine says is next (`deadlines.next_interview`): the
+    evaluation before the measure starts, else the oldest M3 / M6 / 6-monthly interview
+    neither held nor booked.
 
     The slot is the first free one on the person's public's permanence, on or after
     the legal date but never before today (nor before `now` when given: this
@@ -202,35 +215,21 @@ def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None
     """
     court = court or load_court()
     measure = open_measure(measure_id)
-    appointments = list(measure.appointments)
-    held = sorted(a.starts_at.date() for a in appointments
-                  if a.kind == AK.EVALUATION_INITIALE and a.status == AS.PRESENT)
-    if not held:
-        booked = [a for a in appointments if a.kind == AK.EVALUATION_INITIALE
-                  and a.status == AS.ATTENDU and a.starts_at.date() >= today]
-        if booked:
-            raise InvalidInput(f"L'évaluation initiale est déjà prévue le {_when(booked[0].starts_at)}.")
-        kind = AK.EVALUATION_INITIALE
-        due = interim_evaluation_deadline(measure.kind, measure.saisine_received_on)
+    found = next_interview(measure)
+    if found is None:
+        raise _nothing_to_propose(measure, today)
+    kind, due = found.kind, found.due_on
+    if found.start is None:
         search_from = max(today, measure.saisine_received_on)
-        note = f"Évaluation dans le mois de la saisine : au plus tard le {format_fr(due)}." if due else ""
+        note = f"Évaluation dans le mois de la saisine : au plus tard le {format_fr(due)}."
     else:
-        start = interim_measure_start(measure.start_on, _agreement_on(measure), held[0])
-        steps = interim_cadence_steps(measure.kind, start)  # type: ignore[arg-type]
-        covered = [a.kind for a in appointments if a.kind in FOLLOWUP_KINDS and (
-            a.status == AS.PRESENT or (a.status == AS.ATTENDU and a.starts_at.date() >= today))]
-        step = interim_next_step(steps, covered, today, measure.planned_end_on)
-        if step is None:
-            raise InvalidInput("Tous les entretiens de suivi de la mesure sont déjà tenus ou prévus.")
-        kind, due, search_from = step.kind, step.due_on, max(today, step.due_on)
-        note = f"{label(kind)} dû le {format_fr(due)} (début de mesure le {format_fr(start)})."
-        if measure.planned_end_on and due > measure.planned_end_on:
-            note += f" Après la fin prévue ({format_fr(measure.planned_end_on)}) : si la mesure est renouvelée."
+        search_from = max(today, due)
+        note = f"{label(kind)} dû le {format_fr(due)} (début de mesure le {format_fr(found.start)})."
     public = measure_public(measure)
     slot, occurrence = find_free_slot(court, public, search_from, not_before=now)
-    if due and due < today:
+    if due < today:
         note += " Date légale dépassée : premier créneau disponible."
-    elif due and slot.date() > due:
+    elif slot.date() > due:
         note += f" Premier créneau libre après la date légale ({format_fr(due)})."
     return Proposal(measure_id=measure.id, kind=kind.value, kind_label=label(kind), due_on=due,
                     starts_at=slot, place=occurrence.permanence.place, public=public.value,

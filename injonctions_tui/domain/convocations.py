@@ -15,8 +15,8 @@ from operator import or_
 from peewee import fn
 
 from .dates import age_on
+from .deadlines import evaluation_deadline
 from .errors import InvalidInput
-from .interim_cadence import interim_evaluation_deadline
 from .models import Appointment, Measure, Person
 from .people import MAJORITY_AGE, public_for
 from .settings import CourtSettings
@@ -33,7 +33,8 @@ class Referral:
     birth_date: dt.date | None
     parquet_number: str
     saisine_received_on: dt.date
-    #: Saisine + one month (R3413-11); None for a kind of measure without that delay.
+    #: Saisine + one month (R3413-11, `deadlines.evaluation_deadline`); None for a kind
+    #: of measure without that delay.
     deadline: dt.date | None
     #: Days until the deadline; negative once overdue.
     days_left: int | None
@@ -46,6 +47,8 @@ class Referral:
     #: Adult today: with `minor_at_facts`, "seen on Monday although adult now".
     adult_today: bool
     public_overridden: bool
+    #: To call the person (the feuille de permanence prints it).
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def referrals_to_convoke(today: dt.date) -> list[Referral]:
     referrals = []
     for measure in query:
         person = measure.person
-        deadline = interim_evaluation_deadline(measure.kind, measure.saisine_received_on)
+        deadline = evaluation_deadline(measure.kind, measure.saisine_received_on)
         days_left = (deadline - today).days if deadline else None
         public = public_for(person.birth_date, measure.facts_on, measure.public_override,
                             measure.saisine_received_on)
@@ -92,7 +95,7 @@ def referrals_to_convoke(today: dt.date) -> list[Referral]:
             parquet_number=measure.parquet_number, saisine_received_on=measure.saisine_received_on,
             deadline=deadline, days_left=days_left, overdue=days_left is not None and days_left < 0,
             public=public.value, public_label=label(public), minor_at_facts=judged == Public.MINEURS,
-            adult_today=adult, public_overridden=bool(measure.public_override)))
+            adult_today=adult, public_overridden=bool(measure.public_override), phone=person.phone))
     far = dt.date.max
     return sorted(referrals, key=lambda r: (r.deadline or far, r.saisine_received_on, r.measure_id))
 

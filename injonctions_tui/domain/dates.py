@@ -73,3 +73,28 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def parse_time(text: str, field: str = "Heure") -> dt.time:
+    """'9h', '9h30', '09:30', '9' -> a time; InvalidInput otherwise."""
+    cleaned = (text or "").strip().lower().replace("h", ":")
+    if cleaned.endswith(":"):
+        cleaned += "00"
+    if cleaned.isdigit():
+        cleaned += ":00"
+    hours, _, minutes = cleaned.partition(":")
+    try:
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise InvalidInput(f"{field} : « {(text or '')[:10]} » n'est pas une heure (ex. 9h30).") from None
+
+
+def parse_hours_range(text: str, field: str = "Horaires") -> tuple[str, str]:
+    """'9h-13h' or '09:00-13:00' -> ('09:00', '13:00'), as the settings store them."""
+    start, sep, end = (text or "").replace(" ", "").partition("-")
+    if not sep:
+        raise InvalidInput(f"{field} : indiquez le début et la fin (ex. 9h-13h).")
+    first, last = parse_time(start, field), parse_time(end, field)
+    if last <= first:
+        raise InvalidInput(f"{field} : la permanence doit finir après son début.")
+    return first.strftime("%H:%M"), last.strftime("%H:%M")

@@ -144,6 +144,8 @@ class Deadline:
                 "done_on": self.done_on.isoformat() if self.done_on else None}
 
 
+# ------------------------------------------------------------------ period, cadence, helpers
+
 def _is_closed(m: Facts) -> bool:
     return bool(m.outcome) or m.status == MeasureStatus.CLOTURE
 

@@ -38,7 +38,9 @@ def markers(row: AgendaRow) -> Text:
     flags = [("mineur", "bold magenta", row.minor_at_facts and not row.adult_today),
              ("mineur aux faits", "bold magenta", row.minor_at_facts and row.adult_today),
              ("nouveau", "bold cyan", row.new_referral), ("sans RDV", "yellow", row.walk_in),
-             ("retard", "bold red", row.overdue), ("férié : à déplacer", "bold red", row.holiday_conflict)]
+             ("retard", "bold red", row.overdue and not row.catch_up),
+             ("rattrapage", "yellow", row.overdue and row.catch_up),
+             ("férié : à déplacer", "bold red", row.holiday_conflict)]
     for word, style, shown in flags:
         if shown:
             text.append(("" if not text else " ") + word, style=style)
@@ -90,6 +92,7 @@ class AgendaScreen(AgendaActions, ModeScreen):
 
     def on_screen_resume(self) -> None:
         if hasattr(self, "court"):
+            self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
 
     def today(self) -> dt.date:

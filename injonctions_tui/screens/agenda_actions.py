@@ -7,22 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 from ..domain import audit, booking
-from ..domain.dates import format_fr, format_long_fr, parse_date
+from ..domain.dates import format_fr, format_long_fr, parse_date, parse_time
 from ..domain.documents import DOCUMENT_KINDS, save_pdf
 from ..domain.errors import InvalidInput
 from ..domain.models import database
 from ..paths import documents_dir
 from .form_modal import FormModal, ModalField
-
-
-def _parse_time(text: str) -> dt.time:
-    cleaned = text.strip().lower().replace("h", ":")
-    if cleaned.endswith(":"):
-        cleaned += "00"
-    try:
-        return dt.time.fromisoformat(cleaned if len(cleaned) > 2 else f"{cleaned}:00")
-    except ValueError:
-        raise InvalidInput(f"Heure : « {text[:10]} » n'est pas une heure (format 9h30).") from None
 
 
 class AgendaActions:
@@ -76,7 +66,7 @@ class AgendaActions:
 
         def book_now(values: dict[str, str]) -> object:
             day = parse_date(values["day"], "Date")
-            moment = dt.datetime.combine(day, _parse_time(values["time"]))
+            moment = dt.datetime.combine(day, parse_time(values["time"]))
             return booking.book(row.measure_id, proposal.kind, moment, place=values["place"].strip(),
                                 today=today, court=self.court)  # type: ignore[attr-defined]
 

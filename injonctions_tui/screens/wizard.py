@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
 
 from ..domain import audit, storage
+from ..domain.dates import parse_hours_range
 from ..domain.errors import InjonctionsError, InvalidInput
 from ..domain.passphrase import strength_label, weakness
 from ..domain.professionals import create_user
@@ -187,11 +188,10 @@ class WizardScreen(Screen):
             raise fail("f-slot", "Un nombre de minutes entre 5 et 240.")
         permanences = []
         for key, public in (("minors", Public.MINEURS), ("adults", Public.MAJEURS)):
-            hours = self._value(f"{key}_hours").replace(" ", "").replace("h", ":")
-            start, _, end = hours.partition("-")
-            permanence = Permanence(int(self.query_one(f"#{key}_day", Select).value), start, end,
-                                    public.value, self._value("place").strip(), int(slot))
             try:
+                start, end = parse_hours_range(self._value(f"{key}_hours"))
+                permanence = Permanence(int(self.query_one(f"#{key}_day", Select).value), start, end,
+                                        public.value, self._value("place").strip(), int(slot))
                 permanence.validate()
             except InvalidInput as error:
                 raise fail(f"f-{key}_hours", error.message) from None

@@ -11,6 +11,7 @@ MODES: tuple[tuple[str, str, str], ...] = (
     ("dossiers", "F3", "Dossiers"),
     ("echeances", "F4", "Échéances"),
     ("registre", "F5", "Registre"),
+    ("parametres", "F6", "Paramètres"),
 )
 
 

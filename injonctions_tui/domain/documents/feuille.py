@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Spacer, Table
 
-from ..dates import add_months, format_fr, format_long_fr
+from ..convocations import Referral, referrals_to_convoke
+from ..dates import format_fr, format_long_fr
 from ..models import Appointment, Measure, Person
 from ..people import measure_public
 from ..settings import CourtSettings, Permanence
-from ..vocabulary import MeasureStatus, Public, label
+from ..slots import holiday_name
+from ..vocabulary import Public, label
 from .context import time_fr
 from .pdf import MARGIN, letterhead, para, render, require_user, table_style, text
 
 TITLE = "Feuille de permanence"
 CHECK = "Présent ☐<br/>Absent ☐"
 WALK_IN_ROWS = 3
-#: R3413-11: the initial examination takes place within one month of the referral.
-EVALUATION_DELAY_MONTHS = 1
 WIDTH = landscape(A4)[0] - 2 * MARGIN
 HEADER_COMMANDS = (("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6"), ("GRID", (0, 0), (-1, -1), 0.4, "#888888"),
                    ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3))
@@ -57,7 +56,7 @@ def feuille_de_permanence(day: dt.date, *, court: CourtSettings, today: dt.date)
 
 def _heading(court: CourtSettings, day: dt.date, permanences: list[Permanence]) -> list[Flowable]:
     lines = [f"<b>{text(court.tribunal)}</b> — {text(court.parquet)}"]
-    holiday = holidays.France(years=day.year, language="fr").get(day)
+    holiday = holiday_name(day)
     if holiday:
         lines.append(f"<b>Jour férié ({text(holiday)}) : permanence fermée.</b>")
     for permanence in permanences:
@@ -73,14 +72,14 @@ def _hour(value: dt.time) -> str:
     return f"{value.hour}h{value.minute:02d}"
 
 
-def _person_cell(person: Person, measure: Measure, *, walk_in: bool = False) -> Flowable:
+def _person_cell(name: str, *, minor: bool, walk_in: bool = False) -> Flowable:
     markers = []
-    if measure_public(measure) == Public.MINEURS:
+    if minor:
         markers.append("mineur aux faits")
     if walk_in:
         markers.append("venu(e) sans convocation")
     suffix = f"<br/><font size=7>({', '.join(markers)})</font>" if markers else ""
-    return para(f"<b>{text(person.full_name)}</b>{suffix}", "cell")
+    return para(f"<b>{text(name)}</b>{suffix}", "cell")
 
 
 def _appointments_table(day: dt.date) -> Table:
@@ -93,7 +92,8 @@ def _appointments_table(day: dt.date) -> Table:
     for appointment in query:
         measure, person = appointment.measure, appointment.measure.person
         rows.append([para(time_fr(appointment.starts_at), "cell"),
-                     _person_cell(person, measure, walk_in=appointment.walk_in),
+                     _person_cell(person.full_name, minor=measure_public(measure) == Public.MINEURS,
+                                  walk_in=appointment.walk_in),
                      para(format_fr(person.birth_date), "cell"), para(text(measure.parquet_number), "cell"),
                      para(text(label(appointment.kind)), "cell"), para(text(label(appointment.status)), "cell"),
                      para(CHECK, "cell"), para(text(person.phone), "cell")])
@@ -111,23 +111,17 @@ def _appointments_table(day: dt.date) -> Table:
 
 
 def _referrals(publics: set[str], today: dt.date) -> Table | None:
-    """Measures still to convoke, for the day's public(s) (all when no permanence)."""
-    query = (Measure.select(Measure, Person).join(Person)
-             .where((Measure.status == MeasureStatus.A_CONVOQUER.value)
-                    & ~Measure.id.in_(Appointment.select(Appointment.measure)))
-             .order_by(Measure.saisine_received_on, Measure.id))
+    """The referrals to convoke, as the app lists them (convocations.referrals_to_convoke,
+    evaluation deadline included), for the day's public(s) (all when no permanence)."""
     head = ["Personne", "Né(e) le", "N° parquet", "Public", "Saisine reçue le", "Évaluation avant le", "Téléphone"]
     rows: list[list] = [[para(h, "cell_head") for h in head]]
-    for measure in query:
-        public = measure_public(measure)
-        if publics and public.value not in publics:
+    for referral in referrals_to_convoke(today):
+        if publics and referral.public not in publics:
             continue
-        deadline = add_months(measure.saisine_received_on, EVALUATION_DELAY_MONTHS)
-        late = " <b>(dépassé)</b>" if deadline < today else ""
-        rows.append([_person_cell(measure.person, measure), para(format_fr(measure.person.birth_date), "cell"),
-                     para(text(measure.parquet_number), "cell"), para(text(label(public)), "cell"),
-                     para(format_fr(measure.saisine_received_on), "cell"),
-                     para(format_fr(deadline) + late, "cell"), para(text(measure.person.phone), "cell")])
+        rows.append([_person_cell(referral.person, minor=referral.public == Public.MINEURS),
+                     para(format_fr(referral.birth_date), "cell"), para(text(referral.parquet_number), "cell"),
+                     para(text(referral.public_label), "cell"), para(format_fr(referral.saisine_received_on), "cell"),
+                     para(_deadline(referral), "cell"), para(text(referral.phone), "cell")])
     if len(rows) == 1:
         return None
     widths = [6.6, 2.4, 3.2, 2.0, 2.8, 3.4]
@@ -135,3 +129,9 @@ def _referrals(publics: set[str], today: dt.date) -> Table | None:
     table = Table(rows, colWidths=[w * cm for w in widths], repeatRows=1)
     table.setStyle(table_style(*HEADER_COMMANDS))
     return table
+
+
+def _deadline(referral: Referral) -> str:
+    if referral.deadline is None:
+        return "—"
+    return format_fr(referral.deadline) + (" <b>(dépassé)</b>" if referral.overdue else "")

@@ -1,0 +1,133 @@
+"""Court settings: the tribunal, the parquet and the weekly permanences.
+
+Every court sets its own days, hours, place, public and slot length (issue 3); the
+wizard filled the Nanterre defaults, this screen changes them later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from ..domain import audit
+from ..domain.dates import parse_hours_range
+from ..domain.errors import InjonctionsError, InvalidInput
+from ..domain.settings import WEEKDAYS_FR, Permanence, load_court, save_court
+from ..domain.vocabulary import Public, choices, label
+from ..widgets.field import Field
+from ..widgets.record_table import Column, RecordTable
+from .base import ModeScreen
+from .form_modal import FormModal, ModalField
+
+COLUMNS = (Column("Jour"), Column("Horaires"), Column("Public"), Column("Lieu"), Column("Créneau"))
+WEEKDAY_CHOICES = tuple((name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR))
+
+
+def _permanence_from(values: dict[str, str]) -> Permanence:
+    slot = values["slot"].strip()
+    if not slot.isdigit():
+        raise InvalidInput("Créneau : un nombre de minutes (ex. 30).")
+    start, end = parse_hours_range(values["hours"])
+    permanence = Permanence(int(values["weekday"]), start, end, values["public"],
+                            " ".join(values["place"].split()), int(slot))
+    if not permanence.place:
+        raise InvalidInput("Lieu : champ obligatoire.")
+    permanence.validate()
+    return permanence
+
+
+class ParametresScreen(ModeScreen):
+    MODE = "parametres"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Enregistrer", id="parametres.save"),
+        Binding("ctrl+n", "add", "Ajouter une permanence", id="parametres.add"),
+        Binding("delete", "remove", "Supprimer", id="parametres.remove"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        self.court = load_court()
+        with Vertical(id="parametres-body"):
+            yield Field("Tribunal", Input(self.court.tribunal, id="tribunal", compact=True, max_length=200))
+            yield Field("Parquet", Input(self.court.parquet, id="parquet", compact=True, max_length=200))
+            yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
+            yield Static("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer",
+                         classes="mode-title")
+            yield RecordTable(COLUMNS, id="permanences-table")
+            yield Static("", id="parametres-message", classes="empty-hint")
+
+    def on_mount(self) -> None:
+        self.permanences = list(self.court.permanences)
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        self.query_one("#permanences-table", RecordTable).replace_rows(
+            (i, (WEEKDAYS_FR[p.weekday].capitalize(), f"{p.start}-{p.end}", label(p.public), p.place,
+                 f"{p.slot_minutes} min"))
+            for i, p in enumerate(self.permanences))
+
+    def _edit(self, index: int | None) -> None:
+        current = self.permanences[index] if index is not None else Permanence(
+            3, "09:00", "13:00", Public.MAJEURS.value, self.court.tribunal)
+
+        def apply(values: dict[str, str]) -> object:
+            permanence = _permanence_from(values)
+            if index is None:
+                self.permanences.append(permanence)
+            else:
+                self.permanences[index] = permanence
+            return True
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.refresh_rows()
+                self.query_one("#parametres-message", Static).update(
+                    "Modifié : Ctrl+S pour enregistrer les paramètres.")
+
+        self.app.push_screen(FormModal(
+            "Permanence", [ModalField("weekday", "Jour", str(current.weekday), choices=WEEKDAY_CHOICES),
+                           ModalField("hours", "Horaires", f"{current.start}-{current.end}", placeholder="09:00-13:00"),
+                           ModalField("public", "Public", current.public, choices=tuple(choices(Public))),
+                           ModalField("place", "Lieu", current.place),
+                           ModalField("slot", "Créneau (minutes)", str(current.slot_minutes))],
+            apply, submit_label="Appliquer"), done)
+
+    @on(DataTable.RowSelected, "#permanences-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._edit(int(event.row_key.value))
+
+    def action_add(self) -> None:
+        self._edit(None)
+
+    def action_remove(self) -> None:
+        table = self.query_one("#permanences-table", RecordTable)
+        if self.permanences and table.cursor_row >= 0:
+            removed = self.permanences.pop(min(table.cursor_row, len(self.permanences) - 1))
+            self.refresh_rows()
+            self.query_one("#parametres-message", Static).update(
+                f"Permanence du {WEEKDAYS_FR[removed.weekday]} retirée : Ctrl+S pour enregistrer. Les "
+                "rendez-vous déjà pris restent dans l'agenda.")
+
+    def action_save(self) -> None:
+        values = {key: self.query_one(f"#{key}", Input).value.strip() for key in ("tribunal", "parquet", "address")}
+        message = self.query_one("#parametres-message", Static)
+        try:
+            if not values["tribunal"] or not values["parquet"]:
+                raise InvalidInput("Le tribunal et le parquet sont obligatoires.")
+            if not self.permanences:
+                raise InvalidInput("Indiquez au moins une permanence.")
+            court = dataclasses.replace(self.court, **values, permanences=list(self.permanences))
+            save_court(court)
+            audit.record("parametres_tribunal")
+        except InjonctionsError as error:
+            message.update(error.message)
+            return
+        self.court = court
+        message.update("Paramètres enregistrés.")
+        self.notify("Paramètres du tribunal enregistrés.")
+
+

@@ -1,0 +1,47 @@
+"""Court settings by Pilot: add a permanence, refuse a bad one, save, the agenda follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.widgets import Input, Select
+
+from injonctions_tui.app import InjonctionsApp, StartupPlan
+from injonctions_tui.domain import storage
+from injonctions_tui.domain.settings import load_court
+from injonctions_tui.screens.form_modal import FormModal
+from injonctions_tui.screens.parametres import ParametresScreen
+
+from .conftest import PASSPHRASE, TODAY
+
+
+async def test_add_a_tuesday_permanence(configured_db_path: Path) -> None:
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f6")
+        assert isinstance(app.screen, ParametresScreen)
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#weekday", Select).value = "1"
+        app.screen.query_one("#hours", Input).value = "14h-12h"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "finir après" in str(app.screen.query_one("#modal-error").render())
+        app.screen.query_one("#hours", Input).value = "14h-17h"
+        app.screen.query_one("#slot", Input).value = "20"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ParametresScreen)
+        assert len(load_court().permanences) == 2  # not saved until Ctrl+S
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        court = load_court()
+        tuesday = court.permanences[-1]
+        assert (tuesday.weekday, tuesday.start, tuesday.end, tuesday.slot_minutes) == (1, "14:00", "17:00", 20)
+        await pilot.press("f2", "plus")  # Tuesday 24/11 is now a permanence day
+        title = str(app.screen.query_one("#agenda-title").render())
+        assert title.startswith("Mardi 24 novembre 2026 — permanence majeurs 14h-17h")
+    database.close()
+    assert dt.date(2026, 11, 24).weekday() == 1
