@@ -108,3 +108,18 @@ async def test_week_view_and_holiday(demo_db, tmp_path: Path) -> None:  # noqa: 
         app.screen.refresh_day()
         title = str(app.screen.query_one("#agenda-title").render())
         assert "FERMÉ (Lundi de Pâques)" in title
+
+
+async def test_the_highlighted_row_says_what_is_late(demo_db, tmp_path: Path) -> None:  # noqa: F811
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        rows = app.screen.rows
+        late = next(i for i, row in enumerate(rows) if row.overdue)
+        app.screen.query_one("#agenda-table", RecordTable).move_cursor(row=late)
+        await pilot.pause()
+        detail = app.screen.query_one("#agenda-row-detail")
+        assert detail.display and rows[late].overdue_reason in str(detail.render())
+        calm = next(i for i, row in enumerate(rows) if not row.overdue)
+        app.screen.query_one("#agenda-table", RecordTable).move_cursor(row=calm)
+        await pilot.pause()
+        assert not detail.display

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from ..domain import booking
 from ..domain.agenda import AgendaRow, DayView, day_view, next_permanence_day, opening_day, week_view
@@ -81,6 +81,7 @@ class AgendaScreen(AgendaActions, ModeScreen):
     def compose_body(self) -> ComposeResult:
         yield ModeTitle("", id="agenda-title")
         yield RecordTable(COLUMNS, id="agenda-table")
+        yield Static("", id="agenda-row-detail", classes="row-detail")
         yield Static("", id="agenda-empty", classes="empty-hint")
 
     def on_mount(self) -> None:
@@ -131,6 +132,19 @@ class AgendaScreen(AgendaActions, ModeScreen):
             text += (f"  Jour férié : {len(conflicts)} rendez-vous à déplacer ; prochaine permanence "
                      f"ouverte le {format_fr(conflicts[0].proposed_at.date())} (touche r).")
         return text
+
+    @on(DataTable.RowHighlighted, "#agenda-table")
+    def _describe(self, event: DataTable.RowHighlighted) -> None:
+        """What the markers mean for the highlighted person, in words."""
+        index = event.cursor_row
+        row = self.rows[index] if 0 <= index < len(self.rows) else None
+        text = ""
+        if row is not None and row.overdue:
+            prefix = "En rattrapage" if row.catch_up else "En retard"
+            text = f"{row.person} — {prefix} : {row.overdue_reason}"
+        detail = self.query_one("#agenda-row-detail", Static)
+        detail.update(text)
+        detail.display = bool(text)
 
     def selected(self) -> AgendaRow | None:
         table = self.query_one("#agenda-table", RecordTable)
