@@ -8,12 +8,14 @@ they are only reachable once the database is unlocked.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import Database
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -26,6 +28,8 @@ from .screens.dossiers import DossiersScreen
 from .screens.echeances import EcheancesScreen
 from .screens.error import ErrorScreen
 from .screens.help import HelpScreen
+from .screens.journal import JournalScreen
+from .screens.lock import LockScreen
 from .screens.parametres import ParametresScreen
 from .screens.registre import RegistreScreen
 from .screens.unlock import UnlockScreen
@@ -66,6 +70,7 @@ class InjonctionsApp(App[int]):
         Binding("f1", "help", "Aide", show=False, id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
+        Binding("ctrl+l", "lock", "Verrouiller l'écran", show=False, priority=True, id="app.lock"),
         # Textual's own bindings, re-declared so their descriptions are French.
         Binding("tab", "app.focus_next", "Zone suivante", show=False, id="app.focus_next"),
         Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False, id="app.focus_previous"),
@@ -82,6 +87,9 @@ class InjonctionsApp(App[int]):
         self.now = now or (lambda: dt.datetime.combine(self.today(), dt.datetime.now().time()))
         #: True once unlocked *and* set up: only then are the modes reachable.
         self.unlocked = False
+        #: The lock screen is up (idle time, or Ctrl+L).
+        self.locked = False
+        self.last_activity = time.monotonic()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -95,12 +103,15 @@ class InjonctionsApp(App[int]):
         else:
             self.push_screen(WizardScreen(self.plan.db_path, database=None, kdf=self.plan.kdf))
 
-    def database_ready(self, database: Database) -> None:
+    def database_ready(self, database: Database, failed_attempts: int = 0) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
+        if failed_attempts:  # refused passphrases could not be written before the unlock
+            audit.record("echec_deverrouillage", details=f"essais refusés avant ouverture={failed_attempts}")
         if settings.is_configured() and current_user() is not None:
             self.unlocked = True
             audit.record("ouverture")
+            self.set_interval(15, self._lock_if_idle, name="auto-lock")
             self.open_mode("agenda")
         else:
             self.push_screen(WizardScreen(self.plan.db_path, database=database))
@@ -112,9 +123,33 @@ class InjonctionsApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Modes and the palette stay out of reach until the database is unlocked."""
-        if action in {"switch_mode", "command_palette"} and not self.unlocked:
+        if action in {"switch_mode", "command_palette", "help", "lock"} and (not self.unlocked or self.locked):
             return False
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        """Any key or mouse use counts as activity for the auto-lock."""
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        minutes = settings.lock_minutes()
+        if minutes and not self.locked and time.monotonic() - self.last_activity >= minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover everything with the lock screen; what was typed below stays there."""
+        if self.locked or self.database is None or not self.unlocked:
+            return
+        self.locked = True
+        audit.record("verrouillage")
+
+        def unlocked(_: object) -> None:
+            self.locked = False
+            self.last_activity = time.monotonic()
+
+        self.push_screen(LockScreen(self.plan.db_path, self.database.key_digest), unlocked)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -129,6 +164,9 @@ class InjonctionsApp(App[int]):
         for mode, title in MODE_TITLES.items():
             yield SystemCommand(title, f"Afficher : {title.lower()}", lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Aide", "Les touches de l'écran en cours", self.action_help)
+        yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
+        yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
+                            lambda: self.push_screen(JournalScreen()))
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
 

@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     echeances = commands.add_parser("echeances", parents=[common], help="échéances légales dues et en retard")
     echeances.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
     echeances.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    journal = commands.add_parser("audit", parents=[common], help="journal des accès et des modifications")
+    journal.add_argument("--since", metavar="AAAA-MM-JJ", help="depuis cette date")
+    journal.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
     importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
     importer.add_argument("file", metavar="FICHIER")
@@ -266,6 +269,21 @@ def cmd_echeances(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .domain.dates import parse_date
+    from .domain.journal import journal_json, journal_rows, journal_text
+
+    since = parse_date(args.since, "--since") if args.since else None
+    db = _unlock(args)
+    try:
+        rows = journal_rows(since=since, limit=None)
+        audit.record("consultation_journal")
+    finally:
+        db.close()
+    print(json.dumps(journal_json(rows), ensure_ascii=False, indent=2) if args.json else journal_text(rows))
+    return EXIT_OK
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
@@ -285,7 +303,7 @@ def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
-    "agenda": cmd_agenda, "echeances": cmd_echeances,
+    "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit,
 }
 
 

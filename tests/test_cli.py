@@ -171,3 +171,21 @@ def test_import_saisines_reports_bad_rows_and_imports_nothing(tmp_path: Path, mo
     assert "1 saisine(s) importée(s)" in capsys.readouterr().out
     assert cli.main(["import", "saisines", str(csv_path), "--db", str(db)]) == 0
     assert "Déjà présente, ignorée : 26001000001" in capsys.readouterr().out
+
+
+def test_agenda_echeances_and_audit_commands(tmp_path: Path, monkeypatch, capsys) -> None:
+    db = tmp_path / "demo.db"
+    assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "demo")
+    assert cli.main(["agenda", "--db", str(db), "--json", "--week"]) == 0
+    week = json.loads(capsys.readouterr().out)
+    assert week["week"] is True and len(week["days"]) >= 5
+    assert cli.main(["echeances", "--db", str(db), "--json"]) == 0
+    deadlines = json.loads(capsys.readouterr().out)["echeances"]
+    assert deadlines and all(set(d) >= {"due_on", "label", "person", "overdue"} for d in deadlines)
+    assert cli.main(["agenda", "--db", str(db), "--date", "31/02/2026"]) == 2
+    assert "n'existe pas" in capsys.readouterr().err
+    assert cli.main(["audit", "--db", str(db), "--json"]) == 0
+    actions = {e["action"] for e in json.loads(capsys.readouterr().out)}
+    assert {"consultation_agenda", "consultation_echeances"} <= actions

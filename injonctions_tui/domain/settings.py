@@ -94,3 +94,22 @@ def save_court(court: CourtSettings) -> None:
 def is_configured() -> bool:
     """True once the first-run wizard (or `init`) has recorded the court."""
     return Setting.get_or_none(Setting.key == COURT_KEY) is not None
+
+
+LOCK_MINUTES_KEY = "lock_minutes"
+DEFAULT_LOCK_MINUTES = 5
+
+
+def lock_minutes() -> int:
+    """Idle minutes before the screen locks itself (0 = never; issue 8)."""
+    row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
+    try:
+        return max(0, int(json.loads(row.value))) if row else DEFAULT_LOCK_MINUTES
+    except (ValueError, TypeError):
+        return DEFAULT_LOCK_MINUTES
+
+
+def save_lock_minutes(minutes: int) -> None:
+    if not 0 <= minutes <= 240:
+        raise InvalidInput("Verrouillage automatique : entre 0 (jamais) et 240 minutes.")
+    Setting.replace(key=LOCK_MINUTES_KEY, value=json.dumps(minutes)).execute()

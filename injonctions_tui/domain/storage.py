@@ -15,6 +15,7 @@ so the key is checked right after connecting, before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -125,6 +126,12 @@ def _connect(db_path: Path, key: bytes, pragmas: list) -> SqlCipherDatabase:
     return db
 
 
+def key_digest(key: bytes) -> bytes:
+    """A digest of the key, kept by the app to check a passphrase at the lock screen
+    without keeping the key itself in Python objects."""
+    return hashlib.sha256(b"injonctions-lock:" + key).digest()
+
+
 def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True) -> SqlCipherDatabase:
     """Open an existing database with an already derived key, check it, migrate it.
 
@@ -143,6 +150,7 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True) -> SqlCiph
     finally:
         probe.close()
     db = _connect(db_path, key, _PRAGMAS)
+    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
     database.initialize(db)
     if upgrade:
         try:
@@ -178,6 +186,7 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
         ) from None
     key = derive_key(passphrase, salt, kdf)
     db = _connect(db_path, key, _PRAGMAS)
+    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
     os.chmod(db_path, 0o600)
     database.initialize(db)
     migrations.upgrade(db, upgrade_to)

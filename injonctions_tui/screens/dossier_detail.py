@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from collections.abc import Callable
 
-from ..domain import measures
+from ..domain import audit, measures
 from ..domain.dates import format_fr, parse_date
 from ..domain.models import Measure, Orientation
 from ..domain.professionals import current_user
@@ -74,6 +74,7 @@ class DossierDetailScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        audit.record("consultation_dossier", "measure", self.measure_id)
         self.refresh_detail()
 
     def on_screen_resume(self) -> None:

@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Input, Static
 from ..domain import audit
 from ..domain.dates import parse_hours_range
 from ..domain.errors import InjonctionsError, InvalidInput
-from ..domain.settings import WEEKDAYS_FR, Permanence, load_court, save_court
+from ..domain.models import database
+from ..domain.settings import WEEKDAYS_FR, Permanence, load_court, lock_minutes, save_court, save_lock_minutes
 from ..domain.vocabulary import Public, choices, label
 from ..widgets.field import Field
 from ..widgets.record_table import Column, RecordTable
@@ -47,6 +48,7 @@ class ParametresScreen(ModeScreen):
         Binding("ctrl+s", "save", "Enregistrer", id="parametres.save"),
         Binding("ctrl+n", "add", "Ajouter une permanence", id="parametres.add"),
         Binding("delete", "remove", "Supprimer", id="parametres.remove"),
+        Binding("j", "journal", "Journal", id="parametres.journal"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -55,6 +57,8 @@ class ParametresScreen(ModeScreen):
             yield Field("Tribunal", Input(self.court.tribunal, id="tribunal", compact=True, max_length=200))
             yield Field("Parquet", Input(self.court.parquet, id="parquet", compact=True, max_length=200))
             yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
+            yield Field("Verrouillage (min)", Input(str(lock_minutes()), id="lock_minutes", compact=True, max_length=3),
+                        hint="Écran verrouillé après ce temps sans activité (0 : jamais). Ctrl+L : tout de suite.")
             yield Static("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer",
                          classes="mode-title")
             yield RecordTable(COLUMNS, id="permanences-table")
@@ -63,6 +67,7 @@ class ParametresScreen(ModeScreen):
     def on_mount(self) -> None:
         self.permanences = list(self.court.permanences)
         self.refresh_rows()
+        self.query_one("#permanences-table", RecordTable).focus()
 
     def refresh_rows(self) -> None:
         self.query_one("#permanences-table", RecordTable).replace_rows(
@@ -120,9 +125,14 @@ class ParametresScreen(ModeScreen):
                 raise InvalidInput("Le tribunal et le parquet sont obligatoires.")
             if not self.permanences:
                 raise InvalidInput("Indiquez au moins une permanence.")
+            minutes = self.query_one("#lock_minutes", Input).value.strip()
+            if not minutes.isdigit():
+                raise InvalidInput("Verrouillage automatique : un nombre de minutes (0 : jamais).")
             court = dataclasses.replace(self.court, **values, permanences=list(self.permanences))
-            save_court(court)
-            audit.record("parametres_tribunal")
+            with database.atomic():  # both or neither
+                save_court(court)
+                save_lock_minutes(int(minutes))
+                audit.record("parametres_tribunal")
         except InjonctionsError as error:
             message.update(error.message)
             return
@@ -130,4 +140,7 @@ class ParametresScreen(ModeScreen):
         message.update("Paramètres enregistrés.")
         self.notify("Paramètres du tribunal enregistrés.")
 
+    def action_journal(self) -> None:
+        from .journal import JournalScreen
 
+        self.app.push_screen(JournalScreen())

@@ -75,4 +75,4 @@ class UnlockScreen(Screen):
             field.disabled = False
             field.focus()
             return
-        self.app.database_ready(database)  # type: ignore[attr-defined]
+        self.app.database_ready(database, self.failures)  # type: ignore[attr-defined]
