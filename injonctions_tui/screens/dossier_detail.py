@@ -199,36 +199,30 @@ class DossierDetailScreen(Screen):
                         severity="warning")
         return orientation
 
-    def action_agreement(self) -> None:
+    def _orientation_date(self, title: str, field_label: str, act, done: str, intro: str) -> None:
+        """A dated act on the pending orientation: the written agreement, or a refusal."""
         orientation = self._pending()
         if orientation is None:
             return
         today = self.app.today()  # type: ignore[attr-defined]
 
-        def agree(values: dict[str, str]) -> object:
-            measures.record_agreement(orientation, parse_date(values["on"], "Date de l'accord écrit"))
+        def record(values: dict[str, str]) -> object:
+            act(orientation, parse_date(values["on"], field_label))
             return True
 
         self.app.push_screen(FormModal(
-            f"Accord écrit — {orientation.structure}",
-            [ModalField("on", "Reçu le", format_fr(today), placeholder="JJ/MM/AAAA")], agree,
-            submit_label="Enregistrer", intro="La mesure commence à cette date si son début n'est pas déjà fixé."),
-            self._after("Accord écrit enregistré."))
+            f"{title} — {orientation.structure}",
+            [ModalField("on", field_label, format_fr(today), placeholder="JJ/MM/AAAA")], record,
+            submit_label="Enregistrer", intro=intro), self._after(done))
+
+    def action_agreement(self) -> None:
+        self._orientation_date("Accord écrit", "Date de l'accord écrit", measures.record_agreement,
+                               "Accord écrit enregistré.",
+                               "La mesure commence à cette date si son début n'est pas déjà fixé.")
 
     def action_refusal(self) -> None:
-        orientation = self._pending()
-        if orientation is None:
-            return
-        today = self.app.today()  # type: ignore[attr-defined]
-
-        def refuse(values: dict[str, str]) -> object:
-            measures.record_refusal(orientation, parse_date(values["on"], "Date du refus"))
-            return True
-
-        self.app.push_screen(FormModal(
-            f"Refus — {orientation.structure}", [ModalField("on", "Le", format_fr(today), placeholder="JJ/MM/AAAA")],
-            refuse, submit_label="Enregistrer", intro="Un autre soignant devra être choisi (touche s)."),
-            self._after("Refus enregistré."))
+        self._orientation_date("Refus", "Date du refus", measures.record_refusal, "Refus enregistré.",
+                               "Un autre soignant devra être choisi (touche s).")
 
     def action_representative(self) -> None:
         person_id = self._measure().person_id
