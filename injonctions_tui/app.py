@@ -24,6 +24,7 @@ from textual.screen import Screen
 from .domain import audit, settings, storage
 from .domain.professionals import current_user
 from .screens.agenda import AgendaScreen
+from .screens.bilan import BilanScreen
 from .screens.dossiers import DossiersScreen
 from .screens.echeances import EcheancesScreen
 from .screens.error import ErrorScreen
@@ -165,6 +166,9 @@ class InjonctionsApp(App[int]):
             yield SystemCommand(title, f"Afficher : {title.lower()}", lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Aide", "Les touches de l'écran en cours", self.action_help)
         yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
+        yield SystemCommand("Bilan d'activité et état annuel ARS",
+                            "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
+                            lambda: self.push_screen(BilanScreen()))
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
                             lambda: self.push_screen(JournalScreen()))
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)

@@ -100,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     echeances = commands.add_parser("echeances", parents=[common], help="échéances légales dues et en retard")
     echeances.add_argument("--date", metavar="AAAA-MM-JJ", help="date de référence (par défaut : aujourd'hui)")
     echeances.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    etat = commands.add_parser("etat", parents=[common], help="état justificatif annuel pour l'ARS")
+    etat.add_argument("--year", type=int, required=True, metavar="AAAA", help="l'année civile déclarée")
+    etat_format = etat.add_mutually_exclusive_group()
+    etat_format.add_argument("--csv", action="store_true", help="au format CSV (tableur)")
+    etat_format.add_argument("--pdf", action="store_true", help="au format PDF (à signer et envoyer)")
+    etat.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
+    bilan = commands.add_parser("bilan", parents=[common], help="bilan d'activité d'une période (chiffres, sans noms)")
+    bilan.add_argument("--from", dest="start", required=True, metavar="AAAA-MM-JJ", help="début de la période")
+    bilan.add_argument("--to", dest="end", required=True, metavar="AAAA-MM-JJ", help="fin de la période")
+    bilan_format = bilan.add_mutually_exclusive_group()
+    bilan_format.add_argument("--json", action="store_true", help="au format JSON")
+    bilan_format.add_argument("--csv", action="store_true", help="au format CSV")
+    bilan_format.add_argument("--pdf", action="store_true", help="au format PDF, avec graphiques")
+    bilan.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
     journal = commands.add_parser("audit", parents=[common], help="journal des accès et des modifications")
     journal.add_argument("--since", metavar="AAAA-MM-JJ", help="depuis cette date")
     journal.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
@@ -269,6 +283,50 @@ def cmd_echeances(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _emit(content: str | bytes) -> None:
+    if isinstance(content, bytes):
+        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+    print(content)
+
+
+def cmd_etat(args: argparse.Namespace) -> int:
+    from .domain.reports_cli import etat_command
+
+    fmt = "csv" if args.csv else "pdf" if args.pdf else "text"
+    if fmt == "pdf" and not args.out:
+        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+    if not 2000 <= args.year <= dt.date.today().year + 1:
+        raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
+    db = _unlock(args)
+    try:
+        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, dt.date.today())
+        audit.record("etat_annuel", details=f"annee={args.year} format={fmt}")
+    finally:
+        db.close()
+    _emit(content)
+    return EXIT_OK
+
+
+def cmd_bilan(args: argparse.Namespace) -> int:
+    from .domain.dates import parse_date
+    from .domain.reports_cli import bilan_command
+
+    start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
+    if end < start:
+        raise InjonctionsError("--to : la fin de la période précède son début.")
+    fmt = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
+    if fmt == "pdf" and not args.out:
+        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+    db = _unlock(args)
+    try:
+        content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, dt.date.today())
+        audit.record("bilan_activite", details=f"du={start.isoformat()} au={end.isoformat()} format={fmt}")
+    finally:
+        db.close()
+    _emit(content)
+    return EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from .domain.dates import parse_date
     from .domain.journal import journal_json, journal_rows, journal_text
@@ -303,7 +361,8 @@ def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
-    "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit,
+    "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit, "etat": cmd_etat,
+    "bilan": cmd_bilan,
 }
 
 
@@ -322,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `injonctions agenda | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
         print(f"Erreur inattendue ({type(error).__name__}). Aucune donnée n'a été perdue ; "
               "relancez l'application. Si l'erreur persiste, signalez-la sans joindre de données.",

@@ -189,3 +189,24 @@ def test_agenda_echeances_and_audit_commands(tmp_path: Path, monkeypatch, capsys
     assert cli.main(["audit", "--db", str(db), "--json"]) == 0
     actions = {e["action"] for e in json.loads(capsys.readouterr().out)}
     assert {"consultation_agenda", "consultation_echeances"} <= actions
+
+
+def test_etat_and_bilan_commands(tmp_path: Path, monkeypatch, capsys) -> None:
+    db = tmp_path / "demo.db"
+    assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "demo")
+    assert cli.main(["etat", "--db", str(db), "--year", "2026"]) == 0
+    assert "État justificatif annuel — année 2026" in capsys.readouterr().out
+    assert cli.main(["etat", "--db", str(db), "--year", "2026", "--pdf"]) == 2
+    assert "--out" in capsys.readouterr().err
+    out = tmp_path / "sorties"
+    out.mkdir()
+    assert cli.main(["etat", "--db", str(db), "--year", "2026", "--csv", "--out", str(out)]) == 0
+    assert (out / "etat-justificatif-2026.csv").read_text(encoding="utf-8-sig").startswith("N°;")
+    assert "enregistré" in capsys.readouterr().out
+    assert cli.main(["bilan", "--db", str(db), "--from", "2026-01-01", "--to", "2026-06-30", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"]["received"] >= 0
+    assert cli.main(["bilan", "--db", str(db), "--from", "2026-06-30", "--to", "2026-01-01"]) == 2
+    assert "précède" in capsys.readouterr().err

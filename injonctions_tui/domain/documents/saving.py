@@ -59,13 +59,18 @@ def save_pdf(data: bytes, folder: Path, filename: str) -> Path:
     The final name appears only once the content is complete on disk (a hard link of
     a fully written, synced temporary file in the same folder).
     """
+    return save_file(data, folder, filename, suffix=".pdf")
+
+
+def save_file(data: bytes, folder: Path, filename: str, *, suffix: str) -> Path:
+    """`save_pdf` for any export holding personal data (CSV, JSON): same guarantees."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         if folder.exists():
             raise InjonctionsError(f"{folder} n'est pas un dossier : choisissez un dossier pour le document.")
         raise InjonctionsError(f"Le dossier {folder} n'existe pas : choisissez un dossier existant.")
-    filename = safe_filename(filename)
-    temp = folder / f".{secrets.token_hex(8)}.pdf.tmp"
+    filename = safe_filename(filename, suffix=suffix)
+    temp = folder / f".{secrets.token_hex(8)}{suffix}.tmp"
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:

@@ -1,0 +1,40 @@
+"""The bilan screen (aggregates, charts) and the état justificatif, from the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Sparkline
+
+from injonctions_tui.domain import models
+from injonctions_tui.screens.bilan import BilanScreen
+from injonctions_tui.widgets.record_table import RecordTable
+
+from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
+
+
+async def test_bilan_figures_charts_and_statement(demo_db, tmp_path: Path,  # noqa: F811
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INJONCTIONS_DOCUMENTS", str(tmp_path / "docs"))
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p", *"bilan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BilanScreen)
+        assert "Bilan d'activité 2026" in str(app.screen.query_one("#bilan-title").render())
+        table = app.screen.query_one("#bilan-table", RecordTable)
+        figures = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert int(figures["Mesures reçues"]) > 0 and figures["Évaluations dans le mois"].endswith("%")
+        names = {p.last_name for p in models.Person.select()}
+        assert not names & {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert sum(app.screen.query_one("#chart-received", Sparkline).data) == int(figures["Mesures reçues"])
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        produced = sorted(p.name for p in (tmp_path / "docs").iterdir())
+        assert produced == ["etat-justificatif-2026.csv", "etat-justificatif-2026.pdf"]
+        await pilot.press("left")
+        assert "Bilan d'activité 2025" in str(app.screen.query_one("#bilan-title").render())
