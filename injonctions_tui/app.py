@@ -113,9 +113,19 @@ class InjonctionsApp(App[int]):
             self.unlocked = True
             audit.record("ouverture")
             self.set_interval(15, self._lock_if_idle, name="auto-lock")
+            self.call_after_refresh(self._reminders)
             self.open_mode("agenda")
         else:
             self.push_screen(WizardScreen(self.plan.db_path, database=database))
+
+    def _reminders(self) -> None:
+        """What must not be forgotten: the ARS statement (December to 31 January)."""
+        from .domain.statement import pending_statement_reminder
+
+        reminder = pending_statement_reminder(self.today())
+        if reminder:
+            self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
+                        timeout=20)
 
     def open_mode(self, mode: str) -> None:
         while len(self.screen_stack) > 1 and self.current_mode == self.DEFAULT_MODE:

@@ -38,3 +38,23 @@ async def test_bilan_figures_charts_and_statement(demo_db, tmp_path: Path,  # no
         assert produced == ["etat-justificatif-2026.csv", "etat-justificatif-2026.pdf"]
         await pilot.press("left")
         assert "Bilan d'activité 2025" in str(app.screen.query_one("#bilan-title").render())
+
+
+async def test_december_reminds_the_statement(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from injonctions_tui.app import InjonctionsApp, StartupPlan
+    from injonctions_tui.domain import storage
+    from injonctions_tui.domain.demo import populate_demo
+
+    from .conftest import PASSPHRASE
+
+    database = storage.create_database(tmp_path / "d.db", PASSPHRASE, kdf=storage.FAST_KDF)
+    december = dt.date(2026, 12, 7)
+    populate_demo(december)
+    app = InjonctionsApp(StartupPlan(db_path=tmp_path / "d.db", database=database), today=lambda: december)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("31 janvier 2027" in m for m in messages), messages
+    database.close()

@@ -73,3 +73,13 @@ def test_dossier_detail(snap_compare, demo_db, tmp_path: Path, minor: bool) -> N
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(100, 50), run_before=open_detail)
+
+
+def test_bilan_screen(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    async def open_bilan(pilot) -> None:
+        from injonctions_tui.screens.bilan import BilanScreen
+
+        pilot.app.push_screen(BilanScreen())
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(120, 40), run_before=open_bilan)

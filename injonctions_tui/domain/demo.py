@@ -543,4 +543,11 @@ def populate_demo(today: dt.date, seed: int = 2026) -> DemoSummary:
     if current_user() is not None or Person.select().exists():
         raise InvalidInput("La base contient déjà des données : la démonstration demande une base vide.")
     with database.atomic():
-        return _Builder(today, seed).run()
+        summary = _Builder(today, seed).run()
+        # The statement of the previous year went to the ARS in January, as it should:
+        # the reminder then shows only when one is really due (December, January).
+        if today.month > 1:
+            from .statement import mark_statement_produced
+
+            mark_statement_produced(today.year - 1, on=dt.date(today.year, 1, 20))
+        return summary
