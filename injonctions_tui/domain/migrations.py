@@ -117,10 +117,48 @@ def _v2_person_search_name(db: Database, migrator: SqliteMigrator) -> None:
         )
 
 
+_V3_STATEMENTS = [
+    'ALTER TABLE "report" ADD COLUMN "facts_json" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "confirmed_terms" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "updated_at" DATETIME',
+    """CREATE TABLE "signing_identity" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER, "source" VARCHAR(255) NOT NULL,
+        "subject" VARCHAR(255) NOT NULL, "fingerprint" VARCHAR(255) NOT NULL,
+        "certificate" BLOB NOT NULL, "extra_certificates" BLOB, "private_key" BLOB,
+        "created_at" DATETIME NOT NULL, "retired_at" DATETIME,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "signing_identity_professional_id" ON "signing_identity" ("professional_id")""",
+    # A final report never changes, whoever writes to the table (only sent_on and the
+    # appointment link, which a deleted appointment clears, may still move).
+    """CREATE TRIGGER "report_final_is_immutable" BEFORE UPDATE ON "report"
+        WHEN OLD."status" = 'final' AND (
+            NEW."status" IS NOT OLD."status" OR NEW."measure_id" IS NOT OLD."measure_id"
+            OR NEW."kind" IS NOT OLD."kind" OR NEW."version" IS NOT OLD."version"
+            OR NEW."previous_id" IS NOT OLD."previous_id" OR NEW."adherence" IS NOT OLD."adherence"
+            OR NEW."proposal" IS NOT OLD."proposal" OR NEW."observations" IS NOT OLD."observations"
+            OR NEW."written_on" IS NOT OLD."written_on" OR NEW."finalised_at" IS NOT OLD."finalised_at"
+            OR NEW."content_hash" IS NOT OLD."content_hash" OR NEW."facts_json" IS NOT OLD."facts_json"
+            OR NEW."confirmed_terms" IS NOT OLD."confirmed_terms")
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : modification interdite'); END""",
+]
+
+
+def _v3_reports_and_signature(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 3 (issue 5): a final report keeps its frozen facts and the flagged terms the
+    professional confirmed, and a trigger forbids changing it; drafts note their last
+    autosave; the signing key and certificate live inside the encrypted database.
+
+    Note for later migrations: rebuilding the "report" table drops this trigger; create
+    it again (same statement) after such a rebuild."""
+    for statement in _V3_STATEMENTS:
+        db.execute_sql(statement)
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
     _v2_person_search_name,
+    _v3_reports_and_signature,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -203,6 +204,12 @@ class Report(BaseModel):
     content_hash = CharField(null=True)
     sent_on = DateField(null=True)
     created_at = DateTimeField(default=_now)
+    #: The dossier facts as printed, frozen at finalisation (canonical JSON, migration 3).
+    facts_json = TextField(null=True)
+    #: JSON list of the flagged terms the professional confirmed when finalising.
+    confirmed_terms = TextField(null=True)
+    #: Last autosave of a draft.
+    updated_at = DateTimeField(null=True)
 
 
 class AuditEvent(BaseModel):
@@ -214,6 +221,24 @@ class AuditEvent(BaseModel):
     entity = CharField(null=True)
     entity_id = IntegerField(null=True)
     details = TextField(default="")
+
+
+class SigningIdentity(BaseModel):
+    """The professional's key and certificate for the digital signature (PAdES).
+
+    The private key (PKCS#8 DER) lives only here, inside the encrypted database; it is
+    erased when the identity is retired, the certificate is kept to verify old PDFs.
+    """
+
+    professional = ForeignKeyField(Professional, null=True, on_delete="SET NULL")
+    source = CharField()  # "autosigne" or "pkcs12"
+    subject = CharField()
+    fingerprint = CharField()  # SHA-256 of the certificate, hex
+    certificate = BlobField()  # DER
+    extra_certificates = BlobField(null=True)  # PEM chain from a PKCS#12
+    private_key = BlobField(null=True)
+    created_at = DateTimeField(default=_now)
+    retired_at = DateTimeField(null=True)
 
 
 #: Every table, parents before children (creation, export and import order).
@@ -230,3 +255,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Report,
     AuditEvent,
 )
+
+#: Tables of secrets: never exported (a key is a credential, not data to carry around).
+CREDENTIAL_MODELS: tuple[type[BaseModel], ...] = (SigningIdentity,)

@@ -96,6 +96,27 @@ class ReportStatus(StrEnum):
     FINAL = "final"
 
 
+class Adherence(StrEnum):
+    """The person's adherence to the measure, as the fiche navette states it (R3413-14)."""
+
+    EFFECTIVE = "effective"
+    PARTIELLE = "partielle"
+    ABSENTE = "absente"
+    NON_EVALUABLE = "non_evaluable"
+
+
+class Proposal(StrEnum):
+    """The reasoned proposal that may end a report (R3413-14). `non_opportune` is the
+    avis motivé's "no care needed" and shares its value with Outcome.NON_OPPORTUNE."""
+
+    POURSUITE = "poursuite"
+    MODIFICATION = "modification"
+    RENOUVELLEMENT = "renouvellement"
+    FIN_REUSSITE = "fin_reussite"
+    FIN_ECHEC = "fin_echec"
+    NON_OPPORTUNE = "non_opportune"
+
+
 class ChosenBy(StrEnum):
     """Who chose the treating doctor (the person, or for a minor the parents)."""
 
@@ -153,6 +174,16 @@ LABELS: dict[StrEnum, str] = {
     ReportKind.FIN_DE_MESURE: "Fin de mesure",
     ReportStatus.BROUILLON: "Brouillon",
     ReportStatus.FINAL: "Définitif",
+    Adherence.EFFECTIVE: "Adhésion effective",
+    Adherence.PARTIELLE: "Adhésion partielle",
+    Adherence.ABSENTE: "Absence d'adhésion",
+    Adherence.NON_EVALUABLE: "Adhésion non évaluable à ce stade",
+    Proposal.POURSUITE: "Poursuite de la mesure",
+    Proposal.MODIFICATION: "Modification des modalités de la mesure",
+    Proposal.RENOUVELLEMENT: "Renouvellement de la mesure",
+    Proposal.FIN_REUSSITE: "Fin de mesure — réussite",
+    Proposal.FIN_ECHEC: "Fin de mesure — échec",
+    Proposal.NON_OPPORTUNE: "Mesure non opportune",
     ChosenBy.PERSONNE: "La personne",
     ChosenBy.REPRESENTANTS_LEGAUX: "Les représentants légaux",
     ChosenBy.TUTEUR: "Le tuteur / curateur",

@@ -75,6 +75,7 @@ class AgendaScreen(AgendaActions, ModeScreen):
         Binding("n", "walk_in", "Sans RDV", id="agenda.walk_in"),
         Binding("c", "referrals", "Saisines", id="agenda.referrals"),
         Binding("o", "convocation", "Imprimer la convocation", show=False, id="agenda.convocation"),
+        Binding("w", "write_report", "Rédiger le rapport de l'entretien", show=False, id="agenda.report"),
         Binding("f", "day_sheet", "Imprimer la feuille de permanence", show=False, id="agenda.day_sheet"),
     ]
 

@@ -105,6 +105,23 @@ class AgendaActions:
              ModalField("parquet", "N° de parquet", placeholder="si la personne l'a")],
             add, submit_label="Ajouter", intro="Évaluation initiale sur la permanence du jour."), added)
 
+    def action_write_report(self) -> None:
+        """After the interview: the avis motivé (evaluation), the fiche navette (follow-up),
+        or the incident report (an absence, to send without delay)."""
+        from .reports import open_new_report
+
+        row = self.selected()  # type: ignore[attr-defined]
+        if row is None:
+            return
+        if row.status_value == "absent":
+            kind = "incident"
+        elif row.status_value != "present":
+            self.notify("Marquez d'abord la personne présente (p) ou absente (a).", severity="warning")  # type: ignore[attr-defined]
+            return
+        else:
+            kind = "avis_motive" if row.kind_value == "evaluation_initiale" else "fiche_navette"
+        open_new_report(self, row.measure_id, kind, appointment_id=row.appointment_id)  # type: ignore[arg-type]
+
     def action_referrals(self) -> None:
         from .referrals import ReferralsScreen
 

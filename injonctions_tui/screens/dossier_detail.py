@@ -41,6 +41,7 @@ class DossierDetailScreen(Screen):
         Binding("g", "agreement", "Accord", id="dossier.agreement"),
         Binding("x", "refusal", "Refus du soignant", show=False, id="dossier.refusal"),
         Binding("l", "representative", "Représentant", id="dossier.representative"),
+        Binding("f", "reports", "Rapports", id="dossier.reports"),
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
@@ -237,3 +238,8 @@ class DossierDetailScreen(Screen):
                                    ModalField("phone", "Téléphone"), ModalField("address", "Adresse")],
             add, submit_label="Ajouter", intro="Convoqué(e) avec le mineur ; choisit le soignant."),
             self._after("Représentant légal ajouté."))
+
+    def action_reports(self) -> None:
+        from .reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.measure_id))

@@ -4,8 +4,9 @@ Each document is rendered to bytes in memory; `save_pdf` is the only place that
 writes one to disk. `DOCUMENT_KINDS` lets the UI and the CLI offer the documents
 without knowing each one: `DOCUMENT_KINDS["attestation"].build(appointment_id,
 today=..., court=...)` gives the bytes and a suggested file name. Later kinds (fiche
-navette, avis motivé, attestation de suivi) are added here; a digital signature
-(pyHanko) would be applied to `RenderedDocument.data` before `save_pdf`.
+navette, avis motivé, attestation de suivi) are added here; the reports to the
+magistrate take a report id (target "rapport"). A digital signature (signing.py,
+pyHanko) is applied to `RenderedDocument.data` before `save_pdf`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import InvalidInput
 from ..models import Appointment, Measure, Person
+from ..report_drafts import get_report
+from ..vocabulary import ReportKind, ReportStatus, label
 from ..settings import CourtSettings, load_court
 from .attestation import attestation_de_presence
 from .convocation import convocation
 from .feuille import feuille_de_permanence
 from .pdf import document_filename, safe_filename, save_pdf
+from .report_pdf import file_stem, report_pdf
 
-Target = Literal["rendez-vous", "jour"]
+Target = Literal["rendez-vous", "jour", "rapport"]
 
 
 @dataclass(frozen=True)
@@ -67,16 +72,47 @@ def build_feuille(day: dt.date, *, today: dt.date, court: CourtSettings | None =
     return RenderedDocument(data, document_filename("feuille-permanence", day))
 
 
+def build_report(report_id: int, *, today: dt.date, court: CourtSettings | None = None,
+                 image: bytes | None = None) -> RenderedDocument:
+    """Any report to the magistrate (its court comes from its own facts, not `court`)."""
+    report = get_report(report_id)
+    data = report_pdf(report_id, today=today, image=image)
+    day = report.written_on if report.status == ReportStatus.FINAL else today
+    return RenderedDocument(data, document_filename(file_stem(report), day, report.measure.person.last_name))
+
+
+def _report_builder(kind: ReportKind, key: str) -> Callable[..., RenderedDocument]:
+    def build(report_id: int, *, today: dt.date, court: CourtSettings | None = None,
+              image: bytes | None = None) -> RenderedDocument:
+        report = get_report(report_id)
+        if report.kind != kind:
+            raise InvalidInput(f"Le rapport n° {report_id} est un(e) {label(report.kind).lower()}, pas un(e) "
+                               f"{label(kind).lower()} : imprimez-le avec « {_REPORT_KEYS[report.kind][1]} ».")
+        return build_report(report_id, today=today, court=court, image=image)
+    build.__name__ = f"build_{key.replace('-', '_')}"
+    return build
+
+
+#: Report kind -> (label, CLI key).
+_REPORT_KEYS: dict[str, tuple[str, str]] = {
+    ReportKind.FICHE_NAVETTE.value: ("Fiche navette", "fiche-navette"),
+    ReportKind.AVIS_MOTIVE.value: ("Avis motivé", "avis-motive"),
+    ReportKind.INCIDENT.value: ("Rapport d'incident", "incident"),
+    ReportKind.FIN_DE_MESURE.value: ("Rapport de fin de mesure", "fin-de-mesure"),
+}
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
         DocumentKind("attestation", "Attestation de présence", "rendez-vous", build_attestation),
         DocumentKind("convocation", "Convocation", "rendez-vous", build_convocation),
         DocumentKind("permanence", "Feuille de permanence", "jour", build_feuille),
+        *(DocumentKind(key, name, "rapport", _report_builder(ReportKind(kind), key))
+          for kind, (name, key) in _REPORT_KEYS.items()),
     )
 }
 
 __all__ = [
     "DOCUMENT_KINDS", "DocumentKind", "RenderedDocument", "attestation_de_presence", "build_attestation",
-    "build_convocation", "build_feuille", "convocation", "document_filename", "feuille_de_permanence",
+    "build_convocation", "build_feuille", "build_report", "convocation", "report_pdf", "document_filename", "feuille_de_permanence",
     "safe_filename", "save_pdf",
 ]

@@ -24,9 +24,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Image, KeepTogether,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Image,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from ..dates import format_fr, format_long_fr
@@ -39,6 +40,8 @@ from .saving import document_filename, safe_filename, save_pdf  # noqa: F401 (th
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 CONFIDENTIALITY = "Document couvert par le secret professionnel — à ne pas diffuser"
+#: Named destination marking the room left for the signature (signing.py puts its stamp there).
+SIGNATURE_DEST = "signature"
 MARGIN = 1.8 * cm
 GREY = colors.HexColor("#555555")
 
@@ -163,13 +166,28 @@ def signature_block(professional: Professional, *, city: str | None, on: dt.date
     if image is not None:
         parts.append(Image(io.BytesIO(image), width=5 * cm, height=2.2 * cm, kind="proportional"))
     else:
-        parts += [para("Signature :", "small"), Spacer(1, 2.2 * cm)]
+        parts += [para("Signature :", "small"), SignatureAnchor(), Spacer(1, 2.2 * cm)]
+    # A one-row table never splits across pages; not wrapped in KeepTogether, so a document
+    # can keep its last paragraph with the signature (a nested KeepTogether never fits).
     block = Table([[parts]], colWidths=[8.5 * cm], hAlign="RIGHT")
     block.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0)))
-    return KeepTogether([block])
+    return block
 
 
 # --------------------------------------------------------------------------- rendering
+
+
+class SignatureAnchor(Flowable):
+    """Marks where the signature goes, so a digital signature's stamp lands in that room
+    (kept as the PDF named destination SIGNATURE_DEST; the last one wins)."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        mark = getattr(self.canv, "mark_signature", None)
+        if mark is not None:
+            mark(*self.canv.absolutePosition(0, 0))
 
 
 class SectionStart(Flowable):
@@ -189,11 +207,17 @@ class SectionStart(Flowable):
 class _FooterCanvas(Canvas):
     """Holds pages until the end so the footer can say "Page x sur n"."""
 
-    def __init__(self, *args: object, reference: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: object, reference: str | None = None, watermark: str | None = None,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._saved_pages: list[dict] = []
         self._sections: set[int] = {0}
         self._reference = reference
+        self._watermark = watermark
+        self._signature: tuple[int, float, float] | None = None
+
+    def mark_signature(self, x: float, y: float) -> None:
+        self._signature = (len(self._saved_pages), x, y)
 
     def start_section(self) -> None:
         self._sections.add(len(self._saved_pages))
@@ -211,8 +235,29 @@ class _FooterCanvas(Canvas):
             total = (after[0] if after else total_pages) - first
             self.__dict__.update(state)
             self._footer(index - first + 1, total)
+            if self._watermark:
+                self._draw_watermark()
+            if self._signature is not None and self._signature[0] == index:
+                # Here, not when drawn: pages are only emitted now, so the page reference is right.
+                self.bookmarkPage(SIGNATURE_DEST, fit="XYZ", left=self._signature[1], top=self._signature[2])
             super().showPage()
+        if self._signature is not None:
+            # ReportLab keeps destinations for its own links: publish this one by name.
+            self._doc.Catalog.Names = PDFDictionary({"Dests": PDFDictionary({"Names": PDFArray(
+                [PDFString(SIGNATURE_DEST), self._destinations[SIGNATURE_DEST]])})})
         super().save()
+
+    def _draw_watermark(self) -> None:
+        """A large, light diagonal word ("PROJET") over every page: readable, unmistakable."""
+        width, height = self._pagesize
+        self.saveState()
+        self.setFont(FONT_BOLD, 96)
+        self.setFillColor(colors.HexColor("#C0392B"))
+        self.setFillAlpha(0.13)
+        self.translate(width / 2, height / 2)
+        self.rotate(45)
+        self.drawCentredString(0, -34, self._watermark or "")
+        self.restoreState()
 
     def _footer(self, number: int, total: int) -> None:
         width = self._pagesize[0]
@@ -227,8 +272,10 @@ class _FooterCanvas(Canvas):
 
 
 def render(story: Sequence[Flowable], *, title: str, author: str = "",
-           reference: str | None = None, landscape_page: bool = False) -> bytes:
-    """The PDF bytes of a story. `reference` (e.g. the parquet number) goes on every page.
+           reference: str | None = None, landscape_page: bool = False,
+           watermark: str | None = None) -> bytes:
+    """The PDF bytes of a story. `reference` (e.g. the parquet number) goes on every page;
+    `watermark` (e.g. "PROJET" on a draft) across every page.
 
     The title and author are PDF metadata, indexed by desktop search: they must not
     name the person.
@@ -245,7 +292,7 @@ def render(story: Sequence[Flowable], *, title: str, author: str = "",
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def make_canvas(*args: object, **kwargs: object) -> _FooterCanvas:
-        return _FooterCanvas(*args, reference=reference, **kwargs)
+        return _FooterCanvas(*args, reference=reference, watermark=watermark, **kwargs)
 
     doc.build(list(story), canvasmaker=make_canvas)
     return buffer.getvalue()

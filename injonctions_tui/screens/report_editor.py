@@ -1,0 +1,195 @@
+"""The report editor: facts from the dossier on the left, the professional's words on
+the right, the secrecy guard as they type, autosave, finalise, print (signed)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Select, Static
+
+from ..domain import report_drafts
+from ..domain.dates import format_fr
+from ..domain.errors import InjonctionsError
+from ..domain.report_drafts import FlaggedTermsRemain
+from ..domain.secrecy import default_lexicon
+from ..domain.vocabulary import Adherence, Proposal, ReportStatus, choices, label
+from ..widgets.secrecy_text_area import SecrecyTextArea
+from .report_output import ReportOutput
+
+AUTOSAVE_SECONDS = 1.0
+
+
+class ReportEditorScreen(ReportOutput, Screen):
+    """Drafts save themselves a second after the last keystroke; a final report is read-only."""
+
+    BINDINGS = [
+        # Priority: the text area would otherwise take these keys for editing.
+        Binding("escape", "leave", "Retour", priority=True, id="report.back"),
+        Binding("ctrl+s", "save", "Enregistrer", priority=True, id="report.save"),
+        Binding("ctrl+t", "finalise", "Finaliser", priority=True, id="report.finalise"),
+        Binding("ctrl+o", "print", "PDF", priority=True, id="report.print"),
+        Binding("ctrl+r", "correct", "Corriger", priority=True, id="report.correct"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Finalise on a draft, correct a final one: the footer offers what applies."""
+        final = report_drafts.get_report(self.report_id).status == ReportStatus.FINAL
+        if action in {"finalise", "save"}:
+            return not final
+        if action == "correct":
+            return final
+        return True
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__()
+        self.report_id = report_id
+        self.confirm_armed = False
+
+    def compose(self) -> ComposeResult:
+        report = report_drafts.get_report(self.report_id)
+        final = report.status == ReportStatus.FINAL
+        yield Header(icon="⚖")
+        yield Static(id="report-title", classes="mode-title")
+        with Horizontal(id="report-body"):
+            yield VerticalScroll(Static(id="report-facts"), id="report-facts-box")
+            with Vertical(id="report-words"):
+                yield Select(choices(Adherence), value=report.adherence or Select.NULL, prompt="Adhésion à la mesure…",
+                             id="adherence", compact=True, disabled=final)
+                yield Select(choices(Proposal), value=report.proposal or Select.NULL, prompt="Proposition motivée…",
+                             id="proposal", compact=True, disabled=final)
+                area = SecrecyTextArea(report.observations, default_lexicon(), id="observations")
+                area.read_only = final
+                yield area
+                yield Static("", id="report-flags")
+        yield Static("", id="report-message", classes="empty-hint")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_header()
+        self.query_one("#observations", SecrecyTextArea).focus()
+
+    def today(self):  # noqa: ANN201 - a date
+        return self.app.today()  # type: ignore[attr-defined]
+
+    def refresh_header(self) -> None:
+        report = report_drafts.get_report(self.report_id)
+        facts = report_drafts.report_facts(report, self.today())
+        state = "définitif" if report.status == ReportStatus.FINAL else "brouillon (enregistré automatiquement)"
+        version = f" — version {report.version}" if report.version > 1 else ""
+        self.query_one("#report-title", Static).update(
+            Text(f"{label(report.kind)} — {facts.person_name} — {state}{version}", style="bold"))
+        self.query_one("#report-facts", Static).update(self._facts_table(facts))
+
+    def _facts_table(self, facts) -> Table:  # noqa: ANN001 - ReportFacts
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        care = facts.care_structure or "non choisie"
+        if facts.care_agreement_on:
+            care += f" (depuis le {format_fr(facts.care_agreement_on)})"
+        rows = [
+            ("Personne", f"{facts.person_name}, né(e) le {format_fr(facts.birth_date) or '—'}"),
+            ("N° de parquet", facts.parquet_number or "à compléter"),
+            ("Magistrat référent", facts.magistrat_referent or "—"),
+            ("Autorité", f"{label(facts.authority)} — {label(facts.stage)}"),
+            ("Saisine", format_fr(facts.saisine_received_on)),
+            ("Mesure", f"{format_fr(facts.start_on) or '—'} → {format_fr(facts.planned_end_on) or '—'}"),
+            ("Soins", care),
+            ("Habilitation", facts.habilitation_reference or "aucune en cours"),
+        ]
+        for key, value in rows:
+            grid.add_row(key, value)
+        grid.add_row("", "")
+        grid.add_row("Régularité", Text("depuis le dernier rapport", style="dim"))
+        for row in facts.appointments:
+            grid.add_row(format_fr(row.starts_at.date()), f"{row.kind_label} — {row.status_label}")
+        if not facts.appointments:
+            grid.add_row("", "aucun entretien depuis le dernier rapport")
+        return grid
+
+    # ------------------------------------------------------------------ autosave
+    @on(SecrecyTextArea.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.confirm_armed = False
+        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON:
+            self.set_timer(AUTOSAVE_SECONDS, self.autosave, name="autosave")
+            self.query_one("#report-message", Static).update("Modifié…")
+
+    def _fields(self) -> dict[str, str | None]:
+        def value(selector: str) -> str | None:
+            chosen = self.query_one(selector, Select).value
+            return None if chosen is Select.NULL else str(chosen)
+
+        return {"adherence": value("#adherence"), "proposal": value("#proposal"),
+                "observations": self.query_one("#observations", SecrecyTextArea).text}
+
+    def autosave(self) -> bool:
+        """Cheap and silent: the draft in the database always matches the screen."""
+        try:
+            report_drafts.save_draft(self.report_id, **self._fields())
+        except InjonctionsError as error:
+            self.query_one("#report-message", Static).update(error.message)
+            return False
+        self.query_one("#report-message", Static).update("Brouillon enregistré.")
+        return True
+
+    @on(SecrecyTextArea.FlagsChanged)
+    def _flags(self, event: SecrecyTextArea.FlagsChanged) -> None:
+        text = Text()
+        for flag in event.flags[:8]:
+            text.append(f"« {flag.text} » ", style="bold red")
+            text.append(f"{flag.category_label} : {flag.reason}\n")
+        if len(event.flags) > 8:
+            text.append(f"… et {len(event.flags) - 8} autre(s).")
+        self.query_one("#report-flags", Static).update(text)
+
+    # ------------------------------------------------------------------ acts
+    def action_save(self) -> None:
+        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON:
+            self.autosave()
+
+    def action_leave(self) -> None:
+        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON and not self.autosave():
+            return
+        self.dismiss()
+
+    def action_finalise(self) -> None:
+        """A second Ctrl+T confirms terms the guard flagged (the confirmation is recorded)."""
+        if not self.autosave():
+            return
+        message = self.query_one("#report-message", Static)
+        try:
+            report_drafts.finalise(self.report_id, today=self.today(), confirm_flagged=self.confirm_armed)
+        except FlaggedTermsRemain as error:
+            self.confirm_armed = True
+            message.update(f"{error.message} Ctrl+T de nouveau pour confirmer malgré tout (la confirmation est "
+                           "enregistrée avec le rapport).")
+            return
+        except InjonctionsError as error:
+            message.update(error.message)
+            return
+        self.notify("Rapport finalisé : il ne peut plus être modifié (Ctrl+R pour une correction, Ctrl+O pour le PDF signé).")
+        self.app.switch_screen(ReportEditorScreen(self.report_id))
+
+    def action_correct(self) -> None:
+        try:
+            correction = report_drafts.correct(self.report_id, self.today())
+        except InjonctionsError as error:
+            self.query_one("#report-message", Static).update(error.message)
+            return
+        self.app.switch_screen(ReportEditorScreen(correction.id))
+
+    def action_print(self) -> None:
+        final = report_drafts.get_report(self.report_id).status == ReportStatus.FINAL
+        self.notify("Signature et enregistrement du PDF…" if final else "Projet (non signé) en préparation…")
+        self.produce(self.report_id)
+
+    @work(thread=True, exclusive=True, group="report-pdf")
+    def produce(self, report_id: int) -> None:
+        self.render_signed(report_id)

@@ -1,0 +1,41 @@
+"""Turning a report into a PDF on disk: a preview for a draft, signed when final."""
+
+from __future__ import annotations
+
+from ..domain import audit
+from ..domain.documents import build_report, save_pdf
+from ..domain.errors import InjonctionsError
+from ..domain.models import database
+from ..domain.report_drafts import get_report
+from ..domain.settings import load_court
+from ..domain.signing import sign_pdf
+from ..domain.vocabulary import ReportStatus
+from ..paths import documents_dir
+
+
+class ReportOutput:
+    """Mixed into the editor; runs in a thread worker (signing takes a moment)."""
+
+    def render_signed(self, report_id: int) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            report = get_report(report_id)
+            document = build_report(report_id, today=app.today())
+            data = document.data
+            final = report.status == ReportStatus.FINAL
+            if final:
+                court = load_court()
+                data = sign_pdf(data, reason=f"{document.filename.split('-')[0].capitalize()} — rapport à "
+                                             "l'autorité judiciaire", location=court.tribunal)
+            folder = documents_dir()
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = save_pdf(data, folder, document.filename if final else "PROJET-" + document.filename)
+            audit.record("impression", "report", report_id, "signe" if final else "projet")
+        except (InjonctionsError, OSError) as error:
+            text = error.message if isinstance(error, InjonctionsError) else str(error)
+            app.call_from_thread(self.notify, text, severity="error", timeout=10)  # type: ignore[attr-defined]
+            return
+        finally:
+            database.close()
+        what = "PDF signé enregistré" if final else "Projet (non signé) enregistré"
+        app.call_from_thread(self.notify, f"{what} : {path}", timeout=10)  # type: ignore[attr-defined]

@@ -1,0 +1,93 @@
+"""The reports of one dossier: open one (Enter), write a new one (n)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ..domain import report_drafts
+from ..domain.dates import format_fr
+from ..domain.errors import InjonctionsError
+from ..domain.models import Measure, Report
+from ..domain.vocabulary import ReportKind, ReportStatus, choices, label
+from ..widgets.mode_header import ModeTitle
+from ..widgets.record_table import Column, RecordTable
+from .form_modal import FormModal, ModalField
+
+COLUMNS = (Column("Rédigé le"), Column("Rapport"), Column("Version"), Column("État"), Column("Adhésion", optional=True))
+
+
+def open_new_report(screen: Screen, measure_id: int, kind: str, appointment_id: int | None = None) -> None:
+    """Start (or resume) a draft and open the editor; a refusal is shown, not raised."""
+    from .report_editor import ReportEditorScreen
+
+    try:
+        report = report_drafts.start_draft(measure_id, kind, screen.app.today(),  # type: ignore[attr-defined]
+                                           appointment_id=appointment_id)
+    except InjonctionsError as error:
+        screen.notify(error.message, severity="error", timeout=10)
+        return
+    screen.app.push_screen(ReportEditorScreen(report.id))
+
+
+class ReportsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="reports.back"),
+        Binding("n", "new", "Nouveau rapport", id="reports.new"),
+    ]
+
+    def __init__(self, measure_id: int) -> None:
+        super().__init__()
+        self.measure_id = measure_id
+
+    def compose(self) -> ComposeResult:
+        person = Measure.get_by_id(self.measure_id).person
+        yield Header(icon="⚖")
+        yield ModeTitle(f"Rapports au magistrat — {person.full_name}", id="reports-title")
+        yield RecordTable(COLUMNS, id="reports-table")
+        yield Static("", id="reports-count", classes="empty-hint")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        reports = list(Report.select().where(Report.measure == self.measure_id)
+                       .order_by(Report.written_on.desc(), Report.id.desc()))
+        self.query_one("#reports-table", RecordTable).replace_rows(
+            (r.id, (format_fr(r.written_on), label(r.kind), str(r.version),
+                    Text(label(r.status), style="yellow" if r.status == ReportStatus.BROUILLON else "green"),
+                    label(r.adherence) if r.adherence else "—"))
+            for r in reports)
+        self.query_one("#reports-count", Static).update(
+            f"{len(reports)} rapport(s) — Entrée : ouvrir, n : nouveau" if reports
+            else "Aucun rapport. n : rédiger un avis motivé, une fiche navette, un rapport d'incident…")
+        self.query_one("#reports-table", RecordTable).focus()
+
+    @on(DataTable.RowSelected, "#reports-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from .report_editor import ReportEditorScreen
+
+        self.app.push_screen(ReportEditorScreen(int(event.row_key.value)))
+
+    def action_new(self) -> None:
+        chosen: dict[str, str] = {}
+
+        def pick(values: dict[str, str]) -> object:
+            chosen.update(values)
+            return True
+
+        def picked(result: object) -> None:
+            if result is not None:
+                open_new_report(self, self.measure_id, chosen["kind"])
+
+        self.app.push_screen(FormModal("Nouveau rapport", [ModalField(
+            "kind", "Type", ReportKind.FICHE_NAVETTE.value, choices=tuple(choices(ReportKind)))], pick,
+            submit_label="Rédiger"), picked)

@@ -1,0 +1,65 @@
+"""A TextArea that highlights, as you type, what must not go to the court.
+
+The secrecy lexicon (domain/secrecy.py) is scanned on every edit; each flagged term is
+painted in the text and a typed message carries the flags to the screen, which lists
+them with their reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from textual.message import Message
+from textual.widgets import TextArea
+from textual.widgets.text_area import TextAreaTheme
+
+from ..domain.secrecy import Flag, Lexicon, scan
+
+HIGHLIGHT = "secret"
+THEME = TextAreaTheme(name="injonctions-secret",
+                      syntax_styles={HIGHLIGHT: Style(color="white", bgcolor="#8b0000", bold=True, underline=True)})
+
+
+class SecrecyTextArea(TextArea):
+    """Observations typed by the professional, with the flagged terms painted red."""
+
+    @dataclass
+    class FlagsChanged(Message):
+        area: SecrecyTextArea
+        flags: list[Flag]
+
+    def __init__(self, text: str, lexicon: Lexicon, *, id: str | None = None) -> None:
+        self.lexicon = lexicon
+        self.flags: list[Flag] = []
+        super().__init__(text, id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        self.register_theme(THEME)
+        self.theme = THEME.name
+
+    def _build_highlight_map(self) -> None:
+        """Replaces the syntax highlighting (none for prose) with the secrecy flags."""
+        self._line_cache.clear()
+        highlights = self._highlights
+        highlights.clear()
+        text = self.text
+        self.flags = scan(text, self.lexicon)
+        if self.flags:
+            starts, offset = [], 0
+            for line in text.split("\n"):
+                starts.append(offset)
+                offset += len(line) + 1
+            lines = text.split("\n")
+            for flag in self.flags:
+                self._paint(flag.start, flag.end, starts, lines)
+        self.post_message(self.FlagsChanged(self, list(self.flags)))
+
+    def _paint(self, start: int, end: int, starts: list[int], lines: list[str]) -> None:
+        """Highlights are per line, in UTF-8 byte columns."""
+        for row, line_start in enumerate(starts):
+            line_end = line_start + len(lines[row])
+            if end <= line_start or start > line_end:
+                continue
+            first, last = max(start, line_start) - line_start, min(end, line_end) - line_start
+            prefix = lines[row][:first].encode("utf-8")
+            span = lines[row][first:last].encode("utf-8")
+            self._highlights[row].append((len(prefix), len(prefix) + len(span), HIGHLIGHT))
