@@ -7,7 +7,6 @@ and most run for several `today` values (a Monday, a public holiday, 29 February
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import holidays
 import pytest
 
+from injonctions_tui.domain.report_drafts import verify_integrity
 from injonctions_tui.domain import storage
 from injonctions_tui.domain.dates import add_months, age_on
 from injonctions_tui.domain.demo import DemoSummary, populate_demo
@@ -272,8 +272,8 @@ def test_reports_are_non_clinical_and_well_formed(demo: DemoSummary, today: dt.d
         assert report.proposal is None or report.proposal in PROPOSALS
         assert report.written_on <= today
         if report.status == ReportStatus.FINAL:
-            assert report.finalised_at and report.content_hash == hashlib.sha256(
-                report.observations.encode()).hexdigest()
+            # Sealed like a real one: frozen facts, and a hash that verifies.
+            assert report.finalised_at and report.facts_json and verify_integrity(report.id)
         else:
             assert report.finalised_at is None and report.content_hash is None
     assert sum(r.status == ReportStatus.BROUILLON for r in reports) >= 2

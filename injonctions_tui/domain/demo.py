@@ -10,13 +10,13 @@ rows (tests and screenshots rely on it). The pools live in `demo_data.py`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from dataclasses import dataclass, field
 
 from . import demo_data as data
 from .dates import add_months, format_fr
 from .errors import InvalidInput
+from .report_drafts import seal
 from .models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
                      Orientation, Person, Professional, Renewal, Report, database)
 from .professionals import create_user, current_user
@@ -435,15 +435,16 @@ class _Builder:
         observations = (previous.observations + data.CORRECTION if previous
                         else self.rng.choice(texts).format(**ctx.words))
         final = not (draft or written == self.today)
-        return Report.create(
-            measure=ctx.measure, appointment=appointment, kind=kind,
-            status=ReportStatus.FINAL if final else ReportStatus.BROUILLON,
+        report = Report.create(
+            measure=ctx.measure, appointment=appointment, kind=kind, status=ReportStatus.BROUILLON,
             version=previous.version + 1 if previous else 1, previous=previous,
             adherence=adherence, proposal=proposal, observations=observations, written_on=written,
-            finalised_at=dt.datetime.combine(written, dt.time(17, 30)) if final else None,
-            content_hash=hashlib.sha256(observations.encode()).hexdigest() if final else None,
             sent_on=min(self.today, written + self.days(1, 3)) if final else None,
-            created_at=dt.datetime.combine(written, dt.time(17)))
+            created_at=dt.datetime.combine(written, dt.time(17)),
+            updated_at=dt.datetime.combine(written, dt.time(17)))
+        if final:  # sealed like a real one: frozen facts and hash, so it prints and verifies
+            seal(report, today=written, at=dt.datetime.combine(written, dt.time(17, 30)))
+        return report
 
     def _slot(self, ctx: _Ctx, due: dt.date) -> tuple[dt.datetime, str]:
         if ctx.at_csapa:

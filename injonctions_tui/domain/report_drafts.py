@@ -218,6 +218,22 @@ def _flag_message(flags: list[Flag]) -> str:
             "figurer dans le rapport (la confirmation sera enregistrée).")
 
 
+def seal(report: Report, *, today: dt.date, at: dt.datetime) -> Report:
+    """Freeze the dossier facts into the report, hash them with its content, mark it final.
+
+    The checks are `finalise`'s; the demo data (which writes history) seals reports it
+    builds as already sent, so they print and verify like real ones.
+    """
+    facts = report_facts(report, today)
+    report.written_on = today
+    report.facts_json = facts.to_json()
+    report.content_hash = _hash(report, report.facts_json, _previous_hash(report))
+    report.status = ReportStatus.FINAL.value
+    report.finalised_at = at
+    report.save()
+    return report
+
+
 def finalise(report_id: int, *, today: dt.date, confirm_flagged: bool,
              lexicon: Lexicon | None = None) -> Report:
     """Lock the report: facts frozen, hash computed, status final. Refused while flagged terms
@@ -239,14 +255,8 @@ def finalise(report_id: int, *, today: dt.date, confirm_flagged: bool,
         flags = flags_of(report, lexicon)
         if flags and not confirm_flagged:
             raise FlaggedTermsRemain(_flag_message(flags), flags)
-        facts = report_facts(report, today)
         report.confirmed_terms = canonical_json(_summary(flags)) if flags else None
-        report.written_on = today
-        report.facts_json = facts.to_json()
-        report.content_hash = _hash(report, report.facts_json, _previous_hash(report))
-        report.status = ReportStatus.FINAL.value
-        report.finalised_at = _now()
-        report.save()
+        seal(report, today=today, at=_now())
         audit.record("rapport_finalise", "report", report.id,
                      f"mesure={measure.id} type={report.kind} version={report.version}")
         if flags:
