@@ -14,7 +14,7 @@ from .deadlines import deadlines_for
 from .echeances import when_text
 from .models import Appointment, Measure, Orientation, Renewal, Report
 from .people import public_for, was_minor_at
-from .vocabulary import Public, label
+from .vocabulary import label
 
 
 @dataclass(frozen=True)
