@@ -122,10 +122,14 @@ class InjonctionsApp(App[int]):
         """What must not be forgotten: the ARS statement (December to 31 January)."""
         from .domain.statement import pending_statement_reminder
 
+        from .domain.backup import backup_reminder
+
         reminder = pending_statement_reminder(self.today())
         if reminder:
             self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
                         timeout=20)
+        if not self.plan.demo and (late := backup_reminder(self.today())):
+            self.notify(late + " (Ctrl+P, « Sauvegarder »)", title="Sauvegarde", severity="warning", timeout=20)
 
     def open_mode(self, mode: str) -> None:
         while len(self.screen_stack) > 1 and self.current_mode == self.DEFAULT_MODE:
@@ -179,6 +183,8 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
                             lambda: self.push_screen(BilanScreen()))
+        yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
+                            self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
                             lambda: self.push_screen(JournalScreen()))
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
@@ -198,6 +204,11 @@ class InjonctionsApp(App[int]):
             "enregistrées sont intactes ; relancez « injonctions ». Si l'erreur persiste, "
             "signalez-la sans joindre de données.", style="bold red"))
         self._close_messages_no_wait()
+
+    def action_backup(self) -> None:
+        from .screens.backup import ask_backup
+
+        ask_backup(self)
 
     def show_error(self, message: str) -> None:
         """A modal for real errors (small news go through `notify`)."""

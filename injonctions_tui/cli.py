@@ -114,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     bilan_format.add_argument("--csv", action="store_true", help="au format CSV")
     bilan_format.add_argument("--pdf", action="store_true", help="au format PDF, avec graphiques")
     bilan.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
+    save = commands.add_parser("backup", parents=[common], help="copie chiffrée de la base (même pendant l'utilisation)")
+    save.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de la sauvegarde")
+    save.add_argument("--new-passphrase", action="store_true",
+                      help="chiffrer la copie avec une autre phrase secrète (saisie au clavier)")
+    restore = commands.add_parser("restore", parents=[common], help="remplacer la base par une sauvegarde vérifiée")
+    restore.add_argument("file", metavar="FICHIER")
+    commands.add_parser("passphrase", parents=[common], help="changer la phrase secrète")
+    retention = commands.add_parser("retention", parents=[common],
+                                    help="dossiers clôturés dont la durée de conservation est dépassée")
+    retention.add_argument("--delete", action="store_true", help="les supprimer définitivement (confirmation demandée)")
     journal = commands.add_parser("audit", parents=[common], help="journal des accès et des modifications")
     journal.add_argument("--since", metavar="AAAA-MM-JJ", help="depuis cette date")
     journal.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
@@ -152,7 +162,14 @@ def _unlock(args: argparse.Namespace):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .domain.instance_lock import hold
+
     path = resolve_db_path(args.db)
+    with hold(path):
+        return _init(args, path)
+
+
+def _init(args: argparse.Namespace, path: Path) -> int:
     if path.exists():
         raise InjonctionsError(f"Une base existe déjà à l'emplacement {path} ; elle n'a pas été modifiée.")
     passphrase = read_passphrase(args, confirm=True)
@@ -193,7 +210,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"Base de démonstration : {path} (phrase secrète : {'demo' if passphrase == DEMO_PASSPHRASE else 'celle fournie'})")
             throwaway_dir = None  # kept: the user asked for a file, not a session
             return EXIT_OK
-        return _run_tui(path, db=db, demo_passphrase=passphrase if passphrase == DEMO_PASSPHRASE else None, demo=True)
+        from .domain.instance_lock import hold
+
+        with hold(path):
+            return _run_tui(path, db=db, demo_passphrase=passphrase if passphrase == DEMO_PASSPHRASE else None,
+                            demo=True)
     finally:
         if throwaway_dir is not None:
             shutil.rmtree(throwaway_dir, ignore_errors=True)
@@ -217,6 +238,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .domain.instance_lock import hold
+
+    with hold(resolve_db_path(args.db)):
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     db = _unlock(args)
     try:
         if args.kind == "json":
@@ -342,11 +370,82 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
+def _type_new_passphrase(prompt: str) -> str:
+    """A new passphrase is typed twice at the keyboard, never given on the command line."""
+    if not sys.stdin.isatty():
+        raise InjonctionsError("Une nouvelle phrase secrète se saisit au clavier (deux fois).")
+    first = getpass.getpass(prompt)
+    check_new_passphrase(first, getpass.getpass("Confirmez : "))
+    return first
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .domain.backup import backup
+
+    new = _type_new_passphrase("Phrase secrète de la sauvegarde : ") if args.new_passphrase else None
     path = resolve_db_path(args.db)
-    scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
-    db = storage.open_database(path, read_passphrase(args)) if scripted and path.exists() else None
-    return _run_tui(path, db=db)
+    db = _unlock(args)
+    try:
+        info = backup(path, Path(args.out) if args.out else None, passphrase=new)
+    finally:
+        db.close()
+    print(f"Sauvegarde chiffrée : {info.path}")
+    print(info.summary())
+    print("Gardez le fichier .kdf avec la copie : sans lui, elle ne peut pas être ouverte.")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .domain.backup import restore
+
+    info = restore(Path(args.file), resolve_db_path(args.db), read_passphrase(args))
+    print(info.summary())
+    return EXIT_OK
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    from .domain.instance_lock import hold
+    from .domain.rekey import change_passphrase
+
+    path = resolve_db_path(args.db)
+    old = read_passphrase(args)
+    new = _type_new_passphrase("Nouvelle phrase secrète : ")
+    with hold(path):
+        change_passphrase(path, old, new).close()
+    print("Phrase secrète changée. Les sauvegardes déjà faites gardent l'ancienne.")
+    return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from .domain.instance_lock import hold
+    from .domain.retention import delete_dossiers, due_for_deletion, retention_years
+
+    path = resolve_db_path(args.db)
+    with hold(path):
+        db = _unlock(args)
+        try:
+            due = due_for_deletion(dt.date.today())
+            print(f"{len(due)} dossier(s) clôturé(s) depuis plus de {retention_years()} an(s).")
+            for c in due:
+                print(f"  {c.person_name:<32} {c.parquet_number:<14} clôturé le {c.closed_on:%d/%m/%Y}"
+                      + ("" if c.removes_person else " (la personne a un autre dossier : elle est conservée)"))
+            if args.delete and due:
+                if not sys.stdin.isatty() or input("Supprimer définitivement ces dossiers ? Tapez SUPPRIMER : ") != "SUPPRIMER":
+                    raise InjonctionsError("Suppression annulée : rien n'a été supprimé.")
+                print(delete_dossiers([c.measure_id for c in due]).summary())
+        finally:
+            db.close()
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from .domain.instance_lock import hold
+
+    path = resolve_db_path(args.db)
+    with hold(path):  # a second window on the same base is told, instead of corrupting it
+        scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
+        db = storage.open_database(path, read_passphrase(args)) if scripted and path.exists() else None
+        return _run_tui(path, db=db)
 
 
 def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | None = None) -> int:
@@ -362,7 +461,8 @@ def _run_tui(path: Path, *, db=None, demo: bool = False, demo_passphrase: str | 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
     "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit, "etat": cmd_etat,
-    "bilan": cmd_bilan,
+    "bilan": cmd_bilan, "backup": cmd_backup, "restore": cmd_restore, "passphrase": cmd_passphrase,
+    "retention": cmd_retention,
 }
 
 
@@ -385,6 +485,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
+        from .domain.storage import explain_database_error
+
+        explained = explain_database_error(error, resolve_db_path(getattr(args, "db", None)))
+        if explained is not None:  # a full disk, a damaged file...: said plainly
+            print(explained.message, file=sys.stderr)
+            return EXIT_USER_ERROR
         print(f"Erreur inattendue ({type(error).__name__}). Aucune donnée n'a été perdue ; "
               "relancez l'application. Si l'erreur persiste, signalez-la sans joindre de données.",
               file=sys.stderr)

@@ -101,7 +101,8 @@ def test_wrong_passphrase_in_a_real_process(tmp_path: Path) -> None:
     assert "Phrase secrète incorrecte" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert db.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.db", "base.db.kdf"]
+    # The lock file is init's (no personal data); the failed export wrote nothing at all.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.db", "base.db.kdf", "base.db.lock"]
 
 
 def test_demo_no_tui_then_export_and_nothing_leaks(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -210,3 +211,20 @@ def test_etat_and_bilan_commands(tmp_path: Path, monkeypatch, capsys) -> None:
     assert report["total"]["received"] >= 0
     assert cli.main(["bilan", "--db", str(db), "--from", "2026-06-30", "--to", "2026-01-01"]) == 2
     assert "précède" in capsys.readouterr().err
+
+
+def test_backup_and_restore_commands(tmp_path: Path, monkeypatch, capsys) -> None:
+    db = tmp_path / "demo.db"
+    assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "demo")
+    out = tmp_path / "sauvegardes"
+    out.mkdir()
+    assert cli.main(["backup", "--db", str(db), "--out", str(out)]) == 0
+    (copy,) = out.glob("*.db")
+    assert storage.is_encrypted_file(copy) and copy.with_name(copy.name + ".kdf").exists()
+    assert "Sauvegarde chiffrée" in capsys.readouterr().out
+    assert cli.main(["restore", str(copy), "--db", str(db)]) == 0
+    assert "Base restaurée" in capsys.readouterr().out
+    assert cli.main(["restore", str(tmp_path / "absente.db"), "--db", str(db)]) == 2
+    assert cli.main(["passphrase", "--db", str(db)]) == 2  # a new passphrase is typed, never scripted
+    assert "clavier" in capsys.readouterr().err

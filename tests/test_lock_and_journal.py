@@ -72,3 +72,26 @@ async def test_journal_lists_who_did_what(configured_db_path: Path) -> None:
         assert table.row_count >= 1
         assert "Ouverture de l'application" in [str(c) for c in table.get_row_at(0)]
     app.database.close()
+
+
+async def test_backup_from_the_palette(configured_db_path: Path, tmp_path: Path) -> None:
+    from injonctions_tui.screens.form_modal import FormModal
+
+    app = _app(configured_db_path)
+    target = tmp_path / "cle-usb"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p", *"sauvegarder")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#folder", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (copy,) = target.glob("*.db")
+    assert storage.is_encrypted_file(copy)
+    from injonctions_tui.domain.backup import verify_backup
+
+    assert verify_backup(copy, PASSPHRASE).counts
+    app.database.close()

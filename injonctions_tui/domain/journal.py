@@ -23,6 +23,13 @@ ACTION_LABELS = {
     "choix_orientation": "Choix du soignant", "accord_orientation": "Accord écrit du soignant",
     "refus_orientation": "Refus du soignant", "parametres_tribunal": "Paramètres du tribunal",
     "premiere_configuration": "Première configuration", "creation_base": "Création de la base",
+    "sauvegarde": "Sauvegarde", "restauration": "Restauration", "changement_phrase_secrete": "Phrase secrète changée",
+    "suppression_conservation": "Suppression (durée de conservation)",
+    "parametre_conservation": "Durée de conservation", "consultation_agenda": "Consultation de l'agenda",
+    "consultation_echeances": "Consultation des échéances", "consultation_journal": "Consultation du journal",
+    "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",
+    "rapport_brouillon": "Rapport commencé", "rapport_finalise": "Rapport finalisé",
+    "rapport_termes_confirmes": "Termes signalés confirmés",
 }
 
 

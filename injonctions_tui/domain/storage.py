@@ -11,6 +11,12 @@ SQLCipher pitfalls handled here: its errors go to stderr (they would corrupt the
 terminal UI), so `cipher_log_level` is NONE; an empty key silently creates a
 *plaintext* database, so it is refused; a wrong key only fails at the first query,
 so the key is checked right after connecting, before anything is written.
+
+Bad files get a French diagnosis before anything is written: a folder instead of a
+file, an empty or truncated file, a damaged one (`PRAGMA quick_check` right after
+unlocking), a read-only folder (WAL must create `-wal` and `-shm` beside the base).
+`explain_database_error` turns the SQLite errors that can reach the user later (disk
+full, I/O error) into French messages for the CLI and the TUI.
 """
 
 from __future__ import annotations
@@ -23,15 +29,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
-from peewee import DatabaseError
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from . import migrations
 from .errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
 from .models import database
+from .storage_errors import (RESTORE_HINT, SQL_ERRORS, DamagedDatabase, StorageUnavailable,  # noqa: F401
+                             describe_os_error, explain_database_error)
 
 KDF_SUFFIX = ".kdf"
+#: The new salt of an unfinished passphrase change (see rekey.change_passphrase).
+PENDING_KDF_SUFFIX = ".kdf.new"
 KEY_BYTES = 32
+PAGE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,25 @@ def kdf_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + KDF_SUFFIX)
 
 
-def _write_kdf_file(db_path: Path, params: KdfParams) -> bytes:
+def pending_kdf_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + PENDING_KDF_SUFFIX)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable: the directory entry is only on disk after this."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_kdf_file(db_path: Path, params: KdfParams, *, target: Path | None = None) -> bytes:
+    """Write a new salt and `params` to `<db>.kdf` (or `target`), never over a file."""
     salt = secrets.token_bytes(16)
     payload = {"format": "injonctions-kdf", "version": 1, "algorithm": "argon2id",
                "salt": salt.hex(), **asdict(params)}
-    path = kdf_path(db_path)
+    path = target or kdf_path(db_path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, indent=2)
@@ -73,8 +97,8 @@ def _write_kdf_file(db_path: Path, params: KdfParams) -> bytes:
     return salt
 
 
-def _read_kdf_file(db_path: Path) -> tuple[bytes, KdfParams]:
-    path = kdf_path(db_path)
+def _read_kdf_file(db_path: Path, *, source: Path | None = None) -> tuple[bytes, KdfParams]:
+    path = source or kdf_path(db_path)
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
         salt = bytes.fromhex(payload["salt"])
@@ -116,8 +140,86 @@ def derive_key_for(db_path: Path, passphrase: str) -> bytes:
             f"Aucune base à l'emplacement {db_path}. Lancez « injonctions » pour la créer, "
             "ou indiquez une autre base avec --db."
         )
+    check_database_file(db_path)
     salt, params = _read_kdf_file(db_path)
-    return derive_key(passphrase, salt, params)
+    key = derive_key(passphrase, salt, params)
+    if pending_kdf_path(db_path).exists():
+        key = _settle_passphrase_change(db_path, passphrase, key)
+    return key
+
+
+def check_database_file(db_path: Path) -> None:
+    """Refuse at once, before the slow derivation, what cannot be a database."""
+    if db_path.is_dir():
+        raise InjonctionsError(f"{db_path} est un dossier, pas une base : indiquez le fichier "
+                               "de la base (par exemple …/injonctions.db).")
+    if db_path.exists() and db_path.stat().st_size == 0:
+        raise DamagedDatabase(f"Le fichier {db_path} est vide (copie interrompue ?) : ce n'est pas "
+                              f"une base utilisable. {RESTORE_HINT} ; rien n'a été modifié.")
+
+
+def key_opens(db_path: Path, key: bytes) -> bool:
+    """True when `key` decrypts the database (a read-only probe)."""
+    try:
+        probe = _connect(db_path, key, _BASE_PRAGMAS)
+    except SQL_ERRORS:
+        return False
+    try:
+        probe.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except SQL_ERRORS:
+        return False
+    finally:
+        probe.close()
+
+
+def _settle_passphrase_change(db_path: Path, passphrase: str, key: bytes) -> bytes:
+    """A passphrase change stopped after writing `<db>.kdf.new`: if the new key opens the
+    base, the rekey was committed and the change is finished here; otherwise the old
+    `.kdf` still holds (the stale file is left for `change_passphrase` to clear: removing
+    it here could race with a change in progress)."""
+    if key_opens(db_path, key):
+        return key
+    pending = pending_kdf_path(db_path)
+    try:
+        salt, params = _read_kdf_file(db_path, source=pending)
+    except InjonctionsError:
+        return key
+    new_key = derive_key(passphrase, salt, params)
+    if not key_opens(db_path, new_key):
+        return key
+    os.replace(pending, kdf_path(db_path))
+    fsync_dir(db_path.parent)
+    return new_key
+
+
+def _check_writable(db_path: Path) -> None:
+    """WAL writes `-wal` and `-shm` beside the base: a read-only folder cannot work."""
+    if not os.access(db_path.parent, os.W_OK | os.X_OK):
+        raise StorageUnavailable(
+            f"La base ne peut pas être ouverte : le dossier {db_path.parent} est en lecture seule, "
+            "or la base doit y écrire ses fichiers de journal (-wal, -shm). Copiez la base et son "
+            "fichier .kdf dans un dossier où vous pouvez écrire. Rien n'a été modifié.")
+    if not os.access(db_path, os.R_OK | os.W_OK):
+        raise StorageUnavailable(f"Le fichier {db_path} est en lecture seule : la base ne peut pas "
+                                 "être ouverte. Rien n'a été modifié.")
+
+
+def _probe_error(db_path: Path, error: Exception) -> InjonctionsError:
+    """What a failed first read means: wrong key, foreign file, truncated or damaged."""
+    if "not a database" not in str(error):
+        return explain_database_error(error, db_path) or DamagedDatabase(
+            f"La base ne peut pas être lue. {RESTORE_HINT}.")
+    if not is_encrypted_file(db_path):
+        return WrongPassphrase("Ce fichier est une base SQLite non chiffrée : ce n'est pas une "
+                               "base injonctions. Rien n'a été modifié.")
+    size = db_path.stat().st_size
+    if size % PAGE_SIZE:
+        return WrongPassphrase(
+            f"Phrase secrète incorrecte, ou ce fichier n'est pas une base injonctions : sa taille "
+            f"({size} octets) n'est pas celle d'une base (fichier tronqué ?). Rien n'a été modifié.")
+    return WrongPassphrase("Phrase secrète incorrecte (ou ce fichier n'est pas une base "
+                           "injonctions). Rien n'a été modifié.")
 
 
 def _connect(db_path: Path, key: bytes, pragmas: list) -> SqlCipherDatabase:
@@ -139,17 +241,25 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True) -> SqlCiph
     """
     if not db_path.exists():
         raise DatabaseMissing(f"Aucune base à l'emplacement {db_path}.")
-    probe = _connect(db_path, key, _BASE_PRAGMAS)
+    check_database_file(db_path)
+    _check_writable(db_path)
+    probe = None
     try:
+        probe = _connect(db_path, key, _BASE_PRAGMAS)
         probe.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except DatabaseError:
-        raise WrongPassphrase(
-            "Phrase secrète incorrecte (ou ce fichier n'est pas une base injonctions). "
-            "Rien n'a été modifié."
-        ) from None
+        verdict = [row[0] for row in probe.execute_sql("PRAGMA quick_check").fetchall()]
+    except SQL_ERRORS as error:
+        raise _probe_error(db_path, error) from None
     finally:
-        probe.close()
-    db = _connect(db_path, key, _PRAGMAS)
+        if probe is not None:
+            probe.close()
+    if verdict != ["ok"]:
+        raise DamagedDatabase(f"La base {db_path} est endommagée ({len(verdict)} anomalie(s) "
+                              f"détectée(s)). {RESTORE_HINT} ; rien n'a été modifié.")
+    try:
+        db = _connect(db_path, key, _PRAGMAS)
+    except SQL_ERRORS as error:
+        raise explain_database_error(error, db_path) or _probe_error(db_path, error) from None
     db.key_digest = key_digest(key)  # type: ignore[attr-defined]
     database.initialize(db)
     if upgrade:
@@ -158,6 +268,9 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True) -> SqlCiph
         except InjonctionsError:
             db.close()
             raise
+        except SQL_ERRORS as error:
+            db.close()
+            raise explain_database_error(error, db_path) or error from None
     return db
 
 
@@ -181,8 +294,8 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
         db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         salt = _write_kdf_file(db_path, kdf)
     except OSError as error:
-        raise InjonctionsError(
-            f"Impossible de créer la base dans {db_path.parent} : {error.strerror or error}."
+        raise StorageUnavailable(
+            f"Impossible de créer la base dans {db_path.parent} : {describe_os_error(error)}."
         ) from None
     key = derive_key(passphrase, salt, kdf)
     db = _connect(db_path, key, _PRAGMAS)

@@ -1,0 +1,46 @@
+"""Backing up from the app: an encrypted copy, made while the app stays in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from ..domain.backup import backup
+from ..domain.errors import InjonctionsError
+from ..domain.models import database
+from .form_modal import FormModal, ModalField
+
+
+def ask_backup(app: App) -> None:
+    """Ask where (a USB key protects against a lost laptop), then copy in a thread."""
+    db_path: Path = app.plan.db_path  # type: ignore[attr-defined]
+    default = db_path.parent / "sauvegardes"
+
+    def chosen(values: dict[str, str]) -> object:
+        folder = Path(values["folder"].strip() or default).expanduser()
+        return folder
+
+    def start(folder: object) -> None:
+        if folder is not None:
+            app.notify("Sauvegarde en cours…")
+            app.run_worker(lambda: _backup(app, db_path, folder), thread=True, group="backup",  # type: ignore[arg-type]
+                           exclusive=True)
+
+    app.push_screen(FormModal("Sauvegarder la base", [ModalField("folder", "Dossier", str(default))], chosen,
+                              submit_label="Sauvegarder",
+                              intro="Copie chiffrée avec la même phrase secrète, accompagnée de son fichier .kdf. "
+                                    "Sur une clé USB, elle protège aussi de la perte du portable."), start)
+
+
+def _backup(app: App, db_path: Path, folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = backup(db_path, folder)
+    except (InjonctionsError, OSError) as error:
+        text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)
+        app.call_from_thread(app.notify, text, severity="error", timeout=10)
+        return
+    finally:
+        database.close()
+    app.call_from_thread(app.notify, f"Sauvegarde chiffrée : {info.path}\n{info.summary()}", timeout=12)
