@@ -124,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     retention = commands.add_parser("retention", parents=[common],
                                     help="dossiers clôturés dont la durée de conservation est dépassée")
     retention.add_argument("--delete", action="store_true", help="les supprimer définitivement (confirmation demandée)")
+    printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
+    printer.add_argument("kind", metavar="DOCUMENT",
+                         help="fiche-navette, avis-motive, incident, fin-de-mesure, attestation, convocation, "
+                              "permanence, attestation-suivi, attestation-fin-suivi")
+    printer.add_argument("target", metavar="N°", nargs="?", type=int,
+                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence »)")
+    printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence")
+    printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
+    printer.add_argument("--sign", action="store_true", help="signer numériquement (PAdES)")
+    verify = commands.add_parser("verify", parents=[common], help="vérifier la signature d'un PDF")
+    verify.add_argument("file", metavar="FICHIER.pdf")
+    secret = commands.add_parser("secret-check", parents=[common],
+                                 help="signaler les termes couverts par le secret dans un texte (- : entrée standard)")
+    secret.add_argument("file", metavar="FICHIER")
     journal = commands.add_parser("audit", parents=[common], help="journal des accès et des modifications")
     journal.add_argument("--since", metavar="AAAA-MM-JJ", help="depuis cette date")
     journal.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
@@ -438,6 +452,85 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from .domain.documents import DOCUMENT_KINDS, save_pdf
+    from .domain.settings import load_court
+
+    kind = DOCUMENT_KINDS.get(args.kind)
+    if kind is None:
+        raise InjonctionsError(f"Document inconnu : « {args.kind[:40]} ». Possibles : {', '.join(DOCUMENT_KINDS)}.")
+    if kind.target == "jour":
+        target: object = _date_option(args.date)
+    elif args.target is None:
+        raise InjonctionsError(f"Indiquez le n° ({kind.target}) du document à imprimer.")
+    else:
+        target = args.target
+    db = _unlock(args)
+    try:
+        document = kind.build(target, today=dt.date.today(), court=load_court())
+        data = document.data
+        if args.sign:
+            from .domain.measures import check_habilitated
+            from .domain.professionals import current_user
+            from .domain.signing import sign_pdf
+
+            check_habilitated(current_user(), dt.date.today())
+            data = sign_pdf(data, reason=f"{kind.label} — secret professionnel", location=load_court().tribunal)
+        out = Path(args.out) if args.out else _documents_folder()
+        folder, name = (out, document.filename) if out.is_dir() or not args.out else (out.parent, out.name)
+        path = save_pdf(data, folder, name)
+        audit.record("impression", None, args.target, f"document={args.kind} signe={args.sign}")
+    finally:
+        db.close()
+    print(f"Document enregistré : {path}")
+    return EXIT_OK
+
+
+def _documents_folder() -> Path:
+    from .paths import documents_dir
+
+    folder = documents_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .domain.files import read_limited
+    from .domain.signing import verify_signature
+
+    data = read_limited(Path(args.file), 100 * 1024 * 1024, is_dir_message=f"{args.file} est un dossier.",
+                        too_big_message=f"{args.file} dépasse 100 Mo : ce n'est pas un document de l'application.")
+    db = _unlock(args)  # the certificates trusted are those of this installation
+    try:
+        status = verify_signature(data)
+    finally:
+        db.close()
+    print(status.message)
+    return EXIT_OK if status.valid else 1
+
+
+def cmd_secret_check(args: argparse.Namespace) -> int:
+    from .domain.secrecy import default_lexicon, scan
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        from .domain.files import read_limited
+
+        raw = read_limited(Path(args.file), 10 * 1024 * 1024, is_dir_message=f"{args.file} est un dossier.",
+                           too_big_message=f"{args.file} dépasse 10 Mo.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InjonctionsError(f"{args.file} n'est pas un texte en UTF-8.") from None
+    flags = scan(text, default_lexicon())
+    for flag in flags:
+        line = text.count("\n", 0, flag.start) + 1
+        print(f"ligne {line} : « {flag.text} » — {flag.category_label} : {flag.reason}")
+    print(f"{len(flags)} terme(s) signalé(s)." if flags else "Aucun terme signalé.")
+    return 1 if flags else EXIT_OK
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from .domain.instance_lock import hold
 
@@ -462,7 +555,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
     "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit, "etat": cmd_etat,
     "bilan": cmd_bilan, "backup": cmd_backup, "restore": cmd_restore, "passphrase": cmd_passphrase,
-    "retention": cmd_retention,
+    "retention": cmd_retention, "print": cmd_print, "verify": cmd_verify, "secret-check": cmd_secret_check,
 }
 
 

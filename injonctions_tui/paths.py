@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,12 +26,14 @@ def resolve_db_path(cli_value: str | None) -> Path:
     return path.absolute()
 
 
-def documents_dir() -> Path:
-    """Where printed PDFs are saved: `INJONCTIONS_DOCUMENTS`, else ~/Documents/injonctions.
+def documents_dir(year: int | None = None) -> Path:
+    """Where printed PDFs are saved: `INJONCTIONS_DOCUMENTS`, else ~/Documents/injonctions,
+    in a sub-folder per year so a year's papers are found (and archived) together.
 
     These files hold personal data by design (they are printed and handed over):
     the folder is the user's choice, and nothing else is ever written outside the
     encrypted database.
     """
     chosen = os.environ.get(DOCUMENTS_ENV)
-    return Path(chosen).expanduser() if chosen else user_documents_path() / "injonctions"
+    base = Path(chosen).expanduser() if chosen else user_documents_path() / "injonctions"
+    return base / str(year or dt.date.today().year)

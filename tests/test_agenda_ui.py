@@ -45,12 +45,12 @@ async def test_a_permanence_morning(demo_db, tmp_path: Path, documents: Path) ->
         # The attestation is refused for an absent person, printed for a present one.
         await pilot.press("i")
         await pilot.pause()
-        assert not documents.exists() or not list(documents.iterdir())
+        assert not documents.exists() or not list(documents.rglob("*.pdf"))
         table.move_cursor(row=first)
         await pilot.press("i")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        printed = list(documents.glob("attestation-presence-*.pdf"))
+        printed = list(documents.rglob("attestation-presence-*.pdf"))
         assert len(printed) == 1 and printed[0].stat().st_mode & 0o077 == 0
         assert printed[0].read_bytes().startswith(b"%PDF")
         # Book the next appointment the cadence asks for.

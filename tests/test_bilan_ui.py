@@ -34,7 +34,7 @@ async def test_bilan_figures_charts_and_statement(demo_db, tmp_path: Path,  # no
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        produced = sorted(p.name for p in (tmp_path / "docs").iterdir())
+        produced = sorted(p.name for p in (tmp_path / "docs" / "2026").iterdir())
         assert produced == ["etat-justificatif-2026.csv", "etat-justificatif-2026.pdf"]
         await pilot.press("left")
         assert "Bilan d'activité 2025" in str(app.screen.query_one("#bilan-title").render())

@@ -228,3 +228,36 @@ def test_backup_and_restore_commands(tmp_path: Path, monkeypatch, capsys) -> Non
     assert cli.main(["restore", str(tmp_path / "absente.db"), "--db", str(db)]) == 2
     assert cli.main(["passphrase", "--db", str(db)]) == 2  # a new passphrase is typed, never scripted
     assert "clavier" in capsys.readouterr().err
+
+
+def test_print_verify_and_secret_check(tmp_path: Path, monkeypatch, capsys) -> None:
+    from injonctions_tui.domain import models
+
+    db = tmp_path / "demo.db"
+    assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "demo")
+    database = storage.open_database(db, "demo")
+    report_id = models.Report.select().where(models.Report.status == "final",
+                                             models.Report.kind == "fiche_navette").first().id
+    database.close()
+    out = tmp_path / "sorties"
+    out.mkdir()
+    capsys.readouterr()
+    assert cli.main(["print", "fiche-navette", str(report_id), "--sign", "--out", str(out), "--db", str(db)]) == 0
+    (pdf,) = out.glob("fiche-navette-*.pdf")
+    assert cli.main(["verify", str(pdf), "--db", str(db)]) == 0
+    capsys.readouterr()
+    tampered = tmp_path / "modifie.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    assert cli.main(["verify", str(tampered), "--db", str(db)]) == 1
+    assert cli.main(["print", "permanence", "--date", "2026-11-23", "--out", str(out), "--db", str(db)]) == 0
+    assert cli.main(["print", "inconnu", "1", "--db", str(db)]) == 2
+    note = tmp_path / "note.txt"
+    note.write_text("Il vient à chaque rendez-vous.\nIl est sous méthadone.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["secret-check", str(note)]) == 1
+    assert "ligne 2 : « méthadone »" in capsys.readouterr().out
+    note.write_text("Il vient à chaque rendez-vous.\n", encoding="utf-8")
+    assert cli.main(["secret-check", str(note)]) == 0

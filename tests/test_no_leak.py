@@ -60,5 +60,5 @@ async def test_nothing_personal_outside_the_database(sandbox: Path, tmp_path: Pa
         if found:
             leaks.append(f"{path.relative_to(sandbox)} : {found[:3]}")
     assert leaks == []
-    printed = list((tmp_path / "documents-choisis").glob("*.pdf"))
+    printed = list((tmp_path / "documents-choisis").rglob("*.pdf"))
     assert len(printed) == 1  # the attestation: where the user asked, nowhere else

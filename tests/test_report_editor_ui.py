@@ -55,6 +55,24 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    (pdf,) = list(docs.glob("fiche-navette-*.pdf"))
+    (pdf,) = list(docs.rglob("fiche-navette-*.pdf"))
     status = await verify_signature_async(pdf.read_bytes())
     assert status.valid and status.intact
+
+
+async def test_a_correction_is_a_new_version(demo_db, tmp_path: Path) -> None:  # noqa: F811
+    final = models.Report.select().where(models.Report.status == "final",
+                                         models.Report.kind == "fiche_navette").order_by(models.Report.id).first()
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(110, 34)) as pilot:
+        app.push_screen(ReportEditorScreen(final.id))
+        await pilot.pause()
+        assert app.screen.query_one("#observations").read_only
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportEditorScreen) and app.screen.report_id != final.id
+        correction = models.Report.get_by_id(app.screen.report_id)
+        assert (correction.version, correction.previous_id, correction.status) == (final.version + 1, final.id,
+                                                                                   "brouillon")
+        assert "version 2" in str(app.screen.query_one("#report-title").render())
+    assert models.Report.get_by_id(final.id).status == "final"  # the sent version never changes

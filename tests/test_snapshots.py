@@ -83,3 +83,20 @@ def test_bilan_screen(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(120, 40), run_before=open_bilan)
+
+
+def test_report_editor_with_flagged_terms(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    """The secrecy guard at work: flagged terms painted in the text and listed with why."""
+    from injonctions_tui.domain.models import Report
+    from injonctions_tui.domain.report_drafts import save_draft
+    from injonctions_tui.screens.report_editor import ReportEditorScreen
+
+    draft = Report.select().where(Report.status == "brouillon").order_by(Report.id).first()
+    save_draft(draft.id, adherence="partielle", proposal="poursuite",
+               observations="Monsieur vient aux rendez-vous. Il est sous méthadone et se dit abstinent.")
+
+    async def open_editor(pilot) -> None:
+        pilot.app.push_screen(ReportEditorScreen(draft.id))
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(120, 36), run_before=open_editor)

@@ -22,7 +22,7 @@ class AgendaActions:
         """Runs in a worker thread: its own connection, closed afterwards."""
         try:
             document = DOCUMENT_KINDS[kind].build(target, today=self.today(), court=self.court)  # type: ignore[attr-defined]
-            folder = documents_dir()
+            folder = documents_dir(self.today().year)  # type: ignore[attr-defined]
             try:
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             except OSError as error:

@@ -105,7 +105,7 @@ class BilanScreen(Screen):
     def export(self, what: str, produce) -> None:  # type: ignore[no-untyped-def]
         """PDFs with charts take a moment: rendered off the UI thread, own connection."""
         today = self.app.today()  # type: ignore[attr-defined]
-        folder: Path = documents_dir()
+        folder: Path = documents_dir(self.year)
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             messages = produce(folder, today)

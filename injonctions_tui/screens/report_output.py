@@ -27,7 +27,7 @@ class ReportOutput:
                 court = load_court()
                 data = sign_pdf(data, reason=f"{document.filename.split('-')[0].capitalize()} — rapport à "
                                              "l'autorité judiciaire", location=court.tribunal)
-            folder = documents_dir()
+            folder = documents_dir(app.today().year)
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = save_pdf(data, folder, document.filename if final else "PROJET-" + document.filename)
             audit.record("impression", "report", report_id, "signe" if final else "projet")
