@@ -22,12 +22,13 @@ from ..report_drafts import get_report
 from ..vocabulary import ReportKind, ReportStatus, label
 from ..settings import CourtSettings, load_court
 from .attestation import attestation_de_presence
+from .attestation_suivi import attestation_de_suivi
 from .convocation import convocation
 from .feuille import feuille_de_permanence
 from .pdf import document_filename, safe_filename, save_pdf
 from .report_pdf import file_stem, report_pdf
 
-Target = Literal["rendez-vous", "jour", "rapport"]
+Target = Literal["rendez-vous", "jour", "rapport", "dossier"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class DocumentKind:
 
     key: str  # the CLI name: `injonctions print <key>`
     label: str
-    target: Target  # what the user picks: an appointment id, or a day
+    target: Target  # what the user picks: an appointment id, a day, a report id, a measure id ("dossier")
     build: Callable[..., RenderedDocument]
 
 
@@ -70,6 +71,29 @@ def build_convocation(appointment_id: int, *, today: dt.date,
 def build_feuille(day: dt.date, *, today: dt.date, court: CourtSettings | None = None) -> RenderedDocument:
     data = feuille_de_permanence(day, court=court or load_court(), today=today)
     return RenderedDocument(data, document_filename("feuille-permanence", day))
+
+
+def _measure_name(measure_id: int) -> str:
+    measure = Measure.select(Measure, Person).join(Person).where(Measure.id == measure_id).first()
+    if measure is None:
+        raise InvalidInput(f"Mesure n° {measure_id} introuvable.")
+    return measure.person.last_name
+
+
+def build_attestation_suivi(measure_id: int, *, today: dt.date,
+                            court: CourtSettings | None = None) -> RenderedDocument:
+    """The follow-up is ongoing (measure id, target "dossier")."""
+    name = _measure_name(measure_id)
+    data = attestation_de_suivi(measure_id, today=today, court=court)
+    return RenderedDocument(data, document_filename("attestation-suivi", today, name))
+
+
+def build_attestation_fin_suivi(measure_id: int, *, today: dt.date,
+                                court: CourtSettings | None = None) -> RenderedDocument:
+    """The follow-up has ended (the measure must be closed); no outcome is stated."""
+    name = _measure_name(measure_id)
+    data = attestation_de_suivi(measure_id, today=today, ended=True, court=court)
+    return RenderedDocument(data, document_filename("attestation-fin-suivi", today, name))
 
 
 def build_report(report_id: int, *, today: dt.date, court: CourtSettings | None = None,
@@ -106,13 +130,17 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
         DocumentKind("attestation", "Attestation de présence", "rendez-vous", build_attestation),
         DocumentKind("convocation", "Convocation", "rendez-vous", build_convocation),
         DocumentKind("permanence", "Feuille de permanence", "jour", build_feuille),
+        DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", build_attestation_suivi),
+        DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier",
+                     build_attestation_fin_suivi),
         *(DocumentKind(key, name, "rapport", _report_builder(ReportKind(kind), key))
           for kind, (name, key) in _REPORT_KEYS.items()),
     )
 }
 
 __all__ = [
-    "DOCUMENT_KINDS", "DocumentKind", "RenderedDocument", "attestation_de_presence", "build_attestation",
+    "DOCUMENT_KINDS", "DocumentKind", "RenderedDocument", "attestation_de_presence", "attestation_de_suivi",
+    "build_attestation", "build_attestation_fin_suivi", "build_attestation_suivi",
     "build_convocation", "build_feuille", "build_report", "convocation", "report_pdf", "document_filename", "feuille_de_permanence",
     "safe_filename", "save_pdf",
 ]

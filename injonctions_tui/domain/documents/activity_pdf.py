@@ -25,6 +25,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from ..dates import format_fr
+from ..signature_image import signature_image
 from ..summaries import KIND_PLURAL, days_fr, month_label, number_fr, percent_fr
 from ..vocabulary import Outcome, ReportKind, label
 from .pdf import (FONT, MARGIN, STYLES, city_of, letterhead, para, register_fonts, render, require_user,
@@ -245,7 +246,7 @@ def _story(report: ActivityReport, today: dt.date) -> list[Flowable]:
         CondPageBreak(6 * cm),
         para("Détail mensuel", "heading"),
         _months_table(report),
-        signature_block(user, city=city_of(user.csapa_address), on=today),
+        signature_block(user, city=city_of(user.csapa_address), on=today, image=signature_image()),
         Spacer(1, 8),
         KeepTogether([para("Définitions", "heading"), para(definitions, "small")]),
         para("Chaque chiffre est compté à la date de son propre événement (saisine, entretien, accord, rapport, "

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ..dates import format_fr, format_long_fr
 from ..errors import InvalidInput
 from ..settings import CourtSettings, load_court
+from ..signature_image import signature_image
 from ..vocabulary import AppointmentStatus, label
 from .context import AppointmentContext, load_appointment, neutral_kind, place_address, signing_city, time_fr
 from .pdf import letterhead, para, render, signature_block, table_style, text
@@ -77,5 +78,5 @@ def _story(ctx: AppointmentContext, court: CourtSettings, today: dt.date) -> lis
         Spacer(1, 10),
         para("La présente attestation est remise à l'intéressé(e) pour servir et valoir ce que de droit. "
              "Elle ne renseigne pas sur le contenu de l'entretien, couvert par le secret professionnel."),
-        signature_block(professional, city=signing_city(ctx, court, today), on=today),
+        signature_block(professional, city=signing_city(ctx, court, today), on=today, image=signature_image()),
     ]

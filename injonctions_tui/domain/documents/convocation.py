@@ -20,6 +20,7 @@ from ..errors import InvalidInput
 from ..models import LegalRepresentative
 from ..people import MAJORITY_AGE
 from ..settings import CourtSettings, load_court
+from ..signature_image import signature_image
 from ..vocabulary import AppointmentStatus, label
 from .context import AppointmentContext, load_appointment, neutral_kind, place_address, signing_city, time_fr
 from .pdf import SectionStart, letterhead, lines, para, render, signature_block, table_style, text
@@ -136,7 +137,8 @@ def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,
         names = " ; ".join(text(other.designation) for other in everyone)
         story += [para(f"Convocation adressée à : {names}.", "small"), Spacer(1, 6)]
     story += [para("Veuillez agréer, Madame, Monsieur, l'expression de mes salutations distinguées."),
-              signature_block(professional, city=signing_city(ctx, court, today), on=today)]
+              signature_block(professional, city=signing_city(ctx, court, today), on=today,
+                              image=signature_image())]
     return story
 
 

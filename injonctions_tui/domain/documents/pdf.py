@@ -164,7 +164,8 @@ def signature_block(professional: Professional, *, city: str | None, on: dt.date
                              para(f"<b>{text(professional.full_name)}</b><br/>"
                                   f"{text(label(professional.profession))}, professionnel(le) de santé habilité(e)")]
     if image is not None:
-        parts.append(Image(io.BytesIO(image), width=5 * cm, height=2.2 * cm, kind="proportional"))
+        # The anchor too: a digital signature's stamp lands beside the handwritten image.
+        parts += [SignatureAnchor(), Image(io.BytesIO(image), width=5 * cm, height=2.2 * cm, kind="proportional")]
     else:
         parts += [para("Signature :", "small"), SignatureAnchor(), Spacer(1, 2.2 * cm)]
     # A one-row table never splits across pages; not wrapped in KeepTogether, so a document

@@ -20,6 +20,7 @@ from ..dates import format_fr
 from ..models import Professional, Report
 from ..report_drafts import get_report, report_facts
 from ..report_facts import ReportFacts
+from ..signature_image import signature_image
 from ..vocabulary import ReportKind, ReportStatus, label
 from .context import time_fr
 from .pdf import GREY, MARGIN, city_of, para, render, signature_block, table_style, text
@@ -50,6 +51,7 @@ def report_pdf(report_id: int, *, today: dt.date, image: bytes | None = None) ->
     draft = report.status != ReportStatus.FINAL
     reference = f"N° de parquet {facts.parquet_number} — {title}, version {report.version}"
     on = today if draft else report.written_on
+    image = image if image is not None else signature_image()
     return render(_story(report, facts, image, draft, on), title=title, author=facts.professional_name,
                   reference=reference, watermark=DRAFT_MARK if draft else None)
 

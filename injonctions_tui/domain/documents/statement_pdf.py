@@ -19,6 +19,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from ..dates import format_fr, format_long_fr
+from ..signature_image import signature_image
 from ..statement_settings import IDENTITY_SHORT, load_statement_settings
 from ..summaries import KIND_PLURAL, eur
 from ..vocabulary import label
@@ -131,7 +132,7 @@ def _story(statement: Statement, today: dt.date, recipient: str) -> list[Flowabl
         KeepTogether([
             para(f"<b>Échéance :</b> état à adresser à l'ARS au plus tard le {format_long_fr(statement.due_on)}."),
             para("Certifié exact et sincère.", "body"),
-            signature_block(user, city=city_of(user.csapa_address), on=today)]),
+            signature_block(user, city=city_of(user.csapa_address), on=today, image=signature_image())]),
     ]
     return body
 
