@@ -45,3 +45,30 @@ async def test_add_a_tuesday_permanence(configured_db_path: Path) -> None:
         assert title.startswith("Mardi 24 novembre 2026 — permanence majeurs 14h-17h")
     database.close()
     assert dt.date(2026, 11, 24).weekday() == 1
+
+
+async def test_signature_image_from_the_settings(configured_db_path: Path, tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from injonctions_tui.domain.signature_image import signature_image
+
+    picture = tmp_path / "signature.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), "white").save(buffer, format="PNG")
+    picture.write_bytes(buffer.getvalue())
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f6", "i")
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#path", Input).value = str(tmp_path / "absente.png")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # refused in place, in French
+        app.screen.query_one("#path", Input).value = str(picture)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert signature_image() == picture.read_bytes()
+    database.close()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ..domain import audit, measures
 from ..domain.dates import format_fr, parse_date
+from ..domain.errors import InjonctionsError
 from ..domain.models import Measure, Orientation
 from ..domain.professionals import current_user
 from ..domain.representatives import add_representative
@@ -42,6 +43,7 @@ class DossierDetailScreen(Screen):
         Binding("x", "refusal", "Refus du soignant", show=False, id="dossier.refusal"),
         Binding("l", "representative", "Représentant", id="dossier.representative"),
         Binding("f", "reports", "Rapports", id="dossier.reports"),
+        Binding("a", "attestation", "Attestation de suivi", show=False, id="dossier.attestation"),
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
@@ -243,3 +245,21 @@ class DossierDetailScreen(Screen):
         from .reports import ReportsScreen
 
         self.app.push_screen(ReportsScreen(self.measure_id))
+
+    def action_attestation(self) -> None:
+        """Attestation de suivi (or de fin de suivi once closed), for the person."""
+        from ..domain.documents import DOCUMENT_KINDS, save_pdf
+        from ..paths import documents_dir
+
+        key = "attestation-fin-suivi" if self.detail.closed else "attestation-suivi"
+        today = self.app.today()  # type: ignore[attr-defined]
+        try:
+            document = DOCUMENT_KINDS[key].build(self.measure_id, today=today)
+            folder = documents_dir(today.year)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = save_pdf(document.data, folder, document.filename)
+        except InjonctionsError as error:
+            self.notify(error.message, severity="error", timeout=8)
+            return
+        audit.record("impression", "measure", self.measure_id, f"document={key}")
+        self.notify(f"Document enregistré : {path}", timeout=8)

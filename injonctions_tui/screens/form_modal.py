@@ -28,6 +28,7 @@ class ModalField:
     value: str = ""
     choices: tuple[tuple[str, str], ...] = ()  # a Select when given
     placeholder: str = ""
+    password: bool = False
 
 
 class FormModal(ModalScreen[Any]):
@@ -58,7 +59,7 @@ class FormModal(ModalScreen[Any]):
                                      allow_blank=False, id=field.key, compact=True)
                 else:
                     control = Input(value=field.value, placeholder=field.placeholder, id=field.key,
-                                    compact=True, max_length=300)
+                                    compact=True, max_length=300, password=field.password)
                 yield Field(field.label, control, id=f"f-{field.key}")
             yield Static("", id="modal-error")
             with Horizontal(classes="modal-buttons"):

@@ -7,6 +7,7 @@ wizard filled the Nanterre defaults, this screen changes them later.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -49,6 +50,8 @@ class ParametresScreen(ModeScreen):
         Binding("ctrl+n", "add", "Ajouter une permanence", id="parametres.add"),
         Binding("delete", "remove", "Supprimer", id="parametres.remove"),
         Binding("j", "journal", "Journal", id="parametres.journal"),
+        Binding("i", "signature_image", "Image de signature", id="parametres.signature_image"),
+        Binding("k", "certificate", "Certificat", id="parametres.certificate"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -144,3 +147,35 @@ class ParametresScreen(ModeScreen):
         from .journal import JournalScreen
 
         self.app.push_screen(JournalScreen())
+
+    def action_signature_image(self) -> None:
+        """The scanned handwritten signature printed on every document (kept in the base)."""
+        from ..domain.signature_image import clear_signature_image, set_signature_image
+
+        def apply(values: dict[str, str]) -> object:
+            path = values["path"].strip()
+            if not path:
+                clear_signature_image()
+                return "Image de signature retirée."
+            set_signature_image(Path(path).expanduser())
+            return "Image de signature enregistrée dans la base chiffrée (le fichier d'origine peut être effacé)."
+
+        self.app.push_screen(FormModal(
+            "Image de la signature", [ModalField("path", "Fichier PNG ou JPEG", placeholder="vide : retirer l'image")],
+            apply, submit_label="Enregistrer", intro="Placée dans le bloc de signature de chaque document."),
+            lambda message: message and self.notify(str(message)))
+
+    def action_certificate(self) -> None:
+        """A PKCS#12 certificate for the digital signature (else a self-signed one is made)."""
+        from ..domain.signing import import_pkcs12
+
+        def apply(values: dict[str, str]) -> object:
+            identity = import_pkcs12(Path(values["path"].strip()).expanduser(), values["password"] or None)
+            return f"Certificat importé : {identity.subject}"
+
+        self.app.push_screen(FormModal(
+            "Certificat de signature (PKCS#12)",
+            [ModalField("path", "Fichier .p12 / .pfx"), ModalField("password", "Mot de passe", password=True)],
+            apply, submit_label="Importer",
+            intro="La clé est conservée dans la base chiffrée ; les PDF définitifs seront signés avec ce certificat."),
+            lambda message: message and self.notify(str(message), timeout=8))
