@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import demo_data as data
 from .dates import add_months, format_fr
+from .demo_register import fill_register
 from .errors import InvalidInput
 from .report_drafts import seal
 from .models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
@@ -501,6 +502,7 @@ class _Builder:
     def run(self) -> DemoSummary:
         save_court(CourtSettings())
         self.professionals()
+        fill_register(self.today)
         self.user = current_user()
         for spec in self.specs():
             self.story(spec)

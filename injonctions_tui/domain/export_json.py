@@ -31,9 +31,9 @@ from . import migrations
 from .deadlines import deadlines_by_measure
 from .errors import ImportRejected, InjonctionsError
 from .files import read_limited
-from .models import (AuditEvent, Appointment, BaseModel, Habilitation, LegalRepresentative,
-                     Measure, Orientation, Person, Professional, Renewal, Report, Setting,
-                     database)
+from .models import (AuditEvent, Appointment, BaseModel, ConflictDeclaration, EligibilityEvidence,
+                     Habilitation, HabilitationOverride, LegalRepresentative, Measure, Orientation,
+                     Person, Professional, RegisterEvent, Renewal, Report, Setting, database)
 from .rules import MeasureKind
 from .text import search_key
 from . import vocabulary as v
@@ -67,7 +67,11 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("settings", Setting),
     Section("professionals", Professional,
-            children=(Section("habilitations", Habilitation, "professional"),)),
+            children=(Section("habilitations", Habilitation, "professional"),
+                      Section("eligibility_evidence", EligibilityEvidence, "professional"),
+                      Section("habilitation_overrides", HabilitationOverride, "professional"),
+                      Section("conflict_declarations", ConflictDeclaration, "professional"),
+                      Section("register_events", RegisterEvent, "professional"))),
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
@@ -86,8 +90,16 @@ ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
     (Measure, "public_override"): v.Public, (Measure, "outcome"): v.Outcome,
     (Orientation, "chosen_by"): v.ChosenBy, (Appointment, "kind"): v.AppointmentKind,
     (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
-    (Report, "status"): v.ReportStatus,
+    (Report, "status"): v.ReportStatus, (Habilitation, "ground"): v.RemovalGround,
+    (EligibilityEvidence, "item"): v.EvidenceItem, (ConflictDeclaration, "category"): v.ConflictCategory,
 }
+
+#: Nested lists added by a later schema: (parent list, list, schema version that added it).
+#: An export from an older schema has none of them; they are read as empty lists.
+ADDED_LISTS: tuple[tuple[str, str, int], ...] = (
+    ("professionals", "eligibility_evidence", 4), ("professionals", "habilitation_overrides", 4),
+    ("professionals", "conflict_declarations", 4), ("professionals", "register_events", 4),
+)
 
 _TOP_LEVEL = {"format", "schema_version", "exported_at"} | {s.key for s in SECTIONS}
 
@@ -336,6 +348,18 @@ def _check_header(payload: Any) -> None:
         raise ImportRejected(message, [message])
 
 
+def _fill_added_lists(payload: dict[str, Any]) -> None:
+    """Lists an older schema did not have are empty, not missing (ADDED_LISTS)."""
+    version = payload["schema_version"]
+    for parent, key, since in ADDED_LISTS:
+        records = payload.get(parent)
+        if version >= since or not isinstance(records, list):
+            continue
+        for record in records:
+            if isinstance(record, dict):
+                record.setdefault(key, [])
+
+
 def _check_empty_database() -> None:
     filled = [name for name, model in (("personnes", Person), ("mesures", Measure),
                                        ("professionnels", Professional),
@@ -363,6 +387,7 @@ def import_all(payload: dict[str, Any]) -> dict[str, int]:
     """
     _check_header(payload)
     _check_empty_database()
+    _fill_added_lists(payload)
     out = _Validated(rows=defaultdict(list), problems=[])
     unknown = sorted(str(key) for key in payload if key not in _TOP_LEVEL)
     if unknown:

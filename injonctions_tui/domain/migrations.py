@@ -154,11 +154,59 @@ def _v3_reports_and_signature(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
 
 
+_V4_STATEMENTS = [
+    'ALTER TABLE "professional" ADD COLUMN "order_number" VARCHAR(255)',
+    'ALTER TABLE "professional" ADD COLUMN "order_name" VARCHAR(255)',
+    'ALTER TABLE "professional" ADD COLUMN "without_order" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "habilitation" ADD COLUMN "ground" VARCHAR(255)',
+    """CREATE TABLE "eligibility_evidence" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "item" VARCHAR(255) NOT NULL,
+        "document_on" DATE NOT NULL, "reference" VARCHAR(255), "note" TEXT,
+        "recorded_by" VARCHAR(255) NOT NULL, "recorded_at" DATETIME NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "eligibility_evidence_professional_id" ON "eligibility_evidence" ("professional_id")""",
+    """CREATE TABLE "habilitation_override" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "habilitation_id" INTEGER NOT NULL, "professional_id" INTEGER NOT NULL,
+        "item" VARCHAR(255) NOT NULL, "unmet" TEXT NOT NULL, "reason" TEXT NOT NULL,
+        "decided_by" VARCHAR(255) NOT NULL, "decided_on" DATE NOT NULL,
+        FOREIGN KEY ("habilitation_id") REFERENCES "habilitation" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "habilitation_override_habilitation_id" ON "habilitation_override" ("habilitation_id")""",
+    """CREATE INDEX "habilitation_override_professional_id" ON "habilitation_override" ("professional_id")""",
+    """CREATE TABLE "conflict_declaration" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "person_id" INTEGER,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "birth_date" DATE, "category" VARCHAR(255) NOT NULL, "note" TEXT,
+        "declared_on" DATE NOT NULL, "ended_on" DATE, "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "conflict_declaration_professional_id" ON "conflict_declaration" ("professional_id")""",
+    """CREATE INDEX "conflict_declaration_person_id" ON "conflict_declaration" ("person_id")""",
+    """CREATE TABLE "register_event" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "at" DATETIME NOT NULL,
+        "actor" VARCHAR(255) NOT NULL, "action" VARCHAR(255) NOT NULL, "details" TEXT NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "register_event_professional_id" ON "register_event" ("professional_id")""",
+    """CREATE INDEX "register_event_at" ON "register_event" ("at")""",
+]
+
+
+def _v4_habilitation_register(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 4 (issue 6): the habilitation register. The professional's order (number,
+    name, or none for their profession); why someone left the list; the eligibility
+    evidence, the overrides of unmet items, the conflict-of-interest declarations and the
+    register's own history. Columns are only added (no table rebuilt), so the trigger of
+    version 3 on "report" is untouched."""
+    for statement in _V4_STATEMENTS:
+        db.execute_sql(statement)
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
     _v2_person_search_name,
     _v3_reports_and_signature,
+    _v4_habilitation_register,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

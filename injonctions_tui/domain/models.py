@@ -66,6 +66,11 @@ class Professional(BaseModel):
     #: True for the professional who uses this installation.
     is_user = BooleanField(default=False)
     created_at = DateTimeField(default=_now)
+    #: The order's registration number and name (migration 4): criterion 2 of R3413-1 s.
+    order_number = CharField(null=True)
+    order_name = CharField(null=True)
+    #: An "autre professionnel de santé" whose profession has no order (declared).
+    without_order = BooleanField(default=False)
 
     @property
     def full_name(self) -> str:
@@ -83,6 +88,8 @@ class Habilitation(BaseModel):
     valid_until = DateField(null=True)
     status_on = DateField(null=True)
     reason = TextField(null=True)
+    #: Why a professional left the list (vocabulary.RemovalGround, migration 4).
+    ground = CharField(null=True)
 
 
 class Person(BaseModel):
@@ -241,6 +248,62 @@ class SigningIdentity(BaseModel):
     retired_at = DateTimeField(null=True)
 
 
+class EligibilityEvidence(BaseModel):
+    """A piece of the eligibility file as checked: which, dated when, its reference.
+
+    Recording a B2 extract or a certificate states the check found nothing contrary
+    (eligibility.py reads them: DOMAIN.md "The habilitation register")."""
+
+    professional = ForeignKeyField(Professional, backref="evidence", on_delete="CASCADE")
+    item = CharField()  # vocabulary.EvidenceItem
+    document_on = DateField()
+    reference = CharField(null=True)
+    note = TextField(null=True)
+    recorded_by = CharField()
+    recorded_at = DateTimeField(default=_now)
+
+
+class HabilitationOverride(BaseModel):
+    """A habilitation recorded although an item of the checklist was not met: the reason
+    and who decided it stay next to the decision (issue 6)."""
+
+    habilitation = ForeignKeyField(Habilitation, backref="overrides", on_delete="CASCADE")
+    professional = ForeignKeyField(Professional, backref="overrides", on_delete="CASCADE")
+    item = CharField()  # eligibility.ItemKey
+    unmet = TextField()  # the checklist's explanation at the time
+    reason = TextField()
+    decided_by = CharField()
+    decided_on = DateField()
+
+
+class ConflictDeclaration(BaseModel):
+    """A person the professional must not follow (family, professional or care link).
+
+    The names are kept even when the person is linked, so the declaration outlives a
+    purged dossier and matches a person entered later."""
+
+    professional = ForeignKeyField(Professional, backref="conflicts", on_delete="CASCADE")
+    person = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    last_name = CharField()
+    first_name = CharField()
+    birth_date = DateField(null=True)
+    category = CharField()  # vocabulary.ConflictCategory
+    note = TextField(null=True)
+    declared_on = DateField()
+    ended_on = DateField(null=True)
+    created_at = DateTimeField(default=_now)
+
+
+class RegisterEvent(BaseModel):
+    """The register's history: who changed what about a professional, when (issue 6)."""
+
+    professional = ForeignKeyField(Professional, backref="register_events", on_delete="CASCADE")
+    at = DateTimeField(default=_now, index=True)
+    actor = CharField()
+    action = CharField()
+    details = TextField(default="")
+
+
 #: Every table, parents before children (creation, export and import order).
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Setting,
@@ -254,6 +317,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Appointment,
     Report,
     AuditEvent,
+    EligibilityEvidence,
+    HabilitationOverride,
+    ConflictDeclaration,
+    RegisterEvent,
 )
 
 #: Tables of secrets: never exported (a key is a credential, not data to carry around).

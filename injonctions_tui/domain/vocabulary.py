@@ -24,6 +24,35 @@ class HabilitationStatus(StrEnum):
     RETIRE = "retire"
 
 
+class EvidenceItem(StrEnum):
+    """A piece of the eligibility file (R3413-1 to R3413-5; DOMAIN.md "The habilitation register").
+
+    The certificate of no disciplinary sanction serves both criterion 4 and the application
+    file; the order registration lives on the professional, not here."""
+
+    FORMATION = "formation_addictologie"
+    EXTRAIT_B2 = "extrait_b2"
+    ATTESTATION_NON_SANCTION = "attestation_non_sanction"
+    DECLARATION_CANDIDATURE = "declaration_candidature"
+    ETAT_ACTIVITES = "etat_activites"
+
+
+class RemovalGround(StrEnum):
+    """Why a professional leaves the list (radiation or withdrawal)."""
+
+    CONDITION_CESSEE = "condition_cessee"
+    DEMANDE_MAGISTRAT = "demande_magistrat"
+    DEMANDE_PROFESSIONNEL = "demande_professionnel"
+
+
+class ConflictCategory(StrEnum):
+    """The link that forbids a professional to follow a person (DOMAIN.md step 4)."""
+
+    FAMILLE = "famille"
+    PROFESSIONNEL = "professionnel"
+    MEDICAL = "medical"
+
+
 class Authority(StrEnum):
     """Which judicial authority ordered the measure (DOMAIN.md "The measure")."""
 
@@ -135,6 +164,17 @@ LABELS: dict[StrEnum, str] = {
     HabilitationStatus.SUSPENDU: "Suspendu",
     HabilitationStatus.RADIE: "Radié",
     HabilitationStatus.RETIRE: "Retiré à sa demande",
+    EvidenceItem.FORMATION: "Formation ou expérience en addictologie",
+    EvidenceItem.EXTRAIT_B2: "Extrait du bulletin n° 2 du casier judiciaire",
+    EvidenceItem.ATTESTATION_NON_SANCTION: "Attestation d'absence de sanction disciplinaire",
+    EvidenceItem.DECLARATION_CANDIDATURE: "Déclaration de candidature",
+    EvidenceItem.ETAT_ACTIVITES: "État des activités professionnelles",
+    RemovalGround.CONDITION_CESSEE: "Une condition d'habilitation n'est plus remplie",
+    RemovalGround.DEMANDE_MAGISTRAT: "Demande motivée d'un magistrat",
+    RemovalGround.DEMANDE_PROFESSIONNEL: "À la demande du professionnel",
+    ConflictCategory.FAMILLE: "Lien familial",
+    ConflictCategory.PROFESSIONNEL: "Lien professionnel",
+    ConflictCategory.MEDICAL: "Lien de soin (patient·e)",
     Authority.PROCUREUR: "Procureur de la République",
     Authority.JUGE_INSTRUCTION: "Juge d'instruction",
     Authority.JLD: "Juge des libertés et de la détention",
