@@ -128,6 +128,11 @@ class InjonctionsApp(App[int]):
         if reminder:
             self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
                         timeout=20)
+        from .domain.register_export import own_habilitation_warning
+
+        if (warning := own_habilitation_warning(current_user(), self.today())):
+            self.notify(warning + " (F5, Entrée sur votre nom)", title="Habilitation", severity="warning",
+                        timeout=20)
         if not self.plan.demo and (late := backup_reminder(self.today())):
             self.notify(late + " (Ctrl+P, « Sauvegarder »)", title="Sauvegarde", severity="warning", timeout=20)
 

@@ -124,10 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     retention = commands.add_parser("retention", parents=[common],
                                     help="dossiers clôturés dont la durée de conservation est dépassée")
     retention.add_argument("--delete", action="store_true", help="les supprimer définitivement (confirmation demandée)")
+    registre = commands.add_parser("registre", parents=[common],
+                                   help="registre des professionnels habilités (statut, validité, pièces manquantes)")
+    registre.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
     printer.add_argument("kind", metavar="DOCUMENT",
                          help="fiche-navette, avis-motive, incident, fin-de-mesure, attestation, convocation, "
-                              "permanence, attestation-suivi, attestation-fin-suivi")
+                              "permanence, attestation-suivi, attestation-fin-suivi, registre")
     printer.add_argument("target", metavar="N°", nargs="?", type=int,
                          help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence »)")
     printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence")
@@ -452,10 +455,44 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_registre(args: argparse.Namespace) -> int:
+    from .domain.register_export import register_json, register_text
+
+    db = _unlock(args)
+    try:
+        today = dt.date.today()
+        output = (json.dumps(register_json(today), ensure_ascii=False, indent=2) if args.json
+                  else register_text(today))
+        audit.record("consultation_registre")
+    finally:
+        db.close()
+    print(output)
+    return EXIT_OK
+
+
+def _print_register(args: argparse.Namespace) -> int:
+    from .domain.documents import save_pdf
+    from .domain.register_export import register_filename, register_pdf
+
+    db = _unlock(args)
+    try:
+        today = dt.date.today()
+        out = Path(args.out) if args.out else _documents_folder()
+        folder, name = (out, register_filename(today)) if out.is_dir() or not args.out else (out.parent, out.name)
+        path = save_pdf(register_pdf(today), folder, name)
+        audit.record("impression", details="document=registre")
+    finally:
+        db.close()
+    print(f"Document enregistré : {path}")
+    return EXIT_OK
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from .domain.documents import DOCUMENT_KINDS, save_pdf
     from .domain.settings import load_court
 
+    if args.kind == "registre":
+        return _print_register(args)
     kind = DOCUMENT_KINDS.get(args.kind)
     if kind is None:
         raise InjonctionsError(f"Document inconnu : « {args.kind[:40]} ». Possibles : {', '.join(DOCUMENT_KINDS)}.")
@@ -555,7 +592,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_tui, "init": cmd_init, "demo": cmd_demo, "export": cmd_export, "import": cmd_import,
     "agenda": cmd_agenda, "echeances": cmd_echeances, "audit": cmd_audit, "etat": cmd_etat,
     "bilan": cmd_bilan, "backup": cmd_backup, "restore": cmd_restore, "passphrase": cmd_passphrase,
-    "retention": cmd_retention, "print": cmd_print, "verify": cmd_verify, "secret-check": cmd_secret_check,
+    "retention": cmd_retention, "print": cmd_print, "registre": cmd_registre, "verify": cmd_verify, "secret-check": cmd_secret_check,
 }
 
 

@@ -127,3 +127,20 @@ def test_filter_by_due_date(db) -> None:
     assert [r.measure_id for r in overdue] == [late.id]
     assert dossier_rows(filters=DossierFilters(due="30j", today=TODAY))[1] == 2
     assert dossier_rows(filters=DossierFilters(due="7j", today=dt.date(2026, 10, 2)))[1] == 0
+
+
+def test_a_declared_conflict_of_interest_forbids_the_dossier(db) -> None:
+    import datetime as dt
+
+    from injonctions_tui.domain.conflicts import declare_conflict
+    from injonctions_tui.domain.professionals import create_user, record_habilitation
+
+    user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
+                       csapa_name="CSAPA (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
+    record_habilitation(user, decision_on=dt.date(2026, 1, 10), reference="ARS-2", valid_until=dt.date(2026, 12, 31))
+    declare_conflict(user, category="famille", declared_on=dt.date(2026, 2, 1), last_name="Tournesol",
+                     first_name="Tryphon", birth_date=dt.date(2008, 3, 15))
+    with pytest.raises(InvalidInput):
+        save(_values(), TODAY, professional=user)
+    assert models.Measure.select().count() == 0
+    assert save(_values(first_name="Séraphin"), TODAY, professional=user).person.first_name == "Séraphin"

@@ -100,3 +100,17 @@ def test_report_editor_with_flagged_terms(snap_compare, demo_db, tmp_path: Path)
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(120, 36), run_before=open_editor)
+
+
+def test_professional_with_missing_items(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    """BERGAMOTE: habilitated, expiring, with a stale B2 check and certificate."""
+    from injonctions_tui.domain.models import Professional
+    from injonctions_tui.screens.professional import ProfessionalScreen
+
+    professional = Professional.get(Professional.last_name == "BERGAMOTE")
+
+    async def open_professional(pilot) -> None:
+        pilot.app.push_screen(ProfessionalScreen(professional.id))
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(110, 50), run_before=open_professional)

@@ -182,6 +182,10 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
             person = measure.person
         for field in FIELDS:
             setattr(person if field.target == "person" else measure, field.key, clean[field.key])
+        if measure.professional_id is not None:  # a declared conflict of interest forbids it
+            from .conflicts import check_conflict
+
+            check_conflict(measure.professional, person, on=today)
         person.save()
         measure.person = person
         measure.save()

@@ -202,11 +202,18 @@ def _v4_habilitation_register(db: Database, migrator: SqliteMigrator) -> None:
 
 
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
+def _v5_dossier_list_index(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 5: the dossier list is ordered by saisine date; an index makes its first
+    page and search-as-you-type fast on 50 000 dossiers (bench/RESULTS.md: 142 -> 20 ms)."""
+    migrate(migrator.add_index("measure", ("saisine_received_on", "id"), False))
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
     _v2_person_search_name,
     _v3_reports_and_signature,
     _v4_habilitation_register,
+    _v5_dossier_list_index,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

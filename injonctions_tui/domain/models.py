@@ -156,6 +156,9 @@ class Measure(BaseModel):
     outcome_on = DateField(null=True)
     created_at = DateTimeField(default=_now)
 
+    class Meta:
+        indexes = ((("saisine_received_on", "id"), False),)  # migration 5
+
 
 class Renewal(BaseModel):
     """A renewal of the measure, extending its planned end."""

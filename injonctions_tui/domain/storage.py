@@ -63,6 +63,9 @@ _PRAGMAS = _BASE_PRAGMAS + [
     ("foreign_keys", 1),
     ("synchronous", "FULL"),
     ("busy_timeout", 5000),
+    # 64 MiB of decrypted pages: search as you type no longer re-decrypts the measure table
+    # at every keystroke on a large base (bench/RESULTS.md); memory stays well under 200 MB.
+    ("cache_size", -65536),
 ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
+from peewee import fn
 
 from .models import Measure
 from .professionals import current_user
@@ -38,12 +39,17 @@ def own_measures(kind: str | MeasureKind) -> Any:
     """Measures of `kind` followed by the user: assigned to them, or to nobody yet.
 
     A measure assigned to a colleague of the register is theirs to declare and count.
+
+    Written with COALESCE (same rows as "IS NULL OR = user") so SQLite cannot drive the
+    query from the `professional_id` index, which holds nearly every measure: it then
+    starts from the date range instead (appointment.starts_at), 5x faster on 50 000
+    measures (bench/RESULTS.md).
     """
     user = current_user()
     condition = Measure.kind == MeasureKind(kind).value
     if user is None:
         return condition & Measure.professional.is_null()
-    return condition & (Measure.professional.is_null() | (Measure.professional == user.id))
+    return condition & (fn.COALESCE(Measure.professional, user.id) == user.id)
 
 
 def raw(query: Any) -> list[tuple[Any, ...]]:

@@ -88,7 +88,7 @@ class DossierEditScreen(Screen[int | None]):
             message.update(rejected.message)
             return
         except NotHabilitated as error:
-            message.update(f"{error.message} Enregistrez votre habilitation : F5 (Registre), touche h.")
+            message.update(f"{error.message} Enregistrez votre habilitation : F5 (Registre), Entrée sur votre nom, puis h.")
             return
         except InjonctionsError as error:
             message.update(error.message)

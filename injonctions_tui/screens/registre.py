@@ -1,23 +1,30 @@
-"""The habilitation register (issue 6 adds eligibility, revision and exports)."""
+"""The habilitation register: who may act, until when, what is missing (issue 6)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
-from ..domain.dates import format_fr, parse_date
-from ..domain.errors import InvalidInput
-from ..domain.professionals import current_user, record_habilitation
-from .form_modal import FormModal, ModalField
+from ..domain import audit
+from ..domain.dates import format_fr
+from ..domain.documents import save_pdf
+from ..domain.errors import InjonctionsError
+from ..domain.models import database
 from ..domain.register import RegisterRow, register_rows
+from ..domain.register_entries import add_professional
+from ..domain.register_export import register_csv, register_filename, register_pdf
+from ..domain.vocabulary import Profession, choices
+from ..paths import documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
+from .form_modal import FormModal, ModalField
 
-COLUMNS = (Column("Professionnel"), Column("Profession", optional=True), Column("RPPS/ADELI", optional=True),
-           Column("CSAPA", optional=True), Column("Habilitation"), Column("Valide jusqu'au"))
+COLUMNS = (Column("Professionnel"), Column("Profession", optional=True), Column("CSAPA", optional=True),
+           Column("Habilitation"), Column("Valide jusqu'au"), Column("Dossier"), Column("Suivis", optional=True))
 
 
 def _status(row: RegisterRow) -> Text:
@@ -28,10 +35,18 @@ def _status(row: RegisterRow) -> Text:
     return Text(row.status if row.status != "Habilité" else "Habilitation expirée", style="red")
 
 
-class RegistreScreen(ModeScreen):
-    BINDINGS = [Binding("h", "my_habilitation", "Mon habilitation", id="registre.habilitation")]
+def _file(row: RegisterRow) -> Text:
+    return Text("complet", style="green") if row.file_complete else Text(
+        f"{len(row.missing)} pièce(s) à voir", style="yellow")
 
+
+class RegistreScreen(ModeScreen):
     MODE = "registre"
+    BINDINGS = [
+        Binding("n", "add", "Nouveau professionnel", id="registre.add"),
+        Binding("x", "extract", "Extrait PDF + CSV", id="registre.extract"),
+    ]
+
     def compose_body(self) -> ComposeResult:
         yield ModeTitle("Registre départemental des professionnels habilités", id="registre-title")
         yield RecordTable(COLUMNS, id="registre-table")
@@ -40,43 +55,65 @@ class RegistreScreen(ModeScreen):
     def on_mount(self) -> None:
         self.refresh_rows()
 
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
     def refresh_rows(self) -> None:
         rows = register_rows(self.app.today())  # type: ignore[attr-defined]
         count = self.query_one("#registre-table", RecordTable).replace_rows(
             (r.professional_id, (Text(r.name + (" (vous)" if r.is_user else ""), style="bold" if r.is_user else ""),
-                                 r.profession, r.rpps_adeli, r.csapa, _status(r), format_fr(r.valid_until)))
+                                 r.profession, r.csapa, _status(r), format_fr(r.valid_until), _file(r),
+                                 str(r.caseload_persons)))
             for r in rows)
         habilitated = sum(r.habilitated_today for r in rows)
         self.query_one("#registre-count", Static).update(
-            f"{count} professionnel(s), dont {habilitated} habilité(s) à ce jour")
+            f"{count} professionnel(s), dont {habilitated} habilité(s) à ce jour — Entrée : fiche, critères, "
+            "habilitation")
         self.query_one("#registre-table", RecordTable).focus()
 
-    def action_my_habilitation(self) -> None:
-        """Record the DG ARS decision that habilitates the user (issue 6 extends the register)."""
-        user = current_user()
-        today = self.app.today()  # type: ignore[attr-defined]
+    @on(DataTable.RowSelected, "#registre-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from .professional import ProfessionalScreen
 
-        def record(values: dict[str, str]) -> object:
-            year = values["list_year"].strip()
-            if year and not year.isdigit():
-                raise InvalidInput("Année de la liste : un nombre (ex. 2026).")
-            return record_habilitation(user, decision_on=parse_date(values["decision_on"], "Décision du"),
-                                       reference=values["reference"],
-                                       valid_until=parse_date(values["valid_until"], "Valable jusqu'au"),
-                                       list_year=int(year) if year else None)
+        self.app.push_screen(ProfessionalScreen(int(event.row_key.value)))
 
-        def recorded(result: object) -> None:
+    def action_add(self) -> None:
+        def add(values: dict[str, str]) -> object:
+            return add_professional(last_name=values["last_name"], first_name=values["first_name"],
+                                    profession=values["profession"], rpps_adeli=values["rpps_adeli"] or None,
+                                    csapa_name=values["csapa_name"] or None, departments=values["departments"] or None)
+
+        def added(result: object) -> None:
             if result is not None:
-                self.notify("Habilitation enregistrée.")
+                self.notify("Professionnel ajouté comme candidat : complétez son dossier (Entrée).")
                 self.refresh_rows()
 
-        self.app.push_screen(FormModal(
-            f"Habilitation de {user.full_name}",
-            [ModalField("decision_on", "Décision du", placeholder="JJ/MM/AAAA"),
-             ModalField("reference", "Référence", placeholder="n° de l'arrêté du DG de l'ARS"),
-             ModalField("list_year", "Liste de l'année", str(today.year)),
-             ModalField("valid_until", "Valable jusqu'au", f"31/12/{today.year}", placeholder="JJ/MM/AAAA")],
-            record, submit_label="Enregistrer",
-            intro="Telle qu'inscrite sur la décision du directeur général de l'ARS (liste départementale "
-                  "révisée chaque année). Sans habilitation en cours, aucun dossier ne peut vous être confié."),
-            recorded)
+        self.app.push_screen(FormModal("Nouveau professionnel", [
+            ModalField("last_name", "Nom"), ModalField("first_name", "Prénom"),
+            ModalField("profession", "Profession", choices=tuple(choices(Profession))),
+            ModalField("rpps_adeli", "RPPS / ADELI"), ModalField("csapa_name", "CSAPA employeur"),
+            ModalField("departments", "Département(s)", "92")], add, submit_label="Ajouter"), added)
+
+    def action_extract(self) -> None:
+        self.notify("Extrait du registre en préparation…")
+        self.write_extract()
+
+    @work(thread=True, exclusive=True, group="registre")
+    def write_extract(self) -> None:
+        today = self.app.today()  # type: ignore[attr-defined]
+        try:
+            folder = documents_dir(today.year)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            pdf = save_pdf(register_pdf(today), folder, register_filename(today))
+            from ..domain.documents.saving import save_file
+
+            csv = save_file(register_csv(today).encode("utf-8"), folder, register_filename(today, ".csv"),
+                            suffix=".csv")
+            audit.record("impression", details="document=registre")
+        except (InjonctionsError, OSError) as error:
+            text = error.message if isinstance(error, InjonctionsError) else str(error)
+            self.app.call_from_thread(self.notify, text, severity="error", timeout=10)
+            return
+        finally:
+            database.close()
+        self.app.call_from_thread(self.notify, f"Extrait du registre : {pdf}\n{csv}", timeout=10)

@@ -1,0 +1,348 @@
+"""The benchmark, in one command: `.venv/bin/python bench/run.py` (see bench/README.md).
+
+Generates the database if it is missing (bench/out/bench.db, git-ignored), works on a
+fresh copy of it (runs write audit events and a signing identity), then prints every
+figure next to its goal with ✓ or ✗, as medians over repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+from injonctions_tui.domain import storage  # noqa: E402
+
+RUN_COPY = HERE / "out" / "run.db"
+OK, KO = "✓", "✗"
+
+
+# --------------------------------------------------------------------------- output
+
+class Report:
+    """Collects the lines, and which goals are met."""
+
+    def __init__(self) -> None:
+        self.results: list[tuple[str, bool]] = []
+
+    @staticmethod
+    def section(title: str) -> None:
+        print(f"\n{title}")
+
+    @staticmethod
+    def info(label: str, value: str) -> None:
+        print(f"  {label:<60} {value}")
+
+    def goal(self, label: str, value: str, goal: str, met: bool, note: str = "", *, counted: bool = True) -> None:
+        """One figure next to its goal; `counted=False` for a detail of a counted goal."""
+        if counted:
+            self.results.append((label, met))
+        mark = OK if met else KO
+        print(f"  {label:<60} {value:>10}   goal {goal:<9} {mark}" + (f"   {note}" if note else ""))
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def timed(function: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """(median of `repeat` calls after a first one, the first call, last result)."""
+    start = time.perf_counter()
+    result = function()
+    first = time.perf_counter() - start
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs), first, result
+
+
+# --------------------------------------------------------------------------- machine
+
+def _first_line(path: str, prefix: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def machine(db) -> None:
+    from importlib.metadata import version
+
+    Report.section("Machine")
+    Report.info("date", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    Report.info("CPU", _first_line("/proc/cpuinfo", "model name") or platform.processor() or "?")
+    Report.info("cores", str(os.cpu_count()))
+    mem = _first_line("/proc/meminfo", "MemTotal")
+    Report.info("RAM", f"{int(mem.split()[0]) / 1024 / 1024:.1f} GiB" if mem else "?")
+    Report.info("OS", platform.platform())
+    Report.info("Python", platform.python_version())
+    cipher = db.execute_sql("PRAGMA cipher_version").fetchone()[0]
+    sqlite = db.execute_sql("SELECT sqlite_version()").fetchone()[0]
+    Report.info("Textual / peewee / sqlcipher3", f"{version('textual')} / {version('peewee')} / {version('sqlcipher3')}")
+    Report.info("SQLCipher (SQLite)", f"{cipher} ({sqlite})")
+    Report.info("load average at start (other work on the machine)", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+# --------------------------------------------------------------------------- processes
+
+def _child(args: list[str], env: dict[str, str]) -> dict:
+    """Start bench/child.py; `T0` is taken just before the process exists."""
+    command = [sys.executable, str(HERE / "child.py"), *args]
+    if args and args[0].startswith("start-"):
+        command.insert(3, repr(time.monotonic()))  # right after the mode
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def quick_check_time(key: bytes) -> float:
+    """What `PRAGMA quick_check` (run by storage.open_with_key at every unlock) costs alone."""
+    runs = []
+    for _ in range(3):
+        probe = storage._connect(RUN_COPY, key, storage._BASE_PRAGMAS)
+        start = time.perf_counter()
+        probe.execute_sql("PRAGMA quick_check").fetchall()
+        runs.append(time.perf_counter() - start)
+        probe.close()
+    return statistics.median(runs)
+
+
+def cold_start(report: Report, env: dict[str, str], rows: int, repeat: int, check: float) -> None:
+    report.section("Cold start (new process → first screen painted, headless 120×40)")
+    bare, app = [], []
+    for _ in range(repeat):  # interleaved, so a busy moment hurts both
+        bare.append(_child(["start-bare", str(rows)], env))
+        app.append(_child(["start-app", str(RUN_COPY)], env))
+    median = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
+    bare_ready, app_ready = median(bare, "ready"), median(app, "ready")
+    report.info(f"bare Textual app (Header + DataTable of {rows} rows + Footer)", ms(bare_ready))
+    report.info("the app, to the agenda of TODAY", f"{ms(app_ready)}  ({app[-1]['rows']} appointments shown)")
+    report.info("  of which: imports (bare app: " + ms(median(bare, "imported")) + ")",
+                ms(median(app, "imported")))
+    report.info("  of which: opening the unlocked base (storage.open_with_key)",
+                ms(median(app, "unlocked") - median(app, "imported")))
+    report.info("  of which: app mount → agenda mounted", ms(median(app, "agenda_mounted") - median(app, "unlocked")))
+    report.info("  of which: agenda mounted → first refresh", ms(median(app, "ready") - median(app, "agenda_mounted")))
+    report.info("  (PRAGMA quick_check alone, measured apart)", ms(check))
+    ratio = app_ready / bare_ready
+    report.goal("cold start, ratio to the bare Textual app", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5)
+    report.info("  (ratio if quick_check were off the start-up path)", f"{(app_ready - check) / bare_ready:.2f}×")
+
+
+def kdf(report: Report, repeat: int) -> None:
+    params = storage.KdfParams()
+    salt = os.urandom(16)
+    runs = []
+    for _ in range(max(3, repeat // 2)):
+        start = time.perf_counter()
+        storage.derive_key("phrase de passe du banc d'essai", salt, params)
+        runs.append(time.perf_counter() - start)
+    report.info(f"+ key derivation at unlock (argon2id {params.memory_cost_kib // 1024} MiB, "
+                f"t={params.time_cost}, p={params.parallelism})",
+                f"{ms(statistics.median(runs))}  (deliberate, outside the ratio)")
+
+
+def memory(report: Report, env: dict[str, str], repeat: int) -> None:
+    report.section("Memory (peak resident memory of a fresh process: VmHWM)")
+    bare = statistics.median(_child(["memory-bare"], env)["vmhwm_mb"] for _ in range(2))
+    runs = [_child(["memory-app", str(RUN_COPY)], env) for _ in range(max(2, repeat // 3))]
+    peak = statistics.median(r["vmhwm_mb"] for r in runs)
+    report.info("bare Textual app (for reference)", f"{bare:.0f} MB")
+    report.info("screens visited", " → ".join(runs[-1]["screens"]))
+    report.goal("the app with the base open (agenda, week, dossiers, échéances)", f"{peak:.0f} MB", "< 200 MB",
+                peak < 200)
+
+
+# --------------------------------------------------------------------------- in process
+
+def views(report: Report, manifest: dict, repeat: int) -> None:
+    from injonctions_tui.domain import agenda, dossier_detail, dossiers, echeances, settings
+
+    today = dt.date.fromisoformat(manifest["today"])
+    court = settings.load_court()
+    report.section(f"Views (domain layer, in process; median of {repeat} after a first call shown in brackets)")
+    limit = 0.050
+
+    def line(label: str, function: Callable[[], object], goal: float = limit, note: str = "") -> object:
+        median, first, result = timed(function, repeat)
+        report.goal(label, ms(median), f"< {goal * 1000:.0f} ms", median < goal,
+                    f"(1st {ms(first)}) {note}".rstrip())
+        return result
+
+    day = agenda.day_view(court, today, today)
+    line("agenda: one day (day_view)", lambda: agenda.day_view(court, today, today),
+         note=f"{len(day.rows)} appointments")
+    week = agenda.week_view(court, today, today)
+    line("agenda: one week (week_view)", lambda: agenda.week_view(court, today, today),
+         note=f"{sum(len(v.rows) for v in week)} appointments")
+    rows, total = dossiers.dossier_rows()
+    line("dossiers: the list (dossier_rows)", lambda: dossiers.dossier_rows(), note=f"{len(rows)} of {total} rows")
+    measure_id = _long_dossier()
+    detail = dossier_detail.dossier_detail(measure_id, today)
+    line("dossier: one with its timeline (dossier_detail)",
+         lambda: dossier_detail.dossier_detail(measure_id, today),
+         note=f"n° {measure_id}, {len(detail.timeline)} events")
+    name = manifest["search_name"].lower()
+    report.info(f"search as you type « {name} », one query per keystroke:", "")
+    worst = 0.0
+    for end in range(1, len(name) + 1):
+        prefix = name[:end]
+        median, first, (found, count) = timed(lambda p=prefix: dossiers.dossier_rows(p), repeat)
+        worst = max(worst, median)
+        report.goal(f"  keystroke « {prefix} » (dossier_rows)", ms(median), "< 30 ms", median < 0.030,
+                    f"(1st {ms(first)}) {count} found", counted=False)
+    report.goal("search as you type: the slowest keystroke above", ms(worst), "< 30 ms", worst < 0.030)
+    from injonctions_tui.domain.models import Measure
+
+    found = echeances.deadline_rows(today)
+    open_measures = Measure.select().where(Measure.outcome.is_null() & (Measure.status != "cloture")).count()
+    line("échéances (deadline_rows)", lambda: echeances.deadline_rows(today),
+         note=f"{len(found)} rows shown, deadlines of {open_measures} open dossiers computed")
+
+
+def _long_dossier() -> int:
+    """An open dossier with a long history: the open measure with the most appointments."""
+    from peewee import fn
+
+    from injonctions_tui.domain.models import Appointment, Measure
+
+    row = (Appointment.select(Appointment.measure, fn.COUNT(Appointment.id).alias("n")).join(Measure)
+           .where(Measure.status == "suivi").group_by(Appointment.measure)
+           .order_by(fn.COUNT(Appointment.id).desc(), Appointment.measure).limit(1).tuples().first())
+    return row[0]
+
+
+def documents(report: Report, manifest: dict, repeat: int) -> None:
+    from injonctions_tui.domain import settings
+    from injonctions_tui.domain.models import Appointment
+
+    today = dt.date.fromisoformat(manifest["today"])
+    court = settings.load_court()
+    report.section(f"Documents (PDF bytes in memory; median of {repeat} after a first call)")
+    from injonctions_tui.domain import documents as docs
+
+    start = time.perf_counter()
+    from injonctions_tui.domain import signing
+
+    report.info("import of the signing module (pyHanko), once, deferred", ms(time.perf_counter() - start))
+    report_id = manifest["sealed_reports"][-1]
+    appointment = (Appointment.select().where((Appointment.status == "present")
+                                              & (Appointment.starts_at < dt.datetime.combine(today, dt.time.min)))
+                   .order_by(Appointment.starts_at.desc(), Appointment.id.desc()).first())
+
+    def line(label: str, function: Callable[[], object], goal: float, note: str = "") -> object:
+        median, first, result = timed(function, repeat)
+        report.goal(label, ms(median), f"< {goal * 1000:.0f} ms", median < goal, f"(1st {ms(first)}) {note}".rstrip())
+        return result
+
+    pdf = line("fiche navette (report_pdf)", lambda: docs.report_pdf(report_id, today=today), 0.100,
+               f"report n° {report_id}")
+    line("attestation de présence", lambda: docs.attestation_de_presence(appointment.id, today=today, court=court),
+         0.100, f"appointment n° {appointment.id}")
+    day_count = Appointment.select().where(
+        (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min))
+        & (Appointment.starts_at < dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))).count()
+    line("feuille de permanence", lambda: docs.feuille_de_permanence(today, court=court, today=today), 0.100,
+         f"TODAY, {day_count} appointments")
+    start = time.perf_counter()
+    signing.ensure_signing_identity()
+    report.info("signing identity (RSA 3072 self-signed), created once", ms(time.perf_counter() - start))
+    line("signing the fiche navette (sign_pdf, PAdES)",
+         lambda: signing.sign_pdf(pdf, reason="Fiche navette", location="Nanterre", on=today), 0.300)
+
+
+def annual(report: Report, manifest: dict, repeat: int) -> None:
+    from injonctions_tui.domain import activity, statement
+
+    today = dt.date.fromisoformat(manifest["today"])
+    year = today.year - 1
+    runs = max(3, repeat // 2)
+    report.section(f"Annual documents for {year} (median of {runs} after a first call)")
+    for label, function in (
+            (f"état justificatif {year} (annual_statement)", lambda: statement.annual_statement(year, today=today)),
+            (f"bilan d'activité {year} (activity_report)",
+             lambda: activity.activity_report(dt.date(year, 1, 1), dt.date(year, 12, 31), today=today))):
+        median, first, result = timed(function, runs)
+        note = f"{len(result.rows)} persons" if hasattr(result, "rows") else f"{result.total.received} received"
+        report.goal(label, ms(median), "< 2 s", median < 2.0, f"(1st {ms(first)}) {note}")
+
+
+# --------------------------------------------------------------------------- main
+
+def ensure_database(path: Path) -> dict:
+    manifest_path = path.with_name(path.name + generate.MANIFEST_SUFFIX)
+    if not path.exists() or not manifest_path.exists():
+        generate.remove(path)
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(path)], check=True)
+    return json.loads(manifest_path.read_text(encoding="utf-8"))
+
+
+def fresh_copy(source: Path) -> None:
+    generate.remove(RUN_COPY)
+    shutil.copyfile(source, RUN_COPY)
+    shutil.copyfile(storage.kdf_path(source), storage.kdf_path(RUN_COPY))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark of injonctions_tui on a 50 000-dossier base.")
+    parser.add_argument("--db", type=Path, default=generate.DEFAULT_DB, help="the generated base")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per figure (median), default 7")
+    args = parser.parse_args(argv)
+    manifest = ensure_database(args.db)
+    fresh_copy(args.db)
+    key = storage.derive_key_for(RUN_COPY, manifest["passphrase"])
+    db = storage.open_with_key(RUN_COPY, key)
+    report = Report()
+    print("injonctions_tui benchmark — " + ", ".join(f"{v} {k.lower()}s" for k, v in manifest["counts"].items()
+                                                      if k in ("Measure", "Person", "Appointment", "Report")))
+    print(f"base: {args.db} ({manifest['size_mb']} MB encrypted, seed {manifest['seed']}, "
+          f"generated in {manifest['generated_in_s']} s), TODAY = {manifest['today']} "
+          f"(measures by status: {manifest['measure_statuses']})")
+    machine(db)
+    env = {**os.environ, "BENCH_KEY": key.hex(), "BENCH_TODAY": manifest["today"]}
+    from injonctions_tui.domain import agenda, settings
+
+    today = dt.date.fromisoformat(manifest["today"])
+    rows = len(agenda.day_view(settings.load_court(), today, today).rows)
+    db.close()  # the children open their own connection; no lock, no shared cache
+    cold_start(report, env, rows, args.repeat, quick_check_time(key))
+    kdf(report, args.repeat)
+    db = storage.open_with_key(RUN_COPY, key)
+    try:
+        views(report, manifest, args.repeat)
+        documents(report, manifest, args.repeat)
+        annual(report, manifest, args.repeat)
+    finally:
+        db.close()
+    memory(report, env, args.repeat)
+    missed = [label for label, met in report.results if not met]
+    print(f"\nGoals met: {len(report.results) - len(missed)} of {len(report.results)}"
+          + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""One professional of the register: identity, status, eligibility checklist, caseload,
+conflicts of interest, history; and the acts of the register (issue 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..domain.caseload import caseload_of
+from ..domain.conflicts import declarations, declare_conflict
+from ..domain.dates import format_fr, parse_date
+from ..domain.eligibility import STATE_LABELS, ItemState, checklist, record_evidence
+from ..domain.errors import InvalidInput
+from ..domain.models import Professional
+from ..domain.register_history import history
+from ..domain.register_status import set_status, status_view
+from ..domain.vocabulary import ConflictCategory, EvidenceItem, HabilitationStatus, RemovalGround, choices, label
+from .form_modal import FormModal, ModalField
+
+STATE_STYLES = {ItemState.MET: "green", ItemState.MISSING: "bold red", ItemState.STALE: "yellow",
+                ItemState.UNMET: "bold red"}
+
+
+def _date(values: dict[str, str], key: str, label_text: str):  # noqa: ANN202 - a date or None
+    return parse_date(values[key], label_text) if values.get(key, "").strip() else None
+
+
+class ProfessionalScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Retour", id="professional.back"),
+        Binding("p", "evidence", "Pièce", id="professional.evidence"),
+        Binding("h", "habilitate", "Habiliter", id="professional.habilitate"),
+        Binding("s", "suspend", "Suspendre", id="professional.suspend"),
+        Binding("r", "radiate", "Radier", id="professional.radiate"),
+        Binding("w", "withdraw", "Retrait", id="professional.withdraw"),
+        Binding("c", "conflict", "Conflit d'intérêts", id="professional.conflict"),
+    ]
+
+    def __init__(self, professional_id: int) -> None:
+        super().__init__()
+        self.professional_id = professional_id
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⚖")
+        with VerticalScroll(id="professional-body"):
+            yield Static(id="professional-title", classes="mode-title")
+            for section in ("identity", "checklist", "conflicts", "history"):
+                yield Static(id=f"professional-{section}", classes="section")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def professional(self) -> Professional:
+        return Professional.get_by_id(self.professional_id)
+
+    def today(self):  # noqa: ANN201 - a date
+        return self.app.today()  # type: ignore[attr-defined]
+
+    def refresh_view(self) -> None:
+        professional, today = self.professional(), self.today()
+        view = status_view(professional, today)
+        title = Text(f"{professional.full_name} — {label(professional.profession)}", style="bold")
+        title.append(f"  {view.label}", style="green" if view.habilitated else "bold red")
+        if view.valid_until:
+            title.append(f" jusqu'au {format_fr(view.valid_until)}")
+        self.query_one("#professional-title", Static).update(title)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for key, value in (("RPPS / ADELI", professional.rpps_adeli or "—"),
+                           ("Inscription à l'ordre", format_fr(professional.order_registered_on) or "—"),
+                           ("CSAPA", professional.csapa_name or "—"),
+                           ("Départements", professional.departments or "—"),
+                           ("Personnes suivies", caseload_of(professional).text or "0")):
+            grid.add_row(key, value)
+        self._section("identity", "Identité et statut", grid)
+        items = Table.grid(padding=(0, 2))
+        for item in checklist(professional, today).items:
+            items.add_row(Text(item.label, style="bold"), Text(STATE_LABELS[item.state], style=STATE_STYLES[item.state]))
+            items.add_row("", Text(item.explanation, style="dim"))
+        self._section("checklist", "Critères et pièces du dossier", items)
+        conflicts = declarations(professional)
+        self._section("conflicts", "Personnes à ne pas suivre (conflits d'intérêts)", Text(
+            "\n".join(f"{d.last_name or ''} {d.first_name or ''} — {label(d.category)} — déclaré le "
+                      f"{format_fr(d.declared_on)}" for d in conflicts) or "Aucune déclaration.", style=""))
+        lines = history(professional, limit=12)
+        self._section("history", "Historique du registre", Text(
+            "\n".join(f"{r.at:%d/%m/%Y %H:%M}  {r.actor} — {r.action} {r.details}" for r in lines) or "—"))
+
+    def _section(self, name: str, title: str, body) -> None:  # noqa: ANN001 - a renderable
+        widget = self.query_one(f"#professional-{name}", Static)
+        widget.border_title = title
+        widget.update(body)
+
+    def _act(self, title: str, fields: list[ModalField], act: Callable[[dict[str, str]], object], done: str,
+             intro: str = "") -> None:
+        def finished(result: object) -> None:
+            if result is not None:
+                self.notify(done)
+                self.refresh_view()
+
+        self.app.push_screen(FormModal(title, fields, act, submit_label="Enregistrer", intro=intro), finished)
+
+    def action_evidence(self) -> None:
+        def record(values: dict[str, str]) -> object:
+            return record_evidence(self.professional(), values["item"], _date(values, "on", "Date de la pièce"),
+                                   values["reference"] or None)
+
+        self._act("Pièce justificative", [
+            ModalField("item", "Pièce", choices=tuple(choices(EvidenceItem))),
+            ModalField("on", "Date de la pièce", placeholder="JJ/MM/AAAA"),
+            ModalField("reference", "Référence", placeholder="facultatif")], record, "Pièce enregistrée.",
+            "Un extrait B2 ou une attestation de non-sanction vaut 12 mois.")
+
+    def action_habilitate(self) -> None:
+        today = self.today()
+
+        def habilitate(values: dict[str, str]) -> object:
+            year = values["list_year"].strip()
+            if year and not year.isdigit():
+                raise InvalidInput("Liste de l'année : un nombre (ex. 2026).")
+            return set_status(self.professional(), HabilitationStatus.HABILITE.value,
+                              on=_date(values, "on", "Décision du"), reason=None,
+                              decision_reference=values["reference"] or None,
+                              valid_until=_date(values, "valid_until", "Valable jusqu'au"),
+                              list_year=int(year) if year else None,
+                              override_reason=values["override"].strip() or None)
+
+        self._act("Habilitation par le DG de l'ARS", [
+            ModalField("on", "Décision du", placeholder="JJ/MM/AAAA"),
+            ModalField("reference", "Référence de l'arrêté"),
+            ModalField("list_year", "Liste de l'année", str(today.year)),
+            ModalField("valid_until", "Valable jusqu'au", placeholder="vide : 31/12 de l'année de la liste"),
+            ModalField("override", "Dérogation motivée", placeholder="seulement si un critère n'est pas rempli")],
+            habilitate, "Habilitation enregistrée.",
+            "Refusée si un critère ou une pièce manque, sauf dérogation motivée (elle est enregistrée).")
+
+    def _removal(self, status: str, title: str, grounds: bool) -> None:
+        def remove(values: dict[str, str]) -> object:
+            return set_status(self.professional(), status, on=_date(values, "on", "Date"),
+                              reason=values["reason"] or None, ground=values.get("ground") or None)
+
+        fields = [ModalField("on", "Date", format_fr(self.today())), ModalField("reason", "Motif")]
+        if grounds:
+            fields.append(ModalField("ground", "Fondement", choices=tuple(choices(RemovalGround))[:2]))
+        self._act(title, fields, remove, f"{title} : enregistré.")
+
+    def action_suspend(self) -> None:
+        self._removal(HabilitationStatus.SUSPENDU.value, "Suspension", grounds=False)
+
+    def action_radiate(self) -> None:
+        self._removal(HabilitationStatus.RADIE.value, "Radiation", grounds=True)
+
+    def action_withdraw(self) -> None:
+        self._removal(HabilitationStatus.RETIRE.value, "Retrait à sa demande", grounds=False)
+
+    def action_conflict(self) -> None:
+        def declare(values: dict[str, str]) -> object:
+            return declare_conflict(self.professional(), category=values["category"], declared_on=self.today(),
+                                    last_name=values["last_name"], first_name=values["first_name"] or None,
+                                    birth_date=_date(values, "birth_date", "Date de naissance"))
+
+        self._act("Conflit d'intérêts", [
+            ModalField("last_name", "Nom"), ModalField("first_name", "Prénom"),
+            ModalField("birth_date", "Date de naissance", placeholder="JJ/MM/AAAA (recommandée)"),
+            ModalField("category", "Lien", choices=tuple(choices(ConflictCategory)))], declare,
+            "Déclaration enregistrée.", "Un dossier ne pourra pas être confié à ce professionnel pour cette personne.")
