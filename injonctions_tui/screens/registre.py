@@ -37,7 +37,7 @@ def _status(row: RegisterRow) -> Text:
 
 def _file(row: RegisterRow) -> Text:
     return Text("complet", style="green") if row.file_complete else Text(
-        f"{len(row.missing)} pièce(s) à voir", style="yellow")
+        f"à voir : {len(row.missing)}", style="yellow")
 
 
 class RegistreScreen(ModeScreen):
