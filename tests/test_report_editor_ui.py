@@ -38,7 +38,11 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         assert "méthadone" in str(app.screen.query_one("#report-flags").render())
         app.screen.query_one("#adherence", Select).value = "effective"
         app.screen.query_one("#proposal", Select).value = "poursuite"
-        await pilot.pause(1.3)  # the autosave fires one second after the last change
+        # The autosave fires one second after the last change (waited for up to 10 s on a busy machine).
+        for _ in range(50):
+            await pilot.pause(0.2)
+            if "méthadone" in models.Report.get_by_id(report_id).observations:
+                break
         assert "méthadone" in models.Report.get_by_id(report_id).observations
         await pilot.press("ctrl+t")
         await pilot.pause()
