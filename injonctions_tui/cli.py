@@ -328,9 +328,18 @@ def cmd_echeances(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PDF_NEEDS_OUT = "Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER."
+
+
+def _check_pdf_out(fmt: str, out: str | None) -> None:
+    """Refuse before unlocking anything: a PDF cannot go to the terminal."""
+    if fmt == "pdf" and not out:
+        raise InjonctionsError(PDF_NEEDS_OUT)
+
+
 def _emit(content: str | bytes) -> None:
     if isinstance(content, bytes):
-        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+        raise InjonctionsError(PDF_NEEDS_OUT)
     print(content)
 
 
@@ -338,8 +347,7 @@ def cmd_etat(args: argparse.Namespace) -> int:
     from .domain.reports_cli import etat_command
 
     fmt = "csv" if args.csv else "pdf" if args.pdf else "text"
-    if fmt == "pdf" and not args.out:
-        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+    _check_pdf_out(fmt, args.out)
     if not 2000 <= args.year <= dt.date.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
     db = _unlock(args)
@@ -360,8 +368,7 @@ def cmd_bilan(args: argparse.Namespace) -> int:
     if end < start:
         raise InjonctionsError("--to : la fin de la période précède son début.")
     fmt = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
-    if fmt == "pdf" and not args.out:
-        raise InjonctionsError("Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER.")
+    _check_pdf_out(fmt, args.out)
     db = _unlock(args)
     try:
         content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, dt.date.today())
@@ -477,9 +484,7 @@ def _print_register(args: argparse.Namespace) -> int:
     db = _unlock(args)
     try:
         today = dt.date.today()
-        out = Path(args.out) if args.out else _documents_folder()
-        folder, name = (out, register_filename(today)) if out.is_dir() or not args.out else (out.parent, out.name)
-        path = save_pdf(register_pdf(today), folder, name)
+        path = save_pdf(register_pdf(today), *_output_place(args.out, register_filename(today)))
         audit.record("impression", details="document=registre")
     finally:
         db.close()
@@ -513,9 +518,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
             check_habilitated(current_user(), dt.date.today())
             data = sign_pdf(data, reason=f"{kind.label} — secret professionnel", location=load_court().tribunal)
-        out = Path(args.out) if args.out else _documents_folder()
-        folder, name = (out, document.filename) if out.is_dir() or not args.out else (out.parent, out.name)
-        path = save_pdf(data, folder, name)
+        path = save_pdf(data, *_output_place(args.out, document.filename))
         audit.record("impression", None, args.target, f"document={args.kind} signe={args.sign}")
     finally:
         db.close()
@@ -523,12 +526,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _documents_folder() -> Path:
-    from .paths import documents_dir
+def _output_place(out: str | None, default_name: str) -> tuple[Path, str]:
+    """(folder, file name): `--out` names a folder or a file; without it, the documents folder."""
+    if not out:
+        from .paths import prepared_documents_dir
 
-    folder = documents_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
+        return prepared_documents_dir(), default_name
+    path = Path(out).expanduser()
+    return (path, default_name) if path.is_dir() else (path.parent, path.name)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path, user_documents_path
 
+from .domain.errors import InjonctionsError
+
 APP_DIR_NAME = "injonctions-tui"
 DB_FILE_NAME = "injonctions.db"
 DB_ENV = "INJONCTIONS_DB"
@@ -37,3 +39,14 @@ def documents_dir(year: int | None = None) -> Path:
     chosen = os.environ.get(DOCUMENTS_ENV)
     base = Path(chosen).expanduser() if chosen else user_documents_path() / "injonctions"
     return base / str(year or dt.date.today().year)
+
+
+def prepared_documents_dir(year: int | None = None) -> Path:
+    """`documents_dir`, created (owner only) if needed, or a French error saying why not."""
+    folder = documents_dir(year)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise InjonctionsError(f"Impossible de créer le dossier des documents {folder} : "
+                               f"{error.strerror or error}.") from None
+    return folder

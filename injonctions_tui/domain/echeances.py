@@ -38,10 +38,10 @@ def deadline_rows(today: dt.date, *, limit: int | None = PAGE, overdue_only: boo
     deadlines = pending_deadlines(today, limit=None if overdue_only else limit)
     if overdue_only:
         deadlines = [d for d in deadlines if d.overdue(today)][:limit]
-    ids = {d.measure_id for d in deadlines}
+    ids = sorted({d.measure_id for d in deadlines})
     names: dict[int, tuple[str, str]] = {}
     for chunk_start in range(0, len(ids), 500):
-        chunk = list(ids)[chunk_start:chunk_start + 500]
+        chunk = ids[chunk_start:chunk_start + 500]
         for measure in Measure.select(Measure.id, Measure.parquet_number, Person.last_name, Person.first_name
                                       ).join(Person).where(Measure.id.in_(chunk)):
             names[measure.id] = (measure.person.full_name, measure.parquet_number)

@@ -83,6 +83,18 @@ def _locked_message(report: Report) -> str:
 
 # --------------------------------------------------------------------------- drafts
 
+def report_kind_after(appointment_kind: str, appointment_status: str) -> str | None:
+    """The report an interview calls for (DOMAIN.md step 3 and 5, L3413-3): an avis motivé
+    after the evaluation, a fiche navette after a follow-up, an incident report after an
+    absence; None while the interview is not marked yet."""
+    if appointment_status == "absent":
+        return ReportKind.INCIDENT.value
+    if appointment_status != "present":
+        return None
+    return (ReportKind.AVIS_MOTIVE.value if appointment_kind == "evaluation_initiale"
+            else ReportKind.FICHE_NAVETTE.value)
+
+
 def start_draft(measure_id: int, kind: str, today: dt.date, appointment_id: int | None = None) -> Report:
     """A new draft, or the unfinished one already open for the same measure, kind and
     appointment (reopening the editor resumes it: no keystroke lost)."""

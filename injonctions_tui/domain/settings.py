@@ -54,8 +54,24 @@ class Permanence:
             raise InvalidInput("La permanence doit finir après son début.")
         if not 5 <= self.slot_minutes <= 240:
             raise InvalidInput("La durée d'un créneau doit être comprise entre 5 et 240 minutes.")
-        if Public(self.public) not in Public:
+        if self.public not in {p.value for p in Public}:
             raise InvalidInput("Public de permanence invalide.")
+
+
+def permanence_from_text(weekday: int | str, hours: str, public: str, place: str, slot_minutes: str) -> Permanence:
+    """A permanence from what the wizard or the settings screen typed ("9h-13h", "30")."""
+    from .dates import parse_hours_range
+
+    slot = str(slot_minutes).strip()
+    if not slot.isdigit():
+        raise InvalidInput("Créneau : un nombre de minutes (ex. 30).")
+    place = " ".join(place.split())
+    if not place:
+        raise InvalidInput("Lieu : champ obligatoire.")
+    start, end = parse_hours_range(hours)
+    permanence = Permanence(int(weekday), start, end, public, place, int(slot))
+    permanence.validate()
+    return permanence
 
 
 @dataclass

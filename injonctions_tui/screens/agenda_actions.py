@@ -11,7 +11,7 @@ from ..domain.dates import format_fr, format_long_fr, parse_date, parse_time
 from ..domain.documents import DOCUMENT_KINDS, save_pdf
 from ..domain.errors import InvalidInput
 from ..domain.models import database
-from ..paths import documents_dir
+from ..paths import prepared_documents_dir
 from .form_modal import FormModal, ModalField
 
 
@@ -22,12 +22,7 @@ class AgendaActions:
         """Runs in a worker thread: its own connection, closed afterwards."""
         try:
             document = DOCUMENT_KINDS[kind].build(target, today=self.today(), court=self.court)  # type: ignore[attr-defined]
-            folder = documents_dir(self.today().year)  # type: ignore[attr-defined]
-            try:
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            except OSError as error:
-                raise InvalidInput(f"Impossible de créer le dossier des documents {folder} : "
-                                   f"{error.strerror or error}.") from None
+            folder = prepared_documents_dir(self.today().year)  # type: ignore[attr-defined]
             path = save_pdf(document.data, folder, document.filename)
             audit.record("impression", "appointment" if isinstance(target, int) else None,
                          target if isinstance(target, int) else None, f"document={kind}")
@@ -108,18 +103,16 @@ class AgendaActions:
     def action_write_report(self) -> None:
         """After the interview: the avis motivé (evaluation), the fiche navette (follow-up),
         or the incident report (an absence, to send without delay)."""
+        from ..domain.report_drafts import report_kind_after
         from .reports import open_new_report
 
         row = self.selected()  # type: ignore[attr-defined]
         if row is None:
             return
-        if row.status_value == "absent":
-            kind = "incident"
-        elif row.status_value != "present":
+        kind = report_kind_after(row.kind_value, row.status_value)
+        if kind is None:
             self.notify("Marquez d'abord la personne présente (p) ou absente (a).", severity="warning")  # type: ignore[attr-defined]
             return
-        else:
-            kind = "avis_motive" if row.kind_value == "evaluation_initiale" else "fiche_navette"
         open_new_report(self, row.measure_id, kind, appointment_id=row.appointment_id)  # type: ignore[arg-type]
 
     def action_referrals(self) -> None:

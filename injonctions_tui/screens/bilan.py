@@ -17,7 +17,7 @@ from ..domain.activity import ActivityReport, activity_report, columns, csv_valu
 from ..domain.errors import InjonctionsError
 from ..domain.models import database
 from ..domain.reports_cli import bilan_command, etat_command
-from ..paths import documents_dir
+from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 
@@ -105,9 +105,8 @@ class BilanScreen(Screen):
     def export(self, what: str, produce) -> None:  # type: ignore[no-untyped-def]
         """PDFs with charts take a moment: rendered off the UI thread, own connection."""
         today = self.app.today()  # type: ignore[attr-defined]
-        folder: Path = documents_dir(self.year)
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder: Path = prepared_documents_dir(self.year)
             messages = produce(folder, today)
             audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}")
         except (InjonctionsError, OSError) as error:

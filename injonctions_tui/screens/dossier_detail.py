@@ -249,15 +249,13 @@ class DossierDetailScreen(Screen):
     def action_attestation(self) -> None:
         """Attestation de suivi (or de fin de suivi once closed), for the person."""
         from ..domain.documents import DOCUMENT_KINDS, save_pdf
-        from ..paths import documents_dir
+        from ..paths import prepared_documents_dir
 
         key = "attestation-fin-suivi" if self.detail.closed else "attestation-suivi"
         today = self.app.today()  # type: ignore[attr-defined]
         try:
             document = DOCUMENT_KINDS[key].build(self.measure_id, today=today)
-            folder = documents_dir(today.year)
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = save_pdf(document.data, folder, document.filename)
+            path = save_pdf(document.data, prepared_documents_dir(today.year), document.filename)
         except InjonctionsError as error:
             self.notify(error.message, severity="error", timeout=8)
             return

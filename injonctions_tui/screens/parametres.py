@@ -16,10 +16,10 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from ..domain import audit
-from ..domain.dates import parse_hours_range
 from ..domain.errors import InjonctionsError, InvalidInput
 from ..domain.models import database
-from ..domain.settings import WEEKDAYS_FR, Permanence, load_court, lock_minutes, save_court, save_lock_minutes
+from ..domain.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text, save_court,
+                               save_lock_minutes)
 from ..domain.vocabulary import Public, choices, label
 from ..widgets.field import Field
 from ..widgets.record_table import Column, RecordTable
@@ -28,19 +28,6 @@ from .form_modal import FormModal, ModalField
 
 COLUMNS = (Column("Jour"), Column("Horaires"), Column("Public"), Column("Lieu"), Column("Créneau"))
 WEEKDAY_CHOICES = tuple((name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR))
-
-
-def _permanence_from(values: dict[str, str]) -> Permanence:
-    slot = values["slot"].strip()
-    if not slot.isdigit():
-        raise InvalidInput("Créneau : un nombre de minutes (ex. 30).")
-    start, end = parse_hours_range(values["hours"])
-    permanence = Permanence(int(values["weekday"]), start, end, values["public"],
-                            " ".join(values["place"].split()), int(slot))
-    if not permanence.place:
-        raise InvalidInput("Lieu : champ obligatoire.")
-    permanence.validate()
-    return permanence
 
 
 class ParametresScreen(ModeScreen):
@@ -83,7 +70,8 @@ class ParametresScreen(ModeScreen):
             3, "09:00", "13:00", Public.MAJEURS.value, self.court.tribunal)
 
         def apply(values: dict[str, str]) -> object:
-            permanence = _permanence_from(values)
+            permanence = permanence_from_text(values["weekday"], values["hours"], values["public"],
+                                              values["place"], values["slot"])
             if index is None:
                 self.permanences.append(permanence)
             else:

@@ -17,7 +17,7 @@ from ..domain.register import RegisterRow, register_rows
 from ..domain.register_entries import add_professional
 from ..domain.register_export import register_csv, register_filename, register_pdf
 from ..domain.vocabulary import Profession, choices
-from ..paths import documents_dir
+from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
@@ -32,7 +32,7 @@ def _status(row: RegisterRow) -> Text:
         return Text(f"{row.status} (expire bientôt)", style="bold yellow")
     if row.habilitated_today:
         return Text(row.status, style="green")
-    return Text(row.status if row.status != "Habilité" else "Habilitation expirée", style="red")
+    return Text(row.state or row.status, style="red")  # the domain says "expirée", "suspendu"…
 
 
 def _file(row: RegisterRow) -> Text:
@@ -102,8 +102,7 @@ class RegistreScreen(ModeScreen):
     def write_extract(self) -> None:
         today = self.app.today()  # type: ignore[attr-defined]
         try:
-            folder = documents_dir(today.year)
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder = prepared_documents_dir(today.year)
             pdf = save_pdf(register_pdf(today), folder, register_filename(today))
             from ..domain.documents.saving import save_file
 

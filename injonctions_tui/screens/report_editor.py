@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Select, Static
 
 from ..domain import report_drafts
@@ -38,7 +39,7 @@ class ReportEditorScreen(ReportOutput, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Finalise on a draft, correct a final one: the footer offers what applies."""
-        final = report_drafts.get_report(self.report_id).status == ReportStatus.FINAL
+        final = self.final
         if action in {"finalise", "save"}:
             return not final
         if action == "correct":
@@ -49,10 +50,12 @@ class ReportEditorScreen(ReportOutput, Screen):
         super().__init__()
         self.report_id = report_id
         self.confirm_armed = False
+        self.autosave_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         report = report_drafts.get_report(self.report_id)
-        final = report.status == ReportStatus.FINAL
+        #: A screen shows one version; finalising or correcting opens a new screen.
+        self.final = final = report.status == ReportStatus.FINAL
         yield Header(icon="⚖")
         yield Static(id="report-title", classes="mode-title")
         with Horizontal(id="report-body"):
@@ -117,8 +120,11 @@ class ReportEditorScreen(ReportOutput, Screen):
     @on(Select.Changed)
     def _changed(self) -> None:
         self.confirm_armed = False
-        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON:
-            self.set_timer(AUTOSAVE_SECONDS, self.autosave, name="autosave")
+        if not self.final:
+            # One save a second after the LAST keystroke, not one per keystroke.
+            if self.autosave_timer is not None:
+                self.autosave_timer.stop()
+            self.autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave, name="autosave")
             self.query_one("#report-message", Static).update("Modifié…")
 
     def _fields(self) -> dict[str, str | None]:
@@ -151,11 +157,11 @@ class ReportEditorScreen(ReportOutput, Screen):
 
     # ------------------------------------------------------------------ acts
     def action_save(self) -> None:
-        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON:
+        if not self.final:
             self.autosave()
 
     def action_leave(self) -> None:
-        if report_drafts.get_report(self.report_id).status == ReportStatus.BROUILLON and not self.autosave():
+        if not self.final and not self.autosave():
             return
         self.dismiss()
 
@@ -186,8 +192,7 @@ class ReportEditorScreen(ReportOutput, Screen):
         self.app.switch_screen(ReportEditorScreen(correction.id))
 
     def action_print(self) -> None:
-        final = report_drafts.get_report(self.report_id).status == ReportStatus.FINAL
-        self.notify("Signature et enregistrement du PDF…" if final else "Projet (non signé) en préparation…")
+        self.notify("Signature et enregistrement du PDF…" if self.final else "Projet (non signé) en préparation…")
         self.produce(self.report_id)
 
     @work(thread=True, exclusive=True, group="report-pdf")

@@ -10,7 +10,7 @@ from ..domain.report_drafts import get_report
 from ..domain.settings import load_court
 from ..domain.signing import sign_pdf
 from ..domain.vocabulary import ReportStatus
-from ..paths import documents_dir
+from ..paths import prepared_documents_dir
 
 
 class ReportOutput:
@@ -27,8 +27,7 @@ class ReportOutput:
                 court = load_court()
                 data = sign_pdf(data, reason=f"{document.filename.split('-')[0].capitalize()} — rapport à "
                                              "l'autorité judiciaire", location=court.tribunal)
-            folder = documents_dir(app.today().year)
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder = prepared_documents_dir(app.today().year)
             path = save_pdf(data, folder, document.filename if final else "PROJET-" + document.filename)
             audit.record("impression", "report", report_id, "signe" if final else "projet")
         except (InjonctionsError, OSError) as error:

@@ -19,11 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
 
 from ..domain import audit, storage
-from ..domain.dates import parse_hours_range
 from ..domain.errors import InjonctionsError, InvalidInput
 from ..domain.passphrase import strength_label, weakness
 from ..domain.professionals import create_user
-from ..domain.settings import WEEKDAYS_FR, CourtSettings, Permanence, save_court
+from ..domain.settings import WEEKDAYS_FR, CourtSettings, Permanence, permanence_from_text, save_court
 from ..domain.vocabulary import Profession, Public, choices
 from ..widgets.field import Field
 
@@ -189,10 +188,8 @@ class WizardScreen(Screen):
         permanences = []
         for key, public in (("minors", Public.MINEURS), ("adults", Public.MAJEURS)):
             try:
-                start, end = parse_hours_range(self._value(f"{key}_hours"))
-                permanence = Permanence(int(self.query_one(f"#{key}_day", Select).value), start, end,
-                                        public.value, self._value("place").strip(), int(slot))
-                permanence.validate()
+                permanence = permanence_from_text(self.query_one(f"#{key}_day", Select).value,
+                                                  self._value(f"{key}_hours"), public.value, self._value("place"), slot)
             except InvalidInput as error:
                 raise fail(f"f-{key}_hours", error.message) from None
             permanences.append(permanence)
