@@ -8,6 +8,7 @@ they are only reachable once the database is unlocked.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,26 +16,23 @@ from pathlib import Path
 
 from peewee import Database
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
 from .domain import audit, settings, storage
+from .domain.errors import InjonctionsError
 from .domain.professionals import current_user
 from .screens.agenda import AgendaScreen
-from .screens.bilan import BilanScreen
-from .screens.dossiers import DossiersScreen
-from .screens.echeances import EcheancesScreen
 from .screens.error import ErrorScreen
-from .screens.help import HelpScreen
-from .screens.journal import JournalScreen
-from .screens.lock import LockScreen
-from .screens.parametres import ParametresScreen
-from .screens.registre import RegistreScreen
-from .screens.unlock import UnlockScreen
-from .screens.wizard import WizardScreen
+
+#: The reminders (ARS statement, habilitation, backup) come once the agenda is on
+#: screen: they import and query what the first paint does not need (~30 ms).
+REMINDERS_DELAY = 0.3
+#: Exit status after a damaged base was found (the CLI's "user error" status).
+EXIT_DAMAGED = 2
 
 MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "echeances": "Échéances",
                "registre": "Registre des habilitations", "parametres": "Paramètres du tribunal"}
@@ -54,14 +52,29 @@ class StartupPlan:
     kdf: storage.KdfParams = field(default_factory=storage.KdfParams)
 
 
+def _screen_on_first_use(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's screen, imported when the mode is first opened: only the agenda is on
+    the start-up path (the benchmark's cold start), the other screens and what they
+    import (ReportLab for the bilan, the register...) load when asked for."""
+
+    def make() -> Screen:
+        screen_class = getattr(importlib.import_module(f".screens.{module}", __package__), name)
+        return screen_class()
+
+    return make
+
+
 class InjonctionsApp(App[int]):
     """Injonctions thérapeutiques: the professional's terminal."""
 
     TITLE = "Injonctions thérapeutiques"
     CSS_PATH = "assets/app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"agenda": AgendaScreen, "dossiers": DossiersScreen, "echeances": EcheancesScreen,
-             "registre": RegistreScreen, "parametres": ParametresScreen}
+    MODES = {"agenda": AgendaScreen,
+             "dossiers": _screen_on_first_use("dossiers", "DossiersScreen"),
+             "echeances": _screen_on_first_use("echeances", "EcheancesScreen"),
+             "registre": _screen_on_first_use("registre", "RegistreScreen"),
+             "parametres": _screen_on_first_use("parametres", "ParametresScreen")}
     BINDINGS = [
         Binding("f2", "switch_mode('agenda')", "Agenda", show=False, id="mode.agenda"),
         Binding("f3", "switch_mode('dossiers')", "Dossiers", show=False, id="mode.dossiers"),
@@ -100,23 +113,46 @@ class InjonctionsApp(App[int]):
         if self.database is not None:
             self.database_ready(self.database)
         elif self.plan.db_path.exists():
+            from .screens.unlock import UnlockScreen
+
             self.push_screen(UnlockScreen(self.plan.db_path))
         else:
+            from .screens.wizard import WizardScreen
+
             self.push_screen(WizardScreen(self.plan.db_path, database=None, kdf=self.plan.kdf))
 
     def database_ready(self, database: Database, failed_attempts: int = 0) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
+        if not getattr(database, "integrity_checked", True):
+            self.call_after_refresh(self.check_integrity)
         if failed_attempts:  # refused passphrases could not be written before the unlock
             audit.record("echec_deverrouillage", details=f"essais refusés avant ouverture={failed_attempts}")
         if settings.is_configured() and current_user() is not None:
             self.unlocked = True
             audit.record("ouverture")
             self.set_interval(15, self._lock_if_idle, name="auto-lock")
-            self.call_after_refresh(self._reminders)
+            self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
             self.open_mode("agenda")
         else:
+            from .screens.wizard import WizardScreen
+
             self.push_screen(WizardScreen(self.plan.db_path, database=database))
+
+    @work(thread=True, exclusive=True, group="integrity")
+    def check_integrity(self) -> None:
+        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), in a
+        thread: SQLite releases the GIL while it reads, the agenda stays usable."""
+        try:
+            storage.check_integrity(self.plan.db_path)
+        except InjonctionsError as error:
+            self.call_from_thread(self.database_damaged, error.message)
+
+    def database_damaged(self, message: str) -> None:
+        """A damaged base is not worked on: say so, then close (as the unlock used to)."""
+        self.unlocked = False
+        self.push_screen(ErrorScreen(f"{message}\n\nL'application va se fermer.", title="Base endommagée"),
+                         lambda _: self.exit(return_code=EXIT_DAMAGED))
 
     def _reminders(self) -> None:
         """What must not be forgotten: the ARS statement (December to 31 January)."""
@@ -169,9 +205,13 @@ class InjonctionsApp(App[int]):
             self.locked = False
             self.last_activity = time.monotonic()
 
+        from .screens.lock import LockScreen
+
         self.push_screen(LockScreen(self.plan.db_path, self.database.key_digest), unlocked)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -187,13 +227,23 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
-                            lambda: self.push_screen(BilanScreen()))
+                            self.action_bilan)
         yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
-                            lambda: self.push_screen(JournalScreen()))
+                            self.action_journal)
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
+
+    def action_bilan(self) -> None:
+        from .screens.bilan import BilanScreen
+
+        self.push_screen(BilanScreen())
+
+    def action_journal(self) -> None:
+        from .screens.journal import JournalScreen
+
+        self.push_screen(JournalScreen())
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -204,7 +254,9 @@ class InjonctionsApp(App[int]):
         (every change is its own transaction)."""
         self.bell()
         name = type(self._exception).__name__ if self._exception else "erreur"
+        explained = storage.explain_database_error(self._exception, self.plan.db_path)
         self._exit_renderables.append(Text(
+            f"{explained.message} L'application s'est fermée." if explained else
             f"Erreur inattendue ({name}) : l'application s'est fermée. Les données déjà "
             "enregistrées sont intactes ; relancez « injonctions ». Si l'erreur persiste, "
             "signalez-la sans joindre de données.", style="bold red"))

@@ -211,7 +211,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         path = throwaway_dir / "demo.db"
     try:
         if path.exists():
-            db = storage.open_database(path, passphrase)
+            db = storage.open_database(path, passphrase, defer_integrity_check=not args.no_tui)
         else:
             db = storage.create_database(path, passphrase)
             try:
@@ -579,7 +579,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     with hold(path):  # a second window on the same base is told, instead of corrupting it
         scripted = bool(args.passphrase_file) or PASSPHRASE_ENV in os.environ
-        db = storage.open_database(path, read_passphrase(args)) if scripted and path.exists() else None
+        db = (storage.open_database(path, read_passphrase(args), defer_integrity_check=True)
+              if scripted and path.exists() else None)  # the app checks integrity after the agenda shows
         return _run_tui(path, db=db)
 
 

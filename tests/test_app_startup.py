@@ -130,3 +130,65 @@ async def test_a_crash_shows_a_french_message_and_no_local_variables(configured_
     assert "Erreur inattendue (RuntimeError)" in printed
     assert "TOURNESOL" not in printed and "Traceback" not in printed
     database.close()
+
+
+async def test_a_damage_found_after_the_agenda_is_shown_closes_the_app(configured_db_path: Path) -> None:
+    """The unlock defers `quick_check` to a worker (cold start); what it finds is said in
+    a modal, then the app closes: a damaged base is not worked on."""
+    from injonctions_tui.screens.error import ErrorScreen
+
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    with database.atomic():
+        for i in range(300):
+            models.Person.create(last_name=f"CASTAFIORE{i}" * 10, first_name="Bianca" * 10)
+    database.close()
+    raw = bytearray(configured_db_path.read_bytes())
+    raw[len(raw) - storage.PAGE_SIZE * 3 + 100] ^= 0x01  # a page of persons, not read at start
+    configured_db_path.write_bytes(bytes(raw))
+    database = storage.open_database(configured_db_path, PASSPHRASE, defer_integrity_check=True)
+    app = _app(configured_db_path, database=database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        message = str(app.screen.query_one("#error-message").render())
+        assert "endommagée" in message and "va se fermer" in message
+        await pilot.press("f3")  # nothing else is reachable
+        assert isinstance(app.screen, ErrorScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 2
+    database.close()
+
+
+async def test_a_healthy_base_is_checked_after_the_agenda_quietly(configured_db_path: Path) -> None:
+    database = storage.open_database(configured_db_path, PASSPHRASE, defer_integrity_check=True)
+    assert database.integrity_checked is False
+    app = _app(configured_db_path, database=database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        assert [w.name for w in app.workers] == []  # the check ran and ended
+    database.close()
+
+
+async def test_a_damaged_page_met_before_the_check_is_explained_in_french(configured_db_path: Path, capfd) -> None:
+    """If a screen reads a damaged page before the deferred check reports, the last-resort
+    handler says what it is (as the CLI does), not « erreur inattendue »."""
+    from peewee import DatabaseError
+
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    app = _app(configured_db_path, database=database)
+
+    def read_damaged_page() -> None:
+        raise DatabaseError("database disk image is malformed")
+
+    with pytest.raises(DatabaseError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(read_damaged_page)
+            await pilot.pause()
+    printed = " ".join(capfd.readouterr())
+    assert "La base est endommagée" in printed and "Restaurez la dernière sauvegarde" in printed
+    assert "Erreur inattendue" not in printed and "Traceback" not in printed
+    database.close()

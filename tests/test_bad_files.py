@@ -238,3 +238,56 @@ def test_explain_database_error_for_the_last_resort_handlers() -> None:
     assert isinstance(storage.explain_database_error(OperationalError("database disk image is malformed")),
                       storage.DamagedDatabase)
     assert "lecture seule" in storage.explain_database_error(OperationalError("attempt to write a readonly database")).message
+
+
+def _damage_a_person_page(db_path: Path) -> None:
+    """Flip one byte in a page of the person table: the key, the schema, the settings
+    still read (so opening succeeds); only reading every page finds it."""
+    raw = bytearray(db_path.read_bytes())
+    raw[len(raw) - storage.PAGE_SIZE * 3 + 100] ^= 0x01
+    db_path.write_bytes(bytes(raw))
+
+
+def test_a_deferred_integrity_check_finds_the_damage_later(filled: Path) -> None:
+    """The app unlocks without `quick_check` (0.8 s on a big base) and runs it in a
+    worker: the damage is reported then, in French, the file untouched by the check."""
+    _damage_a_person_page(filled)
+    before = _digest(filled)
+    key = storage.derive_key_for(filled, PASSPHRASE)
+    with pytest.raises(storage.DamagedDatabase, match="endommagée"):
+        storage.open_with_key(filled, key)  # the CLI's way: checked at once
+    db = storage.open_with_key(filled, key, defer_integrity_check=True)
+    try:
+        assert db.integrity_checked is False
+        with pytest.raises(storage.DamagedDatabase, match="endommagée") as caught:
+            storage.check_integrity(filled)
+        assert "Restaurez la dernière sauvegarde" in caught.value.message
+    finally:
+        db.close()
+    assert _digest(filled) == before
+
+
+def test_a_healthy_base_passes_the_deferred_check(filled: Path) -> None:
+    db = storage.open_database(filled, PASSPHRASE, defer_integrity_check=True)
+    try:
+        storage.check_integrity(filled)  # nothing raised
+        assert models.Person.select().count() == 300  # its connection was its own
+    finally:
+        db.close()
+
+
+def test_no_migration_runs_on_an_unchecked_base(tmp_path: Path) -> None:
+    """Deferring is refused when opening would migrate: a damaged old base is refused
+    before anything is rewritten."""
+    old = tmp_path / "ancienne.db"
+    storage.create_database(old, PASSPHRASE, kdf=storage.FAST_KDF,
+                            upgrade_to=migrations.LATEST_VERSION - 1).close()
+    reopened = storage.open_database(old, PASSPHRASE, defer_integrity_check=True)
+    try:
+        assert reopened.integrity_checked is True
+        assert migrations.current_version(reopened) == migrations.LATEST_VERSION
+    finally:
+        reopened.close()
+    reopened = storage.open_database(old, PASSPHRASE, defer_integrity_check=True)
+    assert reopened.integrity_checked is False  # up to date: the app checks it later
+    reopened.close()

@@ -55,6 +55,10 @@ async def test_december_reminds_the_statement(tmp_path: Path) -> None:
     app = InjonctionsApp(StartupPlan(db_path=tmp_path / "d.db", database=database), today=lambda: december)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        for _ in range(50):  # the agenda first, the reminders REMINDERS_DELAY (0.3 s) later
+            await pilot.pause(0.1)
+            if app._notifications:
+                break
         messages = [n.message for n in app._notifications]
         assert any("31 janvier 2027" in m for m in messages), messages
     database.close()

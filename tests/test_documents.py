@@ -234,6 +234,45 @@ def test_feuille_of_a_holiday_and_of_a_day_without_permanence(data) -> None:
     assert "CASTAFIORE Bianca" in tuesday and "TOURNESOL" not in tuesday
 
 
+@pytest.mark.parametrize("long_value", [
+    " ".join(["TOURNESOLDEMOULINSART"] * 300)[:5000],  # many words
+    "W" * 5000,  # one unbreakable word, the widest letter
+])
+def test_feuille_with_a_5000_character_name_phone_and_parquet_still_prints(data, long_value: str) -> None:
+    """A row cannot break across pages: a pasted paragraph in a cell used to raise a LayoutError.
+    Long values are cut with « … », wrap in their column, and the rest of the sheet follows."""
+    for person in Person.select().where(Person.last_name.in_(["Lampion", "Zorrino"])):
+        person.last_name, person.phone = long_value, "<tél> & " + long_value
+        person.save()
+    Measure.update(parquet_number="<n°> & " + long_value).where(
+        Measure.parquet_number.in_(["26/222/00003", "26/222/00004"])).execute()
+    pdf = feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY)
+    pages = pages_text(pdf)
+    assert len(pages) <= 3
+    content = re.sub(r"\s+", "", " ".join(pages))
+    assert long_value[:60].replace(" ", "") in content
+    assert "…" in content and "<tél>&" in content and "<n°>&" in content  # cut, and printed verbatim
+    assert long_value.replace(" ", "") not in content
+    for expected in ("HADDOCKArchibald", "Saisinesàconvoquer", "àdétruire"):  # the rest of the sheet follows
+        assert expected in content, expected
+    assert embedded_font_problems(pdf) == []
+    assert b"Helvetica" not in pdf
+
+
+def test_feuille_short_values_print_verbatim_in_dejavu(data) -> None:
+    """Cells without markup are drawn as plain strings: markup characters print as typed,
+    in DejaVu (the table style), never in the Helvetica of ReportLab's cell default."""
+    person = Person.get(Person.last_name == "Lampion")
+    person.phone = "06 <b>11</b> & 22"
+    person.save()
+    Measure.update(parquet_number="26/<i>2</i>&3").where(Measure.parquet_number == "26/222/00003").execute()
+    pdf = feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY)
+    content = text_of(pdf)
+    assert "06 <b>11</b> & 22" in content and "26/<i>2</i>&3" in content
+    assert content.count("Présent ☐") == 2 + 3 and content.count("Absent ☐") == 2 + 3  # rows + walk-in rows
+    assert embedded_font_problems(pdf) == [] and b"Helvetica" not in pdf
+
+
 # --------------------------------------------------------------------------- every document
 
 

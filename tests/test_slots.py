@@ -120,3 +120,22 @@ def test_no_free_slot_within_the_horizon_is_an_error_in_french(db: object) -> No
         first_free_slot(NANTERRE, "mineurs", D(2027, 3, 27), horizon_days=5)  # only Easter Monday
     with pytest.raises(InvalidInput, match="Aucune permanence n'est configurée"):
         first_free_slot(TUESDAY_COURT, "mineurs", D(2026, 11, 23))
+
+
+def test_the_shipped_holiday_table_is_what_the_holidays_package_says() -> None:
+    """`assets/jours_feries_fr.json` spares the start-up the package's 80 ms; after an
+    upgrade of `holidays` that changes a date or a name, this fails: run
+    `slots.write_holiday_table()`."""
+    from injonctions_tui.domain import slots
+
+    for year in slots.HOLIDAY_TABLE_YEARS:
+        assert slots._holidays_of_year(year) == slots.holidays_from_package(year), year
+    assert len(slots._holidays_of_year(2026)) == 11
+
+
+def test_a_year_outside_the_table_asks_the_package() -> None:
+    from injonctions_tui.domain import slots
+
+    assert 1995 not in slots.HOLIDAY_TABLE_YEARS
+    assert holiday_name(D(1995, 7, 14)) == "Fête nationale"
+    assert holiday_name(D(1995, 7, 15)) is None

@@ -18,9 +18,9 @@ from injonctions_tui.domain.professionals import create_user
 from injonctions_tui.domain.statement_settings import PayRules, pay_rules, save_pay_rules
 from injonctions_tui.domain.summaries import plain
 from injonctions_tui.domain.reports_cli import etat_command
+from injonctions_tui.domain.documents.statement_pdf import statement_pdf
 from injonctions_tui.domain.statement import (annual_statement, last_statement_produced, mark_statement_produced,
-                                              pending_statement_reminder, statement_csv, statement_pdf,
-                                              statement_reminder)
+                                              pending_statement_reminder, statement_csv, statement_reminder)
 
 from .conftest import TODAY
 from .test_documents import embedded_font_problems, text_of

@@ -14,8 +14,6 @@ from typing import Any
 
 from .caseload import caseloads
 from .dates import format_fr
-from .documents.pdf import document_filename
-from .documents.register_pdf import register_pdf as _register_pdf
 from .eligibility import checklist
 from .models import Professional
 from .professionals import habilitation_on
@@ -138,11 +136,15 @@ def register_csv(today: dt.date) -> str:
 
 def register_pdf(today: dt.date) -> bytes:
     """The printed extract for the ARS and the parquet (see documents/register_pdf.py)."""
-    return _register_pdf(register_rows(today), today=today)
+    from .documents.register_pdf import register_pdf  # ReportLab, only when printing
+
+    return register_pdf(register_rows(today), today=today)
 
 
 def register_filename(today: dt.date, suffix: str = ".pdf") -> str:
     """"registre-habilitations-2026-11-23.pdf" (or .csv, .json)."""
+    from .documents.pdf import document_filename
+
     return document_filename("registre-habilitations", today).removesuffix(".pdf") + suffix
 
 

@@ -26,8 +26,9 @@ from .documents.saving import save_file
 from .errors import InvalidInput
 from .statement_settings import IDENTITY_SHORT, load_statement_settings
 from .summaries import days_fr, eur, month_label, number_fr, percent_fr, plain
+from .documents.statement_pdf import statement_pdf
 from .statement import (Statement, annual_statement, last_statement_produced, mark_statement_produced,
-                        statement_csv, statement_pdf, statement_reminder)
+                        statement_csv, statement_reminder)
 
 StatementFormat = Literal["text", "csv", "pdf"]
 ReportFormat = Literal["text", "json", "csv", "pdf"]

@@ -4,17 +4,21 @@ Permanences repeat every week (settings.py) but a French public holiday closes t
 court: Easter Monday falls on the minors' Monday, Ascension on the adults' Thursday,
 1 and 8 May on either. Nothing may be booked there silently (issue 3), so every
 booking goes through this calendar. Holidays come from the `holidays` package
-(metropolitan France), computed once per year.
+(metropolitan France). Importing it and computing a year costs ~80 ms (it loads every
+country), on the start-up path of the agenda: so its output for 2000-2100 is shipped
+as `assets/jours_feries_fr.json` (written by `write_holiday_table`, checked against
+the package by the tests) and the package is only imported for a year outside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-
-import holidays
+from importlib import resources
+from pathlib import Path
 
 from .errors import InvalidInput
 from .models import Appointment
@@ -44,10 +48,39 @@ class PermanenceDay:
         return dt.datetime.combine(self.date, self.permanence.end_time)
 
 
+HOLIDAY_TABLE = "jours_feries_fr.json"
+#: The years `assets/jours_feries_fr.json` covers.
+HOLIDAY_TABLE_YEARS = range(2000, 2101)
+
+
+def holidays_from_package(year: int) -> dict[dt.date, str]:
+    """What the `holidays` package says for one year (French names)."""
+    import holidays
+
+    return dict(holidays.France(years=year, language="fr"))
+
+
+def write_holiday_table(target: Path | None = None) -> Path:
+    """Regenerate the shipped table from the package (after upgrading `holidays`)."""
+    target = target or Path(str(resources.files("injonctions_tui").joinpath("assets", HOLIDAY_TABLE)))
+    table = {str(year): {day.isoformat(): name for day, name in sorted(holidays_from_package(year).items())}
+             for year in HOLIDAY_TABLE_YEARS}
+    target.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    return target
+
+
+@lru_cache(maxsize=1)
+def _holiday_table() -> dict[str, dict[str, str]]:
+    return json.loads(resources.files("injonctions_tui").joinpath("assets", HOLIDAY_TABLE).read_text("utf-8"))
+
+
 @lru_cache(maxsize=32)
 def _holidays_of_year(year: int) -> dict[dt.date, str]:
-    """Holidays of one year with their French names (cached: the package is slow)."""
-    return dict(holidays.France(years=year, language="fr"))
+    """Holidays of one year with their French names: the shipped table, else the package."""
+    shipped = _holiday_table().get(str(year))
+    if shipped is None:
+        return holidays_from_package(year)
+    return {dt.date.fromisoformat(day): name for day, name in shipped.items()}
 
 
 def holiday_name(day: dt.date) -> str | None:

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .dates import format_fr, format_long_fr
-from .documents.statement_pdf import statement_pdf  # re-exported: the PDF of this module's data
 from .errors import InvalidInput
 from .models import Appointment, Measure, Person, Setting
 from .statement_settings import DEFAULT_IDENTITY, IDENTITY_FIELDS, PayRules, check_identity_fields, pay_rules
@@ -267,5 +266,5 @@ def pending_statement_reminder(today: dt.date) -> str | None:
 
 
 __all__ = ["Statement", "StatementRow", "annual_statement", "due_date", "last_statement_produced",
-           "mark_statement_produced", "pending_statement_reminder", "statement_csv", "statement_pdf",
+           "mark_statement_produced", "pending_statement_reminder", "statement_csv",
            "statement_reminder"]

@@ -90,10 +90,14 @@ class AgendaScreen(AgendaActions, ModeScreen):
         self.week = False
         self.day = opening_day(self.court, self.today())
         self.refresh_day()
+        #: The resumes that follow the mount show what was just computed (cold start).
+        self.fresh = True
         self.query_one("#agenda-table", RecordTable).focus()
 
     def on_screen_resume(self) -> None:
-        if hasattr(self, "court"):
+        if getattr(self, "fresh", False):
+            self.call_after_refresh(setattr, self, "fresh", False)
+        elif hasattr(self, "court"):
             self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
 

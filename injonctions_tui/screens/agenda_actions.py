@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..domain import audit, booking
 from ..domain.dates import format_fr, format_long_fr, parse_date, parse_time
-from ..domain.documents import DOCUMENT_KINDS, save_pdf
 from ..domain.errors import InvalidInput
 from ..domain.models import database
 from ..paths import prepared_documents_dir
@@ -19,7 +18,10 @@ class AgendaActions:
     """Mixed into AgendaScreen: everything here uses `selected()`, `today()`, `court`."""
 
     def render_and_save(self, kind: str, target: object) -> Path:
-        """Runs in a worker thread: its own connection, closed afterwards."""
+        """Runs in a worker thread: its own connection, closed afterwards. ReportLab is
+        imported here, on first print, not on the start-up path (benchmark: 85 ms)."""
+        from ..domain.documents import DOCUMENT_KINDS, save_pdf
+
         try:
             document = DOCUMENT_KINDS[kind].build(target, today=self.today(), court=self.court)  # type: ignore[attr-defined]
             folder = prepared_documents_dir(self.today().year)  # type: ignore[attr-defined]

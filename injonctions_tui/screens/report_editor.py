@@ -49,6 +49,8 @@ class ReportEditorScreen(ReportOutput, Screen):
     def __init__(self, report_id: int) -> None:
         super().__init__()
         self.report_id = report_id
+        #: Set from the report in compose; bindings may be checked before (a toast's refresh).
+        self.final = False
         self.confirm_armed = False
         self.autosave_timer: Timer | None = None
 

@@ -64,7 +64,8 @@ class UnlockScreen(Screen):
         message = self.query_one("#unlock-message", Static)
         try:
             key = await asyncio.to_thread(storage.derive_key_for, self.db_path, passphrase)
-            database = storage.open_with_key(self.db_path, key)
+            # quick_check deferred: the app runs it in a worker once the agenda is shown.
+            database = storage.open_with_key(self.db_path, key, defer_integrity_check=True)
         except InjonctionsError as error:
             self.failures += 1
             delay = FAILURE_DELAYS[min(self.failures, len(FAILURE_DELAYS) - 1)]

@@ -77,8 +77,9 @@ class RecordTable(DataTable):
         """
         self._hidden = frozenset(hidden)
         self._records = [(str(key), cells) for key, cells in rows]
-        if self._wide is None:
-            self._wide = self.size.width >= self.wide_from if self.size.width else False
+        if self._wide is None:  # before the first layout, the screen's width is the best guess:
+            # guessing right spares a second rebuild (and measure) of every row at start-up
+            self._wide = (self.size.width or self.app.size.width) >= self.wide_from
         self._rebuild()
         return len(self._records)
 

@@ -9,10 +9,12 @@ destroy it once copied back into the app.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from ..convocations import Referral, referrals_to_convoke
 from ..dates import format_fr, format_long_fr
@@ -22,14 +24,26 @@ from ..settings import CourtSettings, Permanence
 from ..slots import holiday_name
 from ..vocabulary import Public, label
 from .context import time_fr
-from .pdf import MARGIN, letterhead, para, render, require_user, table_style, text
+from .pdf import FONT_BOLD, MARGIN, STYLES, letterhead, para, render, require_user, table_style, text
 
 TITLE = "Feuille de permanence"
-CHECK = "Présent ☐<br/>Absent ☐"
+#: The presence box, a plain two-line string (no Paragraph: it is on every row).
+CHECK = "Présent ☐\nAbsent ☐"
 WALK_IN_ROWS = 3
 WIDTH = landscape(A4)[0] - 2 * MARGIN
+CELL = STYLES["cell"]
+#: ReportLab's default left and right padding of a table cell.
+PADDING = 6
+#: A wrapped cell is cut with « … » beyond this many lines (~265 pt): a table row cannot
+#: break across pages, so one huge cell (a pasted paragraph, a data-entry accident) made
+#: the sheet unprintable (LayoutError). A 300-character name still prints whole.
+MAX_LINES = 24
+#: No cell shows more than this anyway: bounds the cost of measuring the cut.
+LONGEST = 1000
+#: Plain-string cells get the Paragraph look: DejaVu (bold header), the "cell" leading.
 HEADER_COMMANDS = (("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6"), ("GRID", (0, 0), (-1, -1), 0.4, "#888888"),
-                   ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3))
+                   ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                   ("LEADING", (0, 0), (-1, -1), CELL.leading), ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD))
 
 
 def feuille_de_permanence(day: dt.date, *, court: CourtSettings, today: dt.date) -> bytes:
@@ -72,14 +86,61 @@ def _hour(value: dt.time) -> str:
     return f"{value.hour}h{value.minute:02d}"
 
 
-def _person_cell(name: str, *, minor: bool, walk_in: bool = False) -> Flowable:
+def _clip(value: object) -> str:
+    """Whitespace collapsed as a Paragraph would, and cut at LONGEST characters with « … »."""
+    plain = " ".join(str(value or "").split())
+    return plain if len(plain) <= LONGEST else plain[:LONGEST - 1].rstrip() + "…"
+
+
+def _cell(value: object, width: float, style: str = "cell") -> str | Paragraph:
+    """A plain string when the value fits on one line, else a Paragraph that wraps.
+
+    Why: a busy permanence has ~130 rows; a Paragraph per cell made the sheet cost
+    ~1.3 ms a row (parsing, line breaking, measuring), a plain string almost nothing.
+    The column's FONTNAME must match `style` (bold for the header and the names).
+    """
+    plain = _clip(value)
+    if stringWidth(plain, STYLES[style].fontName, CELL.fontSize) <= width - 2 * PADDING:
+        return plain
+    return _wrapped(plain, width, text, style)
+
+
+def _wrapped(plain: str, width: float, markup: Callable[[str], str], style: str = "cell") -> Paragraph:
+    """The Paragraph of `markup(plain)` in the column, `plain` cut with « … » so that it
+    takes at most MAX_LINES lines (measured: glyph widths and word breaks vary)."""
+    available, limit = width - 2 * PADDING, MAX_LINES * CELL.leading + 0.01
+
+    def build(length: int) -> Paragraph | None:
+        cut = plain if length == len(plain) else plain[:length].rstrip() + "…"
+        paragraph = para(markup(cut), style)
+        return paragraph if paragraph.wrap(available, limit)[1] <= limit else None
+
+    best = build(len(plain))
+    if best is not None:
+        return best
+    low, high = 0, len(plain) - 1  # the longest cut that fits, by bisection (rare: only absurd values)
+    best = build(0)
+    while low < high:
+        middle = (low + high + 1) // 2
+        candidate = build(middle)
+        if candidate is None:
+            high = middle - 1
+        else:
+            low, best = middle, candidate
+    return best if best is not None else para("…", style)
+
+
+def _person_cell(name: str, width: float, *, minor: bool, walk_in: bool = False) -> str | Paragraph:
+    """The name in bold; a Paragraph only to wrap it or to add the markers in small type."""
     markers = []
     if minor:
         markers.append("mineur aux faits")
     if walk_in:
         markers.append("venu(e) sans convocation")
-    suffix = f"<br/><font size=7>({', '.join(markers)})</font>" if markers else ""
-    return para(f"<b>{text(name)}</b>{suffix}", "cell")
+    if not markers:
+        return _cell(name, width, "cell_head")
+    suffix = f"<br/><font size=7>({', '.join(markers)})</font>"
+    return _wrapped(_clip(name), width, lambda cut: f"<b>{text(cut)}</b>{suffix}")
 
 
 def _appointments_table(day: dt.date) -> Table:
@@ -87,51 +148,54 @@ def _appointments_table(day: dt.date) -> Table:
     query = (Appointment.select(Appointment, Measure, Person).join(Measure).join(Person)
              .where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
              .order_by(Appointment.starts_at, Appointment.id))
+    widths = [w * cm for w in (1.6, 6.0, 2.4, 3.2, 3.4, 2.0, 2.1)]
+    widths.append(WIDTH - sum(widths))
     head = ["Heure", "Personne", "Né(e) le", "N° parquet", "Entretien", "Statut", "Présence", "Téléphone"]
-    rows: list[list] = [[para(h, "cell_head") for h in head]]
+    rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
     for appointment in query:
         measure, person = appointment.measure, appointment.measure.person
-        rows.append([para(time_fr(appointment.starts_at), "cell"),
-                     _person_cell(person.full_name, minor=measure_public(measure) == Public.MINEURS,
+        rows.append([time_fr(appointment.starts_at),
+                     _person_cell(person.full_name, widths[1], minor=measure_public(measure) == Public.MINEURS,
                                   walk_in=appointment.walk_in),
-                     para(format_fr(person.birth_date), "cell"), para(text(measure.parquet_number), "cell"),
-                     para(text(label(appointment.kind)), "cell"), para(text(label(appointment.status)), "cell"),
-                     para(CHECK, "cell"), para(text(person.phone), "cell")])
+                     format_fr(person.birth_date), _cell(measure.parquet_number, widths[3]),
+                     _cell(label(appointment.kind), widths[4]), _cell(label(appointment.status), widths[5]),
+                     CHECK, _cell(person.phone, widths[7])])
     empty = len(rows) == 1
     if empty:
         rows.append([para("Aucun rendez-vous enregistré ce jour.", "cell")] + [""] * 7)
     for _ in range(WALK_IN_ROWS):
-        rows.append([""] * 6 + [para(CHECK, "cell"), ""])
-    widths = [1.6, 6.0, 2.4, 3.2, 3.4, 2.0, 2.1]
-    widths.append(WIDTH / cm - sum(widths))
+        rows.append([""] * 6 + [CHECK, ""])
     heights = [None] * (len(rows) - WALK_IN_ROWS) + [1.0 * cm] * WALK_IN_ROWS  # room for handwriting
-    table = Table(rows, colWidths=[w * cm for w in widths], rowHeights=heights, repeatRows=1)
-    table.setStyle(table_style(*HEADER_COMMANDS, *([("SPAN", (0, 1), (-1, 1))] if empty else [])))
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1)
+    table.setStyle(table_style(*HEADER_COMMANDS, ("FONTNAME", (1, 1), (1, -1), FONT_BOLD),
+                               *([("SPAN", (0, 1), (-1, 1))] if empty else [])))
     return table
 
 
 def _referrals(publics: set[str], today: dt.date) -> Table | None:
     """The referrals to convoke, as the app lists them (convocations.referrals_to_convoke,
     evaluation deadline included), for the day's public(s) (all when no permanence)."""
+    widths = [w * cm for w in (6.6, 2.4, 3.2, 2.0, 2.8, 3.4)]
+    widths.append(WIDTH - sum(widths))
     head = ["Personne", "Né(e) le", "N° parquet", "Public", "Saisine reçue le", "Évaluation avant le", "Téléphone"]
-    rows: list[list] = [[para(h, "cell_head") for h in head]]
+    rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
     for referral in referrals_to_convoke(today):
         if publics and referral.public not in publics:
             continue
-        rows.append([_person_cell(referral.person, minor=referral.public == Public.MINEURS),
-                     para(format_fr(referral.birth_date), "cell"), para(text(referral.parquet_number), "cell"),
-                     para(text(referral.public_label), "cell"), para(format_fr(referral.saisine_received_on), "cell"),
-                     para(_deadline(referral), "cell"), para(text(referral.phone), "cell")])
+        rows.append([_person_cell(referral.person, widths[0], minor=referral.public == Public.MINEURS),
+                     format_fr(referral.birth_date), _cell(referral.parquet_number, widths[2]),
+                     _cell(referral.public_label, widths[3]), format_fr(referral.saisine_received_on),
+                     _deadline(referral), _cell(referral.phone, widths[6])])
     if len(rows) == 1:
         return None
-    widths = [6.6, 2.4, 3.2, 2.0, 2.8, 3.4]
-    widths.append(WIDTH / cm - sum(widths))
-    table = Table(rows, colWidths=[w * cm for w in widths], repeatRows=1)
-    table.setStyle(table_style(*HEADER_COMMANDS))
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(table_style(*HEADER_COMMANDS, ("FONTNAME", (0, 1), (0, -1), FONT_BOLD)))
     return table
 
 
-def _deadline(referral: Referral) -> str:
+def _deadline(referral: Referral) -> str | Paragraph:
     if referral.deadline is None:
         return "—"
-    return format_fr(referral.deadline) + (" <b>(dépassé)</b>" if referral.overdue else "")
+    if referral.overdue:
+        return para(f"{format_fr(referral.deadline)} <b>(dépassé)</b>", "cell")
+    return format_fr(referral.deadline)
