@@ -156,6 +156,8 @@ class InjonctionsApp(App[int]):
 
     def _reminders(self) -> None:
         """What must not be forgotten: the ARS statement (December to 31 January)."""
+        if not self.unlocked:  # a damaged base was found meanwhile: only that matters
+            return
         from .domain.statement import pending_statement_reminder
 
         from .domain.backup import backup_reminder
