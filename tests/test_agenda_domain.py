@@ -10,7 +10,7 @@ import pytest
 
 from injonctions_tui.domain.agenda import (agenda_json, agenda_text, day_rows, day_view,
                                            next_permanence_day, opening_day, week_view)
-from injonctions_tui.domain import measures
+from injonctions_tui.domain import deadline_cache, measures
 from injonctions_tui.domain.booking import add_walk_in
 from injonctions_tui.domain.echeances import deadline_rows
 from injonctions_tui.domain.settings import CourtSettings
@@ -206,8 +206,10 @@ def test_agenda_json_carries_codes_labels_and_flags() -> None:
 def test_a_day_costs_the_same_number_of_queries_for_1_or_20_appointments(db: object,
                                                                          caplog: pytest.LogCaptureFixture) -> None:
     """No per-row query: what keeps the agenda instant on 500 000 appointments. One joined
-    query for the rows, five for the deadline engine's bulk load (the « retard » flags)."""
+    query for the rows, three for the cached deadlines (the « retard » flags), once the
+    cache is fresh (deadline_cache.py; its refresh is counted in test_deadline_cache.py)."""
     def count_queries(day: dt.date) -> int:
+        deadline_cache.refresh()
         caplog.clear()
         with caplog.at_level(logging.DEBUG, logger="peewee"):
             day_view(COURT, day, TODAY)

@@ -11,7 +11,7 @@ from injonctions_tui.domain import export_json, measures
 from injonctions_tui.domain.deadlines import (Deadline, DeadlineKind as K, NextInterview,
                                               deadlines_by_measure, deadlines_for, evaluation_deadline,
                                               next_deadline, next_interview, overdue,
-                                              pending_deadlines, planned_followups,
+                                              pending_deadlines, pending_deadlines_live, planned_followups,
                                               proposed_next_interview)
 from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person, Report
 from injonctions_tui.domain.vocabulary import AppointmentKind as AK
@@ -261,9 +261,15 @@ def test_bulk_loading_agrees_and_does_not_query_per_measure(db: object,
     bulk = deadlines_by_measure(TODAY)
     assert all(bulk[m.id] == deadlines_for(m, TODAY) for m in made)
     with caplog.at_level(logging.DEBUG, logger="peewee"):
-        pending_deadlines(TODAY)
+        live = pending_deadlines_live(TODAY)
     queries = [r for r in caplog.records if r.name == "peewee"]
     assert 0 < len(queries) <= 5  # measures, appointments, orientations, renewals, reports
+    assert pending_deadlines(TODAY) == live  # fills the cache (deadline_cache.py)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        assert pending_deadlines(TODAY) == live
+    queries = [r for r in caplog.records if r.name == "peewee"]
+    assert len(queries) <= 3  # engine of the cache, stale measures, then the cached rows
 
 
 def test_proposed_next_interview_follows_the_cadence(db: object) -> None:

@@ -41,6 +41,11 @@ Readings where the law is vague (our choices):
   taken over), the evaluation deadline is not listed: it happened outside the app.
 - A closed measure (outcome set or status « clôturé ») has no pending deadline: only
   the done ones are kept; a period end is done by the closure only if it was reached.
+
+The échéances view and the agenda's « retard » flags read the pending deadlines from a
+cache kept in the database (deadline_cache.py): this module stays the one place the
+rules are written, the cache only stores what `_compute` returned. Bump
+`ENGINE_VERSION` whenever a rule or a label changes, so every cache is rebuilt.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -61,6 +66,13 @@ from .slots import holiday_name
 from .vocabulary import AppointmentKind as AK
 from .vocabulary import AppointmentStatus as AS
 from .vocabulary import MeasureStatus, Outcome, ReportKind
+
+
+#: Version of the rules below. Bump it whenever a rule, a delay or a label changes:
+#: databases compare it with the one their deadline cache was computed with
+#: (deadline_cache.py) and rebuild the cache when they differ. rules.py and the
+#: public holidays are checked on their own (their content is fingerprinted).
+ENGINE_VERSION = 1
 
 
 class DeadlineKind(StrEnum):
@@ -109,7 +121,8 @@ SOURCES: dict[DeadlineKind, str] = {
                                       DeadlineKind.MAXIMUM_DURATION)},
 }
 
-_ORDER = {kind: index for index, kind in enumerate(DeadlineKind)}
+#: Each kind's rank: deadlines due the same day are listed in this order (the cache stores it).
+KIND_RANK = {kind: index for index, kind in enumerate(DeadlineKind)}
 _CADENCE_KINDS = (AK.SUIVI_M3, AK.SUIVI_M6)  # the first follow-ups, in rules order
 _INTERVIEW_DEADLINE = {AK.SUIVI_M3: DeadlineKind.INTERVIEW_M3, AK.SUIVI_M6: DeadlineKind.INTERVIEW_M6,
                        AK.SUIVI_SEMESTRIEL: DeadlineKind.INTERVIEW_SEMIANNUAL}
@@ -125,6 +138,10 @@ class Deadline:
     label: str
     source: str
     done_on: dt.date | None = None
+    #: The day before which the deadline does not exist yet: the unexcused absence an
+    #: incident report answers (only listed once that day has come). Kept so the cache
+    #: can be computed once for every `today`; not part of equality.
+    anchor_on: dt.date | None = field(default=None, compare=False, repr=False)
 
     @property
     def done(self) -> bool:
@@ -218,13 +235,17 @@ def _written_after(reports: list[Written], kinds: tuple[str, ...], visit: Visit,
 
 # ------------------------------------------------------------------ the rules
 
-def _compute(m: Facts, rows: Rows, today: dt.date, pending_only: bool = False) -> list[Deadline]:
+def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = False) -> list[Deadline]:
+    """The measure's deadlines as of `today`; None lists every recorded absence whatever
+    its date (the cache, filtered on `anchor_on` when read). With `pending_only`, the
+    pending ones in the order they were found (callers sort), else all of them sorted."""
     rules = rules_for(m.kind)
     out: list[Deadline] = []
 
-    def add(kind: DeadlineKind, due: dt.date, label: str, done: dt.date | None) -> None:
+    def add(kind: DeadlineKind, due: dt.date, label: str, done: dt.date | None,
+            anchor: dt.date | None = None) -> None:
         if done is None or not pending_only:
-            out.append(Deadline(m.id, kind, due, label, SOURCES[kind], done))
+            out.append(Deadline(m.id, kind, due, label, SOURCES[kind], done, anchor))
 
     visits = sorted(rows.visits, key=lambda v: (v.day, v.id))
     held = [v for v in visits if v.status == AS.PRESENT]
@@ -280,11 +301,13 @@ def _compute(m: Facts, rows: Rows, today: dt.date, pending_only: bool = False) -
     # Step 5 (L3413-3): an unexcused absence is an interruption, reported without delay.
     if rules.incident_within_working_days is not None:
         for visit in visits:
-            if visit.status == AS.ABSENT and visit.day <= today:
+            # `today` is read here only: the cache relies on it (see `Deadline.anchor_on`).
+            if visit.status == AS.ABSENT and (today is None or visit.day <= today):
                 add(DeadlineKind.INCIDENT_REPORT,
                     _working_days_after(visit.day, rules.incident_within_working_days),
                     f"Rapport d'incident à adresser (absence non excusée du {_fr(visit.day)})",
-                    _written_after(reports, (ReportKind.INCIDENT, ReportKind.FICHE_NAVETTE), visit, used))
+                    _written_after(reports, (ReportKind.INCIDENT, ReportKind.FICHE_NAVETTE), visit, used),
+                    visit.day)
 
     if start is not None:
         # Step 5: the follow-up cadence, each slot settled by a held interview of its kind.
@@ -318,7 +341,7 @@ def _compute(m: Facts, rows: Rows, today: dt.date, pending_only: bool = False) -
 
     if _is_closed(m):
         out = [d for d in out if d.done_on is not None]
-    return out if pending_only else sorted(out, key=lambda d: (d.due_on, _ORDER[d.kind], d.label))
+    return out if pending_only else sorted(out, key=lambda d: (d.due_on, KIND_RANK[d.kind], d.label))
 
 
 # ------------------------------------------------------------------ public API
@@ -347,7 +370,7 @@ def measure_period(measure: Measure) -> tuple[dt.date, dt.date, dt.date] | None:
     return start, _end(facts, rows, start, rules), add_months(start, rules.max_duration_months)
 
 
-def _bulk(today: dt.date, condition: Any, pending_only: bool = False
+def _bulk(today: dt.date | None, condition: Any, pending_only: bool = False
           ) -> Iterator[tuple[int, list[Deadline]]]:
     rows = load_rows(condition)
     for m in load_facts(condition):
@@ -361,28 +384,52 @@ def deadlines_by_measure(today: dt.date, measure_ids: Iterable[int] | None = Non
     return {mid: found for chunk in chunks(measure_ids) for mid, found in _bulk(today, chunk)}
 
 
+#: Statuses of an open measure (`_is_closed` is false for them when no outcome is set).
+OPEN_STATUSES = tuple(s.value for s in MeasureStatus if s != MeasureStatus.CLOTURE)
+
+
+def is_open() -> Any:
+    """The open measures, as a query condition: IN (open statuses) rather than != cloture,
+    so SQLite uses the status index (benchmark)."""
+    return Measure.outcome.is_null() & Measure.status.in_(OPEN_STATUSES)
+
+
 def pending_deadlines(today: dt.date, *, measure_ids: Iterable[int] | None = None,
                       limit: int | None = None) -> list[Deadline]:
     """Pending deadlines of the open dossiers, most urgent first (overdue by due date, then
-    upcoming). A few bulk queries, never one per measure: fine on 50 000 dossiers."""
-    # IN (open statuses) rather than != cloture, so SQLite uses the status index (benchmark).
-    is_open = Measure.outcome.is_null() & Measure.status.in_(
-        [s.value for s in MeasureStatus if s != MeasureStatus.CLOTURE])
+    upcoming), read from the cache the database keeps up to date (deadline_cache.py):
+    one indexed query once the cache is fresh, instead of computing 4 000 dossiers."""
+    from .deadline_cache import cached_pending  # the cache stores what this module computes
+
+    return cached_pending(today, measure_ids=measure_ids, limit=limit)
+
+
+def pending_deadlines_live(today: dt.date, *, measure_ids: Iterable[int] | None = None,
+                           limit: int | None = None) -> list[Deadline]:
+    """`pending_deadlines` computed now, without the cache: the reference the cache is
+    tested against. A few bulk queries per 500 measures, never one per measure."""
     pending = (deadline for chunk in chunks(measure_ids)
-               for _, found in _bulk(today, is_open & chunk, pending_only=True) for deadline in found)
-    key = lambda d: (not d.overdue(today), d.due_on, d.measure_id, _ORDER[d.kind])  # noqa: E731
+               for _, found in _bulk(today, is_open() & chunk, pending_only=True) for deadline in found)
+    key = lambda d: (not d.overdue(today), d.due_on, d.measure_id, KIND_RANK[d.kind])  # noqa: E731
     return heapq.nsmallest(limit, pending, key=key) if limit is not None else sorted(pending, key=key)
+
+
+def pending_for_cache(condition: Any) -> Iterator[tuple[int, list[Deadline]]]:
+    """Every open measure matching `condition` with its pending deadlines whatever the
+    day (absences still to come included, `anchor_on` set), in the order `_compute` found
+    them: what deadline_cache.py stores. Five queries."""
+    return _bulk(None, is_open() & condition, pending_only=True)
 
 
 def overdue(deadlines: Iterable[Deadline], today: dt.date) -> list[Deadline]:
     """The late ones, oldest (most urgent) first, in the échéances view's order."""
-    return sorted((d for d in deadlines if d.overdue(today)), key=lambda d: (d.due_on, _ORDER[d.kind]))
+    return sorted((d for d in deadlines if d.overdue(today)), key=lambda d: (d.due_on, KIND_RANK[d.kind]))
 
 
 def next_deadline(deadlines: Iterable[Deadline], today: dt.date) -> Deadline | None:
     """The next pending deadline not yet late (late ones are listed by `overdue`)."""
     upcoming = [d for d in deadlines if d.done_on is None and d.due_on >= today]
-    return min(upcoming, key=lambda d: (d.due_on, _ORDER[d.kind]), default=None)
+    return min(upcoming, key=lambda d: (d.due_on, KIND_RANK[d.kind]), default=None)
 
 
 def planned_followups(measure: Measure) -> list[tuple[AK, dt.date]]:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .dates import format_fr
+from .deadline_cache import cached_pending
 from .deadlines import Deadline, pending_deadlines
 from .models import Measure, Person
 
@@ -35,9 +36,8 @@ def when_text(deadline: Deadline, today: dt.date) -> str:
 
 
 def deadline_rows(today: dt.date, *, limit: int | None = PAGE, overdue_only: bool = False) -> list[DeadlineRow]:
-    deadlines = pending_deadlines(today, limit=None if overdue_only else limit)
-    if overdue_only:
-        deadlines = [d for d in deadlines if d.overdue(today)][:limit]
+    deadlines = (cached_pending(today, limit=limit, overdue_only=True) if overdue_only
+                 else pending_deadlines(today, limit=limit))
     ids = sorted({d.measure_id for d in deadlines})
     names: dict[int, tuple[str, str]] = {}
     for chunk_start in range(0, len(ids), 500):

@@ -201,19 +201,70 @@ def _v4_habilitation_register(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
 
 
-#: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 def _v5_dossier_list_index(db: Database, migrator: SqliteMigrator) -> None:
     """Version 5: the dossier list is ordered by saisine date; an index makes its first
     page and search-as-you-type fast on 50 000 dossiers (bench/RESULTS.md: 142 -> 20 ms)."""
     migrate(migrator.add_index("measure", ("saisine_received_on", "id"), False))
 
 
+#: The tables whose rows the deadline engine reads (deadline_rows.py), with the column
+#: naming the measure: a change there may change that measure's pending deadlines.
+_V6_WATCHED = {"measure": "id", "appointment": "measure_id", "orientation": "measure_id",
+               "renewal": "measure_id", "report": "measure_id"}
+
+
+def _v6_mark_stale(row: str, column: str) -> str:
+    # NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause is overridden by
+    # the one of the statement that fired it (INSERT OR ROLLBACK...), a guard never conflicts.
+    return (f'INSERT INTO "deadline_stale" ("measure_id") SELECT {row}."{column}" WHERE NOT EXISTS '
+            f'(SELECT 1 FROM "deadline_stale" WHERE "measure_id" = {row}."{column}");')
+
+
+_V6_STATEMENTS = [
+    """CREATE TABLE "pending_deadline" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "rank" INTEGER NOT NULL,
+        "due_on" DATE NOT NULL, "label" TEXT NOT NULL, "anchor_on" DATE,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "pending_deadline_measure_id" ON "pending_deadline" ("measure_id")""",
+    """CREATE INDEX "pending_deadline_due_on_measure_id_rank" ON "pending_deadline"
+        ("due_on", "measure_id", "rank")""",
+    """CREATE TABLE "deadline_stale" ("measure_id" INTEGER NOT NULL PRIMARY KEY)""",
+    """CREATE TABLE "deadline_cache_state" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "engine" VARCHAR(255) NOT NULL)""",
+] + [
+    f"""CREATE TRIGGER "{table}_deadline_stale_{event.lower()}" AFTER {event} ON "{table}"
+        BEGIN {" ".join(_v6_mark_stale(row, column) for row in rows)} END"""
+    for table, column in _V6_WATCHED.items()
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+]
+
+
+def _v6_deadline_cache(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 6 (issue 9): a cache of each open measure's pending deadlines, so the
+    échéances view and the agenda read them instead of computing 4 000 dossiers.
+
+    The database keeps it correct itself: triggers on every table the deadline engine
+    reads mark the measure stale (`deadline_stale`) on any insert, update or delete,
+    whoever writes (screens, CLI, import, retention, raw SQL); deadline_cache.py
+    recomputes the stale ones before reading. AFTER triggers only run for a change that
+    was allowed (the version 3 trigger still refuses changes to a final report first).
+    `deadline_cache_state` names the engine the cache was computed with: empty here, so
+    the first read computes every open measure (this migration runs no rule: frozen).
+
+    Note for later migrations: rebuilding one of the watched tables drops its triggers;
+    create them again (same statements) after such a rebuild."""
+    for statement in _V6_STATEMENTS:
+        db.execute_sql(statement)
+
+
+#: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
     _v2_person_search_name,
     _v3_reports_and_signature,
     _v4_habilitation_register,
     _v5_dossier_list_index,
+    _v6_deadline_cache,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -307,6 +307,35 @@ class RegisterEvent(BaseModel):
     details = TextField(default="")
 
 
+class PendingDeadline(BaseModel):
+    """A pending deadline of an open measure, as the deadline engine computed it: a cache
+    (deadline_cache.py, migration 6) so the échéances view and the agenda need not
+    compute every dossier. Derived data: never exported, rebuilt at will."""
+
+    measure = ForeignKeyField(Measure, on_delete="CASCADE")
+    kind = CharField()  # deadlines.DeadlineKind
+    rank = IntegerField()  # deadlines.KIND_RANK[kind]: the order of deadlines due the same day
+    due_on = DateField()
+    label = TextField()
+    #: The unexcused absence an incident report answers: listed from that day on only.
+    anchor_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("due_on", "measure", "rank"), False),)  # migration 6
+
+
+class DeadlineStale(BaseModel):
+    """A measure whose cached deadlines must be recomputed; filled by triggers (migration 6)."""
+
+    measure_id = IntegerField(primary_key=True)
+
+
+class DeadlineCacheState(BaseModel):
+    """One row: the engine (version and rules) the cached deadlines were computed with."""
+
+    engine = CharField()
+
+
 #: Every table, parents before children (creation, export and import order).
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Setting,
@@ -328,3 +357,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
 
 #: Tables of secrets: never exported (a key is a credential, not data to carry around).
 CREDENTIAL_MODELS: tuple[type[BaseModel], ...] = (SigningIdentity,)
+
+#: Derived tables, rebuilt from the others (the deadline cache): never exported nor imported.
+CACHE_MODELS: tuple[type[BaseModel], ...] = (PendingDeadline, DeadlineStale, DeadlineCacheState)
