@@ -45,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from injonctions_tui.domain import storage  # noqa: E402
+from injonctions_tui.domain import deadline_cache, storage  # noqa: E402
 from injonctions_tui.domain.dates import add_months  # noqa: E402
 from injonctions_tui.domain.models import (Appointment, LegalRepresentative, Measure, Orientation,  # noqa: E402
                                            Person, Professional, Renewal, Report, database)
@@ -665,6 +665,8 @@ def generate(path: Path = DEFAULT_DB, *, scale: float = 1.0, seed: int = SEED, t
         if broken:
             raise SystemExit(f"Références incohérentes dans la base générée : {broken[:5]}")
         db.execute_sql("PRAGMA foreign_keys = ON")
+        # As in use, the deadline cache is up to date (the triggers marked every measure).
+        deadline_cache.refresh()
         # No ANALYZE: the app never runs it, so the query planner works without statistics.
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {model.__name__: model.select().count()
