@@ -9,7 +9,7 @@ from functools import reduce
 
 from peewee import SQL, Case, NodeList, fn
 
-from .models import Measure, Person, database
+from .models import Measure, Person, database, person_name
 from .people import MAJORITY_AGE, public_for
 from .text import search_key
 from .vocabulary import Public, label
@@ -138,7 +138,7 @@ def _row(values: tuple) -> DossierRow:
      saisine_received_on, magistrat_referent) = values
     return DossierRow(
         measure_id=measure_id,
-        person=f"{last_name.upper()} {first_name}",  # as Person.full_name
+        person=person_name(last_name, first_name),
         birth_date=birth_date,
         parquet_number=parquet_number,
         public=label(public_for(birth_date, facts_on, public_override, saisine_received_on)),

@@ -92,6 +92,11 @@ class Habilitation(BaseModel):
     ground = CharField(null=True)
 
 
+def person_name(last_name: str, first_name: str) -> str:
+    """« LAST First », as every list and letter shows a person (also for rows read as tuples)."""
+    return f"{last_name.upper()} {first_name}"
+
+
 class Person(BaseModel):
     """The person under the measure. Identity and contact only, nothing clinical."""
 
@@ -111,7 +116,7 @@ class Person(BaseModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}"
+        return person_name(self.last_name, self.first_name)
 
     def refresh_search_name(self) -> None:
         self.search_name = search_key(f"{self.last_name} {self.first_name}")

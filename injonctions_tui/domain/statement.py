@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from .dates import format_fr, format_long_fr
 from .errors import InvalidInput
-from .models import Appointment, Measure, Person, Setting
+from .models import Appointment, Measure, Person, Setting, person_name
 from .statement_settings import DEFAULT_IDENTITY, IDENTITY_FIELDS, PayRules, check_identity_fields, pay_rules
 from .summaries import csv_text, day, day_start, decimal_fr, own_measures, raw
 from .rules import MeasureKind
@@ -184,7 +184,7 @@ def annual_statement(year: int, *, today: dt.date,
         born = day(birth)
         rows.append(StatementRow(
             number=len(rows) + 1,
-            name=f"{last_name.upper()} {first_name}" if "name" in identity else None,
+            name=person_name(last_name, first_name) if "name" in identity else None,
             initials=f"{first_name[:1]}.{last_name[:1]}.".upper() if "initials" in identity else None,
             birth_year=born.year if born and "birth_year" in identity else None,
             birth_date=born if "birth_date" in identity else None,
