@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from .domain import audit, storage
@@ -240,13 +241,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .domain.export_json import write_export
 
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         out = Path(args.out) if args.out else None
         text = write_export(out)
         audit.record("export", details=f"format={args.format}")
-    finally:
-        db.close()
     if out is None:
         sys.stdout.write(text + "\n")
     else:
@@ -262,8 +260,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         if args.kind == "json":
             from .domain.export_json import import_all, read_export_file
 
@@ -278,8 +275,6 @@ def _import(args: argparse.Namespace) -> int:
             print(f"{result.imported} saisine(s) importée(s).")
             for number in result.duplicates:
                 print(f"Déjà présente, ignorée : {number}")
-    finally:
-        db.close()
     return EXIT_OK
 
 
@@ -294,16 +289,13 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from .domain.settings import load_court
 
     day = _date_option(args.date)
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         court = load_court()
         if args.json:
             output = json.dumps(agenda_json(court, day, args.week, today=dt.date.today()), ensure_ascii=False, indent=2)
         else:
             output = agenda_text(court, day, args.week, today=dt.date.today())
         audit.record("consultation_agenda", details=f"date={day.isoformat()} semaine={args.week}")
-    finally:
-        db.close()
     print(output)
     return EXIT_OK
 
@@ -312,12 +304,9 @@ def cmd_echeances(args: argparse.Namespace) -> int:
     from .domain.echeances import deadline_rows, deadlines_text
 
     day = _date_option(args.date)
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         rows = deadline_rows(day, limit=None)
         audit.record("consultation_echeances", details=f"date={day.isoformat()}")
-    finally:
-        db.close()
     if args.json:
         print(json.dumps({"date": day.isoformat(), "echeances": [
             {"measure_id": r.measure_id, "due_on": r.due_on.isoformat(), "overdue": r.overdue, "person": r.person,
@@ -350,12 +339,9 @@ def cmd_etat(args: argparse.Namespace) -> int:
     _check_pdf_out(fmt, args.out)
     if not 2000 <= args.year <= dt.date.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         content = etat_command(args.year, fmt, Path(args.out) if args.out else None, dt.date.today())
         audit.record("etat_annuel", details=f"annee={args.year} format={fmt}")
-    finally:
-        db.close()
     _emit(content)
     return EXIT_OK
 
@@ -369,12 +355,9 @@ def cmd_bilan(args: argparse.Namespace) -> int:
         raise InjonctionsError("--to : la fin de la période précède son début.")
     fmt = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
     _check_pdf_out(fmt, args.out)
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, dt.date.today())
         audit.record("bilan_activite", details=f"du={start.isoformat()} au={end.isoformat()} format={fmt}")
-    finally:
-        db.close()
     _emit(content)
     return EXIT_OK
 
@@ -384,12 +367,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .domain.journal import journal_json, journal_rows, journal_text
 
     since = parse_date(args.since, "--since") if args.since else None
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         rows = journal_rows(since=since, limit=None)
         audit.record("consultation_journal")
-    finally:
-        db.close()
     print(json.dumps(journal_json(rows), ensure_ascii=False, indent=2) if args.json else journal_text(rows))
     return EXIT_OK
 
@@ -408,11 +388,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     new = _type_new_passphrase("Phrase secrète de la sauvegarde : ") if args.new_passphrase else None
     path = resolve_db_path(args.db)
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         info = backup(path, Path(args.out) if args.out else None, passphrase=new)
-    finally:
-        db.close()
     print(f"Sauvegarde chiffrée : {info.path}")
     print(info.summary())
     print("Gardez le fichier .kdf avec la copie : sans lui, elle ne peut pas être ouverte.")
@@ -446,8 +423,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     path = resolve_db_path(args.db)
     with hold(path):
-        db = _unlock(args)
-        try:
+        with closing(_unlock(args)):
             due = due_for_deletion(dt.date.today())
             print(f"{len(due)} dossier(s) clôturé(s) depuis plus de {retention_years()} an(s).")
             for c in due:
@@ -457,22 +433,17 @@ def cmd_retention(args: argparse.Namespace) -> int:
                 if not sys.stdin.isatty() or input("Supprimer définitivement ces dossiers ? Tapez SUPPRIMER : ") != "SUPPRIMER":
                     raise InjonctionsError("Suppression annulée : rien n'a été supprimé.")
                 print(delete_dossiers([c.measure_id for c in due]).summary())
-        finally:
-            db.close()
     return EXIT_OK
 
 
 def cmd_registre(args: argparse.Namespace) -> int:
     from .domain.register_export import register_json, register_text
 
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         today = dt.date.today()
         output = (json.dumps(register_json(today), ensure_ascii=False, indent=2) if args.json
                   else register_text(today))
         audit.record("consultation_registre")
-    finally:
-        db.close()
     print(output)
     return EXIT_OK
 
@@ -481,13 +452,10 @@ def _print_register(args: argparse.Namespace) -> int:
     from .domain.documents import save_pdf
     from .domain.register_export import register_filename, register_pdf
 
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         today = dt.date.today()
         path = save_pdf(register_pdf(today), *_output_place(args.out, register_filename(today)))
         audit.record("impression", details="document=registre")
-    finally:
-        db.close()
     print(f"Document enregistré : {path}")
     return EXIT_OK
 
@@ -507,8 +475,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise InjonctionsError(f"Indiquez le n° ({kind.target}) du document à imprimer.")
     else:
         target = args.target
-    db = _unlock(args)
-    try:
+    with closing(_unlock(args)):
         document = kind.build(target, today=dt.date.today(), court=load_court())
         data = document.data
         if args.sign:
@@ -520,8 +487,6 @@ def cmd_print(args: argparse.Namespace) -> int:
             data = sign_pdf(data, reason=f"{kind.label} — secret professionnel", location=load_court().tribunal)
         path = save_pdf(data, *_output_place(args.out, document.filename))
         audit.record("impression", None, args.target, f"document={args.kind} signe={args.sign}")
-    finally:
-        db.close()
     print(f"Document enregistré : {path}")
     return EXIT_OK
 
@@ -542,11 +507,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     data = read_limited(Path(args.file), 100 * 1024 * 1024, is_dir_message=f"{args.file} est un dossier.",
                         too_big_message=f"{args.file} dépasse 100 Mo : ce n'est pas un document de l'application.")
-    db = _unlock(args)  # the certificates trusted are those of this installation
-    try:
+    with closing(_unlock(args)):  # the certificates trusted are those of this installation
         status = verify_signature(data)
-    finally:
-        db.close()
     print(status.message)
     return EXIT_OK if status.valid else 1
 

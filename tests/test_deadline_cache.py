@@ -58,6 +58,9 @@ def assert_cache_is_live(today: dt.date) -> None:
             == full(pending_deadlines_live(today, measure_ids=some, limit=20)))
     assert ({mid: full(found) for mid, found in cached_overdue(ids, today).items()}
             == {mid: full(found) for mid, found in live_overdue(ids, today).items()})
+    for horizon in (-1, 0, 7, 30):  # the dossier list's « échéance » filters
+        assert deadline_cache.measures_due(today, horizon) == sorted(
+            {d.measure_id for d in live if d.days_left(today) <= horizon})
 
 
 def weeks(today: dt.date) -> list[agenda.DayView]:

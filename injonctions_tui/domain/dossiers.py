@@ -9,6 +9,7 @@ from functools import reduce
 
 from peewee import SQL, Case, NodeList, fn
 
+from .deadline_cache import measures_due
 from .models import Measure, Person, database, person_name
 from .people import MAJORITY_AGE, public_for
 from .text import search_key
@@ -51,10 +52,8 @@ DUE_FILTERS: dict[str, tuple[str, int]] = {
 
 
 def _measures_due(today: dt.date, key: str) -> list[int]:
-    from .deadlines import pending_deadlines
-
     _, horizon = DUE_FILTERS[key]
-    return sorted({d.measure_id for d in pending_deadlines(today) if d.days_left(today) <= horizon})
+    return measures_due(today, horizon)
 
 
 def _minor_expression():

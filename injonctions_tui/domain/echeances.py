@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .dates import format_fr
 from .deadline_cache import cached_pending
-from .deadlines import Deadline, pending_deadlines
+from .deadlines import Deadline
 from .models import Measure, Person
 
 PAGE = 500
@@ -36,8 +36,7 @@ def when_text(deadline: Deadline, today: dt.date) -> str:
 
 
 def deadline_rows(today: dt.date, *, limit: int | None = PAGE, overdue_only: bool = False) -> list[DeadlineRow]:
-    deadlines = (cached_pending(today, limit=limit, overdue_only=True) if overdue_only
-                 else pending_deadlines(today, limit=limit))
+    deadlines = cached_pending(today, limit=limit, overdue_only=overdue_only)
     ids = sorted({d.measure_id for d in deadlines})
     names: dict[int, tuple[str, str]] = {}
     for chunk_start in range(0, len(ids), 500):

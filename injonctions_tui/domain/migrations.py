@@ -270,14 +270,22 @@ MIGRATIONS: list[Migration] = [
 LATEST_VERSION = len(MIGRATIONS)
 
 
+def stored_version(db: Database) -> int:
+    """The schema version recorded in a database, read without writing (0 if none):
+    storage asks it on its read-only probe, before deciding whether to check integrity."""
+    if not db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone():
+        return 0
+    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
+    return row[0] or 0
+
+
 def current_version(db: Database) -> int:
     """The schema version of an open database (0 for a brand-new one)."""
     db.execute_sql(
         'CREATE TABLE IF NOT EXISTS "schema_version" '
         '("version" INTEGER NOT NULL PRIMARY KEY, "applied_at" DATETIME NOT NULL)'
     )
-    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
-    return row[0] or 0
+    return stored_version(db)
 
 
 def upgrade(db: Database, target: int = LATEST_VERSION) -> list[int]:

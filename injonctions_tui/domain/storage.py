@@ -231,14 +231,6 @@ def _connect(db_path: Path, key: bytes, pragmas: list) -> SqlCipherDatabase:
     return db
 
 
-def _migration_pending(probe: SqlCipherDatabase) -> bool:
-    """True when opening will migrate (read without creating anything on the probe)."""
-    if not probe.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone():
-        return True
-    row = probe.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
-    return (row[0] or 0) < migrations.LATEST_VERSION
-
-
 def _raise_if_damaged(db_path: Path, connection: SqlCipherDatabase) -> None:
     verdict = [row[0] for row in connection.execute_sql("PRAGMA quick_check").fetchall()]
     if verdict != ["ok"]:
@@ -286,7 +278,8 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True,
     try:
         probe = _connect(db_path, key, _BASE_PRAGMAS)
         probe.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-        check_now = not defer_integrity_check or (upgrade and _migration_pending(probe))
+        check_now = not defer_integrity_check or (
+            upgrade and migrations.stored_version(probe) < migrations.LATEST_VERSION)
         if check_now:
             _raise_if_damaged(db_path, probe)
     except SQL_ERRORS as error:

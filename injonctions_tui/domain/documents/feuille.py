@@ -143,13 +143,18 @@ def _person_cell(name: str, width: float, *, minor: bool, walk_in: bool = False)
     return _wrapped(_clip(name), width, lambda cut: f"<b>{text(cut)}</b>{suffix}")
 
 
+def _widths(*centimetres: float) -> list[float]:
+    """Column widths in points: those given, then the last column takes what is left."""
+    widths = [w * cm for w in centimetres]
+    return widths + [WIDTH - sum(widths)]
+
+
 def _appointments_table(day: dt.date) -> Table:
     start = dt.datetime.combine(day, dt.time.min)
     query = (Appointment.select(Appointment, Measure, Person).join(Measure).join(Person)
              .where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
              .order_by(Appointment.starts_at, Appointment.id))
-    widths = [w * cm for w in (1.6, 6.0, 2.4, 3.2, 3.4, 2.0, 2.1)]
-    widths.append(WIDTH - sum(widths))
+    widths = _widths(1.6, 6.0, 2.4, 3.2, 3.4, 2.0, 2.1)
     head = ["Heure", "Personne", "Né(e) le", "N° parquet", "Entretien", "Statut", "Présence", "Téléphone"]
     rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
     for appointment in query:
@@ -175,8 +180,7 @@ def _appointments_table(day: dt.date) -> Table:
 def _referrals(publics: set[str], today: dt.date) -> Table | None:
     """The referrals to convoke, as the app lists them (convocations.referrals_to_convoke,
     evaluation deadline included), for the day's public(s) (all when no permanence)."""
-    widths = [w * cm for w in (6.6, 2.4, 3.2, 2.0, 2.8, 3.4)]
-    widths.append(WIDTH - sum(widths))
+    widths = _widths(6.6, 2.4, 3.2, 2.0, 2.8, 3.4)
     head = ["Personne", "Né(e) le", "N° parquet", "Public", "Saisine reçue le", "Évaluation avant le", "Téléphone"]
     rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
     for referral in referrals_to_convoke(today):
