@@ -98,13 +98,13 @@ def _open(db_path: str):
 
 
 def start_app(t0: float, db_path: str) -> None:
-    import datetime as dt
     from pathlib import Path
 
     marks: dict[str, float] = {}
     # What `injonctions` imports before the TUI starts: the CLI, then the app.
     from injonctions_tui import cli  # noqa: F401
     from injonctions_tui.app import InjonctionsApp, StartupPlan
+    from injonctions_tui.domain import clock
     from injonctions_tui.screens.agenda import AgendaScreen
 
     marks["imported"] = time.monotonic() - t0
@@ -125,8 +125,8 @@ def start_app(t0: float, db_path: str) -> None:
         screen.call_after_refresh(ready, screen)
 
     AgendaScreen.on_mount = on_mount  # type: ignore[method-assign]
-    today = dt.date.fromisoformat(os.environ["BENCH_TODAY"])
-    app = InjonctionsApp(StartupPlan(db_path=Path(db_path), database=db), today=lambda: today)
+    clock.configure_from_environment()  # INJONCTIONS_NOW: the base's TODAY
+    app = InjonctionsApp(StartupPlan(db_path=Path(db_path), database=db))
     app.run(headless=True, size=SIZE)
     db.close()
     _out({**marks, **info})
@@ -147,14 +147,14 @@ async def _walk(app, keys: list[str]) -> list[str]:
 
 def memory_app(db_path: str) -> None:
     import asyncio
-    import datetime as dt
     from pathlib import Path
 
     from injonctions_tui.app import InjonctionsApp, StartupPlan
+    from injonctions_tui.domain import clock
 
     db = _open(db_path)
-    today = dt.date.fromisoformat(os.environ["BENCH_TODAY"])
-    app = InjonctionsApp(StartupPlan(db_path=Path(db_path), database=db), today=lambda: today)
+    clock.configure_from_environment()  # INJONCTIONS_NOW: the base's TODAY
+    app = InjonctionsApp(StartupPlan(db_path=Path(db_path), database=db))
     # Agenda (day), its week view, the dossiers, the échéances, back to the agenda.
     seen = asyncio.run(_walk(app, ["v", "f3", "f4", "f2"]))
     db.close()

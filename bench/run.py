@@ -90,7 +90,7 @@ def machine(db) -> None:
     from importlib.metadata import version
 
     Report.section("Machine")
-    Report.info("date", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    Report.info("date of the run", time.strftime("%Y-%m-%d %H:%M"))  # the machine's, not the app's clock
     Report.info("CPU", _first_line("/proc/cpuinfo", "model name") or platform.processor() or "?")
     Report.info("cores", str(os.cpu_count()))
     mem = _first_line("/proc/meminfo", "MemTotal")
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first opening of the copy (key check, quick_check, migrations if any): {ms(opened)}; "
           f"deadline cache filled once for {filled} open dossiers: {ms(filling)}")
     machine(db)
-    env = {**os.environ, "BENCH_KEY": key.hex(), "BENCH_TODAY": manifest["today"]}
+    env = {**os.environ, "BENCH_KEY": key.hex(), "INJONCTIONS_NOW": f"{manifest['today']}T10:00:00"}
     from injonctions_tui.domain import agenda, settings
 
     today = dt.date.fromisoformat(manifest["today"])

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from .domain import audit, settings, storage
+from .domain import audit, clock, settings, storage
 from .domain.errors import InjonctionsError
 from .domain.professionals import current_user
 from .screens.agenda import AgendaScreen
@@ -91,19 +91,25 @@ class InjonctionsApp(App[int]):
         Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False, id="app.copy"),
     ]
 
-    def __init__(self, plan: StartupPlan, *, today: Callable[[], dt.date] = dt.date.today,
-                 now: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(self, plan: StartupPlan) -> None:
         super().__init__()
         self.plan = plan
         self.database: Database | None = plan.database
-        self.today = today
-        #: The current moment, on `today` (tests fix both; slots already gone are skipped).
-        self.now = now or (lambda: dt.datetime.combine(self.today(), dt.datetime.now().time()))
         #: True once unlocked *and* set up: only then are the modes reachable.
         self.unlocked = False
         #: The lock screen is up (idle time, or Ctrl+L).
         self.locked = False
         self.last_activity = time.monotonic()
+
+    @staticmethod
+    def today() -> dt.date:
+        """The app's date: the one clock (tests and the benchmark set it there)."""
+        return clock.today()
+
+    @staticmethod
+    def now() -> dt.datetime:
+        """The current moment (slots already gone are not proposed)."""
+        return clock.now()
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
-from .domain import audit, storage
+from .domain import audit, clock, storage
 from .domain.errors import ImportRejected, InjonctionsError
 from .domain.passphrase import check_new_passphrase
 from .paths import PASSPHRASE_ENV, resolve_db_path
@@ -217,7 +217,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             db = storage.create_database(path, passphrase)
             try:
                 with db.atomic():
-                    populate_demo(dt.date.today())
+                    populate_demo(clock.today())
             except BaseException:
                 db.close()
                 for leftover in (path, storage.kdf_path(path)):
@@ -271,7 +271,7 @@ def _import(args: argparse.Namespace) -> int:
             from .domain.import_saisines import import_saisines
             from .domain.professionals import current_user
 
-            result = import_saisines(Path(args.file), today=dt.date.today(), professional=current_user())
+            result = import_saisines(Path(args.file), today=clock.today(), professional=current_user())
             print(f"{result.imported} saisine(s) importée(s).")
             for number in result.duplicates:
                 print(f"Déjà présente, ignorée : {number}")
@@ -281,7 +281,7 @@ def _import(args: argparse.Namespace) -> int:
 def _date_option(value: str | None) -> dt.date:
     from .domain.dates import parse_date
 
-    return parse_date(value, "--date") if value else dt.date.today()
+    return parse_date(value, "--date") if value else clock.today()
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
@@ -292,9 +292,9 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     with closing(_unlock(args)):
         court = load_court()
         if args.json:
-            output = json.dumps(agenda_json(court, day, args.week, today=dt.date.today()), ensure_ascii=False, indent=2)
+            output = json.dumps(agenda_json(court, day, args.week, today=clock.today()), ensure_ascii=False, indent=2)
         else:
-            output = agenda_text(court, day, args.week, today=dt.date.today())
+            output = agenda_text(court, day, args.week, today=clock.today())
         audit.record("consultation_agenda", details=f"date={day.isoformat()} semaine={args.week}")
     print(output)
     return EXIT_OK
@@ -337,10 +337,10 @@ def cmd_etat(args: argparse.Namespace) -> int:
 
     fmt = "csv" if args.csv else "pdf" if args.pdf else "text"
     _check_pdf_out(fmt, args.out)
-    if not 2000 <= args.year <= dt.date.today().year + 1:
+    if not 2000 <= args.year <= clock.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
     with closing(_unlock(args)):
-        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, dt.date.today())
+        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, clock.today())
         audit.record("etat_annuel", details=f"annee={args.year} format={fmt}")
     _emit(content)
     return EXIT_OK
@@ -356,7 +356,7 @@ def cmd_bilan(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
     _check_pdf_out(fmt, args.out)
     with closing(_unlock(args)):
-        content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, dt.date.today())
+        content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, clock.today())
         audit.record("bilan_activite", details=f"du={start.isoformat()} au={end.isoformat()} format={fmt}")
     _emit(content)
     return EXIT_OK
@@ -424,7 +424,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     with hold(path):
         with closing(_unlock(args)):
-            due = due_for_deletion(dt.date.today())
+            due = due_for_deletion(clock.today())
             print(f"{len(due)} dossier(s) clôturé(s) depuis plus de {retention_years()} an(s).")
             for c in due:
                 print(f"  {c.person_name:<32} {c.parquet_number:<14} clôturé le {c.closed_on:%d/%m/%Y}"
@@ -440,7 +440,7 @@ def cmd_registre(args: argparse.Namespace) -> int:
     from .domain.register_export import register_json, register_text
 
     with closing(_unlock(args)):
-        today = dt.date.today()
+        today = clock.today()
         output = (json.dumps(register_json(today), ensure_ascii=False, indent=2) if args.json
                   else register_text(today))
         audit.record("consultation_registre")
@@ -453,7 +453,7 @@ def _print_register(args: argparse.Namespace) -> int:
     from .domain.register_export import register_filename, register_pdf
 
     with closing(_unlock(args)):
-        today = dt.date.today()
+        today = clock.today()
         path = save_pdf(register_pdf(today), *_output_place(args.out, register_filename(today)))
         audit.record("impression", details="document=registre")
     print(f"Document enregistré : {path}")
@@ -476,14 +476,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     else:
         target = args.target
     with closing(_unlock(args)):
-        document = kind.build(target, today=dt.date.today(), court=load_court())
+        document = kind.build(target, today=clock.today(), court=load_court())
         data = document.data
         if args.sign:
             from .domain.measures import check_habilitated
             from .domain.professionals import current_user
             from .domain.signing import sign_pdf
 
-            check_habilitated(current_user(), dt.date.today())
+            check_habilitated(current_user(), clock.today())
             data = sign_pdf(data, reason=f"{kind.label} — secret professionnel", location=load_court().tribunal)
         path = save_pdf(data, *_output_place(args.out, document.filename))
         audit.record("impression", None, args.target, f"document={args.kind} signe={args.sign}")
@@ -567,6 +567,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        clock.configure_from_environment()
         return COMMANDS[args.command](args)
     except ImportRejected as error:
         print(error.message, file=sys.stderr)

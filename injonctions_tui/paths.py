@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 from platformdirs import user_data_path, user_documents_path
 
+from .domain import clock
 from .domain.errors import InjonctionsError
 
 APP_DIR_NAME = "injonctions-tui"
@@ -38,7 +38,7 @@ def documents_dir(year: int | None = None) -> Path:
     """
     chosen = os.environ.get(DOCUMENTS_ENV)
     base = Path(chosen).expanduser() if chosen else user_documents_path() / "injonctions"
-    return base / str(year or dt.date.today().year)
+    return base / str(year or clock.today().year)
 
 
 def prepared_documents_dir(year: int | None = None) -> Path:

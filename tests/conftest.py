@@ -1,4 +1,11 @@
-"""Shared fixtures: a real encrypted SQLCipher database in a temporary folder.
+"""Shared fixtures: the app's clock, and a real encrypted SQLCipher database in a
+temporary folder.
+
+Every test runs with the app's clock (`domain.clock`) set to `NOW`, a Monday morning:
+no test depends on the day the suite runs. `pytest --today "2028-12-31 10:00"` also
+moves the system clock of the whole test process to that moment (time-machine, ticking)
+to show that nothing reads it behind the app's clock (`tests/any_day.sh` runs the
+awkward days).
 
 Tests use cheap argon2 parameters (`FAST_KDF`) so each fresh database costs
 milliseconds; one test in test_storage.py checks the production parameters.
@@ -7,17 +14,55 @@ milliseconds; one test in test_storage.py checks the production parameters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import storage
+from injonctions_tui.domain import clock, storage
 
 PASSPHRASE = "phrase de test suffisamment longue"
 
 #: A Monday, so the minors' permanence is "today" in tests that need a fixed date.
 TODAY = dt.date(2026, 11, 23)
+#: The app's clock in every test (ticking from there), during the minors' permanence.
+NOW = dt.datetime.combine(TODAY, dt.time(10, 0))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--today", metavar="'AAAA-MM-JJ HH:MM'", default=None,
+                     help="move the system clock of the test process to this moment (it keeps ticking)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    moment = config.getoption("--today")
+    if moment:
+        import time_machine
+
+        traveller = time_machine.travel(dt.datetime.fromisoformat(moment).astimezone(), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+@pytest.fixture(autouse=True)
+def app_clock() -> Iterator[None]:
+    """The one place tests set "today": the app's clock at `NOW`, ticking."""
+    with clock.moment(NOW):
+        yield
+
+
+def at(moment: dt.datetime | dt.date) -> clock.Clock:
+    """Move the app's clock (a date means 10:00 that day); the `app_clock` fixture puts it back."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time(10, 0))
+    return clock.set_moment(moment)
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process: this one's, and the app's clock."""
+    import os
+
+    return {**os.environ, **clock.environment_for_child(), **extra}
 
 
 @pytest.fixture
@@ -50,3 +95,37 @@ def configured_db_path(db, db_path: Path) -> Path:
     save_court(CourtSettings())
     db.close()
     return db_path
+
+
+async def wait_until(pilot: object, condition: Callable[[], object], what: str, *, limit: float = 60.0) -> None:
+    """Let the app run until `condition()` holds: tests wait for the thing they check
+    (a toast, a saved draft, the palette's matches), not for a guessed delay. `limit`
+    only bounds a test that would otherwise hang."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"toujours pas après {limit:.0f} s : {what}")
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+
+
+async def run_palette_command(pilot: object, text: str) -> None:
+    """Ctrl+P, type `text`, wait for the palette's matches, run the first one."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app  # type: ignore[attr-defined]
+    if not CommandPalette.is_open(app):
+        await pilot.press("ctrl+p")  # type: ignore[attr-defined]
+    await pilot.press(*text)  # type: ignore[attr-defined]
+
+    def first_match_found() -> bool:
+        matches = app.screen.query_one(CommandList)
+        if not matches.option_count:
+            return False
+        prompt = matches.get_option_at_index(0).prompt
+        return text.casefold() in getattr(prompt, "plain", str(prompt)).casefold()
+
+    await wait_until(pilot, first_match_found, f"la palette propose « {text} »")
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]

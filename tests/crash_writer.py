@@ -11,11 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from injonctions_tui.domain import models, storage
+from injonctions_tui.domain import clock, models, storage
 
 
 def main() -> None:
     db_path, run = Path(sys.argv[1]), int(sys.argv[2])
+    clock.configure_from_environment()  # the test's clock, not the system's
     db = storage.open_database(db_path, os.environ["CRASH_PASSPHRASE"])
     db.execute_sql("PRAGMA wal_autocheckpoint = 16")  # frequent checkpoints: kills land in them too
     print("pret", flush=True)

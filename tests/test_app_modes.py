@@ -20,7 +20,7 @@ from injonctions_tui.screens.help import HelpScreen
 from injonctions_tui.screens.registre import RegistreScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
-from .conftest import PASSPHRASE, TODAY
+from .conftest import PASSPHRASE, TODAY, at, run_palette_command
 
 
 @pytest.fixture
@@ -33,9 +33,9 @@ def demo_db(tmp_path: Path) -> Iterator[object]:
 
 
 def demo_app(database, tmp_path: Path) -> InjonctionsApp:
+    at(dt.datetime.combine(TODAY, dt.time(10, 5)))  # just after the demo's "now"
     return InjonctionsApp(StartupPlan(db_path=tmp_path / "demo.db", database=database, demo=True,
-                                      demo_passphrase="demo"), today=lambda: TODAY,
-                          now=lambda: dt.datetime.combine(TODAY, dt.time(10, 5)))
+                                      demo_passphrase="demo"))
 
 
 async def test_opens_on_the_agenda_of_today_with_appointments(demo_db, tmp_path: Path) -> None:
@@ -111,8 +111,5 @@ async def test_command_palette_is_french_and_switches_mode(demo_db, tmp_path: Pa
         await pilot.press("ctrl+p")
         assert CommandPalette.is_open(app)
         assert app.screen.query_one(Input).placeholder == "Rechercher une commande…"
-        await pilot.press(*"registre")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_palette_command(pilot, "registre")
         assert app.current_mode == "registre"

@@ -15,11 +15,11 @@ from injonctions_tui.screens.unlock import UnlockScreen
 from injonctions_tui.screens.wizard import WizardScreen
 from injonctions_tui.widgets.field import Field
 
-from .conftest import PASSPHRASE, TODAY
+from .conftest import PASSPHRASE
 
 
 def _app(db_path: Path, database=None) -> InjonctionsApp:
-    return InjonctionsApp(StartupPlan(db_path=db_path, database=database), today=lambda: TODAY)
+    return InjonctionsApp(StartupPlan(db_path=db_path, database=database))
 
 
 def _fill(app: InjonctionsApp, **values: str) -> None:
@@ -36,7 +36,7 @@ async def _fill_identity(app: InjonctionsApp, pilot) -> None:
 
 
 async def test_first_run_wizard_creates_everything_then_opens_the_agenda(db_path: Path) -> None:
-    app = InjonctionsApp(StartupPlan(db_path=db_path, kdf=storage.FAST_KDF), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=db_path, kdf=storage.FAST_KDF))
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, WizardScreen)
         await pilot.press(*"court")

@@ -23,7 +23,7 @@ import pytest
 from injonctions_tui.domain import migrations, models, storage
 from injonctions_tui.domain.errors import InjonctionsError, WrongPassphrase
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534
@@ -145,7 +145,7 @@ except InjonctionsError as error:
 
 def _child(*args: str) -> str:
     result = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, P=PASSPHRASE), timeout=120)
+                            env=child_environment(P=PASSPHRASE), timeout=120)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     return result.stdout
 
@@ -215,7 +215,7 @@ def test_cli_exit_status_2_and_no_traceback(filled: Path, damage: str) -> None:
     else:
         filled.write_bytes(filled.read_bytes()[: 3 * storage.PAGE_SIZE + 10])
     result = subprocess.run([sys.executable, "-m", "injonctions_tui", "agenda", "--db", str(filled)], cwd=ROOT,
-                            capture_output=True, text=True, env=dict(os.environ, INJONCTIONS_PASSPHRASE=PASSPHRASE),
+                            capture_output=True, text=True, env=child_environment(INJONCTIONS_PASSPHRASE=PASSPHRASE),
                             timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and result.stdout == ""

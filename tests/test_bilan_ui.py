@@ -11,6 +11,7 @@ from injonctions_tui.domain import models
 from injonctions_tui.screens.bilan import BilanScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
+from .conftest import run_palette_command, wait_until
 from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
 
 
@@ -19,10 +20,7 @@ async def test_bilan_figures_charts_and_statement(demo_db, tmp_path: Path,  # no
     monkeypatch.setenv("INJONCTIONS_DOCUMENTS", str(tmp_path / "docs"))
     app = demo_app(demo_db, tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("ctrl+p", *"bilan")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_palette_command(pilot, "bilan")
         assert isinstance(app.screen, BilanScreen)
         assert "Bilan d'activité 2026" in str(app.screen.query_one("#bilan-title").render())
         table = app.screen.query_one("#bilan-table", RecordTable)
@@ -47,18 +45,16 @@ async def test_december_reminds_the_statement(tmp_path: Path) -> None:
     from injonctions_tui.domain import storage
     from injonctions_tui.domain.demo import populate_demo
 
-    from .conftest import PASSPHRASE
+    from .conftest import PASSPHRASE, at
 
     database = storage.create_database(tmp_path / "d.db", PASSPHRASE, kdf=storage.FAST_KDF)
     december = dt.date(2026, 12, 7)
     populate_demo(december)
-    app = InjonctionsApp(StartupPlan(db_path=tmp_path / "d.db", database=database), today=lambda: december)
+    at(december)
+    app = InjonctionsApp(StartupPlan(db_path=tmp_path / "d.db", database=database))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        for _ in range(50):  # the agenda first, the reminders REMINDERS_DELAY (0.3 s) later
-            await pilot.pause(0.1)
-            if app._notifications:
-                break
+        # The agenda first, the reminders REMINDERS_DELAY (0.3 s) later.
+        await wait_until(pilot, lambda: app._notifications, "les rappels")
         messages = [n.message for n in app._notifications]
         assert any("31 janvier 2027" in m for m in messages), messages
     database.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from injonctions_tui import cli
 from injonctions_tui.domain import storage
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +89,7 @@ def test_usage_errors_are_in_french_with_status_2(capsys) -> None:
 def test_wrong_passphrase_in_a_real_process(tmp_path: Path) -> None:
     """Exit status 2, one French line, no traceback, nothing written."""
     db = tmp_path / "base.db"
-    env = {**os.environ, "INJONCTIONS_PASSPHRASE": PASSPHRASE, "HOME": str(tmp_path)}
+    env = child_environment(INJONCTIONS_PASSPHRASE=PASSPHRASE, HOME=str(tmp_path))
     subprocess.run([sys.executable, "-m", "injonctions_tui", "init", "--db", str(db)],
                    env=env, check=True, capture_output=True, cwd=ROOT, timeout=120)
     before = db.read_bytes()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from injonctions_tui.domain import storage
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -32,7 +32,7 @@ SEED = int(os.environ.get("CRASH_SEED", "20261123"))
 
 def _one_run(db_path: Path, run: int, rng: random.Random) -> list[int]:
     """Start the writer, kill it at a random moment, return the acknowledged ids."""
-    env = dict(os.environ, CRASH_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(ROOT))
+    env = child_environment(CRASH_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(ROOT))
     child = subprocess.Popen([sys.executable, str(WRITER), str(db_path), str(run)], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -19,7 +19,7 @@ from .conftest import PASSPHRASE, TODAY
 
 def _open_app(configured_db_path: Path) -> InjonctionsApp:
     database = storage.open_database(configured_db_path, PASSPHRASE)
-    return InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    return InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
 
 
 def _type(app: InjonctionsApp, **values: str) -> None:

@@ -14,12 +14,12 @@ from injonctions_tui.screens.journal import JournalScreen
 from injonctions_tui.screens.lock import LockScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
-from .conftest import PASSPHRASE, TODAY
+from .conftest import PASSPHRASE, run_palette_command
 
 
 def _app(configured_db_path: Path) -> InjonctionsApp:
     database = storage.open_database(configured_db_path, PASSPHRASE)
-    return InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    return InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
 
 
 async def test_lock_hides_everything_and_keeps_typed_input(configured_db_path: Path, monkeypatch) -> None:
@@ -80,10 +80,7 @@ async def test_backup_from_the_palette(configured_db_path: Path, tmp_path: Path)
     app = _app(configured_db_path)
     target = tmp_path / "cle-usb"
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("ctrl+p", *"sauvegarder")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_palette_command(pilot, "sauvegarder")
         assert isinstance(app.screen, FormModal)
         app.screen.query_one("#folder", Input).value = str(target)
         await pilot.press("ctrl+s")

@@ -19,7 +19,6 @@ from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain import models, storage
 from injonctions_tui.widgets.record_table import RecordTable
 
-from .conftest import TODAY
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ async def test_nothing_personal_outside_the_database(sandbox: Path, tmp_path: Pa
     database = storage.open_database(db_path, "demo")
     secrets = {p.last_name for p in models.Person.select()} | {
         m.parquet_number for m in models.Measure.select() if m.parquet_number}
-    app = InjonctionsApp(StartupPlan(db_path=db_path, database=database, demo=True), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=db_path, database=database, demo=True))
     async with app.run_test(size=(100, 30)) as pilot:
         rows = app.screen.rows
         index = next(i for i, r in enumerate(rows) if r.status_value == "attendu")

@@ -13,12 +13,12 @@ from injonctions_tui.domain.settings import load_court
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.parametres import ParametresScreen
 
-from .conftest import PASSPHRASE, TODAY
+from .conftest import PASSPHRASE
 
 
 async def test_add_a_tuesday_permanence(configured_db_path: Path) -> None:
     database = storage.open_database(configured_db_path, PASSPHRASE)
-    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f6")
         assert isinstance(app.screen, ParametresScreen)
@@ -59,7 +59,7 @@ async def test_signature_image_from_the_settings(configured_db_path: Path, tmp_p
     Image.new("RGB", (120, 40), "white").save(buffer, format="PNG")
     picture.write_bytes(buffer.getvalue())
     database = storage.open_database(configured_db_path, PASSPHRASE)
-    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f6", "i")
         assert isinstance(app.screen, FormModal)

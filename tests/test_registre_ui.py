@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain import models, storage
@@ -30,7 +30,7 @@ def _fill(app: InjonctionsApp, **values: str) -> None:
 
 async def test_add_complete_habilitate_and_radiate(configured_db_path: Path) -> None:
     database = storage.open_database(configured_db_path, PASSPHRASE)
-    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
     async with app.run_test(size=(110, 40)) as pilot:
         await pilot.press("f5")
         assert isinstance(app.screen, RegistreScreen)

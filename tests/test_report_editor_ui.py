@@ -13,6 +13,7 @@ from injonctions_tui.screens.report_editor import ReportEditorScreen
 from injonctions_tui.widgets.record_table import RecordTable
 from injonctions_tui.widgets.secrecy_text_area import HIGHLIGHT, SecrecyTextArea
 
+from .conftest import wait_until
 from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
 
 
@@ -38,11 +39,9 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         assert "méthadone" in str(app.screen.query_one("#report-flags").render())
         app.screen.query_one("#adherence", Select).value = "effective"
         app.screen.query_one("#proposal", Select).value = "poursuite"
-        # The autosave fires one second after the last change (waited for up to 10 s on a busy machine).
-        for _ in range(50):
-            await pilot.pause(0.2)
-            if "méthadone" in models.Report.get_by_id(report_id).observations:
-                break
+        # The autosave fires one second after the last change.
+        await wait_until(pilot, lambda: "méthadone" in models.Report.get_by_id(report_id).observations,
+                         "le brouillon enregistré")
         assert "méthadone" in models.Report.get_by_id(report_id).observations
         await pilot.press("ctrl+t")
         await pilot.pause()

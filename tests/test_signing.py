@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from pypdf import PdfReader, PdfWriter
 
 from injonctions_tui.domain import report_drafts as rd
-from injonctions_tui.domain import signing
+from injonctions_tui.domain import clock, signing
 from injonctions_tui.domain.documents import report_pdf
 from injonctions_tui.domain.errors import InvalidInput, NotHabilitated
 from injonctions_tui.domain.models import AuditEvent, SigningIdentity
@@ -42,7 +42,7 @@ def test_a_signed_report_verifies(pdf: bytes) -> None:
     status = signing.verify_signature(signed)
     assert status.valid and status.intact and status.trusted and status.whole_file
     assert status.signer_name == "Léon PRUNELLE"
-    assert abs(status.signing_time - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+    assert abs(status.signing_time - clock.now_utc()) < dt.timedelta(minutes=5)
     assert status.message.startswith("Signature valide : document signé par Léon PRUNELLE")
     reader = PdfReader(io.BytesIO(signed))
     widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
@@ -107,7 +107,7 @@ def _pkcs12(password: bytes) -> bytes:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Léon PRUNELLE"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Autorité fictive de test")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now_utc()
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
                    .not_valid_after(now + dt.timedelta(days=365))

@@ -18,7 +18,6 @@ from injonctions_tui.domain.people import measure_public
 from injonctions_tui.domain.vocabulary import Public
 from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 
-from .conftest import TODAY
 from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
 
 
@@ -36,12 +35,12 @@ def test_help_screen(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F8
 
 
 def test_first_run_wizard(snap_compare, tmp_path: Path) -> None:
-    app = InjonctionsApp(StartupPlan(db_path=tmp_path / "nouvelle.db", kdf=storage.FAST_KDF), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=tmp_path / "nouvelle.db", kdf=storage.FAST_KDF))
     assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_unlock_screen(snap_compare, configured_db_path: Path) -> None:
-    app = InjonctionsApp(StartupPlan(db_path=configured_db_path), today=lambda: TODAY)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path))
     assert snap_compare(app, terminal_size=(80, 24))
 
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from peewee import fn
 
+from . import clock
 from .dates import age_on, format_long_fr
 from .deadline_cache import cached_overdue
 from .deadlines import Deadline, DeadlineKind
@@ -223,7 +224,7 @@ def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list
 
 def day_rows(day: dt.date, today: dt.date | None = None) -> list[AgendaRow]:
     """Every appointment of a day, in time order, with the markers the agenda shows."""
-    return _rows_between(day, day, today or dt.date.today())
+    return _rows_between(day, day, today or clock.today())
 
 
 def _views(court: CourtSettings, first_day: dt.date, last_day: dt.date, today: dt.date,
@@ -286,7 +287,7 @@ def _day_text(view: DayView) -> list[str]:
 
 def agenda_text(court: CourtSettings, day: dt.date, week: bool, *, today: dt.date | None = None) -> str:
     """The day (or week) as plain text: the paper backup and `injonctions agenda`."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     views = week_view(court, day, today) if week else [day_view(court, day, today)]
     title = (f"Agenda de la semaine du {format_long_fr(views[0].date)}" if week
              else f"Feuille de permanence du {format_long_fr(day)}")
@@ -320,7 +321,7 @@ def _day_json(view: DayView) -> dict[str, Any]:
 
 def agenda_json(court: CourtSettings, day: dt.date, week: bool, *, today: dt.date | None = None) -> dict:
     """The same content as `agenda_text`, for scripts (ISO dates, stored codes + labels)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     views = week_view(court, day, today) if week else [day_view(court, day, today)]
     return {"format": "injonctions-agenda", "version": 1, "date": day.isoformat(), "week": week,
             "today": today.isoformat(), "days": [_day_json(view) for view in views]}

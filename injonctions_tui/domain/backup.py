@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from playhouse.sqlcipher_ext import sqlcipher
 
+from . import clock
 from . import audit, instance_lock, migrations, storage
 from .dates import format_fr
 from .errors import DatabaseExists, InjonctionsError, WrongPassphrase
@@ -202,7 +203,7 @@ def backup(db_path: Path, out_path: Path | None = None, *, passphrase: str | Non
     """Write an encrypted, checked copy of the open base (same key, or `passphrase`)."""
     db_path = Path(db_path)
     source_key = _source_key(db_path)
-    now = now or dt.datetime.now().replace(microsecond=0)
+    now = now or clock.now()
     if passphrase is not None:
         check_new_passphrase(passphrase)
     target = _target(db_path, out_path, now)
@@ -281,7 +282,7 @@ def restore(backup_path: Path, db_path: Path, passphrase: str, *,
     Afterwards the models are bound to a closed database: reopen `db_path`.
     """
     backup_path, db_path = Path(backup_path), Path(db_path)
-    now = now or dt.datetime.now().replace(microsecond=0)
+    now = now or clock.now()
     with instance_lock.hold(db_path):
         key = _backup_key(backup_path, passphrase)
         info = _inspect(backup_path, storage._raw_key(key))

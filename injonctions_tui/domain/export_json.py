@@ -27,6 +27,7 @@ from typing import Any
 from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, ForeignKeyField,
                     IntegerField, PeeweeException, TextField)
 
+from . import clock
 from . import migrations
 from .deadlines import deadlines_by_measure
 from .errors import ImportRejected, InjonctionsError
@@ -139,7 +140,7 @@ def export_all(today: dt.date | None = None) -> dict[str, Any]:
     Each measure also carries its `deadlines` as computed on `today` (default: the
     clock's date): read-only, so the same data and date always give the same export.
     """
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now()
     payload: dict[str, Any] = {
         "format": FORMAT,
         "schema_version": migrations.LATEST_VERSION,

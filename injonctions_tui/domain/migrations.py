@@ -8,12 +8,12 @@ a released one. The version reached is kept in the `schema_version` table.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from peewee import CharField, Database
 from playhouse.migrate import SqliteMigrator, migrate
 
+from . import clock
 from .errors import InjonctionsError
 from .text import search_key
 
@@ -319,7 +319,7 @@ def upgrade(db: Database, target: int = LATEST_VERSION) -> list[int]:
                     )
                 db.execute_sql(
                     'INSERT INTO "schema_version" ("version", "applied_at") VALUES (?, ?)',
-                    (number, dt.datetime.now().replace(microsecond=0).isoformat(" ")),
+                    (number, clock.now().isoformat(" ")),
                 )
             applied.append(number)
     finally:

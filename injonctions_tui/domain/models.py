@@ -26,6 +26,7 @@ from peewee import (
     TextField,
 )
 
+from . import clock
 from .text import search_key
 
 #: Bound to the unlocked SQLCipher database by `storage.open_database`.
@@ -33,7 +34,7 @@ database = DatabaseProxy()
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 class BaseModel(Model):

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 
+from . import clock
 from . import audit
 from .errors import InvalidInput
 from .measures import check_habilitated, is_closed
@@ -42,7 +43,7 @@ class FlaggedTermsRemain(InvalidInput):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def _kind(kind: str) -> str:

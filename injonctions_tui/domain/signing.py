@@ -41,7 +41,7 @@ from pyhanko.sign.validation import KeyUsageConstraints, SignatureCoverageLevel,
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from . import audit
+from . import audit, clock
 from .errors import InvalidInput
 from .measures import check_habilitated
 from .models import SigningIdentity, database
@@ -63,7 +63,7 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------- identity
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 def current_identity() -> SigningIdentity | None:
@@ -99,7 +99,7 @@ def ensure_signing_identity() -> SigningIdentity:
     self-signed certificate for the professional: CN = their name, O = their CSAPA."""
     with database.atomic():
         identity = current_identity()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = clock.now_utc()
         if identity is not None and _usable(identity, now):
             return identity
         user = require_user()
@@ -140,7 +140,7 @@ def import_pkcs12(path: Path, password: str | None) -> SigningIdentity:
     if key is None or certificate is None:
         raise InvalidInput("Certificat non importé : le fichier ne contient pas à la fois la clé privée et le "
                            "certificat.")
-    if certificate.not_valid_after_utc < dt.datetime.now(dt.timezone.utc):
+    if certificate.not_valid_after_utc < clock.now_utc():
         raise InvalidInput(f"Certificat non importé : il a expiré le "
                            f"{certificate.not_valid_after_utc.strftime('%d/%m/%Y')}.")
     with database.atomic():
@@ -162,6 +162,16 @@ def _trusted_certificates() -> list[asn1_x509.Certificate]:
 
 
 # --------------------------------------------------------------------------- signing
+
+class _ClockedPdfSigner(signers.PdfSigner):
+    """pyHanko dates the signature from the system clock; the document's stamp and
+    the audit trail use the app's clock: one time for both."""
+
+    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        session.system_time = clock.now_utc()
+        return session
+
 
 def _refuse_inside_loop(name: str) -> None:
     try:
@@ -185,7 +195,7 @@ async def sign_pdf_async(data: bytes, *, reason: str, location: str, on: dt.date
     """The PDF with a PAdES signature by the professional (refused without a current
     habilitation on `on`, default today). The stamp goes where the document left room."""
     user = require_user()
-    check_habilitated(user, on or dt.date.today())
+    check_habilitated(user, on or clock.today())
     identity = ensure_signing_identity()
     certificate = asn1_x509.Certificate.load(bytes(identity.certificate))
     chain = [certificate]
@@ -200,14 +210,14 @@ async def sign_pdf_async(data: bytes, *, reason: str, location: str, on: dt.date
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
     except PdfError:
         raise InvalidInput("Signature impossible : ce fichier n'est pas un PDF lisible.") from None
-    now = dt.datetime.now().astimezone()
+    now = clock.now().astimezone()
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, location=location,
                                         name=user.full_name, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
     spec = fields.SigFieldSpec(FIELD_NAME, on_page=placement[0], box=placement[1]) if placement else \
         fields.SigFieldSpec(FIELD_NAME)
     stamp = stamp_style(user.full_name, now, reason, location) if placement else None
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=stamp, new_field_spec=spec)
+    pdf_signer = _ClockedPdfSigner(meta, signer, stamp_style=stamp, new_field_spec=spec)
     output = await pdf_signer.async_sign_pdf(writer)
     audit.record("document_signe", "signing_identity", identity.id, f"empreinte={identity.fingerprint[:16]}")
     return output.getvalue()
@@ -267,7 +277,8 @@ async def verify_signature_async(data: bytes) -> SignatureStatus:
                                               "endommagé ou modifié.")
     if not signatures:
         return SignatureStatus(False, message="Ce PDF ne porte aucune signature électronique.")
-    context = ValidationContext(trust_roots=_trusted_certificates(), allow_fetching=False)
+    context = ValidationContext(trust_roots=_trusted_certificates(), allow_fetching=False,
+                                moment=clock.now_utc())
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
     result: SignatureStatus | None = None
     for embedded in signatures:
