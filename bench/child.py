@@ -91,7 +91,7 @@ def _open(db_path: str):
     app runs in a worker once the agenda is shown (timed apart by run.py)."""
     from pathlib import Path
 
-    from injonctions_tui.domain import storage
+    from injonctions_tui.domain.store import storage
 
     return storage.open_with_key(Path(db_path), bytes.fromhex(os.environ["BENCH_KEY"]),
                                  defer_integrity_check=True)
@@ -104,7 +104,7 @@ def start_app(t0: float, db_path: str) -> None:
     # What `injonctions` imports before the TUI starts: the CLI, then the app.
     from injonctions_tui import cli  # noqa: F401
     from injonctions_tui.app import InjonctionsApp, StartupPlan
-    from injonctions_tui.domain import clock
+    from injonctions_tui.domain.core import clock
     from injonctions_tui.screens.agenda import AgendaScreen
 
     marks["imported"] = time.monotonic() - t0
@@ -150,7 +150,7 @@ def memory_app(db_path: str) -> None:
     from pathlib import Path
 
     from injonctions_tui.app import InjonctionsApp, StartupPlan
-    from injonctions_tui.domain import clock
+    from injonctions_tui.domain.core import clock
 
     db = _open(db_path)
     clock.configure_from_environment()  # INJONCTIONS_NOW: the base's TODAY

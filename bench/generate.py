@@ -45,16 +45,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from injonctions_tui.domain import deadline_cache, storage  # noqa: E402
-from injonctions_tui.domain.dates import add_months  # noqa: E402
-from injonctions_tui.domain.models import (Appointment, LegalRepresentative, Measure, Orientation,  # noqa: E402
-                                           Person, Professional, Renewal, Report, database)
-from injonctions_tui.domain.professionals import create_user, record_habilitation  # noqa: E402
-from injonctions_tui.domain.report_drafts import seal  # noqa: E402
-from injonctions_tui.domain.settings import CourtSettings, save_court  # noqa: E402
-from injonctions_tui.domain.slots import holiday_name  # noqa: E402
-from injonctions_tui.domain.statement import mark_statement_produced  # noqa: E402
-from injonctions_tui.domain.text import search_key  # noqa: E402
+from injonctions_tui.domain.calendar.slots import holiday_name  # noqa: E402
+from injonctions_tui.domain.core.dates import add_months  # noqa: E402
+from injonctions_tui.domain.core.models import (Appointment, LegalRepresentative, Measure, Orientation, Person,
+                                                Professional, Renewal, Report, database)
+from injonctions_tui.domain.core.text import search_key  # noqa: E402
+from injonctions_tui.domain.deadlines import cache as deadline_cache
+from injonctions_tui.domain.reports.drafts import seal  # noqa: E402
+from injonctions_tui.domain.statements.statement import mark_statement_produced  # noqa: E402
+from injonctions_tui.domain.store import storage  # noqa: E402
+from injonctions_tui.domain.store.professionals import create_user, record_habilitation  # noqa: E402
+from injonctions_tui.domain.store.settings import CourtSettings, save_court  # noqa: E402
 
 DEFAULT_DB = HERE / "out" / "bench.db"
 MANIFEST_SUFFIX = ".manifest.json"

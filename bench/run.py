@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402  (bench/generate.py)
 
-from injonctions_tui.domain import storage  # noqa: E402
+from injonctions_tui.domain.store import storage  # noqa: E402
 
 RUN_COPY = HERE / "out" / "run.db"
 OK, KO = "✓", "✗"
@@ -178,7 +178,10 @@ def memory(report: Report, env: dict[str, str], repeat: int) -> None:
 # --------------------------------------------------------------------------- in process
 
 def views(report: Report, manifest: dict, repeat: int) -> None:
-    from injonctions_tui.domain import agenda, dossier_detail, dossiers, echeances, settings
+    from injonctions_tui.domain.agenda import days as agenda
+    from injonctions_tui.domain.deadlines import listing as echeances
+    from injonctions_tui.domain.dossiers import detail as dossier_detail, listing as dossiers
+    from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
     court = settings.load_court()
@@ -214,7 +217,7 @@ def views(report: Report, manifest: dict, repeat: int) -> None:
         report.goal(f"  keystroke « {prefix} » (dossier_rows)", ms(median), "< 30 ms", median < 0.030,
                     f"(1st {ms(first)}) {count} found", counted=False)
     report.goal("search as you type: the slowest keystroke above", ms(worst), "< 30 ms", worst < 0.030)
-    from injonctions_tui.domain.models import Measure
+    from injonctions_tui.domain.core.models import Measure
 
     found = echeances.deadline_rows(today)
     open_measures = Measure.select().where(Measure.outcome.is_null() & (Measure.status != "cloture")).count()
@@ -238,7 +241,7 @@ def _long_dossier() -> int:
     """An open dossier with a long history: the open measure with the most appointments."""
     from peewee import fn
 
-    from injonctions_tui.domain.models import Appointment, Measure
+    from injonctions_tui.domain.core.models import Appointment, Measure
 
     row = (Appointment.select(Appointment.measure, fn.COUNT(Appointment.id).alias("n")).join(Measure)
            .where(Measure.status == "suivi").group_by(Appointment.measure)
@@ -247,16 +250,16 @@ def _long_dossier() -> int:
 
 
 def documents(report: Report, manifest: dict, repeat: int) -> None:
-    from injonctions_tui.domain import settings
-    from injonctions_tui.domain.models import Appointment
+    from injonctions_tui.domain.core.models import Appointment
+    from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
     court = settings.load_court()
     report.section(f"Documents (PDF bytes in memory; median of {repeat} after a first call)")
-    from injonctions_tui.domain import documents as docs
+    from injonctions_tui.domain.documents import catalogue as docs
 
     start = time.perf_counter()
-    from injonctions_tui.domain import signing
+    from injonctions_tui.domain.printing import signing
 
     report.info("import of the signing module (pyHanko), once, deferred", ms(time.perf_counter() - start))
     report_id = manifest["sealed_reports"][-1]
@@ -286,7 +289,7 @@ def documents(report: Report, manifest: dict, repeat: int) -> None:
 
 
 def annual(report: Report, manifest: dict, repeat: int) -> None:
-    from injonctions_tui.domain import activity, statement
+    from injonctions_tui.domain.statements import activity, statement
 
     today = dt.date.fromisoformat(manifest["today"])
     year = today.year - 1
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     db = storage.open_with_key(RUN_COPY, key)  # migrates the copy when the schema is newer
     opened = time.perf_counter() - start
-    from injonctions_tui.domain import deadline_cache
+    from injonctions_tui.domain.deadlines import cache as deadline_cache
 
     start = time.perf_counter()
     filled = deadline_cache.refresh()  # done by the first view after an upgrade, once
@@ -343,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
           f"deadline cache filled once for {filled} open dossiers: {ms(filling)}")
     machine(db)
     env = {**os.environ, "BENCH_KEY": key.hex(), "INJONCTIONS_NOW": f"{manifest['today']}T10:00:00"}
-    from injonctions_tui.domain import agenda, settings
+    from injonctions_tui.domain.agenda import days as agenda
+    from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
     rows = len(agenda.day_view(settings.load_court(), today, today).rows)

@@ -22,9 +22,10 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from .domain import audit, clock, settings, storage
-from .domain.errors import InjonctionsError
-from .domain.professionals import current_user
+from .domain.core import clock
+from .domain.core.errors import InjonctionsError
+from .domain.store import audit, settings, storage
+from .domain.store.professionals import current_user
 from .screens.agenda import AgendaScreen
 from .screens.error import ErrorScreen
 
@@ -164,15 +165,14 @@ class InjonctionsApp(App[int]):
         """What must not be forgotten: the ARS statement (December to 31 January)."""
         if not self.unlocked:  # a damaged base was found meanwhile: only that matters
             return
-        from .domain.statement import pending_statement_reminder
-
-        from .domain.backup import backup_reminder
+        from .domain.statements.statement import pending_statement_reminder
+        from .domain.store.backup import backup_reminder
 
         reminder = pending_statement_reminder(self.today())
         if reminder:
             self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
                         timeout=20)
-        from .domain.register_export import own_habilitation_warning
+        from .domain.register.rows import own_habilitation_warning
 
         if (warning := own_habilitation_warning(current_user(), self.today())):
             self.notify(warning + " (F5, Entrée sur votre nom)", title="Habilitation", severity="warning",

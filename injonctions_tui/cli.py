@@ -19,9 +19,10 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
-from .domain import audit, clock, storage
-from .domain.errors import ImportRejected, InjonctionsError
-from .domain.passphrase import check_new_passphrase
+from .domain.core import clock
+from .domain.core.errors import ImportRejected, InjonctionsError
+from .domain.store import audit, storage
+from .domain.store.passphrase import check_new_passphrase
 from .paths import PASSPHRASE_ENV, resolve_db_path
 
 DEMO_PASSPHRASE = "demo"
@@ -180,7 +181,7 @@ def _unlock(args: argparse.Namespace):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .domain.instance_lock import hold
+    from .domain.store.instance_lock import hold
 
     path = resolve_db_path(args.db)
     with hold(path):
@@ -201,7 +202,7 @@ def _init(args: argparse.Namespace, path: Path) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .domain.demo import populate_demo
+    from .domain.demo.builder import populate_demo
 
     passphrase = read_passphrase(args, default=DEMO_PASSPHRASE)
     throwaway_dir = None
@@ -228,7 +229,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"Base de démonstration : {path} (phrase secrète : {'demo' if passphrase == DEMO_PASSPHRASE else 'celle fournie'})")
             throwaway_dir = None  # kept: the user asked for a file, not a session
             return EXIT_OK
-        from .domain.instance_lock import hold
+        from .domain.store.instance_lock import hold
 
         with hold(path):
             return _run_tui(path, db=db, demo_passphrase=passphrase if passphrase == DEMO_PASSPHRASE else None,
@@ -239,7 +240,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .domain.export_json import write_export
+    from .domain.portability.json_export import write_export
 
     with closing(_unlock(args)):
         out = Path(args.out) if args.out else None
@@ -253,7 +254,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .domain.instance_lock import hold
+    from .domain.store.instance_lock import hold
 
     with hold(resolve_db_path(args.db)):
         return _import(args)
@@ -262,14 +263,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     with closing(_unlock(args)):
         if args.kind == "json":
-            from .domain.export_json import import_all, read_export_file
+            from .domain.portability.json_export import import_all, read_export_file
 
             counts = import_all(read_export_file(Path(args.file)))
             audit.record("import_json")
             print("Import terminé : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         else:
-            from .domain.import_saisines import import_saisines
-            from .domain.professionals import current_user
+            from .domain.dossiers.saisines import import_saisines
+            from .domain.store.professionals import current_user
 
             result = import_saisines(Path(args.file), today=clock.today(), professional=current_user())
             print(f"{result.imported} saisine(s) importée(s).")
@@ -279,14 +280,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _date_option(value: str | None) -> dt.date:
-    from .domain.dates import parse_date
+    from .domain.core.dates import parse_date
 
     return parse_date(value, "--date") if value else clock.today()
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from .domain.agenda import agenda_json, agenda_text
-    from .domain.settings import load_court
+    from .domain.agenda.days import agenda_json, agenda_text
+    from .domain.store.settings import load_court
 
     day = _date_option(args.date)
     with closing(_unlock(args)):
@@ -301,7 +302,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_echeances(args: argparse.Namespace) -> int:
-    from .domain.echeances import deadline_rows, deadlines_text
+    from .domain.deadlines.listing import deadline_rows, deadlines_text
 
     day = _date_option(args.date)
     with closing(_unlock(args)):
@@ -333,7 +334,7 @@ def _emit(content: str | bytes) -> None:
 
 
 def cmd_etat(args: argparse.Namespace) -> int:
-    from .domain.reports_cli import etat_command
+    from .domain.statements.outputs import etat_command
 
     fmt = "csv" if args.csv else "pdf" if args.pdf else "text"
     _check_pdf_out(fmt, args.out)
@@ -347,8 +348,8 @@ def cmd_etat(args: argparse.Namespace) -> int:
 
 
 def cmd_bilan(args: argparse.Namespace) -> int:
-    from .domain.dates import parse_date
-    from .domain.reports_cli import bilan_command
+    from .domain.core.dates import parse_date
+    from .domain.statements.outputs import bilan_command
 
     start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
     if end < start:
@@ -363,8 +364,8 @@ def cmd_bilan(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .domain.dates import parse_date
-    from .domain.journal import journal_json, journal_rows, journal_text
+    from .domain.core.dates import parse_date
+    from .domain.store.journal import journal_json, journal_rows, journal_text
 
     since = parse_date(args.since, "--since") if args.since else None
     with closing(_unlock(args)):
@@ -384,7 +385,7 @@ def _type_new_passphrase(prompt: str) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from .domain.backup import backup
+    from .domain.store.backup import backup
 
     new = _type_new_passphrase("Phrase secrète de la sauvegarde : ") if args.new_passphrase else None
     path = resolve_db_path(args.db)
@@ -397,7 +398,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .domain.backup import restore
+    from .domain.store.backup import restore
 
     info = restore(Path(args.file), resolve_db_path(args.db), read_passphrase(args))
     print(info.summary())
@@ -405,8 +406,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from .domain.instance_lock import hold
-    from .domain.rekey import change_passphrase
+    from .domain.store.instance_lock import hold
+    from .domain.store.rekey import change_passphrase
 
     path = resolve_db_path(args.db)
     old = read_passphrase(args)
@@ -418,8 +419,8 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from .domain.instance_lock import hold
-    from .domain.retention import delete_dossiers, due_for_deletion, retention_years
+    from .domain.dossiers.retention import delete_dossiers, due_for_deletion, retention_years
+    from .domain.store.instance_lock import hold
 
     path = resolve_db_path(args.db)
     with hold(path):
@@ -437,7 +438,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_registre(args: argparse.Namespace) -> int:
-    from .domain.register_export import register_json, register_text
+    from .domain.register.export import register_json, register_text
 
     with closing(_unlock(args)):
         today = clock.today()
@@ -449,8 +450,8 @@ def cmd_registre(args: argparse.Namespace) -> int:
 
 
 def _print_register(args: argparse.Namespace) -> int:
-    from .domain.documents import save_pdf
-    from .domain.register_export import register_filename, register_pdf
+    from .domain.printing.saving import save_pdf
+    from .domain.register.export import register_filename, register_pdf
 
     with closing(_unlock(args)):
         today = clock.today()
@@ -461,8 +462,9 @@ def _print_register(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from .domain.documents import DOCUMENT_KINDS, save_pdf
-    from .domain.settings import load_court
+    from .domain.documents.catalogue import DOCUMENT_KINDS
+    from .domain.printing.saving import save_pdf
+    from .domain.store.settings import load_court
 
     if args.kind == "registre":
         return _print_register(args)
@@ -479,9 +481,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         document = kind.build(target, today=clock.today(), court=load_court())
         data = document.data
         if args.sign:
-            from .domain.measures import check_habilitated
-            from .domain.professionals import current_user
-            from .domain.signing import sign_pdf
+            from .domain.printing.signing import sign_pdf
+            from .domain.store.professionals import check_habilitated, current_user
 
             check_habilitated(current_user(), clock.today())
             data = sign_pdf(data, reason=f"{kind.label} — secret professionnel", location=load_court().tribunal)
@@ -502,8 +503,8 @@ def _output_place(out: str | None, default_name: str) -> tuple[Path, str]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .domain.files import read_limited
-    from .domain.signing import verify_signature
+    from .domain.core.files import read_limited
+    from .domain.printing.signing import verify_signature
 
     data = read_limited(Path(args.file), 100 * 1024 * 1024, is_dir_message=f"{args.file} est un dossier.",
                         too_big_message=f"{args.file} dépasse 100 Mo : ce n'est pas un document de l'application.")
@@ -514,12 +515,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_secret_check(args: argparse.Namespace) -> int:
-    from .domain.secrecy import default_lexicon, scan
+    from .domain.reports.secrecy import default_lexicon, scan
 
     if args.file == "-":
         text = sys.stdin.read()
     else:
-        from .domain.files import read_limited
+        from .domain.core.files import read_limited
 
         raw = read_limited(Path(args.file), 10 * 1024 * 1024, is_dir_message=f"{args.file} est un dossier.",
                            too_big_message=f"{args.file} dépasse 10 Mo.")
@@ -536,7 +537,7 @@ def cmd_secret_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from .domain.instance_lock import hold
+    from .domain.store.instance_lock import hold
 
     path = resolve_db_path(args.db)
     with hold(path):  # a second window on the same base is told, instead of corrupting it
@@ -584,7 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
-        from .domain.storage import explain_database_error
+        from .domain.store.storage_errors import explain_database_error
 
         explained = explain_database_error(error, resolve_db_path(getattr(args, "db", None)))
         if explained is not None:  # a full disk, a damaged file...: said plainly

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path, user_documents_path
 
-from .domain import clock
-from .domain.errors import InjonctionsError
+from .domain.core import clock
+from .domain.core.errors import InjonctionsError
 
 APP_DIR_NAME = "injonctions-tui"
 DB_FILE_NAME = "injonctions.db"

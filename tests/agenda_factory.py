@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person, Report
-from injonctions_tui.domain.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, ReportKind
+from injonctions_tui.domain.core.models import Appointment, Measure, Orientation, Person, Report
+from injonctions_tui.domain.core.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, ReportKind
 
 COURT_PLACE = "Tribunal judiciaire de Nanterre"
 CSAPA_PLACE = "CSAPA Les Tilleuls (test)"

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import clock, storage
+from injonctions_tui.domain.core import clock
+from injonctions_tui.domain.store import storage
 
 PASSPHRASE = "phrase de test suffisamment longue"
 
@@ -83,10 +84,8 @@ def db(db_path: Path) -> Iterator[object]:
 @pytest.fixture
 def configured_db_path(db, db_path: Path) -> Path:
     """A closed database with a user and court settings, as after the wizard."""
-    from injonctions_tui.domain.professionals import create_user
-    from injonctions_tui.domain.settings import CourtSettings, save_court
-
-    from injonctions_tui.domain.professionals import record_habilitation
+    from injonctions_tui.domain.store.professionals import create_user, record_habilitation
+    from injonctions_tui.domain.store.settings import CourtSettings, save_court
 
     user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
                        csapa_name="CSAPA Les Tilleuls (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")

@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from injonctions_tui.domain import clock, models, storage
+from injonctions_tui.domain.core import clock, models
+from injonctions_tui.domain.store import storage
 
 
 def main() -> None:

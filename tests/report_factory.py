@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from injonctions_tui.domain.models import Appointment, Habilitation, Measure, Orientation, Person, Professional
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.settings import CourtSettings, save_court
+from injonctions_tui.domain.core.models import Appointment, Habilitation, Measure, Orientation, Person, Professional
+from injonctions_tui.domain.store.professionals import create_user
+from injonctions_tui.domain.store.settings import CourtSettings, save_court
 
 from .conftest import TODAY
 

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain.activity import activity_csv, activity_json, activity_pdf, activity_report
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import (Appointment, Habilitation, LegalRepresentative, Measure, Orientation,
-                                           Person, Professional, Renewal, Report, database)
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.summaries import plain
-from injonctions_tui.domain.reports_cli import activity_text, bilan_command, etat_command
-from injonctions_tui.domain.statement import annual_statement
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.formats import plain
+from injonctions_tui.domain.core.models import (Appointment, Habilitation, LegalRepresentative, Measure, Orientation,
+                                                Person, Professional, Renewal, Report, database)
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.statements.activity import activity_csv, activity_json, activity_report
+from injonctions_tui.domain.statements.activity_pdf import activity_pdf
+from injonctions_tui.domain.statements.outputs import activity_text, bilan_command, etat_command
+from injonctions_tui.domain.statements.statement import annual_statement
+from injonctions_tui.domain.store.professionals import create_user
 
 from .conftest import TODAY
 from .test_documents import embedded_font_problems, text_of

@@ -8,18 +8,17 @@ import logging
 
 import pytest
 
-from injonctions_tui.domain.agenda import (agenda_json, agenda_text, day_rows, day_view,
-                                           next_permanence_day, opening_day, week_view)
-from injonctions_tui.domain import deadline_cache, measures
-from injonctions_tui.domain.booking import add_walk_in
-from injonctions_tui.domain.echeances import deadline_rows
-from injonctions_tui.domain.settings import CourtSettings
-from injonctions_tui.domain.vocabulary import AppointmentKind as AK
-from injonctions_tui.domain.vocabulary import AppointmentStatus as AS
-from injonctions_tui.domain.vocabulary import MeasureStatus
+from injonctions_tui.domain.agenda.booking import add_walk_in
+from injonctions_tui.domain.agenda.days import (agenda_json, agenda_text, day_rows, day_view, next_permanence_day,
+                                                opening_day, week_view)
+from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus
+from injonctions_tui.domain.deadlines import cache as deadline_cache
+from injonctions_tui.domain.deadlines.listing import deadline_rows
+from injonctions_tui.domain.dossiers import measures
+from injonctions_tui.domain.store.settings import CourtSettings
 
-from .agenda_factory import (CSAPA_PLACE, evaluated_and_oriented, final_report, held_evaluation,
-                             make_appointment, make_measure)
+from .agenda_factory import (CSAPA_PLACE, evaluated_and_oriented, final_report, held_evaluation, make_appointment,
+                             make_measure)
 from .conftest import TODAY
 
 COURT = CourtSettings()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from injonctions_tui.domain import models
+from injonctions_tui.domain.core import models
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.referrals import ReferralsScreen

@@ -11,8 +11,8 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import storage
-from injonctions_tui.domain.demo import populate_demo
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.dossiers import DossiersScreen
 from injonctions_tui.screens.echeances import EcheancesScreen

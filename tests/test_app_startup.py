@@ -8,8 +8,9 @@ import pytest
 from textual.widgets import Input, Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import models, settings, storage
-from injonctions_tui.domain.professionals import current_user
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.store import settings, storage
+from injonctions_tui.domain.store.professionals import current_user
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.unlock import UnlockScreen
 from injonctions_tui.screens.wizard import WizardScreen

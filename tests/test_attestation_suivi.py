@@ -8,9 +8,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain.documents import DOCUMENT_KINDS, attestation_de_suivi
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Measure
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import Measure
+from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
+from injonctions_tui.domain.dossiers.attestation_suivi_pdf import attestation_de_suivi
 
 from .conftest import TODAY
 from .test_documents import (CLINICAL, THURSDAY, _appointment, _measure, _person, data,  # noqa: F401 (fixture)

@@ -17,8 +17,9 @@ import pytest
 
 from injonctions_tui import cli
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import clock, storage
-from injonctions_tui.domain.demo import populate_demo
+from injonctions_tui.domain.core import clock
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.echeances import EcheancesScreen
 from injonctions_tui.widgets.record_table import RecordTable

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import backup, instance_lock, migrations, models, storage
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.errors import DatabaseExists, InjonctionsError, WeakPassphrase, WrongPassphrase
-from injonctions_tui.domain.instance_lock import InstanceLocked
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import DatabaseExists, InjonctionsError, WeakPassphrase, WrongPassphrase
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.store import backup, instance_lock, migrations, storage
+from injonctions_tui.domain.store.instance_lock import InstanceLocked
 
 from .conftest import PASSPHRASE, TODAY
 

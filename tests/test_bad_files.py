@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import migrations, models, storage
-from injonctions_tui.domain.errors import InjonctionsError, WrongPassphrase
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import InjonctionsError, WrongPassphrase
+from injonctions_tui.domain.store import migrations, storage
 
 from .conftest import PASSPHRASE, child_environment
 
@@ -109,8 +110,9 @@ def test_base_from_a_newer_version(filled: Path) -> None:
 CHILD = """
 import os, resource, sys
 from pathlib import Path
-from injonctions_tui.domain import backup, instance_lock, models, storage
-from injonctions_tui.domain.errors import InjonctionsError
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.store import backup, instance_lock, storage
+from injonctions_tui.domain.core.errors import InjonctionsError
 mode, path = sys.argv[1], Path(sys.argv[2])
 if mode == "lecture_seule" and os.geteuid() == 0:
     os.setgid(%(nobody)d); os.setuid(%(nobody)d)  # root ignores permissions: become nobody

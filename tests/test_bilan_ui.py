@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Sparkline
 
-from injonctions_tui.domain import models
+from injonctions_tui.domain.core import models
 from injonctions_tui.screens.bilan import BilanScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
@@ -42,8 +42,8 @@ async def test_december_reminds_the_statement(tmp_path: Path) -> None:
     import datetime as dt
 
     from injonctions_tui.app import InjonctionsApp, StartupPlan
-    from injonctions_tui.domain import storage
-    from injonctions_tui.domain.demo import populate_demo
+    from injonctions_tui.domain.demo.builder import populate_demo
+    from injonctions_tui.domain.store import storage
 
     from .conftest import PASSPHRASE, at
 

@@ -6,20 +6,16 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain.booking import (PARQUET_TO_COMPLETE, add_walk_in, book, convoke,
-                                            holiday_conflicts, mark, propose_next,
-                                            referrals_to_convoke)
-from injonctions_tui.domain.deadlines import DeadlineKind as K
-from injonctions_tui.domain.deadlines import deadlines_for
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Appointment, AuditEvent, Measure, Person
-from injonctions_tui.domain.settings import CourtSettings
-from injonctions_tui.domain.vocabulary import AppointmentKind as AK
-from injonctions_tui.domain.vocabulary import AppointmentStatus as AS
-from injonctions_tui.domain.vocabulary import MeasureStatus
+from injonctions_tui.domain.agenda.booking import PARQUET_TO_COMPLETE, add_walk_in, book, convoke, mark, propose_next
+from injonctions_tui.domain.agenda.convocations import holiday_conflicts, referrals_to_convoke
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import Appointment, AuditEvent, Measure, Person
+from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus
+from injonctions_tui.domain.deadlines.engine import DeadlineKind as K, deadlines_for
+from injonctions_tui.domain.store.settings import CourtSettings
 
-from .agenda_factory import (COURT_PLACE, CSAPA_PLACE, agreed_orientation, held_evaluation,
-                             make_appointment, make_measure)
+from .agenda_factory import (COURT_PLACE, CSAPA_PLACE, agreed_orientation, held_evaluation, make_appointment,
+                             make_measure)
 from .conftest import TODAY
 
 COURT = CourtSettings()

@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain import caseload
-from injonctions_tui.domain.caseload import caseload_of, caseloads, check_capacity
-from injonctions_tui.domain.conflicts import assign_with_checks
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Measure, Person, Professional
-from injonctions_tui.domain.register import register_rows
-from injonctions_tui.domain.register_entries import add_professional
-from injonctions_tui.domain.register_status import set_status
-from injonctions_tui.domain.rules import MeasureKind, rules_for
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import Measure, Person, Professional
+from injonctions_tui.domain.core.rules import MeasureKind, rules_for
+from injonctions_tui.domain.dossiers.conflicts import assign_with_checks
+from injonctions_tui.domain.register import caseload
+from injonctions_tui.domain.register.caseload import caseload_of, caseloads, check_capacity
+from injonctions_tui.domain.register.entries import add_professional
+from injonctions_tui.domain.register.rows import register_rows
+from injonctions_tui.domain.register.status import set_status
 
 from .conftest import TODAY
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from injonctions_tui import cli
-from injonctions_tui.domain import storage
+from injonctions_tui.domain.store import storage
 
 from .conftest import PASSPHRASE, child_environment
 
@@ -230,7 +230,7 @@ def test_backup_and_restore_commands(tmp_path: Path, monkeypatch, capsys) -> Non
 
 
 def test_print_verify_and_secret_check(tmp_path: Path, monkeypatch, capsys) -> None:
-    from injonctions_tui.domain import models
+    from injonctions_tui.domain.core import models
 
     db = tmp_path / "demo.db"
     assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0

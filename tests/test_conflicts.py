@@ -6,22 +6,13 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain import conflicts, register_history
-from injonctions_tui.domain.conflicts import (
-    assign_with_checks,
-    check_conflict,
-    declare_conflict,
-)
-from injonctions_tui.domain.errors import InvalidInput, NotHabilitated
-from injonctions_tui.domain.models import (
-    AuditEvent,
-    ConflictDeclaration,
-    Measure,
-    Person,
-    Professional,
-)
-from injonctions_tui.domain.register_entries import add_professional
-from injonctions_tui.domain.register_status import set_status
+from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
+from injonctions_tui.domain.core.models import AuditEvent, ConflictDeclaration, Measure, Person, Professional
+from injonctions_tui.domain.dossiers import conflicts
+from injonctions_tui.domain.dossiers.conflicts import assign_with_checks, check_conflict, declare_conflict
+from injonctions_tui.domain.register import history as register_history
+from injonctions_tui.domain.register.entries import add_professional
+from injonctions_tui.domain.register.status import set_status
 
 from .conftest import TODAY
 

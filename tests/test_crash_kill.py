@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from injonctions_tui.domain import storage
+from injonctions_tui.domain.store import storage
 
 from .conftest import PASSPHRASE, child_environment
 

@@ -10,17 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import (agenda, booking, deadline_cache, dossier_form, measures, migrations,
-                                    report_drafts, retention, storage)
-from injonctions_tui.domain.deadline_cache import cached_overdue, cached_pending, refresh
-from injonctions_tui.domain.deadlines import DeadlineKind as K
-from injonctions_tui.domain.deadlines import (Deadline, deadlines_by_measure, overdue, pending_deadlines,
-                                              pending_deadlines_live)
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.models import (Appointment, DeadlineStale, Measure, Orientation, PendingDeadline,
-                                           Person, Renewal, Report)
-from injonctions_tui.domain.settings import load_court
-from injonctions_tui.domain.vocabulary import AppointmentKind as AK
+from injonctions_tui.domain.agenda import booking, days as agenda
+from injonctions_tui.domain.core.models import (Appointment, DeadlineStale, Measure, Orientation, PendingDeadline,
+                                                Person, Renewal, Report)
+from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK
+from injonctions_tui.domain.deadlines import cache as deadline_cache
+from injonctions_tui.domain.deadlines.cache import cached_overdue, pending_deadlines, refresh
+from injonctions_tui.domain.deadlines.engine import (Deadline, DeadlineKind as K, deadlines_by_measure, overdue,
+                                                     pending_deadlines_live)
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.dossiers import form as dossier_form, measures, retention
+from injonctions_tui.domain.reports import drafts as report_drafts
+from injonctions_tui.domain.store import migrations, storage
+from injonctions_tui.domain.store.settings import load_court
 
 from .conftest import PASSPHRASE, TODAY
 
@@ -51,7 +53,7 @@ def assert_cache_is_live(today: dt.date) -> None:
     assert full(pending_deadlines(today)) == full(live)
     assert not stale()
     assert full(pending_deadlines(today, limit=7)) == full(live[:7])
-    assert full(cached_pending(today, overdue_only=True)) == full([d for d in live if d.overdue(today)])
+    assert full(pending_deadlines(today, overdue_only=True)) == full([d for d in live if d.overdue(today)])
     ids = [mid for (mid,) in Measure.select(Measure.id).tuples()]
     some = ids[::3]
     assert (full(pending_deadlines(today, measure_ids=some, limit=20))
@@ -321,7 +323,7 @@ def test_another_engine_rebuilds_the_whole_cache(demo: object, monkeypatch: pyte
 def test_the_fingerprint_follows_the_version_the_rules_and_the_holidays(monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    from injonctions_tui.domain.rules import RULES, MeasureKind
+    from injonctions_tui.domain.core.rules import RULES, MeasureKind
 
     deadline_cache.engine_fingerprint.cache_clear()
     base = deadline_cache.engine_fingerprint()

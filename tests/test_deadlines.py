@@ -7,14 +7,15 @@ import logging
 
 import pytest
 
-from injonctions_tui.domain import export_json, measures
-from injonctions_tui.domain.deadlines import (Deadline, DeadlineKind as K, NextInterview,
-                                              deadlines_by_measure, deadlines_for, evaluation_deadline,
-                                              next_deadline, next_interview, overdue,
-                                              pending_deadlines, pending_deadlines_live, planned_followups,
-                                              proposed_next_interview)
-from injonctions_tui.domain.models import Appointment, Measure, Orientation, Person, Report
-from injonctions_tui.domain.vocabulary import AppointmentKind as AK
+from injonctions_tui.domain.core.models import Appointment, Measure, Orientation, Person, Report
+from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK
+from injonctions_tui.domain.deadlines.cache import pending_deadlines
+from injonctions_tui.domain.deadlines.engine import (Deadline, DeadlineKind as K, NextInterview, deadlines_by_measure,
+                                                     deadlines_for, evaluation_deadline, next_deadline, next_interview,
+                                                     overdue, pending_deadlines_live, planned_followups,
+                                                     proposed_next_interview)
+from injonctions_tui.domain.dossiers import measures
+from injonctions_tui.domain.portability import json_export as export_json
 
 from .conftest import TODAY
 

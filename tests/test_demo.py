@@ -14,20 +14,19 @@ from pathlib import Path
 import holidays
 import pytest
 
-from injonctions_tui.domain.report_drafts import verify_integrity
-from injonctions_tui.domain import storage
-from injonctions_tui.domain.dates import add_months, age_on
-from injonctions_tui.domain.demo import DemoSummary, populate_demo
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import (ALL_MODELS, Appointment, Habilitation,
-                                           LegalRepresentative, Measure, Orientation, Person,
-                                           Professional, Renewal, Report)
-from injonctions_tui.domain.people import public_for
-from injonctions_tui.domain.professionals import current_user, habilitation_on
-from injonctions_tui.domain.text import search_key
-from injonctions_tui.domain.vocabulary import (AppointmentKind, AppointmentStatus,
-                                               HabilitationStatus, MeasureStatus, Outcome,
-                                               Profession, Public, ReportKind, ReportStatus)
+from injonctions_tui.domain.core.dates import add_months, age_on
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import (ALL_MODELS, Appointment, Habilitation, LegalRepresentative, Measure,
+                                                Orientation, Person, Professional, Renewal, Report)
+from injonctions_tui.domain.core.people import public_for
+from injonctions_tui.domain.core.text import search_key
+from injonctions_tui.domain.core.vocabulary import (AppointmentKind, AppointmentStatus, HabilitationStatus,
+                                                    MeasureStatus, Outcome, Profession, Public, ReportKind,
+                                                    ReportStatus)
+from injonctions_tui.domain.demo.builder import DemoSummary, populate_demo
+from injonctions_tui.domain.reports.drafts import verify_integrity
+from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store.professionals import current_user, habilitation_on
 
 from .conftest import PASSPHRASE, TODAY
 

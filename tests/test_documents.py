@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain.documents import (DOCUMENT_KINDS, attestation_de_presence, convocation,
-                                              feuille_de_permanence, save_pdf)
-from injonctions_tui.domain.documents.pdf import CONFIDENTIALITY, document_filename, safe_filename
-from injonctions_tui.domain.errors import InjonctionsError, InvalidInput
-from injonctions_tui.domain.models import Appointment, Habilitation, LegalRepresentative, Measure, Person
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.settings import CourtSettings, save_court
+from injonctions_tui.domain.agenda.attestation_pdf import attestation_de_presence
+from injonctions_tui.domain.agenda.convocation_pdf import convocation
+from injonctions_tui.domain.agenda.feuille_pdf import feuille_de_permanence
+from injonctions_tui.domain.core.errors import InjonctionsError, InvalidInput
+from injonctions_tui.domain.core.models import Appointment, Habilitation, LegalRepresentative, Measure, Person
+from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
+from injonctions_tui.domain.printing.pdf import CONFIDENTIALITY
+from injonctions_tui.domain.printing.saving import document_filename, safe_filename, save_pdf
+from injonctions_tui.domain.store.professionals import create_user
+from injonctions_tui.domain.store.settings import CourtSettings, save_court
 
 from .conftest import TODAY
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain.dates import add_months, age_on, format_fr, format_long_fr, parse_date
-from injonctions_tui.domain.errors import InvalidInput, WeakPassphrase
-from injonctions_tui.domain.passphrase import check_new_passphrase, strength_label, weakness
-from injonctions_tui.domain.people import is_adult_now_but_minor_at_facts, public_for, was_minor_at
-from injonctions_tui.domain.rules import MeasureKind, rules_for
-from injonctions_tui.domain.text import search_key
-from injonctions_tui.domain.vocabulary import Public
+from injonctions_tui.domain.core.dates import add_months, age_on, format_fr, format_long_fr, parse_date
+from injonctions_tui.domain.core.errors import InvalidInput, WeakPassphrase
+from injonctions_tui.domain.core.people import is_adult_now_but_minor_at_facts, public_for, was_minor_at
+from injonctions_tui.domain.core.rules import MeasureKind, rules_for
+from injonctions_tui.domain.core.text import search_key
+from injonctions_tui.domain.core.vocabulary import Public
+from injonctions_tui.domain.store.passphrase import check_new_passphrase, strength_label, weakness
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -89,7 +89,7 @@ def test_good_passphrase_and_confirmation() -> None:
 
 
 def test_times_and_hour_ranges_as_typed() -> None:
-    from injonctions_tui.domain.dates import parse_hours_range, parse_time
+    from injonctions_tui.domain.core.dates import parse_hours_range, parse_time
 
     assert parse_time("9h30") == dt.time(9, 30) and parse_time("14h") == dt.time(14, 0)
     assert parse_time("9") == dt.time(9, 0) and parse_time("09:05") == dt.time(9, 5)

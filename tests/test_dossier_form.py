@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from injonctions_tui.domain import models
-from injonctions_tui.domain.dossier_detail import dossier_detail
-from injonctions_tui.domain.dossier_form import FormRejected, save, validate, values_from
-from injonctions_tui.domain.dossiers import DossierFilters, dossier_rows
-from injonctions_tui.domain.errors import InvalidInput
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.dossiers.detail import dossier_detail
+from injonctions_tui.domain.dossiers.form import FormRejected, save, validate, values_from
+from injonctions_tui.domain.dossiers.listing import DossierFilters, dossier_rows
 
 from .conftest import TODAY
 
@@ -103,7 +103,7 @@ def test_creating_a_dossier_needs_a_current_habilitation(db) -> None:
     """R3413-1 s.: the professional in charge must be habilitated on the date of the act."""
     import datetime as dt
 
-    from injonctions_tui.domain.professionals import create_user, record_habilitation
+    from injonctions_tui.domain.store.professionals import create_user, record_habilitation
 
     user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
                        csapa_name="CSAPA (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
@@ -132,8 +132,8 @@ def test_filter_by_due_date(db) -> None:
 def test_a_declared_conflict_of_interest_forbids_the_dossier(db) -> None:
     import datetime as dt
 
-    from injonctions_tui.domain.conflicts import declare_conflict
-    from injonctions_tui.domain.professionals import create_user, record_habilitation
+    from injonctions_tui.domain.dossiers.conflicts import declare_conflict
+    from injonctions_tui.domain.store.professionals import create_user, record_habilitation
 
     user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue", rpps_adeli=None,
                        csapa_name="CSAPA (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")

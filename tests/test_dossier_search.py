@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import dossiers, storage
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.dossiers import MAX_SEARCH, DossierFilters, dossier_rows
-from injonctions_tui.domain.models import Measure, Person
-from injonctions_tui.domain.people import measure_public
-from injonctions_tui.domain.text import search_key
-from injonctions_tui.domain.vocabulary import MeasureStatus, label
+from injonctions_tui.domain.core.models import Measure, Person
+from injonctions_tui.domain.core.people import measure_public
+from injonctions_tui.domain.core.text import search_key
+from injonctions_tui.domain.core.vocabulary import MeasureStatus, label
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.dossiers import listing as dossiers
+from injonctions_tui.domain.dossiers.listing import MAX_SEARCH, DossierFilters, dossier_rows
+from injonctions_tui.domain.store import storage
 
 from .conftest import PASSPHRASE, TODAY
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.widgets import Input
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import models, storage
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 from injonctions_tui.screens.dossier_edit import DossierEditScreen
 from injonctions_tui.screens.dossiers import DossiersScreen
@@ -71,8 +72,8 @@ async def test_create_a_dossier_then_edit_it(configured_db_path: Path) -> None:
 async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path) -> None:
     from textual.widgets import Select
 
-    from injonctions_tui.domain.dossier_form import save, values_from
-    from injonctions_tui.domain.professionals import current_user
+    from injonctions_tui.domain.dossiers.form import save, values_from
+    from injonctions_tui.domain.store.professionals import current_user
     from injonctions_tui.screens.form_modal import FormModal
 
     app = _open_app(configured_db_path)

@@ -9,30 +9,15 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain import eligibility, measures, register_history
-from injonctions_tui.domain.eligibility import (
-    ItemKey,
-    ItemState,
-    checklist,
-    missing_items,
-    record_evidence,
-)
-from injonctions_tui.domain.errors import InvalidInput, NotHabilitated
-from injonctions_tui.domain.models import (
-    AuditEvent,
-    Habilitation,
-    HabilitationOverride,
-    Measure,
-    Person,
-    Professional,
-    RegisterEvent,
-)
-from injonctions_tui.domain.professionals import create_user, habilitation_on
-from injonctions_tui.domain.register_entries import (
-    add_professional,
-    update_professional,
-)
-from injonctions_tui.domain.register_status import set_status, status_view
+from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
+from injonctions_tui.domain.core.models import (AuditEvent, Habilitation, HabilitationOverride, Measure, Person,
+                                                Professional, RegisterEvent)
+from injonctions_tui.domain.dossiers import measures
+from injonctions_tui.domain.register import eligibility, history as register_history
+from injonctions_tui.domain.register.eligibility import ItemKey, ItemState, checklist, missing_items, record_evidence
+from injonctions_tui.domain.register.entries import add_professional, update_professional
+from injonctions_tui.domain.register.status import set_status, status_view
+from injonctions_tui.domain.store.professionals import create_user, habilitation_on
 
 from .conftest import TODAY
 
@@ -342,7 +327,3 @@ def test_evidence_input_is_checked(db: object) -> None:
     with pytest.raises(InvalidInput, match="Date de la pièce"):
         record_evidence(professional, "extrait_b2", None)  # type: ignore[arg-type]
 
-
-def test_eligibility_offers_the_status_api_too(db: object) -> None:
-    assert eligibility.set_status is set_status and eligibility.status_view is status_view
-    assert eligibility.add_professional is add_professional

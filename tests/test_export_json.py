@@ -7,17 +7,18 @@ import datetime as dt
 import json
 import os
 import stat
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from injonctions_tui.domain import export_json, migrations, models, storage
-from injonctions_tui.domain.errors import ImportRejected, InjonctionsError
-from injonctions_tui.domain.models import (
-    Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure, Orientation, Person,
-    Professional, Renewal, Report, Setting)
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
+from injonctions_tui.domain.core.models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
+                                                Orientation, Person, Professional, Renewal, Report, Setting)
+from injonctions_tui.domain.portability import json_export as export_json
+from injonctions_tui.domain.store import migrations, storage
 
 from .conftest import PASSPHRASE
 

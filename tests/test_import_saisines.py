@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain.errors import ImportRejected, InjonctionsError
-from injonctions_tui.domain.import_saisines import import_saisines
-from injonctions_tui.domain.models import AuditEvent, Measure, Person, Professional
+from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
+from injonctions_tui.domain.core.models import AuditEvent, Measure, Person, Professional
+from injonctions_tui.domain.dossiers.saisines import import_saisines
 
 from .conftest import TODAY
 

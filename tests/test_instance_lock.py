@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import instance_lock
-from injonctions_tui.domain.instance_lock import InstanceLock, InstanceLocked
+from injonctions_tui.domain.store import instance_lock
+from injonctions_tui.domain.store.instance_lock import InstanceLock, InstanceLocked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import sys
 from pathlib import Path
-from injonctions_tui.domain import instance_lock
+from injonctions_tui.domain.store import instance_lock
 try:
     lock = instance_lock.acquire(Path(sys.argv[1]))
 except instance_lock.InstanceLocked as error:

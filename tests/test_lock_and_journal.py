@@ -7,8 +7,9 @@ from pathlib import Path
 from textual.widgets import Input
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import models, storage
-from injonctions_tui.domain.settings import save_lock_minutes
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store.settings import save_lock_minutes
 from injonctions_tui.screens.dossier_edit import DossierEditScreen
 from injonctions_tui.screens.journal import JournalScreen
 from injonctions_tui.screens.lock import LockScreen
@@ -88,7 +89,7 @@ async def test_backup_from_the_palette(configured_db_path: Path, tmp_path: Path)
         await pilot.pause()
     (copy,) = target.glob("*.db")
     assert storage.is_encrypted_file(copy)
-    from injonctions_tui.domain.backup import verify_backup
+    from injonctions_tui.domain.store.backup import verify_backup
 
     assert verify_backup(copy, PASSPHRASE).counts
     app.database.close()

@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain import measures
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import (Appointment, AuditEvent, Habilitation, Measure, Orientation,
-                                           Person, Professional, Renewal)
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.vocabulary import AppointmentKind as AK
-from injonctions_tui.domain.vocabulary import MeasureStatus as S
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import (Appointment, AuditEvent, Habilitation, Measure, Orientation, Person,
+                                                Professional, Renewal)
+from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, MeasureStatus as S
+from injonctions_tui.domain.dossiers import measures
+from injonctions_tui.domain.store.professionals import create_user
 
 from .conftest import TODAY
 

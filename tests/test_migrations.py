@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import migrations, models, storage
-from injonctions_tui.domain.errors import InjonctionsError
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import InjonctionsError
+from injonctions_tui.domain.store import migrations, storage
 
 from .conftest import PASSPHRASE
 

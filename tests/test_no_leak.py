@@ -16,9 +16,9 @@ import pytest
 
 from injonctions_tui import cli
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import models, storage
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.store import storage
 from injonctions_tui.widgets.record_table import RecordTable
-
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.widgets import Input, Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import storage
-from injonctions_tui.domain.settings import load_court
+from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store.settings import load_court
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.parametres import ParametresScreen
 
@@ -52,7 +52,7 @@ async def test_signature_image_from_the_settings(configured_db_path: Path, tmp_p
 
     from PIL import Image
 
-    from injonctions_tui.domain.signature_image import signature_image
+    from injonctions_tui.domain.printing.signature_image import signature_image
 
     picture = tmp_path / "signature.png"
     buffer = io.BytesIO()

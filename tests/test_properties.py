@@ -12,15 +12,16 @@ import io
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from injonctions_tui.domain import dossier_form, passphrase, validation
-from injonctions_tui.domain.dates import format_fr, parse_date, parse_hours_range, parse_time
-from injonctions_tui.domain.errors import InjonctionsError, InvalidInput, WeakPassphrase
-from injonctions_tui.domain.export_json import import_all, read_export_file
-from injonctions_tui.domain.import_saisines import COLUMNS, SaisinesResult, import_saisines
-from injonctions_tui.domain.models import Measure, Person
+from injonctions_tui.domain.core import validation
+from injonctions_tui.domain.core.dates import format_fr, parse_date, parse_hours_range, parse_time
+from injonctions_tui.domain.core.errors import InjonctionsError, InvalidInput, WeakPassphrase
+from injonctions_tui.domain.core.models import Measure, Person
+from injonctions_tui.domain.dossiers import form as dossier_form
+from injonctions_tui.domain.dossiers.saisines import COLUMNS, SaisinesResult, import_saisines
+from injonctions_tui.domain.portability.json_export import import_all, read_export_file
+from injonctions_tui.domain.store import passphrase
 
 from .conftest import TODAY
 
@@ -246,8 +247,8 @@ _DEMO_EXPORT: list[dict] = []
 def _demo_export(db) -> dict:  # type: ignore[no-untyped-def]
     """The demo's export, computed once (the base is left empty)."""
     if not _DEMO_EXPORT:
-        from injonctions_tui.domain.demo import populate_demo
-        from injonctions_tui.domain.export_json import export_all
+        from injonctions_tui.domain.demo.builder import populate_demo
+        from injonctions_tui.domain.portability.json_export import export_all
 
         with db.atomic() as transaction:
             populate_demo(TODAY)

@@ -11,28 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import export_json, migrations, models, storage
-from injonctions_tui.domain.conflicts import declare_conflict
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.eligibility import record_evidence
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Measure, Person, Professional
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.register import (
-    expiring,
-    own_habilitation_warning,
-    register_rows,
-)
-from injonctions_tui.domain.register_entries import add_professional
-from injonctions_tui.domain.register_export import (
-    register_csv,
-    register_filename,
-    register_json,
-    register_pdf,
-    register_text,
-)
-from injonctions_tui.domain.register_history import history
-from injonctions_tui.domain.register_status import set_status
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import Measure, Person, Professional
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.dossiers.conflicts import declare_conflict
+from injonctions_tui.domain.portability import json_export as export_json
+from injonctions_tui.domain.register.eligibility import record_evidence
+from injonctions_tui.domain.register.entries import add_professional
+from injonctions_tui.domain.register.export import (register_csv, register_filename, register_json, register_pdf,
+                                                    register_text)
+from injonctions_tui.domain.register.history import history
+from injonctions_tui.domain.register.rows import expiring, own_habilitation_warning, register_rows
+from injonctions_tui.domain.register.status import set_status
+from injonctions_tui.domain.store import migrations, storage
+from injonctions_tui.domain.store.professionals import create_user
 
 from .conftest import PASSPHRASE, TODAY
 from .test_documents import embedded_font_problems, text_of

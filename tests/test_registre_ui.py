@@ -8,9 +8,10 @@ from pathlib import Path
 from textual.widgets import Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import models, storage
-from injonctions_tui.domain.eligibility import checklist
-from injonctions_tui.domain.professionals import habilitation_on
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.register.eligibility import checklist
+from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store.professionals import habilitation_on
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.professional import ProfessionalScreen
 from injonctions_tui.screens.registre import RegistreScreen

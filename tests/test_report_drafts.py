@@ -9,11 +9,11 @@ import time
 import pytest
 from peewee import IntegrityError
 
-from injonctions_tui.domain import report_drafts as rd
-from injonctions_tui.domain.errors import InvalidInput, NotHabilitated
-from injonctions_tui.domain.measures import close
-from injonctions_tui.domain.models import AuditEvent, Measure, Orientation, Person, Renewal, Report, database
-from injonctions_tui.domain.report_facts import ReportFacts
+from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
+from injonctions_tui.domain.core.models import AuditEvent, Measure, Orientation, Person, Renewal, Report, database
+from injonctions_tui.domain.dossiers.measures import close
+from injonctions_tui.domain.reports import drafts as rd
+from injonctions_tui.domain.reports.facts import ReportFacts
 
 from .conftest import TODAY
 from .report_factory import HABILITATION_UNTIL, at, make_dossier

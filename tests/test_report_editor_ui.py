@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Select
 
-from injonctions_tui.domain import models
-from injonctions_tui.domain.signing import verify_signature_async
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.printing.signing import verify_signature_async
 from injonctions_tui.screens.report_editor import ReportEditorScreen
 from injonctions_tui.widgets.record_table import RecordTable
 from injonctions_tui.widgets.secrecy_text_area import HIGHLIGHT, SecrecyTextArea

@@ -9,11 +9,12 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain import report_drafts as rd
-from injonctions_tui.domain.documents import DOCUMENT_KINDS, report_pdf
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Measure, Person
-from injonctions_tui.domain.secrecy import load_lexicon, scan
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import Measure, Person
+from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
+from injonctions_tui.domain.reports import drafts as rd
+from injonctions_tui.domain.reports.report_pdf import report_pdf
+from injonctions_tui.domain.reports.secrecy import load_lexicon, scan
 
 from .conftest import TODAY
 from .report_factory import make_dossier

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from injonctions_tui.domain import retention, storage
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import (Appointment, AuditEvent, LegalRepresentative, Measure, Person,
-                                           Renewal, Report)
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import (Appointment, AuditEvent, LegalRepresentative, Measure, Person, Renewal,
+                                                Report)
+from injonctions_tui.domain.dossiers import retention
+from injonctions_tui.domain.store import storage
 
 from .conftest import PASSPHRASE, TODAY
 

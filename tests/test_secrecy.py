@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain.secrecy import CATEGORIES, default_lexicon, fold, load_lexicon, scan
+from injonctions_tui.domain.reports.secrecy import CATEGORIES, default_lexicon, fold, load_lexicon, scan
 
 
 @pytest.fixture(scope="module")

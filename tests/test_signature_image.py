@@ -11,10 +11,12 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from injonctions_tui.domain import signature_image as si
-from injonctions_tui.domain.documents import attestation_de_presence, attestation_de_suivi, convocation
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import AuditEvent, Setting
+from injonctions_tui.domain.agenda.attestation_pdf import attestation_de_presence
+from injonctions_tui.domain.agenda.convocation_pdf import convocation
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.models import AuditEvent, Setting
+from injonctions_tui.domain.dossiers.attestation_suivi_pdf import attestation_de_suivi
+from injonctions_tui.domain.printing import signature_image as si
 
 from .conftest import TODAY
 from .test_documents import data, embedded_font_problems  # noqa: F401 (fixture)

@@ -15,11 +15,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader, PdfWriter
 
-from injonctions_tui.domain import report_drafts as rd
-from injonctions_tui.domain import clock, signing
-from injonctions_tui.domain.documents import report_pdf
-from injonctions_tui.domain.errors import InvalidInput, NotHabilitated
-from injonctions_tui.domain.models import AuditEvent, SigningIdentity
+from injonctions_tui.domain.core import clock
+from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
+from injonctions_tui.domain.core.models import AuditEvent, SigningIdentity
+from injonctions_tui.domain.printing import signing
+from injonctions_tui.domain.reports import drafts as rd
+from injonctions_tui.domain.reports.report_pdf import report_pdf
 
 from .conftest import TODAY
 from .report_factory import HABILITATION_UNTIL, make_dossier

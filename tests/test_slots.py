@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.settings import CourtSettings, Permanence
-from injonctions_tui.domain.slots import (first_free_slot, free_slots, holiday_name, is_closed,
-                                          next_open_permanence, permanence_occurrences, slots_of)
-from injonctions_tui.domain.vocabulary import AppointmentStatus, Public
+from injonctions_tui.domain.calendar.slots import (first_free_slot, free_slots, holiday_name, is_closed,
+                                                   next_open_permanence, permanence_occurrences, slots_of)
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.vocabulary import AppointmentStatus, Public
+from injonctions_tui.domain.store.settings import CourtSettings, Permanence
 
 from .agenda_factory import CSAPA_PLACE, make_appointment, make_measure
 
@@ -126,7 +126,7 @@ def test_the_shipped_holiday_table_is_what_the_holidays_package_says() -> None:
     """`assets/jours_feries_fr.json` spares the start-up the package's 80 ms; after an
     upgrade of `holidays` that changes a date or a name, this fails: run
     `slots.write_holiday_table()`."""
-    from injonctions_tui.domain import slots
+    from injonctions_tui.domain.calendar import slots
 
     for year in slots.HOLIDAY_TABLE_YEARS:
         assert slots._holidays_of_year(year) == slots.holidays_from_package(year), year
@@ -134,7 +134,7 @@ def test_the_shipped_holiday_table_is_what_the_holidays_package_says() -> None:
 
 
 def test_a_year_outside_the_table_asks_the_package() -> None:
-    from injonctions_tui.domain import slots
+    from injonctions_tui.domain.calendar import slots
 
     assert 1995 not in slots.HOLIDAY_TABLE_YEARS
     assert holiday_name(D(1995, 7, 14)) == "Fête nationale"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
-from injonctions_tui.domain import storage
-from injonctions_tui.domain.models import Measure
-from injonctions_tui.domain.people import measure_public
-from injonctions_tui.domain.vocabulary import Public
+from injonctions_tui.domain.core.models import Measure
+from injonctions_tui.domain.core.people import measure_public
+from injonctions_tui.domain.core.vocabulary import Public
+from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 
 from .test_app_modes import demo_app, demo_db  # noqa: F401 - fixture re-used
@@ -86,8 +86,8 @@ def test_bilan_screen(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F
 
 def test_report_editor_with_flagged_terms(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
     """The secrecy guard at work: flagged terms painted in the text and listed with why."""
-    from injonctions_tui.domain.models import Report
-    from injonctions_tui.domain.report_drafts import save_draft
+    from injonctions_tui.domain.core.models import Report
+    from injonctions_tui.domain.reports.drafts import save_draft
     from injonctions_tui.screens.report_editor import ReportEditorScreen
 
     draft = Report.select().where(Report.status == "brouillon").order_by(Report.id).first()
@@ -103,7 +103,7 @@ def test_report_editor_with_flagged_terms(snap_compare, demo_db, tmp_path: Path)
 
 def test_professional_with_missing_items(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
     """BERGAMOTE: habilitated, expiring, with a stale B2 check and certificate."""
-    from injonctions_tui.domain.models import Professional
+    from injonctions_tui.domain.core.models import Professional
     from injonctions_tui.screens.professional import ProfessionalScreen
 
     professional = Professional.get(Professional.last_name == "BERGAMOTE")

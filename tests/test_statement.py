@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain.demo import populate_demo
-from injonctions_tui.domain.errors import InvalidInput
-from injonctions_tui.domain.models import Appointment, Habilitation, Measure, Person, Professional
-from injonctions_tui.domain.professionals import create_user
-from injonctions_tui.domain.statement_settings import PayRules, pay_rules, save_pay_rules
-from injonctions_tui.domain.summaries import plain
-from injonctions_tui.domain.reports_cli import etat_command
-from injonctions_tui.domain.documents.statement_pdf import statement_pdf
-from injonctions_tui.domain.statement import (annual_statement, last_statement_produced, mark_statement_produced,
-                                              pending_statement_reminder, statement_csv, statement_reminder)
+from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.core.formats import plain
+from injonctions_tui.domain.core.models import Appointment, Habilitation, Measure, Person, Professional
+from injonctions_tui.domain.demo.builder import populate_demo
+from injonctions_tui.domain.statements.outputs import etat_command
+from injonctions_tui.domain.statements.settings import PayRules, pay_rules, save_pay_rules
+from injonctions_tui.domain.statements.statement import (annual_statement, last_statement_produced,
+                                                         mark_statement_produced, pending_statement_reminder,
+                                                         statement_csv, statement_reminder)
+from injonctions_tui.domain.statements.statement_pdf import statement_pdf
+from injonctions_tui.domain.store.professionals import create_user
 
 from .conftest import TODAY
 from .test_documents import embedded_font_problems, text_of

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain import models, storage
-from injonctions_tui.domain.errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
+from injonctions_tui.domain.store import storage
 
 from .conftest import PASSPHRASE
 

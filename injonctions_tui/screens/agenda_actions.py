@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..domain import audit, booking
-from ..domain.dates import format_fr, format_long_fr, parse_date, parse_time
-from ..domain.errors import InvalidInput
-from ..domain.models import database
+from ..domain.agenda import booking
+from ..domain.core.dates import format_fr, format_long_fr, parse_date, parse_time
+from ..domain.core.errors import InvalidInput
+from ..domain.core.models import database
+from ..domain.store import audit
 from ..paths import prepared_documents_dir
 from .form_modal import FormModal, ModalField
 
@@ -20,7 +21,8 @@ class AgendaActions:
     def render_and_save(self, kind: str, target: object) -> Path:
         """Runs in a worker thread: its own connection, closed afterwards. ReportLab is
         imported here, on first print, not on the start-up path (benchmark: 85 ms)."""
-        from ..domain.documents import DOCUMENT_KINDS, save_pdf
+        from ..domain.documents.catalogue import DOCUMENT_KINDS
+        from ..domain.printing.saving import save_pdf
 
         try:
             document = DOCUMENT_KINDS[kind].build(target, today=self.today(), court=self.court)  # type: ignore[attr-defined]
@@ -105,7 +107,7 @@ class AgendaActions:
     def action_write_report(self) -> None:
         """After the interview: the avis motivé (evaluation), the fiche navette (follow-up),
         or the incident report (an absence, to send without delay)."""
-        from ..domain.report_drafts import report_kind_after
+        from ..domain.reports.drafts import report_kind_after
         from .reports import open_new_report
 
         row = self.selected()  # type: ignore[attr-defined]

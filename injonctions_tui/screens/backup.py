@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.app import App
 
-from ..domain.backup import backup
-from ..domain.errors import InjonctionsError
-from ..domain.models import database
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import database
+from ..domain.store.backup import backup
 from .form_modal import FormModal, ModalField
 
 

@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
-from ..domain import audit
-from ..domain.activity import ActivityReport, activity_report, columns, csv_value, value_of
-from ..domain.errors import InjonctionsError
-from ..domain.models import database
-from ..domain.reports_cli import bilan_command, etat_command
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import database
+from ..domain.statements.activity import ActivityReport, activity_report, columns, csv_value, value_of
+from ..domain.statements.outputs import bilan_command, etat_command
+from ..domain.store import audit
 from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,17 +12,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from collections.abc import Callable
-
-from ..domain import audit, measures
-from ..domain.dates import format_fr, parse_date
-from ..domain.errors import InjonctionsError
-from ..domain.models import Measure, Orientation
-from ..domain.professionals import current_user
-from ..domain.representatives import add_representative
-from ..domain.vocabulary import ChosenBy, Outcome, choices
+from ..domain.core.dates import format_fr, parse_date
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import Measure, Orientation
+from ..domain.core.vocabulary import ChosenBy, Outcome, choices
+from ..domain.dossiers import measures
+from ..domain.dossiers.detail import DossierDetail, dossier_detail
+from ..domain.dossiers.representatives import add_representative
+from ..domain.store import audit
+from ..domain.store.professionals import current_user
 from .form_modal import FormModal, ModalField
-from ..domain.dossier_detail import DossierDetail, dossier_detail
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
@@ -248,7 +249,8 @@ class DossierDetailScreen(Screen):
 
     def action_attestation(self) -> None:
         """Attestation de suivi (or de fin de suivi once closed), for the person."""
-        from ..domain.documents import DOCUMENT_KINDS, save_pdf
+        from ..domain.documents.catalogue import DOCUMENT_KINDS
+        from ..domain.printing.saving import save_pdf
         from ..paths import prepared_documents_dir
 
         key = "attestation-fin-suivi" if self.detail.closed else "attestation-suivi"

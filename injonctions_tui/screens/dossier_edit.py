@@ -9,10 +9,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from ..domain.dossier_form import FIELDS, FormField, FormRejected, save, values_from
-from ..domain.errors import InjonctionsError, NotHabilitated
-from ..domain.models import Measure
-from ..domain.professionals import current_user
+from ..domain.core.errors import InjonctionsError, NotHabilitated
+from ..domain.core.models import Measure
+from ..domain.dossiers.form import FIELDS, FormField, FormRejected, save, values_from
+from ..domain.store.professionals import current_user
 from ..widgets.field import Field
 
 

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
-from ..domain.dates import format_fr
-from ..domain.dossiers import DUE_FILTERS, MAX_SEARCH, DossierFilters, dossier_rows, magistrats
-from ..domain.vocabulary import MeasureStatus, Public, choices
+from ..domain.core.dates import format_fr
+from ..domain.core.vocabulary import MeasureStatus, Public, choices
+from ..domain.dossiers.listing import DUE_FILTERS, MAX_SEARCH, DossierFilters, dossier_rows, magistrats
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ..domain.dates import format_fr
-from ..domain.echeances import deadline_rows
+from ..domain.core.dates import format_fr
+from ..domain.deadlines.listing import deadline_rows
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen

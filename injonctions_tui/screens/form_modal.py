@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from ..domain.errors import InjonctionsError
+from ..domain.core.errors import InjonctionsError
 from ..widgets.field import Field
 
 

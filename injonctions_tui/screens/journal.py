@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..domain.journal import journal_rows
+from ..domain.store.journal import journal_rows
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 

@@ -14,8 +14,8 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..domain import audit, storage
-from ..domain.errors import InjonctionsError
+from ..domain.core.errors import InjonctionsError
+from ..domain.store import audit, storage
 from .unlock import FAILURE_DELAYS
 
 

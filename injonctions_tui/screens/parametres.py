@@ -15,12 +15,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ..domain import audit
-from ..domain.errors import InjonctionsError, InvalidInput
-from ..domain.models import database
-from ..domain.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text, save_court,
-                               save_lock_minutes)
-from ..domain.vocabulary import Public, choices, label
+from ..domain.core.errors import InjonctionsError, InvalidInput
+from ..domain.core.models import database
+from ..domain.core.vocabulary import Public, choices, label
+from ..domain.store import audit
+from ..domain.store.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text,
+                                     save_court, save_lock_minutes)
 from ..widgets.field import Field
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
@@ -138,7 +138,7 @@ class ParametresScreen(ModeScreen):
 
     def action_signature_image(self) -> None:
         """The scanned handwritten signature printed on every document (kept in the base)."""
-        from ..domain.signature_image import clear_signature_image, set_signature_image
+        from ..domain.printing.signature_image import clear_signature_image, set_signature_image
 
         def apply(values: dict[str, str]) -> object:
             path = values["path"].strip()
@@ -155,7 +155,7 @@ class ParametresScreen(ModeScreen):
 
     def action_certificate(self) -> None:
         """A PKCS#12 certificate for the digital signature (else a self-signed one is made)."""
-        from ..domain.signing import import_pkcs12
+        from ..domain.printing.signing import import_pkcs12
 
         def apply(values: dict[str, str]) -> object:
             identity = import_pkcs12(Path(values["path"].strip()).expanduser(), values["password"] or None)

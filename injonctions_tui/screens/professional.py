@@ -13,15 +13,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..domain.caseload import caseload_of
-from ..domain.conflicts import declarations, declare_conflict
-from ..domain.dates import format_fr, parse_date
-from ..domain.eligibility import STATE_LABELS, ItemState, checklist, record_evidence
-from ..domain.errors import InvalidInput
-from ..domain.models import Professional
-from ..domain.register_history import history
-from ..domain.register_status import set_status, status_view
-from ..domain.vocabulary import ConflictCategory, EvidenceItem, HabilitationStatus, RemovalGround, choices, label
+from ..domain.core.dates import format_fr, parse_date
+from ..domain.core.errors import InvalidInput
+from ..domain.core.models import Professional
+from ..domain.core.vocabulary import ConflictCategory, EvidenceItem, HabilitationStatus, RemovalGround, choices, label
+from ..domain.dossiers.conflicts import declarations, declare_conflict
+from ..domain.register.caseload import caseload_of
+from ..domain.register.eligibility import STATE_LABELS, ItemState, checklist, record_evidence
+from ..domain.register.history import history
+from ..domain.register.status import set_status, status_view
 from .form_modal import FormModal, ModalField
 
 STATE_STYLES = {ItemState.MET: "green", ItemState.MISSING: "bold red", ItemState.STALE: "yellow",

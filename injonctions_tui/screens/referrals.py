@@ -10,12 +10,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..domain import booking
-from ..domain.convocations import Referral, referrals_to_convoke
-from ..domain.dates import format_fr
-from ..domain.errors import InjonctionsError
-from ..domain.settings import CourtSettings
-from ..domain.vocabulary import Public
+from ..domain.agenda import booking
+from ..domain.agenda.convocations import Referral, referrals_to_convoke
+from ..domain.core.dates import format_fr
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.vocabulary import Public
+from ..domain.store.settings import CourtSettings
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 

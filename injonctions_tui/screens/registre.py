@@ -8,15 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ..domain import audit
-from ..domain.dates import format_fr
-from ..domain.documents import save_pdf
-from ..domain.errors import InjonctionsError
-from ..domain.models import database
-from ..domain.register import RegisterRow, register_rows
-from ..domain.register_entries import add_professional
-from ..domain.register_export import register_csv, register_filename, register_pdf
-from ..domain.vocabulary import Profession, choices
+from ..domain.core.dates import format_fr
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import database
+from ..domain.core.vocabulary import Profession, choices
+from ..domain.printing.saving import save_pdf
+from ..domain.register.entries import add_professional
+from ..domain.register.export import register_csv, register_filename, register_pdf
+from ..domain.register.rows import RegisterRow, register_rows
+from ..domain.store import audit
 from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
@@ -104,7 +104,7 @@ class RegistreScreen(ModeScreen):
         try:
             folder = prepared_documents_dir(today.year)
             pdf = save_pdf(register_pdf(today), folder, register_filename(today))
-            from ..domain.documents.saving import save_file
+            from ..domain.printing.saving import save_file
 
             csv = save_file(register_csv(today).encode("utf-8"), folder, register_filename(today, ".csv"),
                             suffix=".csv")

@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Select, Static
 
-from ..domain import report_drafts
-from ..domain.dates import format_fr
-from ..domain.errors import InjonctionsError
-from ..domain.report_drafts import FlaggedTermsRemain
-from ..domain.secrecy import default_lexicon
-from ..domain.vocabulary import Adherence, Proposal, ReportStatus, choices, label
+from ..domain.core.dates import format_fr
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.vocabulary import Adherence, Proposal, ReportStatus, choices, label
+from ..domain.reports import drafts as report_drafts
+from ..domain.reports.drafts import FlaggedTermsRemain
+from ..domain.reports.secrecy import default_lexicon
 from ..widgets.secrecy_text_area import SecrecyTextArea
 from .report_output import ReportOutput
 

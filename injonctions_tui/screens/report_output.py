@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from ..domain import audit
-from ..domain.documents import build_report, save_pdf
-from ..domain.errors import InjonctionsError
-from ..domain.models import database
-from ..domain.report_drafts import get_report
-from ..domain.settings import load_court
-from ..domain.signing import sign_pdf
-from ..domain.vocabulary import ReportStatus
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import database
+from ..domain.core.vocabulary import ReportStatus
+from ..domain.documents.catalogue import build_report
+from ..domain.printing.saving import save_pdf
+from ..domain.printing.signing import sign_pdf
+from ..domain.reports.drafts import get_report
+from ..domain.store import audit
+from ..domain.store.settings import load_court
 from ..paths import prepared_documents_dir
 
 

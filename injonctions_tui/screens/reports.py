@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ..domain import report_drafts
-from ..domain.dates import format_fr
-from ..domain.errors import InjonctionsError
-from ..domain.models import Measure, Report
-from ..domain.vocabulary import ReportKind, ReportStatus, choices, label
+from ..domain.core.dates import format_fr
+from ..domain.core.errors import InjonctionsError
+from ..domain.core.models import Measure, Report
+from ..domain.core.vocabulary import ReportKind, ReportStatus, choices, label
+from ..domain.reports import drafts as report_drafts
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .form_modal import FormModal, ModalField

@@ -12,8 +12,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from ..domain import storage
-from ..domain.errors import InjonctionsError
+from ..domain.core.errors import InjonctionsError
+from ..domain.store import storage
 
 #: Seconds to wait after the n-th consecutive failure (a brake on guessing).
 FAILURE_DELAYS = (0, 1, 2, 4, 8, 15)

@@ -18,12 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
 
-from ..domain import audit, storage
-from ..domain.errors import InjonctionsError, InvalidInput
-from ..domain.passphrase import strength_label, weakness
-from ..domain.professionals import create_user
-from ..domain.settings import WEEKDAYS_FR, CourtSettings, Permanence, permanence_from_text, save_court
-from ..domain.vocabulary import Profession, Public, choices
+from ..domain.core.errors import InjonctionsError, InvalidInput
+from ..domain.core.vocabulary import Profession, Public, choices
+from ..domain.store import audit, storage
+from ..domain.store.passphrase import strength_label, weakness
+from ..domain.store.professionals import create_user
+from ..domain.store.settings import WEEKDAYS_FR, CourtSettings, Permanence, permanence_from_text, save_court
 from ..widgets.field import Field
 
 STEP_TITLES = {

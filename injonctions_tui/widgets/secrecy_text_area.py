@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
 
-from ..domain.secrecy import Flag, Lexicon, scan
+from ..domain.reports.secrecy import Flag, Lexicon, scan
 
 HIGHLIGHT = "secret"
 THEME = TextAreaTheme(name="injonctions-secret",

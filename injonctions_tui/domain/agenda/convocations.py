@@ -1,0 +1,133 @@
+"""Two lists for the morning: referrals still to convoke, appointments on a holiday.
+
+Both are single joined queries (measures with their person; appointments with their
+measure and person) so they stay instant on a large database. Re-exported by
+booking.py, which holds the actions these lists lead to (convoke, book).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from peewee import fn
+
+from ..calendar.slots import DAY, PermanenceDay, find_free_slot, holidays_between, next_open_permanence
+from ..core.dates import age_on
+from ..core.errors import InvalidInput
+from ..core.models import Appointment, Measure, Person
+from ..core.people import MAJORITY_AGE, public_for
+from ..core.vocabulary import AppointmentStatus, MeasureStatus, Public, label
+from ..deadlines.engine import evaluation_deadline
+from ..store.settings import CourtSettings
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A saisine received and not yet given an appointment."""
+
+    measure_id: int
+    person: str
+    birth_date: dt.date | None
+    parquet_number: str
+    saisine_received_on: dt.date
+    #: Saisine + one month (R3413-11, `deadlines.evaluation_deadline`); None for a kind
+    #: of measure without that delay.
+    deadline: dt.date | None
+    #: Days until the deadline; negative once overdue.
+    days_left: int | None
+    overdue: bool
+    #: The permanence to convoke to (override included).
+    public: str
+    public_label: str
+    #: Minor at the date of the facts (saisine date when the facts date is unknown).
+    minor_at_facts: bool
+    #: Adult today: with `minor_at_facts`, "seen on Monday although adult now".
+    adult_today: bool
+    public_overridden: bool
+    #: To call the person (the feuille de permanence prints it).
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An awaited appointment on a day the permanence is closed (a public holiday)."""
+
+    appointment_id: int
+    measure_id: int
+    person: str
+    starts_at: dt.datetime
+    place: str
+    holiday_name: str
+    public: str
+    #: The next open permanence of the person's public (None if none is configured).
+    next_permanence: PermanenceDay | None
+    #: Its first free slot (or a later one), distinct between conflicts of one list.
+    proposed_at: dt.datetime | None
+
+
+def referrals_to_convoke(today: dt.date) -> list[Referral]:
+    """Measures awaiting an evaluation appointment, most urgent deadline first.
+
+    Besides "à convoquer" measures without appointment, a measure "en évaluation"
+    whose evaluation was missed, excused or postponed (nothing awaited, nothing held)
+    is listed too: it needs a new convocation just the same.
+    """
+    live = (Appointment.select(Appointment.id)
+            .where((Appointment.measure == Measure.id)
+                   & Appointment.status.in_([AppointmentStatus.ATTENDU, AppointmentStatus.PRESENT])))
+    query = (Measure.select(Measure, Person).join(Person)
+             .where(Measure.status.in_([MeasureStatus.A_CONVOQUER, MeasureStatus.EVALUATION])
+                    & Measure.outcome.is_null() & ~fn.EXISTS(live)))
+    referrals = []
+    for measure in query:
+        person = measure.person
+        deadline = evaluation_deadline(measure.kind, measure.saisine_received_on)
+        days_left = (deadline - today).days if deadline else None
+        public = public_for(person.birth_date, measure.facts_on, measure.public_override,
+                            measure.saisine_received_on)
+        judged = public_for(person.birth_date, measure.facts_on, None, measure.saisine_received_on)
+        adult = person.birth_date is not None and age_on(person.birth_date, today) >= MAJORITY_AGE
+        referrals.append(Referral(
+            measure_id=measure.id, person=person.full_name, birth_date=person.birth_date,
+            parquet_number=measure.parquet_number, saisine_received_on=measure.saisine_received_on,
+            deadline=deadline, days_left=days_left, overdue=days_left is not None and days_left < 0,
+            public=public.value, public_label=label(public), minor_at_facts=judged == Public.MINEURS,
+            adult_today=adult, public_overridden=bool(measure.public_override), phone=person.phone))
+    far = dt.date.max
+    return sorted(referrals, key=lambda r: (r.deadline or far, r.saisine_received_on, r.measure_id))
+
+
+def holiday_conflicts(court: CourtSettings, start: dt.date, end: dt.date) -> list[Conflict]:
+    """Awaited appointments falling on a public holiday between `start` and `end`.
+
+    Each comes with the next open permanence of the person's public and a free slot
+    there; slots proposed to earlier conflicts of the list are not proposed again.
+    """
+    days = holidays_between(start, end)
+    if not days:
+        return []
+    ranges = [(Appointment.starts_at >= dt.datetime.combine(day, dt.time.min))
+              & (Appointment.starts_at < dt.datetime.combine(day + DAY, dt.time.min)) for day in days]
+    query = (Appointment.select(Appointment, Measure, Person).join(Measure).join(Person)
+             .where((Appointment.status == AppointmentStatus.ATTENDU) & reduce(or_, ranges))
+             .order_by(Appointment.starts_at, Appointment.id))
+    conflicts, proposed, cache = [], set(), {}  # type: ignore[var-annotated]
+    for appointment in query:
+        measure, person = appointment.measure, appointment.measure.person
+        public = public_for(person.birth_date, measure.facts_on, measure.public_override,
+                            measure.saisine_received_on)
+        day = appointment.starts_at.date()
+        try:
+            following = next_open_permanence(court, public, day)
+            slot, _ = find_free_slot(court, public, following.date, exclude=proposed, cache=cache)
+            proposed.add(slot)
+        except InvalidInput:
+            following, slot = None, None
+        conflicts.append(Conflict(
+            appointment_id=appointment.id, measure_id=measure.id, person=person.full_name,
+            starts_at=appointment.starts_at, place=appointment.place, holiday_name=days[day],
+            public=public.value, next_permanence=following, proposed_at=slot))
+    return conflicts

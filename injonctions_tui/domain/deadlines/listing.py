@@ -1,0 +1,58 @@
+"""The "échéances" view: pending legal deadlines across dossiers, most urgent first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..core.dates import format_fr
+from ..core.models import Measure, Person
+from .cache import pending_deadlines
+from .engine import Deadline
+
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    measure_id: int
+    due_on: dt.date
+    when: str
+    overdue: bool
+    person: str
+    parquet_number: str
+    label: str
+    source: str
+
+
+def when_text(deadline: Deadline, today: dt.date) -> str:
+    """'en retard de 3 j', 'aujourd'hui', 'dans 12 j': what the user scans for."""
+    days = deadline.days_left(today)
+    if days < 0:
+        return f"{-days} j de retard"
+    if days == 0:
+        return "aujourd'hui"
+    return f"dans {days} j"
+
+
+def deadline_rows(today: dt.date, *, limit: int | None = PAGE, overdue_only: bool = False) -> list[DeadlineRow]:
+    deadlines = pending_deadlines(today, limit=limit, overdue_only=overdue_only)
+    ids = sorted({d.measure_id for d in deadlines})
+    names: dict[int, tuple[str, str]] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start:chunk_start + 500]
+        for measure in Measure.select(Measure.id, Measure.parquet_number, Person.last_name, Person.first_name
+                                      ).join(Person).where(Measure.id.in_(chunk)):
+            names[measure.id] = (measure.person.full_name, measure.parquet_number)
+    return [DeadlineRow(d.measure_id, d.due_on, when_text(d, today), d.overdue(today),
+                        names.get(d.measure_id, ("?", ""))[0], names.get(d.measure_id, ("?", ""))[1],
+                        d.label, d.source)
+            for d in deadlines]
+
+
+def deadlines_text(rows: list[DeadlineRow]) -> str:
+    """Plain text for `injonctions echeances` and a paper copy."""
+    if not rows:
+        return "Aucune échéance en attente."
+    lines = [f"{format_fr(r.due_on)}  {r.when:<18} {r.person:<32} {r.parquet_number:<14} {r.label}" for r in rows]
+    return "\n".join(lines)

@@ -1,0 +1,285 @@
+"""Guards and state changes on a measure: habilitation, orientation, renewal, closure.
+
+Why one module: each change checks the conditions DOMAIN.md puts on it, runs in one
+transaction (nothing is saved half) and leaves an audit event holding ids and codes
+only, never a name; the screens and the CLI share these rules and French messages.
+Durations come from rules.py and dates from deadlines.py, never from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..core.dates import add_months, format_fr
+from ..core.errors import InvalidInput
+from ..core.models import Appointment, Measure, Orientation, Professional, Renewal, database
+from ..core.rules import rules_for
+from ..core.text import search_key
+from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome
+from ..deadlines.engine import measure_period
+from ..store import audit
+from ..store.professionals import check_habilitated, current_user
+
+CLOSED_MESSAGE = "Dossier clôturé : rouvrez-le pour le modifier."
+MAX_STRUCTURE = 200
+MAX_DOCTOR = 120
+MAX_REASON = 1000
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _text(value: str | None, field: str, *, required: bool = False, limit: int) -> str | None:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise InvalidInput(f"{field} : champ obligatoire.")
+    if len(text) > limit:
+        raise InvalidInput(f"{field} : {len(text)} caractères, c'est trop (au plus {limit}).")
+    return text or None
+
+
+def _required_date(value: dt.date | None, field: str) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise InvalidInput(f"{field} : date manquante (format JJ/MM/AAAA).")
+    return value
+
+
+def is_closed(measure: Measure) -> bool:
+    return bool(measure.outcome) or measure.status == MeasureStatus.CLOTURE
+
+
+def ensure_editable(measure: Measure) -> None:
+    """DOMAIN.md step 7 / issue 4: a closed dossier is read-only until explicitly reopened."""
+    if is_closed(measure):
+        raise InvalidInput(CLOSED_MESSAGE)
+
+
+# ------------------------------------------------------------------ habilitation
+
+def assign_professional(measure: Measure, professional: Professional, on: dt.date) -> None:
+    """Put a habilitated professional in charge of the measure from `on`."""
+    with database.atomic():
+        ensure_editable(measure)
+        check_habilitated(professional, on)
+        measure.professional = professional
+        measure.save()
+        audit.record("attribution_professionnel", "measure", measure.id,
+                     f"professionnel={professional.id}")
+
+
+# ------------------------------------------------------------------ status
+
+def compute_status(measure: Measure) -> MeasureStatus:
+    """The stage the measure's own rows show, so the status never contradicts them:
+    clôturé (outcome set), à convoquer (no appointment), évaluation (no orientation
+    still standing), orientation (no written agreement or no follow-up yet), suivi."""
+    if measure.outcome:
+        return MeasureStatus.CLOTURE
+    kinds = [a.kind for a in Appointment.select(Appointment.kind).where(Appointment.measure == measure)]
+    if not kinds:
+        return MeasureStatus.A_CONVOQUER
+    standing = (Orientation.select()
+                .where((Orientation.measure == measure) & Orientation.refused_on.is_null())
+                .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())
+    if standing is None:
+        return MeasureStatus.EVALUATION
+    followed = any(kind != AppointmentKind.EVALUATION_INITIALE for kind in kinds)
+    return MeasureStatus.SUIVI if standing.agreement_on and followed else MeasureStatus.ORIENTATION
+
+
+def refresh_status(measure: Measure) -> MeasureStatus:
+    """Save the derived status (after any change to appointments, orientations, outcome)."""
+    status = compute_status(measure)
+    if measure.status != status:
+        measure.status = status.value
+        measure.save()
+    return status
+
+
+# ------------------------------------------------------------------ orientation
+
+def _names(user: Professional, text: str | None) -> bool:
+    """Does `text` name the user (every word of their first and last names, folded)?"""
+    wanted = set(_WORD.findall(search_key(f"{user.last_name} {user.first_name}")))
+    return bool(wanted) and wanted <= set(_WORD.findall(search_key(text or "")))
+
+
+def _evaluated_on(measure: Measure) -> dt.date | None:
+    held = (Appointment.select(Appointment.starts_at)
+            .where((Appointment.measure == measure)
+                   & (Appointment.kind == AppointmentKind.EVALUATION_INITIALE.value)
+                   & (Appointment.status == AppointmentStatus.PRESENT.value))
+            .order_by(Appointment.starts_at).first())
+    return held.starts_at.date() if held else None
+
+
+def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, chosen_on: dt.date,
+                       chosen_by: str, user: Professional | None, address: str | None = None
+                       ) -> Orientation:
+    """Record the treating doctor/structure chosen (DOMAIN.md step 3-4). Never the habilitated
+    professional themself: they never treat the person (step 4)."""
+    with database.atomic():
+        ensure_editable(measure)
+        structure = _text(structure, "Structure de soins", required=True, limit=MAX_STRUCTURE)
+        doctor = _text(doctor, "Médecin", limit=MAX_DOCTOR)
+        address = _text(address, "Adresse", limit=300)
+        try:
+            chosen_by = ChosenBy(chosen_by).value
+        except ValueError:
+            raise InvalidInput("Choix fait par : choisissez dans la liste.") from None
+        chosen_on = _required_date(chosen_on, "Date du choix")
+        if chosen_on < measure.saisine_received_on:
+            raise InvalidInput(f"Date du choix : elle ne peut pas précéder la réception de la saisine "
+                               f"({format_fr(measure.saisine_received_on)}).")
+        evaluated = _evaluated_on(measure)
+        if evaluated and chosen_on < evaluated:
+            raise InvalidInput(f"Date du choix : elle ne peut pas précéder l'évaluation initiale "
+                               f"({format_fr(evaluated)}).")
+        user = user or current_user()
+        if user is not None and (_names(user, doctor) or _names(user, structure)):
+            raise InvalidInput("Orientation refusée : le professionnel habilité qui met en œuvre la "
+                               "mesure ne soigne jamais la personne. Choisissez un autre médecin ou "
+                               "une autre structure.")
+        orientation = Orientation.create(measure=measure, structure=structure, doctor=doctor,
+                                         address=address, chosen_on=chosen_on, chosen_by=chosen_by)
+        refresh_status(measure)
+        audit.record("choix_orientation", "measure", measure.id, f"orientation={orientation.id}")
+        return orientation
+
+
+def record_agreement(orientation: Orientation, on: dt.date) -> None:
+    """The chosen doctor confirms in writing within the delay of rules.py (step 4). The care,
+    hence the measure, starts then unless a start date was already set."""
+    measure = orientation.measure
+    with database.atomic():
+        ensure_editable(measure)
+        on = _required_date(on, "Date de l'accord écrit")
+        rules = rules_for(measure.kind)
+        if orientation.refused_on:
+            raise InvalidInput(f"Cette structure a refusé la prise en charge le "
+                               f"{format_fr(orientation.refused_on)} : enregistrez un nouveau choix.")
+        if on < orientation.chosen_on:
+            raise InvalidInput(f"Date de l'accord écrit : elle ne peut pas précéder le choix du "
+                               f"{format_fr(orientation.chosen_on)}.")
+        if rules.agreement_within_days is not None:
+            limit = orientation.chosen_on + dt.timedelta(days=rules.agreement_within_days)
+            if on > limit:
+                raise InvalidInput(f"Date de l'accord écrit : l'accord doit être donné dans les "
+                                   f"{rules.agreement_within_days} jours suivant le choix, au plus tard "
+                                   f"le {format_fr(limit)} ; au-delà, un autre médecin ou une autre "
+                                   "structure doit être choisi.")
+        orientation.agreement_on = on
+        orientation.save()
+        if measure.start_on is None:
+            measure.start_on = on
+            measure.planned_end_on = measure.planned_end_on or add_months(on, rules.initial_duration_months)
+            measure.save()
+        refresh_status(measure)
+        audit.record("accord_orientation", "measure", measure.id, f"orientation={orientation.id}")
+
+
+# ------------------------------------------------------------------ renewal, closure
+
+def _next_end(start: dt.date, end: dt.date, renewal_months: int, initial_months: int) -> dt.date:
+    """End + one renewal, counted from the start when the end sits on the normal ladder, so
+    month ends do not drift (start 31/08: 28/02, then 31/08, not 28/08)."""
+    months = initial_months
+    while add_months(start, months) < end:
+        months += renewal_months
+    if add_months(start, months) == end:
+        return add_months(start, months + renewal_months)
+    return add_months(end, renewal_months)
+
+
+def renew(measure: Measure, decided_on: dt.date) -> Renewal:
+    """Extend the measure by one renewal (6 months), never past the maximum duration (2 years)
+    counted from its start (DOMAIN.md step 6); the cadence follows (deadlines.py)."""
+    with database.atomic():
+        ensure_editable(measure)
+        decided_on = _required_date(decided_on, "Date du renouvellement")
+        period = measure_period(measure)
+        if period is None:
+            raise InvalidInput("Renouvellement impossible : la date de début de la mesure n'est pas "
+                               "connue (renseignez-la, ou l'accord écrit du médecin).")
+        start, end, cap = period
+        rules = rules_for(measure.kind)
+        if decided_on < start:
+            raise InvalidInput(f"Date du renouvellement : elle ne peut pas précéder le début de la "
+                               f"mesure ({format_fr(start)}).")
+        last = (Renewal.select().where(Renewal.measure == measure)
+                .order_by(Renewal.decided_on.desc(), Renewal.id.desc()).first())
+        if last and decided_on < last.decided_on:
+            raise InvalidInput(f"Date du renouvellement : elle ne peut pas précéder le renouvellement "
+                               f"précédent ({format_fr(last.decided_on)}).")
+        if end >= cap:
+            raise InvalidInput(f"Renouvellement refusé : la mesure atteint déjà sa durée maximale de "
+                               f"{rules.max_duration_months} mois (fin le {format_fr(cap)}). Elle ne "
+                               "peut plus être prolongée.")
+        new_end = min(_next_end(start, end, rules.renewal_months, rules.initial_duration_months), cap)
+        renewal = Renewal.create(measure=measure, decided_on=decided_on, new_end_on=new_end)
+        measure.planned_end_on = new_end
+        measure.save()
+        audit.record("renouvellement", "measure", measure.id, f"fin={new_end.isoformat()}")
+        return renewal
+
+
+def close(measure: Measure, outcome: str | None, on: dt.date | None, today: dt.date) -> None:
+    """Close with the magistrate's decision and its date (DOMAIN.md step 7)."""
+    with database.atomic():
+        ensure_editable(measure)
+        if not outcome:
+            raise InvalidInput("Issue de la mesure : choisissez la décision du magistrat "
+                               "(classement sans suite, composition pénale…).")
+        try:
+            outcome = Outcome(outcome).value
+        except ValueError:
+            raise InvalidInput(f"Issue de la mesure : « {str(outcome)[:40]} » n'est pas une issue "
+                               "connue.") from None
+        on = _required_date(on, "Date de la décision")
+        if on < measure.saisine_received_on:
+            raise InvalidInput(f"Date de la décision : elle ne peut pas précéder la réception de la "
+                               f"saisine ({format_fr(measure.saisine_received_on)}).")
+        if on > today:
+            raise InvalidInput(f"Date de la décision : le {format_fr(on)} est dans le futur.")
+        measure.outcome, measure.outcome_on = outcome, on
+        measure.status = MeasureStatus.CLOTURE.value
+        measure.save()
+        audit.record("cloture", "measure", measure.id, f"issue={outcome}")
+
+
+def reopen(measure: Measure, reason: str) -> MeasureStatus:
+    """Reopen a closed dossier: the outcome is cleared, the status derived again, the act
+    logged (the reason's length only: it may name people)."""
+    with database.atomic():
+        if not is_closed(measure):
+            raise InvalidInput("Ce dossier n'est pas clôturé : il n'y a rien à rouvrir.")
+        reason = _text(reason, "Motif de la réouverture", required=True, limit=MAX_REASON)
+        measure.outcome = measure.outcome_on = None
+        measure.status = compute_status(measure).value
+        measure.save()
+        audit.record("reouverture", "measure", measure.id, f"motif : {len(reason or '')} caractères")
+        return MeasureStatus(measure.status)
+
+
+def record_refusal(orientation: Orientation, on: dt.date) -> None:
+    """The chosen doctor declines (or lets the delay pass): another one must be chosen (step 4)."""
+    measure = orientation.measure
+    with database.atomic():
+        ensure_editable(measure)
+        on = _required_date(on, "Date du refus")
+        if orientation.agreement_on:
+            raise InvalidInput(f"Cette structure a déjà donné son accord le {format_fr(orientation.agreement_on)}.")
+        if on < orientation.chosen_on:
+            raise InvalidInput(f"Date du refus : elle ne peut pas précéder le choix du "
+                               f"{format_fr(orientation.chosen_on)}.")
+        orientation.refused_on = on
+        orientation.save()
+        refresh_status(measure)
+        audit.record("refus_orientation", "measure", measure.id, f"orientation={orientation.id}")
+
+
+def pending_orientation(measure: Measure) -> Orientation | None:
+    """The latest choice still waiting for the written agreement, if any."""
+    return (Orientation.select()
+            .where((Orientation.measure == measure) & Orientation.agreement_on.is_null()
+                   & Orientation.refused_on.is_null())
+            .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())

@@ -1,0 +1,217 @@
+"""The reports to the magistrate: avis motivé, fiche navette, incident, fin de mesure.
+
+Why from the frozen facts: a final report prints exactly what was finalised (and
+hashed), whatever the dossier became since; a draft prints the dossier as it is, under
+a "PROJET" watermark. The document says what R3413-14 asks — identity, parquet number,
+dates of the measure, the treating structure and since when, the regularity of the
+follow-up, adherence and proposal — and nothing clinical beyond the professional's own
+observations, which the secrecy guard has checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
+
+from ..core.dates import format_fr
+from ..core.models import Professional, Report
+from ..core.vocabulary import ReportKind, ReportStatus, label
+from ..printing.context import time_fr
+from ..printing.pdf import GREY, MARGIN, city_of, para, render, signature_block, table_style, text
+from ..printing.signature_image import signature_image
+from .drafts import get_report, report_facts
+from .facts import ReportFacts
+
+WIDTH = A4[0] - 2 * MARGIN
+DRAFT_MARK = "PROJET"
+
+#: Title, legal basis and file-name stem of each kind.
+KINDS: dict[str, tuple[str, str, str]] = {
+    ReportKind.AVIS_MOTIVE.value: ("Avis motivé", "à l'issue de l'évaluation initiale — article R3413-11 "
+                                   "du code de la santé publique", "avis-motive"),
+    ReportKind.FICHE_NAVETTE.value: ("Fiche navette", "rapport à l'autorité judiciaire sur le déroulement de "
+                                     "la mesure — article R3413-14 du code de la santé publique", "fiche-navette"),
+    ReportKind.INCIDENT.value: ("Rapport d'incident", "interruption ou incident dans le déroulement de la "
+                                "mesure — article L3413-3 du code de la santé publique", "rapport-incident"),
+    ReportKind.FIN_DE_MESURE.value: ("Rapport de fin de mesure", "article R3413-14 du code de la santé "
+                                     "publique", "rapport-fin-de-mesure"),
+}
+SECRECY_NOTE = ("Rapport établi sous réserve du secret médical (art. R3413-14) : il ne contient aucune "
+                "information médicale.")
+
+
+def report_pdf(report_id: int, *, today: dt.date, image: bytes | None = None) -> bytes:
+    """The PDF bytes of a report: final from its frozen facts, draft as a watermarked preview."""
+    report = get_report(report_id)
+    facts = report_facts(report, today)
+    title = KINDS[report.kind][0]
+    draft = report.status != ReportStatus.FINAL
+    reference = f"N° de parquet {facts.parquet_number} — {title}, version {report.version}"
+    on = today if draft else report.written_on
+    image = image if image is not None else signature_image()
+    return render(_story(report, facts, image, draft, on), title=title, author=facts.professional_name,
+                  reference=reference, watermark=DRAFT_MARK if draft else None)
+
+
+def file_stem(report: Report) -> str:
+    """"fiche-navette", "fiche-navette-v2", "PROJET-fiche-navette": says what the file is."""
+    stem = KINDS[report.kind][2] + (f"-v{report.version}" if report.version > 1 else "")
+    return stem if report.status == ReportStatus.FINAL else f"{DRAFT_MARK}-{stem}"
+
+
+# --------------------------------------------------------------------------- blocks
+
+def _letterhead(facts: ReportFacts) -> list[Flowable]:
+    """CSAPA on the left; the professional and their habilitation, as frozen, on the right."""
+    left = f"<b>{text(facts.csapa_name)}</b><br/>" + "<br/>".join(
+        text(part.strip()) for part in (facts.csapa_address or "").splitlines() if part.strip())
+    if facts.csapa_phone:
+        left += f"<br/>Tél. : {text(facts.csapa_phone)}"
+    right = [f"<b>{text(facts.professional_name)}</b>", text(label(facts.profession))]
+    if facts.rpps_adeli:
+        right.append(f"{'RPPS' if len(facts.rpps_adeli) == 11 else 'ADELI'} : {text(facts.rpps_adeli)}")
+    right.append(text(_habilitation(facts)))
+    table = Table([[para(left, "head_left"), para("<br/>".join(right), "head_right")]],
+                  colWidths=[WIDTH * 0.48, WIDTH * 0.52])
+    table.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)))
+    return [table, HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=4, spaceAfter=10)]
+
+
+def _habilitation(facts: ReportFacts) -> str:
+    if not facts.habilitated:
+        return "Habilitation ARS : non renseignée à cette date"
+    parts = ["Habilitation ARS"]
+    if facts.habilitation_reference:
+        parts.append(f"n° {facts.habilitation_reference}")
+    if facts.habilitation_decision_on:
+        parts.append(f"du {format_fr(facts.habilitation_decision_on)}")
+    if facts.habilitation_list_year:
+        parts.append(f"(liste {facts.habilitation_list_year})")
+    return " ".join(parts)
+
+
+def _addressee(facts: ReportFacts) -> Flowable:
+    who = (f"À l'attention de {text(facts.magistrat_referent)}, magistrat référent"
+           if facts.magistrat_referent else "À l'attention du magistrat référent")
+    block = Table([["", para(f"<b>{who}</b><br/>{text(facts.parquet)}<br/>{text(facts.tribunal)}<br/>"
+                             f"{text(facts.court_address)}", "head_left")]], colWidths=[WIDTH - 9.4 * cm, 9.4 * cm])
+    block.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0)))
+    return block
+
+
+def _facts_table(rows: list[tuple[str, str]]) -> Table:
+    table = Table([[para(name, "cell_head"), para(value, "cell")] for name, value in rows],
+                  colWidths=[5.2 * cm, WIDTH - 5.2 * cm])
+    table.setStyle(table_style(("LINEBELOW", (0, 0), (-1, -2), 0.3, "#BBBBBB"),
+                               ("LEFTPADDING", (0, 0), (0, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)))
+    return table
+
+
+def _measure_rows(facts: ReportFacts) -> list[tuple[str, str]]:
+    rows = [("Autorité judiciaire", text(f"{label(facts.authority)} — {label(facts.stage).lower()}")),
+            ("Magistrat référent", text(facts.magistrat_referent or "non précisé"))]
+    for name, day in (("Date de la décision", facts.decision_on),
+                      ("Réception de la saisine", facts.saisine_received_on),
+                      ("Début de la mesure", facts.start_on), ("Fin prévue", facts.planned_end_on)):
+        rows.append((name, format_fr(day) if day else "non encore fixée"))
+    if facts.renewals:
+        rows.append(("Renouvellement(s)", "<br/>".join(
+            f"décidé le {format_fr(decided)}, jusqu'au {format_fr(end)}" for decided, end in facts.renewals)))
+    return rows
+
+
+def _care(facts: ReportFacts) -> str:
+    if not facts.care_structure:
+        return "Aucune structure de soins n'a encore été choisie."
+    who = text(facts.care_structure) + (f" — {text(facts.care_doctor)}" if facts.care_doctor else "")
+    if facts.care_agreement_on:
+        return f"{who}<br/>Prise en charge acceptée par écrit le {format_fr(facts.care_agreement_on)}."
+    return (f"{who}<br/>Choisie le {format_fr(facts.care_chosen_on)} ; l'accord écrit de la structure est "
+            "attendu.")
+
+
+def _regularity(facts: ReportFacts) -> list[Flowable]:
+    since = (f"depuis le précédent rapport (après le {format_fr(facts.regularity_since.date())})"
+             if facts.regularity_since else "depuis la réception de la saisine")
+    story: list[Flowable] = [para(f"Entretiens {since} :")]
+    if not facts.appointments:
+        story.append(para("Aucun entretien sur cette période."))
+    else:
+        head = [para(h, "cell_head") for h in ("Date", "Heure", "Entretien", "Présence")]
+        body = [[para(format_fr(r.starts_at.date()), "cell"), para(time_fr(r.starts_at), "cell"),
+                 para(text(r.kind_label), "cell"), para(text(r.status_label), "cell")] for r in facts.appointments]
+        table = Table([head, *body], colWidths=[2.6 * cm, 1.8 * cm, 6.6 * cm, WIDTH - 11 * cm], repeatRows=1)
+        table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.3, "#999999"),
+                                   ("BACKGROUND", (0, 0), (-1, 0), "#EEEEEE")))
+        counts = facts.counts()
+        summary = ", ".join(f"{counts[status]} {text(_status_plural(status, counts[status]))}"
+                            for status in _STATUS_ORDER if status in counts)
+        story += [table, Spacer(1, 3), para(f"Soit {len(facts.appointments)} entretien(s) : {summary}.", "small")]
+    if facts.next_appointment:
+        story.append(para(f"Prochain entretien prévu le {format_fr(facts.next_appointment.date())} "
+                          f"à {time_fr(facts.next_appointment)}."))
+    return story
+
+
+_STATUS_ORDER = ("present", "excuse", "absent", "reporte")
+
+
+def _status_plural(status: str, count: int) -> str:
+    words = {"present": "honoré", "absent": "non honoré sans excuse", "excuse": "excusé", "reporte": "reporté"}
+    word = words.get(status, label(status).lower())
+    return word if count == 1 else word.replace("honoré", "honorés").replace("excusé", "excusés").replace(
+        "reporté", "reportés")
+
+
+def _observations(observations: str) -> list[Flowable]:
+    paragraphs = [p for p in observations.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    if not paragraphs:
+        return [para("Sans observation.")]
+    return [para("<br/>".join(text(line) for line in block.strip("\n").split("\n"))) for block in paragraphs]
+
+
+def _version_line(report: Report) -> str | None:
+    if report.previous_id is None:
+        return None
+    previous = Report.get_by_id(report.previous_id)
+    return (f"<b>Version {report.version}</b> — annule et remplace la version {previous.version} "
+            f"du {format_fr(previous.written_on)}.")
+
+
+def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
+           on: dt.date) -> list[Flowable]:
+    title, basis, _ = KINDS[report.kind]
+    signer = Professional(first_name=facts.professional_first_name, last_name=facts.professional_last_name,
+                          profession=facts.profession)
+    person = [("Nom et prénom", f"<b>{text(facts.person_name)}</b>"),
+              ("Date de naissance", format_fr(facts.birth_date) if facts.birth_date else "non renseignée"),
+              ("N° de parquet", f"<b>{text(facts.parquet_number)}</b>")]
+    story: list[Flowable] = [*_letterhead(facts), _addressee(facts),
+                             para(title.upper(), "title"), para(f"Injonction thérapeutique — {text(basis)}", "small"),
+                             Spacer(1, 4)]
+    if draft:
+        story.append(para("<b>Projet non finalisé : document de travail, à ne pas transmettre.</b>"))
+    version = _version_line(report)
+    if version:
+        story.append(para(version))
+    story += [
+        para("Personne concernée, mesure et prise en charge", "heading"),
+        _facts_table(person + _measure_rows(facts) + [("Prise en charge", _care(facts))]),
+        para("Régularité du suivi", "heading"), *_regularity(facts),
+        KeepTogether([para("Adhésion et proposition", "heading"), _facts_table([
+            ("Adhésion à la mesure", f"<b>{text(label(report.adherence))}</b>" if report.adherence
+             else "Non renseignée."),
+            ("Proposition", f"<b>{text(label(report.proposal))}</b>" if report.proposal else "Sans proposition.")])]),
+    ]
+    # The signature never stands alone on a page: the last paragraph goes with it.
+    heading = para("Observations du professionnel habilité", "heading")
+    *body, last = _observations(report.observations or "")
+    ending = [last, para(text(SECRECY_NOTE), "small"),
+              signature_block(signer, city=city_of(facts.csapa_address) or city_of(facts.court_address),
+                              on=on, image=image)]
+    story += [heading, *body, KeepTogether(ending)] if body else [KeepTogether([heading, *ending])]
+    return story

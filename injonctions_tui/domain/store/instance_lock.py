@@ -1,0 +1,148 @@
+"""One program at a time on a database: a second window is told, not let in.
+
+SQLite itself would keep the file consistent with two writers, but two copies of the
+app would each believe they see the whole truth (a dossier edited in one window is
+overwritten from the other; a restore or a passphrase change under a running app
+would pull the file from under it). So the TUI and the writing commands take an
+exclusive advisory lock, `fcntl.flock` on `<db>.lock`, beside the base.
+
+Why flock: the kernel drops the lock when the process dies, however it dies (SIGKILL,
+battery), so a stale lock file is harmless and never needs cleaning. The file only
+holds the process id of the holder (no personal data) and is never deleted: deleting
+a lock file races with the next program taking it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..core.errors import InjonctionsError
+from .storage_errors import StorageUnavailable, describe_os_error
+
+LOCK_SUFFIX = ".lock"
+
+#: Locks held by this process, so that `hold` can be used under an open app.
+_HELD: dict[Path, InstanceLock] = {}
+
+
+class InstanceLocked(InjonctionsError):
+    """Another window or program has the database open."""
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + LOCK_SUFFIX)
+
+
+def _key(db_path: Path) -> Path:
+    return Path(os.path.abspath(lock_path(db_path)))
+
+
+class InstanceLock:
+    """The exclusive lock of one database, held until `release` (or process exit)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self.path = lock_path(self.db_path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> InstanceLock:
+        """Take the lock now or raise `InstanceLocked`; never waits (the user decides)."""
+        if self._fd is not None:
+            return self
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            # mkdir says "exists" when a plain file stands where the folder should be
+            reason = ("un élément du chemin n'est pas un dossier" if isinstance(error, FileExistsError)
+                      else describe_os_error(error))
+            raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base dans "
+                                     f"{self.path.parent} : {reason}. Rien n'a été modifié.") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_pid(fd)
+            os.close(fd)
+            which = f"processus n° {holder}" if holder else "autre processus"
+            raise InstanceLocked(
+                f"La base est déjà ouverte par une autre fenêtre ou un autre programme ({which}). "
+                "Fermez-la d'abord, puis réessayez ; rien n'a été modifié.") from None
+        except OSError as error:
+            os.close(fd)
+            raise StorageUnavailable(f"Impossible de verrouiller la base : {describe_os_error(error)}.") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+        _HELD[_key(self.db_path)] = self
+        return self
+
+    def release(self) -> None:
+        """Let the next program in. Closing the descriptor drops the flock."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        _HELD.pop(_key(self.db_path), None)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)
+
+    def __enter__(self) -> InstanceLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def acquire(db_path: Path) -> InstanceLock:
+    """Lock `db_path` for this process (TUI start, writing commands); see `release`."""
+    return InstanceLock(db_path).acquire()
+
+
+def held_here(db_path: Path) -> InstanceLock | None:
+    """The lock this process already holds on `db_path`, if any."""
+    return _HELD.get(_key(db_path))
+
+
+@contextlib.contextmanager
+def hold(db_path: Path) -> Iterator[InstanceLock]:
+    """Hold the lock for a block: reuses this process's lock (an open app calling a
+    restore), otherwise takes it and gives it back at the end."""
+    existing = held_here(db_path)
+    if existing is not None:
+        yield existing
+        return
+    with InstanceLock(db_path) as lock:
+        yield lock
+
+
+def is_locked(db_path: Path) -> bool:
+    """True when another process holds the lock (for a status line; racy by nature)."""
+    if held_here(db_path) is not None:
+        return False
+    try:
+        fd = os.open(lock_path(db_path), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)

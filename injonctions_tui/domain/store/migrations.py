@@ -1,0 +1,327 @@
+"""Schema versions, applied in order at start-up right after unlocking.
+
+Each migration is frozen: it states the schema as it was at that version (raw DDL
+or `playhouse.migrations` operations), never the current model classes, so an old
+database always upgrades through the same steps. Append new migrations; never edit
+a released one. The version reached is kept in the `schema_version` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import CharField, Database
+from playhouse.migrate import SqliteMigrator, migrate
+
+from ..core import clock
+from ..core.errors import InjonctionsError
+from ..core.text import search_key
+
+Migration = Callable[[Database, SqliteMigrator], None]
+
+_V1_TABLES = [
+    """CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)""",
+    """CREATE TABLE "professional" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "profession" VARCHAR(255) NOT NULL, "rpps_adeli" VARCHAR(255),
+        "order_registered_on" DATE, "csapa_name" VARCHAR(255), "csapa_address" TEXT,
+        "departments" VARCHAR(255), "phone" VARCHAR(255), "email" VARCHAR(255),
+        "is_user" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "habilitation" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "list_year" INTEGER, "decision_on" DATE, "decision_reference" VARCHAR(255),
+        "valid_until" DATE, "status_on" DATE, "reason" TEXT,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "habilitation_professional_id" ON "habilitation" ("professional_id")""",
+    """CREATE TABLE "person" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "birth_date" DATE, "address" TEXT, "phone" VARCHAR(255), "email" VARCHAR(255),
+        "is_protected_adult" INTEGER NOT NULL, "guardian_name" VARCHAR(255),
+        "guardian_contact" TEXT, "created_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "legal_representative" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "person_id" INTEGER NOT NULL, "name" VARCHAR(255) NOT NULL,
+        "relationship" VARCHAR(255), "phone" VARCHAR(255), "address" TEXT,
+        "convoked" INTEGER NOT NULL,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "legal_representative_person_id" ON "legal_representative" ("person_id")""",
+    """CREATE TABLE "measure" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "person_id" INTEGER NOT NULL, "professional_id" INTEGER,
+        "kind" VARCHAR(255) NOT NULL, "parquet_number" VARCHAR(255) NOT NULL,
+        "authority" VARCHAR(255) NOT NULL, "stage" VARCHAR(255) NOT NULL,
+        "magistrat_referent" VARCHAR(255), "facts_on" DATE, "decision_on" DATE,
+        "saisine_received_on" DATE NOT NULL, "start_on" DATE, "planned_end_on" DATE,
+        "status" VARCHAR(255) NOT NULL, "public_override" VARCHAR(255),
+        "minor_agreement" INTEGER, "outcome" VARCHAR(255), "outcome_on" DATE,
+        "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id"))""",
+    """CREATE INDEX "measure_person_id" ON "measure" ("person_id")""",
+    """CREATE INDEX "measure_professional_id" ON "measure" ("professional_id")""",
+    """CREATE INDEX "measure_parquet_number" ON "measure" ("parquet_number")""",
+    """CREATE INDEX "measure_status" ON "measure" ("status")""",
+    """CREATE TABLE "renewal" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "decided_on" DATE NOT NULL, "new_end_on" DATE NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "renewal_measure_id" ON "renewal" ("measure_id")""",
+    """CREATE TABLE "orientation" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "structure" VARCHAR(255) NOT NULL,
+        "doctor" VARCHAR(255), "address" TEXT, "chosen_on" DATE NOT NULL,
+        "chosen_by" VARCHAR(255) NOT NULL, "agreement_on" DATE, "refused_on" DATE,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "orientation_measure_id" ON "orientation" ("measure_id")""",
+    """CREATE TABLE "appointment" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL,
+        "starts_at" DATETIME NOT NULL, "duration_minutes" INTEGER NOT NULL,
+        "place" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "walk_in" INTEGER NOT NULL, "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "appointment_measure_id" ON "appointment" ("measure_id")""",
+    """CREATE INDEX "appointment_starts_at" ON "appointment" ("starts_at")""",
+    """CREATE TABLE "report" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "appointment_id" INTEGER,
+        "kind" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL,
+        "version" INTEGER NOT NULL, "previous_id" INTEGER, "adherence" VARCHAR(255),
+        "proposal" VARCHAR(255), "observations" TEXT NOT NULL, "written_on" DATE NOT NULL,
+        "finalised_at" DATETIME, "content_hash" VARCHAR(255), "sent_on" DATE,
+        "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("appointment_id") REFERENCES "appointment" ("id") ON DELETE SET NULL,
+        FOREIGN KEY ("previous_id") REFERENCES "report" ("id"))""",
+    """CREATE INDEX "report_measure_id" ON "report" ("measure_id")""",
+    """CREATE INDEX "report_appointment_id" ON "report" ("appointment_id")""",
+    """CREATE INDEX "report_previous_id" ON "report" ("previous_id")""",
+    """CREATE TABLE "audit_event" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "at" DATETIME NOT NULL, "actor" VARCHAR(255) NOT NULL, "action" VARCHAR(255) NOT NULL,
+        "entity" VARCHAR(255), "entity_id" INTEGER, "details" TEXT NOT NULL)""",
+    """CREATE INDEX "audit_event_at" ON "audit_event" ("at")""",
+]
+
+
+def _v1_initial_schema(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 1: every table of the first release."""
+    for statement in _V1_TABLES:
+        db.execute_sql(statement)
+
+
+def _v2_person_search_name(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 2: a folded name column so search ignores accents and case."""
+    migrate(
+        migrator.add_column("person", "search_name", CharField(default="")),
+        migrator.add_index("person", ("search_name",), False),
+    )
+    rows = db.execute_sql('SELECT "id", "last_name", "first_name" FROM "person"').fetchall()
+    for person_id, last_name, first_name in rows:
+        db.execute_sql(
+            'UPDATE "person" SET "search_name" = ? WHERE "id" = ?',
+            (search_key(f"{last_name} {first_name}"), person_id),
+        )
+
+
+_V3_STATEMENTS = [
+    'ALTER TABLE "report" ADD COLUMN "facts_json" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "confirmed_terms" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "updated_at" DATETIME',
+    """CREATE TABLE "signing_identity" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER, "source" VARCHAR(255) NOT NULL,
+        "subject" VARCHAR(255) NOT NULL, "fingerprint" VARCHAR(255) NOT NULL,
+        "certificate" BLOB NOT NULL, "extra_certificates" BLOB, "private_key" BLOB,
+        "created_at" DATETIME NOT NULL, "retired_at" DATETIME,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "signing_identity_professional_id" ON "signing_identity" ("professional_id")""",
+    # A final report never changes, whoever writes to the table (only sent_on and the
+    # appointment link, which a deleted appointment clears, may still move).
+    """CREATE TRIGGER "report_final_is_immutable" BEFORE UPDATE ON "report"
+        WHEN OLD."status" = 'final' AND (
+            NEW."status" IS NOT OLD."status" OR NEW."measure_id" IS NOT OLD."measure_id"
+            OR NEW."kind" IS NOT OLD."kind" OR NEW."version" IS NOT OLD."version"
+            OR NEW."previous_id" IS NOT OLD."previous_id" OR NEW."adherence" IS NOT OLD."adherence"
+            OR NEW."proposal" IS NOT OLD."proposal" OR NEW."observations" IS NOT OLD."observations"
+            OR NEW."written_on" IS NOT OLD."written_on" OR NEW."finalised_at" IS NOT OLD."finalised_at"
+            OR NEW."content_hash" IS NOT OLD."content_hash" OR NEW."facts_json" IS NOT OLD."facts_json"
+            OR NEW."confirmed_terms" IS NOT OLD."confirmed_terms")
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : modification interdite'); END""",
+]
+
+
+def _v3_reports_and_signature(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 3 (issue 5): a final report keeps its frozen facts and the flagged terms the
+    professional confirmed, and a trigger forbids changing it; drafts note their last
+    autosave; the signing key and certificate live inside the encrypted database.
+
+    Note for later migrations: rebuilding the "report" table drops this trigger; create
+    it again (same statement) after such a rebuild."""
+    for statement in _V3_STATEMENTS:
+        db.execute_sql(statement)
+
+
+_V4_STATEMENTS = [
+    'ALTER TABLE "professional" ADD COLUMN "order_number" VARCHAR(255)',
+    'ALTER TABLE "professional" ADD COLUMN "order_name" VARCHAR(255)',
+    'ALTER TABLE "professional" ADD COLUMN "without_order" INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE "habilitation" ADD COLUMN "ground" VARCHAR(255)',
+    """CREATE TABLE "eligibility_evidence" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "item" VARCHAR(255) NOT NULL,
+        "document_on" DATE NOT NULL, "reference" VARCHAR(255), "note" TEXT,
+        "recorded_by" VARCHAR(255) NOT NULL, "recorded_at" DATETIME NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "eligibility_evidence_professional_id" ON "eligibility_evidence" ("professional_id")""",
+    """CREATE TABLE "habilitation_override" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "habilitation_id" INTEGER NOT NULL, "professional_id" INTEGER NOT NULL,
+        "item" VARCHAR(255) NOT NULL, "unmet" TEXT NOT NULL, "reason" TEXT NOT NULL,
+        "decided_by" VARCHAR(255) NOT NULL, "decided_on" DATE NOT NULL,
+        FOREIGN KEY ("habilitation_id") REFERENCES "habilitation" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "habilitation_override_habilitation_id" ON "habilitation_override" ("habilitation_id")""",
+    """CREATE INDEX "habilitation_override_professional_id" ON "habilitation_override" ("professional_id")""",
+    """CREATE TABLE "conflict_declaration" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "person_id" INTEGER,
+        "last_name" VARCHAR(255) NOT NULL, "first_name" VARCHAR(255) NOT NULL,
+        "birth_date" DATE, "category" VARCHAR(255) NOT NULL, "note" TEXT,
+        "declared_on" DATE NOT NULL, "ended_on" DATE, "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("person_id") REFERENCES "person" ("id") ON DELETE SET NULL)""",
+    """CREATE INDEX "conflict_declaration_professional_id" ON "conflict_declaration" ("professional_id")""",
+    """CREATE INDEX "conflict_declaration_person_id" ON "conflict_declaration" ("person_id")""",
+    """CREATE TABLE "register_event" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "at" DATETIME NOT NULL,
+        "actor" VARCHAR(255) NOT NULL, "action" VARCHAR(255) NOT NULL, "details" TEXT NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "register_event_professional_id" ON "register_event" ("professional_id")""",
+    """CREATE INDEX "register_event_at" ON "register_event" ("at")""",
+]
+
+
+def _v4_habilitation_register(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 4 (issue 6): the habilitation register. The professional's order (number,
+    name, or none for their profession); why someone left the list; the eligibility
+    evidence, the overrides of unmet items, the conflict-of-interest declarations and the
+    register's own history. Columns are only added (no table rebuilt), so the trigger of
+    version 3 on "report" is untouched."""
+    for statement in _V4_STATEMENTS:
+        db.execute_sql(statement)
+
+
+def _v5_dossier_list_index(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 5: the dossier list is ordered by saisine date; an index makes its first
+    page and search-as-you-type fast on 50 000 dossiers (bench/RESULTS.md: 142 -> 20 ms)."""
+    migrate(migrator.add_index("measure", ("saisine_received_on", "id"), False))
+
+
+#: The tables whose rows the deadline engine reads (deadline_rows.py), with the column
+#: naming the measure: a change there may change that measure's pending deadlines.
+_V6_WATCHED = {"measure": "id", "appointment": "measure_id", "orientation": "measure_id",
+               "renewal": "measure_id", "report": "measure_id"}
+
+
+def _v6_mark_stale(row: str, column: str) -> str:
+    # NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause is overridden by
+    # the one of the statement that fired it (INSERT OR ROLLBACK...), a guard never conflicts.
+    return (f'INSERT INTO "deadline_stale" ("measure_id") SELECT {row}."{column}" WHERE NOT EXISTS '
+            f'(SELECT 1 FROM "deadline_stale" WHERE "measure_id" = {row}."{column}");')
+
+
+_V6_STATEMENTS = [
+    """CREATE TABLE "pending_deadline" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "rank" INTEGER NOT NULL,
+        "due_on" DATE NOT NULL, "label" TEXT NOT NULL, "anchor_on" DATE,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "pending_deadline_measure_id" ON "pending_deadline" ("measure_id")""",
+    """CREATE INDEX "pending_deadline_due_on_measure_id_rank" ON "pending_deadline"
+        ("due_on", "measure_id", "rank")""",
+    """CREATE TABLE "deadline_stale" ("measure_id" INTEGER NOT NULL PRIMARY KEY)""",
+    """CREATE TABLE "deadline_cache_state" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "engine" VARCHAR(255) NOT NULL)""",
+] + [
+    f"""CREATE TRIGGER "{table}_deadline_stale_{event.lower()}" AFTER {event} ON "{table}"
+        BEGIN {" ".join(_v6_mark_stale(row, column) for row in rows)} END"""
+    for table, column in _V6_WATCHED.items()
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+]
+
+
+def _v6_deadline_cache(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 6 (issue 9): a cache of each open measure's pending deadlines, so the
+    échéances view and the agenda read them instead of computing 4 000 dossiers.
+
+    The database keeps it correct itself: triggers on every table the deadline engine
+    reads mark the measure stale (`deadline_stale`) on any insert, update or delete,
+    whoever writes (screens, CLI, import, retention, raw SQL); deadline_cache.py
+    recomputes the stale ones before reading. AFTER triggers only run for a change that
+    was allowed (the version 3 trigger still refuses changes to a final report first).
+    `deadline_cache_state` names the engine the cache was computed with: empty here, so
+    the first read computes every open measure (this migration runs no rule: frozen).
+
+    Note for later migrations: rebuilding one of the watched tables drops its triggers;
+    create them again (same statements) after such a rebuild."""
+    for statement in _V6_STATEMENTS:
+        db.execute_sql(statement)
+
+
+#: The ordered list of migrations; version N is MIGRATIONS[N - 1].
+MIGRATIONS: list[Migration] = [
+    _v1_initial_schema,
+    _v2_person_search_name,
+    _v3_reports_and_signature,
+    _v4_habilitation_register,
+    _v5_dossier_list_index,
+    _v6_deadline_cache,
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def stored_version(db: Database) -> int:
+    """The schema version recorded in a database, read without writing (0 if none):
+    storage asks it on its read-only probe, before deciding whether to check integrity."""
+    if not db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone():
+        return 0
+    row = db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()
+    return row[0] or 0
+
+
+def current_version(db: Database) -> int:
+    """The schema version of an open database (0 for a brand-new one)."""
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "schema_version" '
+        '("version" INTEGER NOT NULL PRIMARY KEY, "applied_at" DATETIME NOT NULL)'
+    )
+    return stored_version(db)
+
+
+def upgrade(db: Database, target: int = LATEST_VERSION) -> list[int]:
+    """Apply the missing migrations up to `target`, each in its own transaction.
+
+    Returns the versions applied. Refuses a database written by a newer release,
+    whose schema this code does not know.
+    """
+    version = current_version(db)
+    if version > LATEST_VERSION:
+        raise InjonctionsError(
+            f"Cette base a été créée par une version plus récente de l'application "
+            f"(schéma {version}, cette version connaît le schéma {LATEST_VERSION}). "
+            "Mettez l'application à jour ; la base n'a pas été modifiée."
+        )
+    migrator = SqliteMigrator(db)
+    applied: list[int] = []
+    # SQLite rebuilds a table to alter a column; with foreign keys on, dropping the
+    # old table would cascade-delete its children. The documented procedure is to
+    # switch them off (outside a transaction), migrate, then check them.
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(version + 1, target + 1):
+            with db.atomic():
+                MIGRATIONS[number - 1](db, migrator)
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise InjonctionsError(
+                        f"La mise à jour du schéma (version {number}) a échoué : "
+                        "références incohérentes. La base n'a pas été modifiée."
+                    )
+                db.execute_sql(
+                    'INSERT INTO "schema_version" ("version", "applied_at") VALUES (?, ?)',
+                    (number, clock.now().isoformat(" ")),
+                )
+            applied.append(number)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+    return applied

@@ -1,0 +1,131 @@
+"""Settings kept in the encrypted database: the court, its permanences, the amounts.
+
+Defaults are the Nanterre protocol (DOMAIN.md "Who uses it"): Monday 9h-13h minors,
+Thursday 9h-13h adults, at the tribunal judiciaire de Nanterre. Every court can set
+its own days, hours, place, public and slot length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+
+from ..core.errors import InvalidInput
+from ..core.models import Setting
+from ..core.vocabulary import Public
+
+WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+COURT_KEY = "court"
+
+
+@dataclass
+class Permanence:
+    """A weekly permanence held at the court."""
+
+    weekday: int  # 0 = Monday, as datetime.date.weekday()
+    start: str  # "09:00"
+    end: str  # "13:00"
+    public: str  # vocabulary.Public
+    place: str
+    slot_minutes: int = 30
+
+    @property
+    def start_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.end)
+
+    def describe(self) -> str:
+        public = "mineurs" if self.public == Public.MINEURS else "majeurs"
+        return f"{WEEKDAYS_FR[self.weekday]} {self.start.replace(':', 'h')}-{self.end.replace(':', 'h')} : {public}"
+
+    def validate(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise InvalidInput("Jour de permanence invalide.")
+        try:
+            start, end = self.start_time, self.end_time
+        except ValueError:
+            raise InvalidInput("Heures de permanence invalides (format HH:MM).") from None
+        if start >= end:
+            raise InvalidInput("La permanence doit finir après son début.")
+        if not 5 <= self.slot_minutes <= 240:
+            raise InvalidInput("La durée d'un créneau doit être comprise entre 5 et 240 minutes.")
+        if self.public not in {p.value for p in Public}:
+            raise InvalidInput("Public de permanence invalide.")
+
+
+def permanence_from_text(weekday: int | str, hours: str, public: str, place: str, slot_minutes: str) -> Permanence:
+    """A permanence from what the wizard or the settings screen typed ("9h-13h", "30")."""
+    from ..core.dates import parse_hours_range
+
+    slot = str(slot_minutes).strip()
+    if not slot.isdigit():
+        raise InvalidInput("Créneau : un nombre de minutes (ex. 30).")
+    place = " ".join(place.split())
+    if not place:
+        raise InvalidInput("Lieu : champ obligatoire.")
+    start, end = parse_hours_range(hours)
+    permanence = Permanence(int(weekday), start, end, public, place, int(slot))
+    permanence.validate()
+    return permanence
+
+
+@dataclass
+class CourtSettings:
+    """The court the professional works with."""
+
+    tribunal: str = "Tribunal judiciaire de Nanterre"
+    parquet: str = "Parquet de Nanterre"
+    address: str = "179-191 avenue Joliot-Curie, 92000 Nanterre"
+    permanences: list[Permanence] = field(default_factory=lambda: [
+        Permanence(0, "09:00", "13:00", Public.MINEURS.value, "Tribunal judiciaire de Nanterre"),
+        Permanence(3, "09:00", "13:00", Public.MAJEURS.value, "Tribunal judiciaire de Nanterre"),
+    ])
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CourtSettings:
+        payload = json.loads(text)
+        permanences = [Permanence(**item) for item in payload.pop("permanences", [])]
+        return cls(**payload, permanences=permanences)
+
+
+def load_court() -> CourtSettings:
+    row = Setting.get_or_none(Setting.key == COURT_KEY)
+    return CourtSettings.from_json(row.value) if row else CourtSettings()
+
+
+def save_court(court: CourtSettings) -> None:
+    for permanence in court.permanences:
+        permanence.validate()
+    Setting.replace(key=COURT_KEY, value=court.to_json()).execute()
+
+
+def is_configured() -> bool:
+    """True once the first-run wizard (or `init`) has recorded the court."""
+    return Setting.get_or_none(Setting.key == COURT_KEY) is not None
+
+
+LOCK_MINUTES_KEY = "lock_minutes"
+DEFAULT_LOCK_MINUTES = 5
+
+
+def lock_minutes() -> int:
+    """Idle minutes before the screen locks itself (0 = never; issue 8)."""
+    row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
+    try:
+        return max(0, int(json.loads(row.value))) if row else DEFAULT_LOCK_MINUTES
+    except (ValueError, TypeError):
+        return DEFAULT_LOCK_MINUTES
+
+
+def save_lock_minutes(minutes: int) -> None:
+    if not 0 <= minutes <= 240:
+        raise InvalidInput("Verrouillage automatique : entre 0 (jamais) et 240 minutes.")
+    Setting.replace(key=LOCK_MINUTES_KEY, value=json.dumps(minutes)).execute()
