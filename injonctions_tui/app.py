@@ -27,6 +27,7 @@ from .domain.core.errors import InjonctionsError
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
 from .screens.agenda import AgendaScreen
+from .screens.documents import DocumentProduced, DocumentRefused
 from .screens.error import ErrorScreen
 
 #: The reminders (ARS statement, habilitation, backup) come once the agenda is on
@@ -35,8 +36,8 @@ REMINDERS_DELAY = 0.3
 #: Exit status after a damaged base was found (the CLI's "user error" status).
 EXIT_DAMAGED = 2
 
-MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "echeances": "Échéances",
-               "registre": "Registre des habilitations", "parametres": "Paramètres du tribunal"}
+MODE_TITLES = {"agenda": "Agenda", "dossiers": "Dossiers", "deadlines": "Échéances",
+               "register": "Registre des habilitations", "settings": "Paramètres du tribunal"}
 
 
 @dataclass
@@ -73,15 +74,15 @@ class InjonctionsApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     MODES = {"agenda": AgendaScreen,
              "dossiers": _screen_on_first_use("dossiers", "DossiersScreen"),
-             "echeances": _screen_on_first_use("echeances", "EcheancesScreen"),
-             "registre": _screen_on_first_use("registre", "RegistreScreen"),
-             "parametres": _screen_on_first_use("parametres", "ParametresScreen")}
+             "deadlines": _screen_on_first_use("deadlines", "DeadlinesScreen"),
+             "register": _screen_on_first_use("register", "RegisterScreen"),
+             "settings": _screen_on_first_use("settings", "SettingsScreen")}
     BINDINGS = [
         Binding("f2", "switch_mode('agenda')", "Agenda", show=False, id="mode.agenda"),
         Binding("f3", "switch_mode('dossiers')", "Dossiers", show=False, id="mode.dossiers"),
-        Binding("f4", "switch_mode('echeances')", "Échéances", show=False, id="mode.echeances"),
-        Binding("f5", "switch_mode('registre')", "Registre", show=False, id="mode.registre"),
-        Binding("f6", "switch_mode('parametres')", "Paramètres", show=False, id="mode.parametres"),
+        Binding("f4", "switch_mode('deadlines')", "Échéances", show=False, id="mode.deadlines"),
+        Binding("f5", "switch_mode('register')", "Registre", show=False, id="mode.register"),
+        Binding("f6", "switch_mode('settings')", "Paramètres", show=False, id="mode.settings"),
         Binding("f1", "help", "Aide", show=False, id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
@@ -274,6 +275,15 @@ class InjonctionsApp(App[int]):
         from .screens.backup import ask_backup
 
         ask_backup(self)
+
+    def on_document_produced(self, message: DocumentProduced) -> None:
+        self.notify(message.produced.summary(), timeout=10)
+
+    def on_document_refused(self, message: DocumentRefused) -> None:
+        if message.mendable:
+            self.notify(message.reason, severity="warning", timeout=10)
+        else:
+            self.show_error(message.reason)
 
     def show_error(self, message: str) -> None:
         """A modal for real errors (small news go through `notify`)."""

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from injonctions_tui.domain.core import models
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.form_modal import FormModal
-from injonctions_tui.screens.referrals import ReferralsScreen
+from injonctions_tui.screens.saisines import SaisinesScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
 from .conftest import TODAY
@@ -83,10 +83,10 @@ async def test_a_permanence_morning(demo_db, tmp_path: Path, documents: Path) ->
         assert walk_in.walk_in and walk_in.starts_at.date() == TODAY
         assert walk_in.starts_at.time() >= dt.time(10, 0)  # not on a slot already gone
         assert any(row.walk_in for row in app.screen.rows)
-        # Convoke a referral from the list.
+        # Convoke a saisine from the list.
         waiting = models.Measure.select().where(models.Measure.status == "a_convoquer").count()
         await pilot.press("c")
-        assert isinstance(app.screen, ReferralsScreen)
+        assert isinstance(app.screen, SaisinesScreen)
         await pilot.press("enter")
         await pilot.pause()
         assert models.Measure.select().where(models.Measure.status == "a_convoquer").count() == waiting - 1

@@ -15,9 +15,9 @@ from injonctions_tui.domain.demo.builder import populate_demo
 from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.dossiers import DossiersScreen
-from injonctions_tui.screens.echeances import EcheancesScreen
+from injonctions_tui.screens.deadlines import DeadlinesScreen
 from injonctions_tui.screens.help import HelpScreen
-from injonctions_tui.screens.registre import RegistreScreen
+from injonctions_tui.screens.register import RegisterScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
 from .conftest import PASSPHRASE, TODAY, at, run_palette_command
@@ -62,12 +62,12 @@ async def test_function_keys_switch_modes(demo_db, tmp_path: Path) -> None:
         assert isinstance(app.screen, DossiersScreen) and app.current_mode == "dossiers"
         assert app.screen.query_one("#dossiers-table", RecordTable).row_count >= 55
         await pilot.press("f4")
-        assert isinstance(app.screen, EcheancesScreen)
-        assert app.screen.query_one("#echeances-table", RecordTable).row_count >= 10
+        assert isinstance(app.screen, DeadlinesScreen)
+        assert app.screen.query_one("#deadlines-table", RecordTable).row_count >= 10
         await pilot.press("f5")
-        assert isinstance(app.screen, RegistreScreen)
-        assert app.screen.query_one("#registre-table", RecordTable).row_count >= 5
-        assert "habilité(s) à ce jour" in str(app.screen.query_one("#registre-count").render())
+        assert isinstance(app.screen, RegisterScreen)
+        assert app.screen.query_one("#register-table", RecordTable).row_count >= 5
+        assert "habilité(s) à ce jour" in str(app.screen.query_one("#register-count").render())
         await pilot.press("f2")
         assert isinstance(app.screen, AgendaScreen)
 
@@ -112,4 +112,4 @@ async def test_command_palette_is_french_and_switches_mode(demo_db, tmp_path: Pa
         assert CommandPalette.is_open(app)
         assert app.screen.query_one(Input).placeholder == "Rechercher une commande…"
         await run_palette_command(pilot, "registre")
-        assert app.current_mode == "registre"
+        assert app.current_mode == "register"

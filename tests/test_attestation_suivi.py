@@ -12,6 +12,7 @@ from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import Measure
 from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
 from injonctions_tui.domain.dossiers.attestation_suivi_pdf import attestation_de_suivi
+from injonctions_tui.domain.dossiers.measures import load_measure
 
 from .conftest import TODAY
 from .test_documents import (CLINICAL, THURSDAY, _appointment, _measure, _person, data,  # noqa: F401 (fixture)
@@ -47,7 +48,7 @@ def _no_forbidden_words(content: str) -> None:
 
 
 def test_ongoing_follow_up_states_the_frame_and_the_interviews(suivi) -> None:
-    pdf = attestation_de_suivi(suivi.id, today=TODAY)
+    pdf = attestation_de_suivi(load_measure(suivi.id), today=TODAY)
     content = text_of(pdf)
     assert "ATTESTATION DE SUIVI" in content
     assert "À qui de droit" in content
@@ -62,12 +63,12 @@ def test_ongoing_follow_up_states_the_frame_and_the_interviews(suivi) -> None:
     assert "26/111/00001" not in content  # the parquet number is not the employer's business
     _no_forbidden_words(content)
     assert embedded_font_problems(pdf) == []
-    assert attestation_de_suivi(suivi.id, today=TODAY) == pdf  # invariant
+    assert attestation_de_suivi(load_measure(suivi.id), today=TODAY) == pdf  # invariant
 
 
 def test_end_of_follow_up_gives_the_period_but_never_the_outcome(suivi) -> None:
     _close(suivi, "poursuites")
-    pdf = attestation_de_suivi(suivi.id, today=TODAY, ended=True)
+    pdf = attestation_de_suivi(load_measure(suivi.id), today=TODAY, ended=True)
     content = text_of(pdf)
     assert "ATTESTATION DE FIN DE SUIVI" in content
     assert f"du {THURSDAY:%d/%m/%Y} au 22/11/2026" in content
@@ -82,19 +83,19 @@ def test_end_of_follow_up_gives_the_period_but_never_the_outcome(suivi) -> None:
 
 def test_end_of_follow_up_is_refused_on_an_open_measure(suivi) -> None:
     with pytest.raises(InvalidInput, match="n'est pas clôturée"):
-        attestation_de_suivi(suivi.id, today=TODAY, ended=True)
+        attestation_de_suivi(load_measure(suivi.id), today=TODAY, ended=True)
 
 
 def test_no_interview_held_means_no_attestation(data) -> None:  # noqa: F811
     measure = _measure(_person("Tapioca", "Général", dt.date(1960, 1, 1)), "26/111/00099", dt.date(2026, 9, 9))
     with pytest.raises(InvalidInput, match="aucun entretien"):
-        attestation_de_suivi(measure.id, today=TODAY)
+        attestation_de_suivi(load_measure(measure.id), today=TODAY)
     with pytest.raises(InvalidInput, match="introuvable"):
-        attestation_de_suivi(999_999, today=TODAY)
+        attestation_de_suivi(load_measure(999_999), today=TODAY)
 
 
 def test_one_interview_is_singular(data) -> None:  # noqa: F811
-    content = text_of(attestation_de_suivi(data["present"].measure.id, today=TODAY))
+    content = text_of(attestation_de_suivi(load_measure(data["present"].measure.id), today=TODAY))
     assert "1 entretien a été réalisé" in content
     assert "ordonnée par le procureur de la République" in content  # no decision date known
 
@@ -106,7 +107,7 @@ def test_document_kinds_for_the_dossier(suivi) -> None:
             "fin-de-mesure"} <= set(kinds)
     rendered = kinds["attestation-suivi"].build(suivi.id, today=TODAY)
     assert rendered.filename == "attestation-suivi-2026-11-23-TOURNESOL.pdf"
-    assert rendered.data == attestation_de_suivi(suivi.id, today=TODAY)
+    assert rendered.data == attestation_de_suivi(load_measure(suivi.id), today=TODAY)
     with pytest.raises(InvalidInput):
         kinds["attestation-fin-suivi"].build(suivi.id, today=TODAY)
     _close(suivi)

@@ -21,7 +21,7 @@ from injonctions_tui.domain.core import clock
 from injonctions_tui.domain.demo.builder import populate_demo
 from injonctions_tui.domain.store import storage
 from injonctions_tui.screens.agenda import AgendaScreen
-from injonctions_tui.screens.echeances import EcheancesScreen
+from injonctions_tui.screens.deadlines import DeadlinesScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
 from .conftest import PASSPHRASE, at, wait_until
@@ -70,8 +70,8 @@ async def test_the_app_opens_on_the_right_permanence_and_lists_deadlines(moment:
             await wait_until(pilot, lambda: app._notifications, "le rappel de l'état annuel")
             assert any("31 janvier" in n.message for n in app._notifications)
         await pilot.press("f4")
-        assert isinstance(app.screen, EcheancesScreen)
-        assert app.screen.query_one("#echeances-table", RecordTable).row_count > 0
+        assert isinstance(app.screen, DeadlinesScreen)
+        assert app.screen.query_one("#deadlines-table", RecordTable).row_count > 0
     database.close()
 
 

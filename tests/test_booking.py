@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from injonctions_tui.domain.agenda.booking import PARQUET_TO_COMPLETE, add_walk_in, book, convoke, mark, propose_next
-from injonctions_tui.domain.agenda.convocations import holiday_conflicts, referrals_to_convoke
+from injonctions_tui.domain.agenda.convocations import holiday_conflicts, saisines_to_convoke
 from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import Appointment, AuditEvent, Measure, Person
 from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus
@@ -198,7 +198,7 @@ def test_a_late_cadence_is_proposed_from_today_never_in_the_past(db: object) -> 
         propose_next(measure.id, TODAY, court=COURT)
 
 
-# --- convoke and referrals -------------------------------------------------------------------
+# --- convoke and saisines -------------------------------------------------------------------
 def test_convoke_minor_at_facts_on_monday_adult_on_thursday_and_override(db: object) -> None:
     minor = make_measure("LAMPION", "Séraphin", birth=D(2008, 10, 1), facts_on=D(2026, 9, 1))
     adult = make_measure("CASTAFIORE", "Bianca", birth=D(1970, 1, 1))
@@ -234,12 +234,12 @@ def test_referrals_sorted_by_deadline_with_both_minority_flags(db: object) -> No
     make_appointment(booked, T(2026, 11, 26, 9, 0))
     missed = make_measure("DUPOND", "Jérôme", saisine=D(2026, 11, 5), status=MeasureStatus.EVALUATION)
     make_appointment(missed, T(2026, 11, 19, 9, 0), status=AS.ABSENT)
-    referrals = referrals_to_convoke(TODAY)
-    assert [r.measure_id for r in referrals] == [late.id, soon.id, missed.id, grown.id]
-    first = referrals[0]
+    saisines = saisines_to_convoke(TODAY)
+    assert [r.measure_id for r in saisines] == [late.id, soon.id, missed.id, grown.id]
+    first = saisines[0]
     assert first.deadline == D(2026, 11, 15) and first.days_left == -8 and first.overdue
-    assert not referrals[1].overdue and referrals[1].days_left == 8
-    last = referrals[-1]
+    assert not saisines[1].overdue and saisines[1].days_left == 8
+    last = saisines[-1]
     assert last.minor_at_facts and last.adult_today and last.public == "mineurs"
     assert not first.minor_at_facts and first.adult_today and first.public == "majeurs"
 
@@ -260,14 +260,14 @@ def test_walk_in_creates_person_measure_and_evaluation_on_todays_permanence(db: 
 
 
 def test_walk_in_reuses_the_person_and_their_referral_and_takes_the_next_free_slot(db: object) -> None:
-    referral = make_measure("CASTAFIORE", "Bianca", birth=D(1990, 3, 3))
+    saisine = make_measure("CASTAFIORE", "Bianca", birth=D(1990, 3, 3))
     taken = make_measure("DUPONT", "Alfred")
     make_appointment(taken, T(2026, 11, 23, 10, 0))
     appointment = add_walk_in(last_name="castafiore", first_name="BIANCA", birth_date=D(1990, 3, 3),
                               parquet_number=None, today=TODAY, court=COURT, now=T(2026, 11, 23, 10, 10))
-    assert appointment.measure_id == referral.id and appointment.starts_at == T(2026, 11, 23, 10, 30)
+    assert appointment.measure_id == saisine.id and appointment.starts_at == T(2026, 11, 23, 10, 30)
     assert Person.select().count() == 2 and Measure.select().count() == 2
-    assert Measure.get_by_id(referral.id).status == MeasureStatus.EVALUATION
+    assert Measure.get_by_id(saisine.id).status == MeasureStatus.EVALUATION
 
 
 def test_walk_in_with_every_slot_taken_is_seen_now(db: object) -> None:

@@ -19,6 +19,7 @@ from injonctions_tui.domain.agenda.feuille_pdf import feuille_de_permanence
 from injonctions_tui.domain.core.errors import InjonctionsError, InvalidInput
 from injonctions_tui.domain.core.models import Appointment, Habilitation, LegalRepresentative, Measure, Person
 from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
+from injonctions_tui.domain.printing.context import load_appointment
 from injonctions_tui.domain.printing.pdf import CONFIDENTIALITY
 from injonctions_tui.domain.printing.saving import document_filename, safe_filename, save_pdf
 from injonctions_tui.domain.store.professionals import create_user
@@ -51,7 +52,7 @@ def _appointment(measure: Measure, day: dt.date, hour: int, minute: int, status:
 
 @pytest.fixture
 def data(db) -> dict[str, object]:
-    """A user with a current habilitation, an adult, a minor with two parents, referrals."""
+    """A user with a current habilitation, an adult, a minor with two parents, saisines."""
     user = create_user(last_name="Prunelle", first_name="Léon", profession="psychologue",
                        rpps_adeli="10101010101", csapa_name="CSAPA Les Tilleuls (fictif)",
                        csapa_address="1 rue de l'Exemple\n92000 Nanterre")
@@ -120,8 +121,8 @@ def embedded_font_problems(data: bytes) -> list[str]:
 def all_documents(data: dict[str, object]) -> dict[str, bytes]:
     court = CourtSettings()
     return {
-        "attestation": attestation_de_presence(data["present"].id, today=TODAY),
-        "convocation": convocation(data["minor_next"].id, today=TODAY),
+        "attestation": attestation_de_presence(load_appointment(data["present"].id), today=TODAY),
+        "convocation": convocation(load_appointment(data["minor_next"].id), today=TODAY),
         "feuille": feuille_de_permanence(NEXT_MONDAY, court=court, today=TODAY),
     }
 
@@ -130,7 +131,7 @@ def all_documents(data: dict[str, object]) -> dict[str, bytes]:
 
 
 def test_attestation_states_the_facts_and_nothing_clinical(data) -> None:
-    content = text_of(attestation_de_presence(data["present"].id, today=TODAY))
+    content = text_of(attestation_de_presence(load_appointment(data["present"].id), today=TODAY))
     for expected in ("ATTESTATION DE PRÉSENCE", "À qui de droit", "TOURNESOL Tryphon", "12/05/1980",
                      "jeudi 19 novembre 2026 à 9h30", "Tribunal judiciaire de Nanterre",
                      "179-191 avenue Joliot-Curie", "injonction thérapeutique", "Léon PRUNELLE",
@@ -144,16 +145,16 @@ def test_attestation_states_the_facts_and_nothing_clinical(data) -> None:
 
 def test_attestation_is_refused_unless_the_person_came(data) -> None:
     with pytest.raises(InvalidInput, match="Absent.*Marquez d'abord la personne présente"):
-        attestation_de_presence(data["absent"].id, today=TODAY)
+        attestation_de_presence(load_appointment(data["absent"].id), today=TODAY)
     with pytest.raises(InvalidInput, match="Attendu"):
-        attestation_de_presence(data["minor_next"].id, today=TODAY)
+        attestation_de_presence(load_appointment(data["minor_next"].id), today=TODAY)
     with pytest.raises(InvalidInput, match="introuvable"):
-        attestation_de_presence(999_999, today=TODAY)
+        attestation_de_presence(load_appointment(999_999), today=TODAY)
 
 
 def test_letterhead_says_when_no_habilitation_is_current(data) -> None:
     later = dt.date(2027, 2, 1)  # the 2026 list has expired
-    content = text_of(attestation_de_presence(data["present"].id, today=later))
+    content = text_of(attestation_de_presence(load_appointment(data["present"].id), today=later))
     assert "Habilitation ARS : non renseignée à cette date" in content
     assert "ARS-IDF-2026-042" not in content
 
@@ -167,7 +168,7 @@ def test_documents_need_the_professional_identity(db) -> None:
 
 
 def test_convocation_of_a_minor_goes_to_each_convoked_representative(data) -> None:
-    pdf = convocation(data["minor_next"].id, today=TODAY)
+    pdf = convocation(load_appointment(data["minor_next"].id), today=TODAY)
     pages = pages_text(pdf)
     assert len(pages) == 3  # the minor, the mother, the father; not the uncle
     assert pages[0].startswith("CSAPA") and "LAMPION Séraphin 3 allée des Oiseaux" in pages[0]
@@ -184,7 +185,7 @@ def test_convocation_of_a_minor_goes_to_each_convoked_representative(data) -> No
 
 
 def test_convocation_of_an_adult_is_a_single_letter(data) -> None:
-    pages = pages_text(convocation(data["adult_next"].id, today=TODAY))
+    pages = pages_text(convocation(load_appointment(data["adult_next"].id), today=TODAY))
     assert len(pages) == 1
     assert "TOURNESOL Tryphon 26 rue du Labrador" in pages[0]
     assert "jeudi 18 février 2027" in pages[0] and "10h00" in pages[0] and "entretien de suivi" in pages[0]
@@ -196,15 +197,15 @@ def test_an_adult_today_minor_at_the_facts_is_convoked_alone(data) -> None:
     seraphin = Person.get(Person.last_name == "Lampion")
     seraphin.birth_date = dt.date(2008, 9, 1)  # 17 at the facts, 18 on the appointment day
     seraphin.save()
-    pages = pages_text(convocation(data["minor_next"].id, today=TODAY))
+    pages = pages_text(convocation(load_appointment(data["minor_next"].id), today=TODAY))
     assert len(pages) == 1 and "représentant" not in pages[0]
 
 
 def test_convocation_is_refused_for_a_past_or_settled_appointment(data) -> None:
     with pytest.raises(InvalidInput, match="Présent"):
-        convocation(data["present"].id, today=TODAY)
+        convocation(load_appointment(data["present"].id), today=TODAY)
     with pytest.raises(InvalidInput, match="passée"):
-        convocation(data["minor_next"].id, today=dt.date(2026, 12, 1))
+        convocation(load_appointment(data["minor_next"].id), today=dt.date(2026, 12, 1))
 
 
 # --------------------------------------------------------------------------- feuille de permanence
@@ -222,7 +223,7 @@ def test_feuille_lists_the_day_and_the_referrals_to_convoke(data) -> None:
                      "Saisines à convoquer", "ZORRINO Tchou", "26/222/00004", "20/11/2026", "dépassé",
                      CONFIDENTIALITY, "à détruire", "Page 1 sur 1"):
         assert expected in content, expected
-    assert "SPONZ" not in content  # an adult referral belongs to Thursday's sheet
+    assert "SPONZ" not in content  # an adult saisine belongs to Thursday's sheet
     assert "TOURNESOL" not in content
 
 
@@ -232,8 +233,8 @@ def test_feuille_of_a_holiday_and_of_a_day_without_permanence(data) -> None:
     assert "Aucun rendez-vous enregistré ce jour" in easter_monday
     tuesday = text_of(feuille_de_permanence(dt.date(2026, 12, 1), court=CourtSettings(), today=TODAY))
     assert "Pas de permanence prévue ce jour" in tuesday
-    assert "ZORRINO" in tuesday and "SPONZ" in tuesday  # no permanence: every referral
-    # The same list as the app's referrals to convoke: an evaluation missed is to convoke again.
+    assert "ZORRINO" in tuesday and "SPONZ" in tuesday  # no permanence: every saisine
+    # The same list as the app's saisines to convoke: an evaluation missed is to convoke again.
     assert "CASTAFIORE Bianca" in tuesday and "TOURNESOL" not in tuesday
 
 
@@ -301,10 +302,10 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
     person.save()
     Appointment.update(status="present").where(Appointment.id == data["walk_in"].id).execute()
     assert len(long_name) == 300
-    documents = [convocation(data["minor_next"].id, today=TODAY),
+    documents = [convocation(load_appointment(data["minor_next"].id), today=TODAY),
                  feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY)]
     Appointment.update(measure=data["minor_next"].measure).where(Appointment.id == data["walk_in"].id).execute()
-    documents.append(attestation_de_presence(data["walk_in"].id, today=NEXT_MONDAY))
+    documents.append(attestation_de_presence(load_appointment(data["walk_in"].id), today=NEXT_MONDAY))
     for pdf in documents:
         content = re.sub(r"\s+", "", text_of(pdf))
         assert long_name[:40].replace(" ", "") in content
@@ -314,10 +315,10 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
 def test_document_kinds_build_bytes_and_a_sortable_file_name(data) -> None:
     assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence",
                                    "fiche-navette", "avis-motive", "incident", "fin-de-mesure",
-                                   "attestation-suivi", "attestation-fin-suivi"}
+                                   "attestation-suivi", "attestation-fin-suivi", "registre"}
     built = DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY)
     assert built.filename == "attestation-presence-2026-11-19-TOURNESOL.pdf"
-    assert built.data == attestation_de_presence(data["present"].id, today=TODAY)
+    assert built.data == attestation_de_presence(load_appointment(data["present"].id), today=TODAY)
     assert DOCUMENT_KINDS["convocation"].build(data["minor_next"].id, today=TODAY).filename == \
         "convocation-2026-11-30-LAMPION.pdf"
     day = DOCUMENT_KINDS["permanence"]
@@ -405,7 +406,7 @@ def test_page_numbers_restart_for_each_letter(data) -> None:
     person.last_name = "W" * 300
     person.save()
     numbers = [re.search(r"Page (\d+) sur (\d+)", page).groups()
-               for page in pages_text(convocation(data["minor_next"].id, today=TODAY))]
+               for page in pages_text(convocation(load_appointment(data["minor_next"].id), today=TODAY))]
     letters, index = [], 0
     while index < len(numbers):
         assert numbers[index][0] == "1"

@@ -1,4 +1,4 @@
-"""Importing the parquet's referrals CSV: all or nothing, line numbers, French messages."""
+"""Importing the parquet's saisines CSV: all or nothing, line numbers, French messages."""
 
 from __future__ import annotations
 

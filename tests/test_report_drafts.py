@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 from peewee import IntegrityError
@@ -90,10 +89,8 @@ def test_autosave_validates_and_never_loses_text(dossier) -> None:
     with pytest.raises(InvalidInput, match="5001 caractères"):
         rd.save_draft(report.id, adherence=None, proposal=None, observations="x" * 5001)
     rd.save_draft(report.id, adherence=None, proposal=None, observations="é" * 5000)
-    started = time.perf_counter()
     for index in range(20):
         rd.save_draft(report.id, adherence="effective", proposal="poursuite", observations=OBSERVATIONS * 10 + str(index))
-    print(f"\nautosave : {(time.perf_counter() - started) / 20 * 1000:.1f} ms par enregistrement")
     assert Report.get_by_id(report.id).observations.endswith("19")
     assert AuditEvent.select().where(AuditEvent.action == "rapport_brouillon").count() == 1
 

@@ -16,7 +16,9 @@ from injonctions_tui.domain.agenda.convocation_pdf import convocation
 from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import AuditEvent, Setting
 from injonctions_tui.domain.dossiers.attestation_suivi_pdf import attestation_de_suivi
+from injonctions_tui.domain.dossiers.measures import load_measure
 from injonctions_tui.domain.printing import signature_image as si
+from injonctions_tui.domain.printing.context import load_appointment
 
 from .conftest import TODAY
 from .test_documents import data, embedded_font_problems  # noqa: F401 (fixture)
@@ -102,9 +104,9 @@ def test_a_truncated_png_is_refused(db, tmp_path: Path) -> None:
 def test_documents_carry_the_image_once_set(data, tmp_path: Path) -> None:  # noqa: F811
     measure_id = data["present"].measure_id
     builders = {
-        "attestation": lambda: attestation_de_presence(data["present"].id, today=TODAY),
-        "convocation": lambda: convocation(data["adult_next"].id, today=TODAY),
-        "suivi": lambda: attestation_de_suivi(measure_id, today=TODAY),
+        "attestation": lambda: attestation_de_presence(load_appointment(data["present"].id), today=TODAY),
+        "convocation": lambda: convocation(load_appointment(data["adult_next"].id), today=TODAY),
+        "suivi": lambda: attestation_de_suivi(load_measure(measure_id), today=TODAY),
     }
     before = {name: build() for name, build in builders.items()}
     assert all(image_count(pdf) == 0 for pdf in before.values())

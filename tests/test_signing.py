@@ -20,6 +20,7 @@ from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
 from injonctions_tui.domain.core.models import AuditEvent, SigningIdentity
 from injonctions_tui.domain.printing import signing
 from injonctions_tui.domain.reports import drafts as rd
+from injonctions_tui.domain.reports.drafts import get_report
 from injonctions_tui.domain.reports.report_pdf import report_pdf
 
 from .conftest import TODAY
@@ -34,7 +35,7 @@ def pdf(db) -> bytes:
     report = rd.start_draft(dossier.measure.id, "fiche_navette", TODAY)
     rd.save_draft(report.id, adherence="effective", proposal="poursuite", observations="Suivi régulier.")
     rd.finalise(report.id, today=TODAY, confirm_flagged=False)
-    return report_pdf(report.id, today=TODAY)
+    return report_pdf(get_report(report.id), today=TODAY)
 
 
 def test_a_signed_report_verifies(pdf: bytes) -> None:

@@ -2,7 +2,7 @@
 
 Keys act on the selected appointment: p/a/e mark présent/absent/excusé, i prints the
 attestation de présence, r books the next appointment the cadence asks for, o
-prints the convocation; n adds a walk-in; c opens the referrals to convoke; f prints
+prints the convocation; n adds a walk-in; c opens the saisines to convoke; f prints
 the feuille de permanence. ←/→ jump between permanence days, -/+ between days.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -25,7 +25,6 @@ from ..domain.store.settings import WEEKDAYS_FR, load_court
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .agenda_actions import AgendaActions
-from .base import ModeScreen
 
 COLUMNS = (Column("Jour"), Column("Heure"), Column("Personne"), Column("N° parquet", optional=True),
            Column("Entretien"), Column("Statut"), Column("Repères"))
@@ -54,7 +53,7 @@ def _day_label(row: AgendaRow) -> str:
     return f"{WEEKDAYS_FR[row.starts_at.weekday()][:3]}. {row.starts_at.strftime('%d/%m')}"
 
 
-class AgendaScreen(AgendaActions, ModeScreen):
+class AgendaScreen(AgendaActions):
     """Opens on today, or the next permanence day."""
 
     MODE = "agenda"
@@ -73,7 +72,7 @@ class AgendaScreen(AgendaActions, ModeScreen):
                 id="agenda.attestation"),
         Binding("r", "book_next", "RDV suivant", id="agenda.book_next"),
         Binding("n", "walk_in", "Sans RDV", id="agenda.walk_in"),
-        Binding("c", "referrals", "Saisines", id="agenda.referrals"),
+        Binding("c", "saisines", "Saisines", id="agenda.saisines"),
         Binding("o", "convocation", "Imprimer la convocation", show=False, id="agenda.convocation"),
         Binding("w", "write_report", "Rédiger le rapport de l'entretien", show=False, id="agenda.report"),
         Binding("f", "day_sheet", "Imprimer la feuille de permanence", show=False, id="agenda.day_sheet"),
@@ -100,9 +99,6 @@ class AgendaScreen(AgendaActions, ModeScreen):
         elif hasattr(self, "court"):
             self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
-
-    def today(self) -> dt.date:
-        return self.app.today()  # type: ignore[attr-defined]
 
     def refresh_day(self) -> None:
         today = self.today()
@@ -186,14 +182,3 @@ class AgendaScreen(AgendaActions, ModeScreen):
             return
         self.notify(f"{row.person} : {MARK_KEYS[status]}.")
         self.refresh_day()
-
-    @work(thread=True, exclusive=True, group="pdf")
-    def save_document(self, kind: str, target: object) -> None:
-        """Render and save a PDF off the UI thread (it is the slow part)."""
-        self.app.call_from_thread(self.notify, "Préparation du document…")
-        try:
-            path = self.render_and_save(kind, target)
-        except InjonctionsError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self.notify, f"Document enregistré : {path}", timeout=8)

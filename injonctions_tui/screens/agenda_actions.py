@@ -4,77 +4,77 @@ agenda screen itself stays a list and its keys)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from ..domain.agenda import booking
+from ..domain.agenda.days import AgendaRow
 from ..domain.core.dates import format_fr, format_long_fr, parse_date, parse_time
 from ..domain.core.errors import InvalidInput
-from ..domain.core.models import database
-from ..domain.store import audit
-from ..paths import prepared_documents_dir
+from ..domain.store.settings import CourtSettings
+from .base import ModeScreen
+from .documents import produce_in_background
 from .form_modal import FormModal, ModalField
 
 
-class AgendaActions:
-    """Mixed into AgendaScreen: everything here uses `selected()`, `today()`, `court`."""
+class AgendaActions(ModeScreen):
+    """The base of AgendaScreen: its acts, on the row `selected()` of the day `day`."""
 
-    def render_and_save(self, kind: str, target: object) -> Path:
-        """Runs in a worker thread: its own connection, closed afterwards. ReportLab is
-        imported here, on first print, not on the start-up path (benchmark: 85 ms)."""
-        from ..domain.documents.catalogue import DOCUMENT_KINDS
-        from ..domain.printing.saving import save_pdf
+    court: CourtSettings
+    day: dt.date
 
-        try:
-            document = DOCUMENT_KINDS[kind].build(target, today=self.today(), court=self.court)  # type: ignore[attr-defined]
-            folder = prepared_documents_dir(self.today().year)  # type: ignore[attr-defined]
-            path = save_pdf(document.data, folder, document.filename)
-            audit.record("impression", "appointment" if isinstance(target, int) else None,
-                         target if isinstance(target, int) else None, f"document={kind}")
-            return path
-        finally:
-            database.close()
+    def selected(self) -> AgendaRow | None:
+        raise NotImplementedError
+
+    def refresh_day(self) -> None:
+        raise NotImplementedError
+
+    def today(self) -> dt.date:
+        return self.app.today()
+
+    def save_document(self, kind: str, target: object) -> None:
+        """The PDF is produced off the UI thread (documents.produce_in_background)."""
+        produce_in_background(self.app, kind, target)
 
     def action_attestation(self) -> None:
-        row = self.selected()  # type: ignore[attr-defined]
+        row = self.selected()
         if row is not None:
             if row.status_value != "present":
-                self.notify("L'attestation de présence suppose que la personne soit marquée présente (touche p).",  # type: ignore[attr-defined]
+                self.notify("L'attestation de présence suppose que la personne soit marquée présente (touche p).",
                             severity="warning")
                 return
-            self.save_document("attestation", row.appointment_id)  # type: ignore[attr-defined]
+            self.save_document("attestation", row.appointment_id)
 
     def action_convocation(self) -> None:
-        row = self.selected()  # type: ignore[attr-defined]
+        row = self.selected()
         if row is not None:
-            self.save_document("convocation", row.appointment_id)  # type: ignore[attr-defined]
+            self.save_document("convocation", row.appointment_id)
 
     def action_day_sheet(self) -> None:
-        self.save_document("permanence", self.day)  # type: ignore[attr-defined]
+        self.save_document("permanence", self.day)
 
     def action_book_next(self) -> None:
-        row = self.selected()  # type: ignore[attr-defined]
+        row = self.selected()
         if row is None:
             return
-        today = self.today()  # type: ignore[attr-defined]
+        today = self.today()
         try:
-            proposal = booking.propose_next(row.measure_id, today, court=self.court,  # type: ignore[attr-defined]
-                                            now=self.app.now() if self.day == today else None)  # type: ignore[attr-defined]
+            proposal = booking.propose_next(row.measure_id, today, court=self.court,
+                                            now=self.app.now() if self.day == today else None)
         except InvalidInput as error:
-            self.notify(error.message, severity="warning", timeout=8)  # type: ignore[attr-defined]
+            self.notify(error.message, severity="warning", timeout=8)
             return
 
         def book_now(values: dict[str, str]) -> object:
             day = parse_date(values["day"], "Date")
             moment = dt.datetime.combine(day, parse_time(values["time"]))
             return booking.book(row.measure_id, proposal.kind, moment, place=values["place"].strip(),
-                                today=today, court=self.court)  # type: ignore[attr-defined]
+                                today=today, court=self.court)
 
         def booked(result: object) -> None:
             if result is not None:
-                self.notify(f"{row.person} : {proposal.kind_label.lower()} prévu(e).")  # type: ignore[attr-defined]
-                self.refresh_day()  # type: ignore[attr-defined]
+                self.notify(f"{row.person} : {proposal.kind_label.lower()} prévu(e).")
+                self.refresh_day()
 
-        self.app.push_screen(FormModal(  # type: ignore[attr-defined]
+        self.app.push_screen(FormModal(
             f"Prochain rendez-vous — {row.person}",
             [ModalField("day", "Date", format_fr(proposal.starts_at.date())),
              ModalField("time", "Heure", proposal.starts_at.strftime("%Hh%M")),
@@ -84,20 +84,20 @@ class AgendaActions:
                   f"{proposal.starts_at.strftime('%Hh%M')}. {proposal.note}"), booked)
 
     def action_walk_in(self) -> None:
-        today = self.today()  # type: ignore[attr-defined]
+        today = self.today()
 
         def add(values: dict[str, str]) -> object:
             return booking.add_walk_in(last_name=values["last_name"], first_name=values["first_name"],
                                        birth_date=values["birth_date"], parquet_number=values["parquet"] or None,
-                                       today=today, court=self.court, now=self.app.now())  # type: ignore[attr-defined]
+                                       today=today, court=self.court, now=self.app.now())
 
         def added(result: object) -> None:
             if result is not None:
-                self.day = today  # type: ignore[attr-defined]
-                self.notify("Personne ajoutée à la permanence ; complétez son dossier plus tard (F3).")  # type: ignore[attr-defined]
-                self.refresh_day()  # type: ignore[attr-defined]
+                self.day = today
+                self.notify("Personne ajoutée à la permanence ; complétez son dossier plus tard (F3).")
+                self.refresh_day()
 
-        self.app.push_screen(FormModal(  # type: ignore[attr-defined]
+        self.app.push_screen(FormModal(
             "Personne sans rendez-vous",
             [ModalField("last_name", "Nom"), ModalField("first_name", "Prénom"),
              ModalField("birth_date", "Date de naissance", placeholder="JJ/MM/AAAA"),
@@ -110,16 +110,16 @@ class AgendaActions:
         from ..domain.reports.drafts import report_kind_after
         from .reports import open_new_report
 
-        row = self.selected()  # type: ignore[attr-defined]
+        row = self.selected()
         if row is None:
             return
         kind = report_kind_after(row.kind_value, row.status_value)
         if kind is None:
-            self.notify("Marquez d'abord la personne présente (p) ou absente (a).", severity="warning")  # type: ignore[attr-defined]
+            self.notify("Marquez d'abord la personne présente (p) ou absente (a).", severity="warning")
             return
-        open_new_report(self, row.measure_id, kind, appointment_id=row.appointment_id)  # type: ignore[arg-type]
+        open_new_report(self, row.measure_id, kind, appointment_id=row.appointment_id)
 
-    def action_referrals(self) -> None:
-        from .referrals import ReferralsScreen
+    def action_saisines(self) -> None:
+        from .saisines import SaisinesScreen
 
-        self.app.push_screen(ReferralsScreen(self.court))  # type: ignore[attr-defined]
+        self.app.push_screen(SaisinesScreen(self.court))

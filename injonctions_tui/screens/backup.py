@@ -7,14 +7,14 @@ from pathlib import Path
 from textual.app import App
 
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.models import database
 from ..domain.store.backup import backup
+from ..domain.store.storage import own_connection
 from .form_modal import FormModal, ModalField
 
 
 def ask_backup(app: App) -> None:
     """Ask where (a USB key protects against a lost laptop), then copy in a thread."""
-    db_path: Path = app.plan.db_path  # type: ignore[attr-defined]
+    db_path: Path = app.plan.db_path
     default = db_path.parent / "sauvegardes"
 
     def chosen(values: dict[str, str]) -> object:
@@ -35,12 +35,11 @@ def ask_backup(app: App) -> None:
 
 def _backup(app: App, db_path: Path, folder: Path) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = backup(db_path, folder)
+        with own_connection():
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            info = backup(db_path, folder)
     except (InjonctionsError, OSError) as error:
         text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)
         app.call_from_thread(app.notify, text, severity="error", timeout=10)
         return
-    finally:
-        database.close()
     app.call_from_thread(app.notify, f"Sauvegarde chiffrée : {info.path}\n{info.summary()}", timeout=12)

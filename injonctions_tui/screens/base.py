@@ -1,16 +1,40 @@
-"""What every mode screen shares: header, body, footer."""
+"""What every screen shares: the typed app, and the mode screens' header, body, footer."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar, cast
+
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
 from ..widgets.mode_bar import ModeBar
 
+if TYPE_CHECKING:
+    from ..app import InjonctionsApp
 
-class ModeScreen(Screen):
-    """A screen reachable with the mode keys (F2-F5); subclasses fill the body."""
+ResultType = TypeVar("ResultType")
+
+
+class AppScreen(Screen[ResultType]):
+    """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
+    the helpers of InjonctionsApp without casts of their own."""
+
+    @property
+    def app(self) -> InjonctionsApp:  # type: ignore[override]
+        return cast("InjonctionsApp", super().app)
+
+
+class AppModal(ModalScreen[ResultType]):
+    """A dialog of this app (typed `self.app`, like AppScreen)."""
+
+    @property
+    def app(self) -> InjonctionsApp:  # type: ignore[override]
+        return cast("InjonctionsApp", super().app)
+
+
+class ModeScreen(AppScreen[None]):
+    """A screen reachable with the mode keys; subclasses fill the body."""
 
     #: The key of this screen in App.MODES, highlighted in the mode bar.
     MODE = ""

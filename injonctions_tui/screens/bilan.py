@@ -9,17 +9,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.models import database
 from ..domain.statements.activity import ActivityReport, activity_report, columns, csv_value, value_of
 from ..domain.statements.outputs import bilan_command, etat_command
 from ..domain.store import audit
+from ..domain.store.storage import own_connection
 from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
+from .base import AppScreen
 
 COLUMNS = (Column("Indicateur"), Column("Valeur"))
 
@@ -36,7 +36,7 @@ def _shown(report: ActivityReport, key: str) -> str:
     return text
 
 
-class BilanScreen(Screen):
+class BilanScreen(AppScreen[None]):
     """One civil year at a time (←/→); prints the bilan and the état justificatif."""
 
     BINDINGS = [
@@ -62,19 +62,19 @@ class BilanScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         # In January the year to declare is the one that just ended.
         self.year = today.year - 1 if today.month == 1 else today.year
         self.refresh_report()
         self.query_one("#bilan-table", RecordTable).focus()
 
     def period(self) -> tuple[dt.date, dt.date]:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         return dt.date(self.year, 1, 1), min(dt.date(self.year, 12, 31), today)
 
     def refresh_report(self) -> None:
         start, end = self.period()
-        report: ActivityReport = activity_report(start, end, today=self.app.today())  # type: ignore[attr-defined]
+        report: ActivityReport = activity_report(start, end, today=self.app.today())
         self.query_one("#bilan-title", ModeTitle).update(
             f"Bilan d'activité {self.year} — du {start:%d/%m/%Y} au {end:%d/%m/%Y} (chiffres agrégés, sans noms)")
         self.query_one("#bilan-table", RecordTable).replace_rows(
@@ -87,7 +87,7 @@ class BilanScreen(Screen):
             f"{months[0].month:%m/%Y} → {months[-1].month:%m/%Y}" if months else "")
 
     def action_year(self, step: int) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         self.year = max(2000, min(today.year, self.year + step))
         self.refresh_report()
 
@@ -104,15 +104,14 @@ class BilanScreen(Screen):
     @work(thread=True, exclusive=True, group="bilan")
     def export(self, what: str, produce) -> None:  # type: ignore[no-untyped-def]
         """PDFs with charts take a moment: rendered off the UI thread, own connection."""
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         try:
-            folder: Path = prepared_documents_dir(self.year)
-            messages = produce(folder, today)
-            audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}")
+            with own_connection():
+                folder: Path = prepared_documents_dir(self.year)
+                messages = produce(folder, today)
+                audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}")
         except (InjonctionsError, OSError) as error:
             text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)
             self.app.call_from_thread(self.notify, text, severity="error", timeout=8)
             return
-        finally:
-            database.close()
         self.app.call_from_thread(self.notify, "\n".join(str(m) for m in messages), timeout=10)

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..domain.core.dates import format_fr, parse_date
-from ..domain.core.errors import InjonctionsError
-from ..domain.core.models import Measure, Orientation
 from ..domain.core.vocabulary import ChosenBy, Outcome, choices
 from ..domain.dossiers import measures
 from ..domain.dossiers.detail import DossierDetail, dossier_detail
 from ..domain.dossiers.representatives import add_representative
 from ..domain.store import audit
 from ..domain.store.professionals import current_user
+from .base import AppScreen
+from .documents import produce_in_background
 from .form_modal import FormModal, ModalField
+
+if TYPE_CHECKING:
+    from ..domain.core.models import Measure, Orientation
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
@@ -33,7 +36,7 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-class DossierDetailScreen(Screen):
+class DossierDetailScreen(AppScreen[None]):
     """Read-only view; editing happens in the form screen (key m)."""
 
     BINDINGS = [
@@ -85,7 +88,7 @@ class DossierDetailScreen(Screen):
         self.refresh_detail()
 
     def refresh_detail(self) -> None:
-        detail = dossier_detail(self.measure_id, self.app.today())  # type: ignore[attr-defined]
+        detail = dossier_detail(self.measure_id, self.app.today())
         self.detail = detail
         title = Text(detail.title, style="bold")
         if detail.closed:
@@ -132,7 +135,7 @@ class DossierDetailScreen(Screen):
         self.app.push_screen(DossierEditScreen(self.measure_id))
 
     def _measure(self) -> Measure:
-        return Measure.get_by_id(self.measure_id)
+        return measures.load_measure(self.measure_id)
 
     def _after(self, message: str) -> Callable[[object], None]:
         def done(result: object) -> None:
@@ -142,7 +145,7 @@ class DossierDetailScreen(Screen):
         return done
 
     def action_renew(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
 
         def renew_now(values: dict[str, str]) -> object:
             return measures.renew(self._measure(), parse_date(values["decided_on"], "Date du renouvellement"))
@@ -154,7 +157,7 @@ class DossierDetailScreen(Screen):
                   "les entretiens de suivi suivent."), self._after("Mesure renouvelée."))
 
     def action_close(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
 
         def close_now(values: dict[str, str]) -> object:
             measures.close(self._measure(), values["outcome"], parse_date(values["on"], "Date de la décision"), today)
@@ -177,7 +180,7 @@ class DossierDetailScreen(Screen):
             self._after("Dossier rouvert."))
 
     def action_choose(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
 
         def choose_now(values: dict[str, str]) -> object:
             return measures.choose_orientation(
@@ -208,7 +211,7 @@ class DossierDetailScreen(Screen):
         orientation = self._pending()
         if orientation is None:
             return
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
 
         def record(values: dict[str, str]) -> object:
             act(orientation, parse_date(values["on"], field_label))
@@ -249,17 +252,5 @@ class DossierDetailScreen(Screen):
 
     def action_attestation(self) -> None:
         """Attestation de suivi (or de fin de suivi once closed), for the person."""
-        from ..domain.documents.catalogue import DOCUMENT_KINDS
-        from ..domain.printing.saving import save_pdf
-        from ..paths import prepared_documents_dir
-
         key = "attestation-fin-suivi" if self.detail.closed else "attestation-suivi"
-        today = self.app.today()  # type: ignore[attr-defined]
-        try:
-            document = DOCUMENT_KINDS[key].build(self.measure_id, today=today)
-            path = save_pdf(document.data, prepared_documents_dir(today.year), document.filename)
-        except InjonctionsError as error:
-            self.notify(error.message, severity="error", timeout=8)
-            return
-        audit.record("impression", "measure", self.measure_id, f"document={key}")
-        self.notify(f"Document enregistré : {path}", timeout=8)
+        produce_in_background(self.app, key, self.measure_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from ..domain.core.errors import InjonctionsError, NotHabilitated
-from ..domain.core.models import Measure
 from ..domain.dossiers.form import FIELDS, FormField, FormRejected, save, values_from
+from ..domain.dossiers.measures import load_measure
 from ..domain.store.professionals import current_user
 from ..widgets.field import Field
+from .base import AppScreen
 
 
 def _control(field: FormField, value: str) -> Widget:
@@ -26,7 +26,7 @@ def _control(field: FormField, value: str) -> Widget:
                  placeholder="JJ/MM/AAAA" if field.kind == "date" else "")
 
 
-class DossierEditScreen(Screen[int | None]):
+class DossierEditScreen(AppScreen[int | None]):
     """Returns the measure id when saved, None when cancelled."""
 
     BINDINGS = [
@@ -39,7 +39,7 @@ class DossierEditScreen(Screen[int | None]):
         self.measure_id = measure_id
 
     def compose(self) -> ComposeResult:
-        measure = Measure.get_by_id(self.measure_id) if self.measure_id else None
+        measure = load_measure(self.measure_id) if self.measure_id else None
         values = values_from(measure)
         yield Header(icon="⚖")
         title = "Nouveau dossier" if measure is None else f"Modifier le dossier — {measure.person.full_name}"
@@ -70,7 +70,7 @@ class DossierEditScreen(Screen[int | None]):
             elif isinstance(widget, Select):
                 values[field.key] = "" if widget.value is Select.NULL else str(widget.value)
             else:
-                values[field.key] = widget.value  # type: ignore[attr-defined]
+                values[field.key] = widget.value
         return values
 
     def action_save(self) -> None:
@@ -78,7 +78,7 @@ class DossierEditScreen(Screen[int | None]):
             field.set_error(None)
         message = self.query_one("#form-message", Static)
         try:
-            measure = save(self.form_values(), self.app.today(), measure_id=self.measure_id,  # type: ignore[attr-defined]
+            measure = save(self.form_values(), self.app.today(), measure_id=self.measure_id,
                            professional=current_user())
         except FormRejected as rejected:
             for key, text in rejected.errors.items():

@@ -54,7 +54,7 @@ class DossiersScreen(ModeScreen):
         return DossierFilters(search=self.query_one("#dossiers-search", Input).value,
                               status=value("#filter-status"), public=value("#filter-public"),
                               magistrat=value("#filter-magistrat"), due=value("#filter-due"),
-                              today=self.app.today())  # type: ignore[attr-defined]
+                              today=self.app.today())
 
     @on(Input.Changed, "#dossiers-search")
     @on(Select.Changed)

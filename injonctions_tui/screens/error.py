@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from .base import AppModal
 
-class ErrorScreen(ModalScreen[None]):
+
+class ErrorScreen(AppModal[None]):
     BINDINGS = [Binding("escape,enter", "dismiss", "Fermer", id="error.close")]
 
     def __init__(self, message: str, title: str = "Erreur") -> None:

@@ -14,11 +14,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from ..domain.core.errors import InjonctionsError
 from ..widgets.field import Field
+from .base import AppModal
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ModalField:
     password: bool = False
 
 
-class FormModal(ModalScreen[Any]):
+class FormModal(AppModal[Any]):
     """Dismisses with whatever `action` returned once it succeeds, None if cancelled."""
 
     BINDINGS = [
@@ -73,7 +73,7 @@ class FormModal(ModalScreen[Any]):
         values = {}
         for field in self.fields:
             widget = self.query_one(f"#{field.key}")
-            values[field.key] = str(widget.value) if isinstance(widget, Select) else widget.value  # type: ignore[attr-defined]
+            values[field.key] = str(widget.value) if isinstance(widget, Select) else widget.value
         return values
 
     def on_input_submitted(self) -> None:

@@ -6,8 +6,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from .base import AppModal
 
 ABOUT = (
     "Injonctions thérapeutiques — outil du professionnel de santé habilité (CSAPA).\n"
@@ -15,7 +17,7 @@ ABOUT = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AppModal[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer l'aide", id="help.close")]
 
     def __init__(self, below: Screen | None = None) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..domain.store.journal import journal_rows
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
+from .base import AppScreen
 
 COLUMNS = (Column("Date"), Column("Action"), Column("Dossier / objet"), Column("Par", optional=True),
            Column("Détails", optional=True))
 
 
-class JournalScreen(Screen):
+class JournalScreen(AppScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Retour", id="journal.back")]
 
     def compose(self) -> ComposeResult:

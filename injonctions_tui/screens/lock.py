@@ -11,15 +11,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store import audit, storage
+from .base import AppModal
 from .unlock import FAILURE_DELAYS
 
 
-class LockScreen(ModalScreen[None]):
+class LockScreen(AppModal[None]):
     """Dismissed only by the right passphrase; failures slow down and are logged."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quitter", id="lock.quit")]

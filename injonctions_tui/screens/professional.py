@@ -3,26 +3,31 @@ conflicts of interest, history; and the acts of the register (issue 6)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..domain.core.dates import format_fr, parse_date
 from ..domain.core.errors import InvalidInput
-from ..domain.core.models import Professional
 from ..domain.core.vocabulary import ConflictCategory, EvidenceItem, HabilitationStatus, RemovalGround, choices, label
 from ..domain.dossiers.conflicts import declarations, declare_conflict
 from ..domain.register.caseload import caseload_of
 from ..domain.register.eligibility import STATE_LABELS, ItemState, checklist, record_evidence
 from ..domain.register.history import history
 from ..domain.register.status import set_status, status_view
+from ..domain.store.professionals import get_professional
+from .base import AppScreen
 from .form_modal import FormModal, ModalField
+
+if TYPE_CHECKING:
+    from ..domain.core.models import Professional
 
 STATE_STYLES = {ItemState.MET: "green", ItemState.MISSING: "bold red", ItemState.STALE: "yellow",
                 ItemState.UNMET: "bold red"}
@@ -32,7 +37,7 @@ def _date(values: dict[str, str], key: str, label_text: str):  # noqa: ANN202 - 
     return parse_date(values[key], label_text) if values.get(key, "").strip() else None
 
 
-class ProfessionalScreen(Screen):
+class ProfessionalScreen(AppScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="professional.back"),
         Binding("p", "evidence", "Pièce", id="professional.evidence"),
@@ -59,10 +64,10 @@ class ProfessionalScreen(Screen):
         self.refresh_view()
 
     def professional(self) -> Professional:
-        return Professional.get_by_id(self.professional_id)
+        return get_professional(self.professional_id)
 
-    def today(self):  # noqa: ANN201 - a date
-        return self.app.today()  # type: ignore[attr-defined]
+    def today(self) -> dt.date:
+        return self.app.today()
 
     def refresh_view(self) -> None:
         professional, today = self.professional(), self.today()

@@ -3,13 +3,14 @@ the right, the secrecy guard as they type, autosave, finalise, print (signed).""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Select, Static
 
@@ -20,12 +21,13 @@ from ..domain.reports import drafts as report_drafts
 from ..domain.reports.drafts import FlaggedTermsRemain
 from ..domain.reports.secrecy import default_lexicon
 from ..widgets.secrecy_text_area import SecrecyTextArea
-from .report_output import ReportOutput
+from .base import AppScreen
+from .documents import produce_in_background
 
 AUTOSAVE_SECONDS = 1.0
 
 
-class ReportEditorScreen(ReportOutput, Screen):
+class ReportEditorScreen(AppScreen[None]):
     """Drafts save themselves a second after the last keystroke; a final report is read-only."""
 
     BINDINGS = [
@@ -78,8 +80,8 @@ class ReportEditorScreen(ReportOutput, Screen):
         self.refresh_header()
         self.query_one("#observations", SecrecyTextArea).focus()
 
-    def today(self):  # noqa: ANN201 - a date
-        return self.app.today()  # type: ignore[attr-defined]
+    def today(self) -> dt.date:
+        return self.app.today()
 
     def refresh_header(self) -> None:
         report = report_drafts.get_report(self.report_id)
@@ -194,9 +196,8 @@ class ReportEditorScreen(ReportOutput, Screen):
         self.app.switch_screen(ReportEditorScreen(correction.id))
 
     def action_print(self) -> None:
-        self.notify("Signature et enregistrement du PDF…" if self.final else "Projet (non signé) en préparation…")
-        self.produce(self.report_id)
+        """The final report signed; a draft as a « PROJET » preview, never signed."""
+        from ..domain.documents.catalogue import REPORT_KEYS
 
-    @work(thread=True, exclusive=True, group="report-pdf")
-    def produce(self, report_id: int) -> None:
-        self.render_signed(report_id)
+        report = report_drafts.get_report(self.report_id)
+        produce_in_background(self.app, REPORT_KEYS[report.kind][1], self.report_id, sign=self.final)

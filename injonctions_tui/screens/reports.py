@@ -6,27 +6,27 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..domain.core.dates import format_fr
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.models import Measure, Report
 from ..domain.core.vocabulary import ReportKind, ReportStatus, choices, label
+from ..domain.dossiers.measures import load_measure
 from ..domain.reports import drafts as report_drafts
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
+from .base import AppScreen
 from .form_modal import FormModal, ModalField
 
 COLUMNS = (Column("Rédigé le"), Column("Rapport"), Column("Version"), Column("État"), Column("Adhésion", optional=True))
 
 
-def open_new_report(screen: Screen, measure_id: int, kind: str, appointment_id: int | None = None) -> None:
+def open_new_report(screen: AppScreen[None], measure_id: int, kind: str, appointment_id: int | None = None) -> None:
     """Start (or resume) a draft and open the editor; a refusal is shown, not raised."""
     from .report_editor import ReportEditorScreen
 
     try:
-        report = report_drafts.start_draft(measure_id, kind, screen.app.today(),  # type: ignore[attr-defined]
+        report = report_drafts.start_draft(measure_id, kind, screen.app.today(),
                                            appointment_id=appointment_id)
     except InjonctionsError as error:
         screen.notify(error.message, severity="error", timeout=10)
@@ -34,7 +34,7 @@ def open_new_report(screen: Screen, measure_id: int, kind: str, appointment_id: 
     screen.app.push_screen(ReportEditorScreen(report.id))
 
 
-class ReportsScreen(Screen):
+class ReportsScreen(AppScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Retour", id="reports.back"),
         Binding("n", "new", "Nouveau rapport", id="reports.new"),
@@ -45,7 +45,7 @@ class ReportsScreen(Screen):
         self.measure_id = measure_id
 
     def compose(self) -> ComposeResult:
-        person = Measure.get_by_id(self.measure_id).person
+        person = load_measure(self.measure_id).person
         yield Header(icon="⚖")
         yield ModeTitle(f"Rapports au magistrat — {person.full_name}", id="reports-title")
         yield RecordTable(COLUMNS, id="reports-table")
@@ -59,8 +59,7 @@ class ReportsScreen(Screen):
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
-        reports = list(Report.select().where(Report.measure == self.measure_id)
-                       .order_by(Report.written_on.desc(), Report.id.desc()))
+        reports = report_drafts.reports_of(self.measure_id)
         self.query_one("#reports-table", RecordTable).replace_rows(
             (r.id, (format_fr(r.written_on), label(r.kind), str(r.version),
                     Text(label(r.status), style="yellow" if r.status == ReportStatus.BROUILLON else "green"),

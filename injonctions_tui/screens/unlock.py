@@ -9,17 +9,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store import storage
+from .base import AppScreen
 
 #: Seconds to wait after the n-th consecutive failure (a brake on guessing).
 FAILURE_DELAYS = (0, 1, 2, 4, 8, 15)
 
 
-class UnlockScreen(Screen):
+class UnlockScreen(AppScreen[None]):
     """Asks for the passphrase; the key derivation runs in a thread worker."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quitter", id="unlock.quit")]
@@ -76,4 +76,4 @@ class UnlockScreen(Screen):
             field.disabled = False
             field.focus()
             return
-        self.app.database_ready(database, self.failures)  # type: ignore[attr-defined]
+        self.app.database_ready(database, self.failures)

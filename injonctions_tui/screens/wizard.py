@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
-from peewee import Database
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
 
 from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Profession, Public, choices
-from ..domain.store import audit, storage
+from ..domain.store import storage
 from ..domain.store.passphrase import strength_label, weakness
-from ..domain.store.professionals import create_user
-from ..domain.store.settings import WEEKDAYS_FR, CourtSettings, Permanence, permanence_from_text, save_court
+from ..domain.store.settings import WEEKDAYS_FR, CourtSettings, Permanence, first_configuration, permanence_from_text
 from ..widgets.field import Field
+from .base import AppScreen
 
 STEP_TITLES = {
     "step-passphrase": "1. Phrase secrète",
@@ -38,7 +37,7 @@ def _input(id: str, value: str = "", *, password: bool = False, placeholder: str
     return Input(value=value, password=password, placeholder=placeholder, id=id, compact=True, max_length=300)
 
 
-class WizardScreen(Screen):
+class WizardScreen(AppScreen[None]):
     """Three short steps, each validated before the next; errors beside fields."""
 
     BINDINGS = [
@@ -47,7 +46,7 @@ class WizardScreen(Screen):
         Binding("ctrl+b", "previous", "Précédent", id="wizard.previous"),
     ]
 
-    def __init__(self, db_path: Path, database: Database | None,
+    def __init__(self, db_path: Path, database: Any | None,
                  kdf: storage.KdfParams | None = None) -> None:
         super().__init__()
         self.db_path = db_path
@@ -176,7 +175,7 @@ class WizardScreen(Screen):
         """The court settings typed in the last step, or InvalidInput with its field."""
         def fail(field_id: str, message: str) -> InvalidInput:
             error = InvalidInput(message)
-            error.field_id = field_id  # type: ignore[attr-defined]
+            error.field_id = field_id
             return error
 
         for key in ("tribunal", "parquet", "place"):
@@ -209,16 +208,14 @@ class WizardScreen(Screen):
                 database = await asyncio.to_thread(
                     storage.create_database, self.db_path, self._value("passphrase"), kdf=self.kdf)
                 self.database = database  # created: a retry must not create it again
-            with database.atomic():
-                create_user(last_name=self._value("last_name"), first_name=self._value("first_name"),
-                            profession=str(self.query_one("#profession", Select).value),
-                            rpps_adeli=self._value("rpps_adeli"), csapa_name=self._value("csapa_name"),
-                            csapa_address=self._value("csapa_address"))
-                save_court(self._court())
-                audit.record("premiere_configuration")
+            first_configuration(self._court(), last_name=self._value("last_name"),
+                                first_name=self._value("first_name"),
+                                profession=str(self.query_one("#profession", Select).value),
+                                rpps_adeli=self._value("rpps_adeli"), csapa_name=self._value("csapa_name"),
+                                csapa_address=self._value("csapa_address"))
         except InjonctionsError as error:
             error_line.update(error.message)
             button.disabled = False
             return
         self.app.pop_screen()
-        self.app.database_ready(database)  # type: ignore[attr-defined]
+        self.app.database_ready(database)

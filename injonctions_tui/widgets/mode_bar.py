@@ -9,9 +9,9 @@ from textual.widgets import Static
 MODES: tuple[tuple[str, str, str], ...] = (
     ("agenda", "F2", "Agenda"),
     ("dossiers", "F3", "Dossiers"),
-    ("echeances", "F4", "Échéances"),
-    ("registre", "F5", "Registre"),
-    ("parametres", "F6", "Paramètres"),
+    ("deadlines", "F4", "Échéances"),
+    ("register", "F5", "Registre"),
+    ("settings", "F6", "Paramètres"),
 )
 
 

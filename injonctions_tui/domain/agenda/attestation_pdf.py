@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
 from ..core.vocabulary import AppointmentStatus, label
-from ..printing.context import AppointmentContext, load_appointment, neutral_kind, place_address, signing_city, time_fr
+from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import letterhead, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
 from ..store.settings import CourtSettings, load_court
@@ -23,10 +23,9 @@ from ..store.settings import CourtSettings, load_court
 TITLE = "Attestation de présence"
 
 
-def attestation_de_presence(appointment_id: int, *, today: dt.date,
+def attestation_de_presence(ctx: AppointmentContext, *, today: dt.date,
                             court: CourtSettings | None = None) -> bytes:
     """The PDF bytes; refused unless the appointment is marked "présent"."""
-    ctx = load_appointment(appointment_id)
     check_attestable(ctx, today)
     court = court or load_court()
     return render(_story(ctx, court, today), title=TITLE, author=ctx.professional.full_name)

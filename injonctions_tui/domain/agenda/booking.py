@@ -3,7 +3,7 @@
 Each action is one transaction with one audit event (ids and codes only, never a
 name), and refuses bad input with a French message before writing anything. Slots
 and holidays come from slots.py; what to book next and its legal date from the
-deadline engine (deadlines.py). Lists for the morning (referrals to convoke,
+deadline engine (deadlines.py). Lists for the morning (saisines to convoke,
 holiday conflicts) live in convocations.py.
 """
 
@@ -25,7 +25,7 @@ from ..deadlines.engine import measure_period, next_interview
 from ..store import audit
 from ..store.professionals import current_user
 from ..store.settings import WEEKDAYS_FR, CourtSettings, load_court
-from .convocations import Conflict, Referral, holiday_conflicts, referrals_to_convoke
+from .convocations import Conflict, SaisineToConvoke, holiday_conflicts, saisines_to_convoke
 
 AK, AS = AppointmentKind, AppointmentStatus
 #: Hours of appointments outside permanences (at the CSAPA): our choice, 8h-20h.
@@ -37,8 +37,8 @@ MIN_AGE, MAX_AGE = 10, 100
 #: "à compléter"): a fake number would pass for a real one in letters to the court.
 PARQUET_TO_COMPLETE = ""
 
-__all__ = ["Conflict", "Proposal", "Referral", "add_walk_in", "book", "convoke", "holiday_conflicts",
-           "mark", "propose_next", "referrals_to_convoke"]
+__all__ = ["Conflict", "Proposal", "SaisineToConvoke", "add_walk_in", "book", "convoke", "holiday_conflicts",
+           "mark", "propose_next", "saisines_to_convoke"]
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _check_slot(court: CourtSettings, starts_at: dt.datetime, place: str, today:
 
 def _create(measure: Measure, kind: AppointmentKind, starts_at: dt.datetime, place: str,
             minutes: int, action: str, walk_in: bool = False) -> Appointment:
-    """Write the appointment; a referral with an appointment is no longer "à convoquer"."""
+    """Write the appointment; a saisine with an appointment is no longer "à convoquer"."""
     appointment = Appointment.create(measure=measure, kind=kind.value, starts_at=starts_at,
                                      duration_minutes=minutes, place=place, walk_in=walk_in)
     if measure.status == MeasureStatus.A_CONVOQUER:
@@ -235,7 +235,7 @@ def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None
                     note=note.strip())
 
 
-# --- convocation of a referral -------------------------------------------------------------
+# --- convocation of a saisine -------------------------------------------------------------
 def convoke(measure_id: int, today: dt.date, *, public_override: str | None = None,
             court: CourtSettings | None = None, now: dt.datetime | None = None) -> Appointment:
     """Book the first free evaluation slot on the person's public's permanence, on or
@@ -276,7 +276,7 @@ def _birth(value: dt.date | str, today: dt.date) -> dt.date:
 
 
 def _reusable_measure(person: Person, number: str) -> Measure | None:
-    """The person's open referral this visit is about: same parquet number, or (none
+    """The person's open saisine this visit is about: same parquet number, or (none
     typed) the latest one not yet evaluated. Otherwise a new measure is created."""
     for measure in person.measures.order_by(Measure.saisine_received_on.desc(), Measure.id.desc()):
         if is_closed_measure(measure):

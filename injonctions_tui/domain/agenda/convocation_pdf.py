@@ -20,7 +20,7 @@ from ..core.errors import InvalidInput
 from ..core.models import LegalRepresentative
 from ..core.people import MAJORITY_AGE
 from ..core.vocabulary import AppointmentStatus, label
-from ..printing.context import AppointmentContext, load_appointment, neutral_kind, place_address, signing_city, time_fr
+from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import SectionStart, letterhead, lines, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
 from ..store.settings import CourtSettings, load_court
@@ -42,9 +42,8 @@ class Addressee:
         return f"{self.name} ({self.relationship})" if self.relationship else self.name
 
 
-def convocation(appointment_id: int, *, today: dt.date, court: CourtSettings | None = None) -> bytes:
+def convocation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings | None = None) -> bytes:
     """The PDF bytes: one letter for the person, one per convoked legal representative."""
-    ctx = load_appointment(appointment_id)
     check_convocable(ctx, today)
     court = court or load_court()
     addressees = addressees_for(ctx)

@@ -1,4 +1,4 @@
-"""Two lists for the morning: referrals still to convoke, appointments on a holiday.
+"""Two lists for the morning: saisines still to convoke, appointments on a holiday.
 
 Both are single joined queries (measures with their person; appointments with their
 measure and person) so they stay instant on a large database. Re-exported by
@@ -25,7 +25,7 @@ from ..store.settings import CourtSettings
 
 
 @dataclass(frozen=True)
-class Referral:
+class SaisineToConvoke:
     """A saisine received and not yet given an appointment."""
 
     measure_id: int
@@ -68,7 +68,7 @@ class Conflict:
     proposed_at: dt.datetime | None
 
 
-def referrals_to_convoke(today: dt.date) -> list[Referral]:
+def saisines_to_convoke(today: dt.date) -> list[SaisineToConvoke]:
     """Measures awaiting an evaluation appointment, most urgent deadline first.
 
     Besides "à convoquer" measures without appointment, a measure "en évaluation"
@@ -81,7 +81,7 @@ def referrals_to_convoke(today: dt.date) -> list[Referral]:
     query = (Measure.select(Measure, Person).join(Person)
              .where(Measure.status.in_([MeasureStatus.A_CONVOQUER, MeasureStatus.EVALUATION])
                     & Measure.outcome.is_null() & ~fn.EXISTS(live)))
-    referrals = []
+    saisines = []
     for measure in query:
         person = measure.person
         deadline = evaluation_deadline(measure.kind, measure.saisine_received_on)
@@ -90,14 +90,14 @@ def referrals_to_convoke(today: dt.date) -> list[Referral]:
                             measure.saisine_received_on)
         judged = public_for(person.birth_date, measure.facts_on, None, measure.saisine_received_on)
         adult = person.birth_date is not None and age_on(person.birth_date, today) >= MAJORITY_AGE
-        referrals.append(Referral(
+        saisines.append(SaisineToConvoke(
             measure_id=measure.id, person=person.full_name, birth_date=person.birth_date,
             parquet_number=measure.parquet_number, saisine_received_on=measure.saisine_received_on,
             deadline=deadline, days_left=days_left, overdue=days_left is not None and days_left < 0,
             public=public.value, public_label=label(public), minor_at_facts=judged == Public.MINEURS,
             adult_today=adult, public_overridden=bool(measure.public_override), phone=person.phone))
     far = dt.date.max
-    return sorted(referrals, key=lambda r: (r.deadline or far, r.saisine_received_on, r.measure_id))
+    return sorted(saisines, key=lambda r: (r.deadline or far, r.saisine_received_on, r.measure_id))
 
 
 def holiday_conflicts(court: CourtSettings, start: dt.date, end: dt.date) -> list[Conflict]:

@@ -2,7 +2,7 @@
 
 It has what the professional needs to hold the morning without the app: who is
 expected, when, how to reach them, a box to tick present/absent by hand, blank rows
-for walk-ins, and the referrals still to convoke. Internal use: the footer says to
+for walk-ins, and the saisines still to convoke. Internal use: the footer says to
 destroy it once copied back into the app.
 """
 
@@ -25,7 +25,7 @@ from ..printing.context import time_fr
 from ..printing.pdf import FONT_BOLD, MARGIN, STYLES, letterhead, para, render, table_style, text
 from ..store.professionals import require_user
 from ..store.settings import CourtSettings, Permanence
-from .convocations import Referral, referrals_to_convoke
+from .convocations import SaisineToConvoke, saisines_to_convoke
 
 TITLE = "Feuille de permanence"
 #: The presence box, a plain two-line string (no Paragraph: it is on every row).
@@ -59,9 +59,9 @@ def feuille_de_permanence(day: dt.date, *, court: CourtSettings, today: dt.date)
         _appointments_table(day),
     ]
     publics = {p.public for p in permanences}
-    referrals = _referrals(publics, today)
-    if referrals is not None:
-        story += [Spacer(1, 8), para("Saisines à convoquer (sans rendez-vous)", "heading"), referrals]
+    saisines = _saisines(publics, today)
+    if saisines is not None:
+        story += [Spacer(1, 8), para("Saisines à convoquer (sans rendez-vous)", "heading"), saisines]
     story.append(Spacer(1, 8))
     story.append(para(f"Imprimée le {format_fr(today)}. Les informations de cette feuille sont à reporter "
                       "dans l'application, puis la feuille est à détruire.", "small"))
@@ -178,19 +178,19 @@ def _appointments_table(day: dt.date) -> Table:
     return table
 
 
-def _referrals(publics: set[str], today: dt.date) -> Table | None:
-    """The referrals to convoke, as the app lists them (convocations.referrals_to_convoke,
+def _saisines(publics: set[str], today: dt.date) -> Table | None:
+    """The saisines to convoke, as the app lists them (convocations.saisines_to_convoke,
     evaluation deadline included), for the day's public(s) (all when no permanence)."""
     widths = _widths(6.6, 2.4, 3.2, 2.0, 2.8, 3.4)
     head = ["Personne", "Né(e) le", "N° parquet", "Public", "Saisine reçue le", "Évaluation avant le", "Téléphone"]
     rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
-    for referral in referrals_to_convoke(today):
-        if publics and referral.public not in publics:
+    for saisine in saisines_to_convoke(today):
+        if publics and saisine.public not in publics:
             continue
-        rows.append([_person_cell(referral.person, widths[0], minor=referral.public == Public.MINEURS),
-                     format_fr(referral.birth_date), _cell(referral.parquet_number, widths[2]),
-                     _cell(referral.public_label, widths[3]), format_fr(referral.saisine_received_on),
-                     _deadline(referral), _cell(referral.phone, widths[6])])
+        rows.append([_person_cell(saisine.person, widths[0], minor=saisine.public == Public.MINEURS),
+                     format_fr(saisine.birth_date), _cell(saisine.parquet_number, widths[2]),
+                     _cell(saisine.public_label, widths[3]), format_fr(saisine.saisine_received_on),
+                     _deadline(saisine), _cell(saisine.phone, widths[6])])
     if len(rows) == 1:
         return None
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -198,9 +198,9 @@ def _referrals(publics: set[str], today: dt.date) -> Table | None:
     return table
 
 
-def _deadline(referral: Referral) -> str | Paragraph:
-    if referral.deadline is None:
+def _deadline(saisine: SaisineToConvoke) -> str | Paragraph:
+    if saisine.deadline is None:
         return "—"
-    if referral.overdue:
-        return para(f"{format_fr(referral.deadline)} <b>(dépassé)</b>", "cell")
-    return format_fr(referral.deadline)
+    if saisine.overdue:
+        return para(f"{format_fr(saisine.deadline)} <b>(dépassé)</b>", "cell")
+    return format_fr(saisine.deadline)

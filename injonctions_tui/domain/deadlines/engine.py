@@ -2,7 +2,7 @@
 
 Why one module: every delay the law (or our reading of it) puts on the professional
 is computed here, from the measure's own rows, so the dossier, the échéances view,
-the agenda (its « retard » flag, the next appointment it proposes), the referrals to
+the agenda (its « retard » flag, the next appointment it proposes), the saisines to
 convoke, the CLI and the export never disagree. Each rule cites its source in
 DOMAIN.md; the numbers (1 month, 10 and 15 days, M3/M6, every 6 months, 2 years) live
 in rules.py. The rows are loaded in bulk by deadline_rows.py.
@@ -346,7 +346,7 @@ def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = F
 def evaluation_deadline(kind: str, saisine_received_on: dt.date) -> dt.date | None:
     """Step 3 (R3413-11): the initial evaluation is due one month after the saisine is
     received; None for a kind of measure without that delay. The one place it is computed
-    (the engine, the referrals to convoke, the feuille de permanence)."""
+    (the engine, the saisines to convoke, the feuille de permanence)."""
     months = rules_for(kind).evaluation_within_months
     return add_months(saisine_received_on, months) if months is not None else None
 

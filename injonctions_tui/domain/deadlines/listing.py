@@ -1,9 +1,11 @@
-"""The "échéances" view: pending legal deadlines across dossiers, most urgent first."""
+"""The échéances: pending legal deadlines across dossiers, most urgent first, for the
+screen, `injonctions echeances` (text or JSON) and a paper copy."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.dates import format_fr
 from ..core.models import Measure, Person
@@ -56,3 +58,10 @@ def deadlines_text(rows: list[DeadlineRow]) -> str:
         return "Aucune échéance en attente."
     lines = [f"{format_fr(r.due_on)}  {r.when:<18} {r.person:<32} {r.parquet_number:<14} {r.label}" for r in rows]
     return "\n".join(lines)
+
+
+def deadlines_json(rows: list[DeadlineRow], day: dt.date) -> dict[str, Any]:
+    """The same rows for scripts (`injonctions echeances --json`): ISO dates, ids, labels."""
+    return {"date": day.isoformat(), "echeances": [
+        {"measure_id": r.measure_id, "due_on": r.due_on.isoformat(), "overdue": r.overdue, "person": r.person,
+         "parquet_number": r.parquet_number, "label": r.label, "source": r.source} for r in rows]}

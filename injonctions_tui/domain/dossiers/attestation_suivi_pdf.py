@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from ..core.dates import format_fr
 from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Person, Professional
+from ..core.models import Appointment, Measure, Professional
 from ..core.vocabulary import AppointmentStatus, MeasureStatus, label
 from ..printing.context import FRAME
 from ..printing.pdf import city_of, letterhead, para, render, signature_block, table_style, text
@@ -40,15 +40,12 @@ AUTHORITY_PHRASE = {
 UNKNOWN_AUTHORITY = "l'autorité judiciaire"
 
 
-def attestation_de_suivi(measure_id: int, *, today: dt.date, ended: bool = False,
+def attestation_de_suivi(measure: Measure, *, today: dt.date, ended: bool = False,
                          court: CourtSettings | None = None) -> bytes:
     """The PDF bytes. `ended=True` needs a closed measure; either needs an interview held."""
-    measure = (Measure.select(Measure, Person).join(Person).where(Measure.id == measure_id).first())
-    if measure is None:
-        raise InvalidInput(f"Mesure n° {measure_id} introuvable.")
     what = (TITLE_ENDED if ended else TITLE).lower()
     if ended and (measure.status != MeasureStatus.CLOTURE or measure.outcome_on is None):
-        raise InvalidInput(f"{what.capitalize()} impossible : la mesure n° {measure_id} n'est pas clôturée "
+        raise InvalidInput(f"{what.capitalize()} impossible : la mesure n° {measure.id} n'est pas clôturée "
                            "(date de fin non renseignée). Clôturez d'abord la mesure, ou imprimez une "
                            "attestation de suivi.")
     until = measure.outcome_on if ended else today

@@ -13,7 +13,7 @@ import re
 
 from ..core.dates import add_months, format_fr
 from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Orientation, Professional, Renewal, database
+from ..core.models import Appointment, Measure, Orientation, Person, Professional, Renewal, database
 from ..core.rules import rules_for
 from ..core.text import search_key
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome
@@ -41,6 +41,14 @@ def _required_date(value: dt.date | None, field: str) -> dt.date:
     if not isinstance(value, dt.date):
         raise InvalidInput(f"{field} : date manquante (format JJ/MM/AAAA).")
     return value
+
+
+def load_measure(measure_id: int) -> Measure:
+    """One measure with its person (what every document about it names)."""
+    measure = Measure.select(Measure, Person).join(Person).where(Measure.id == measure_id).first()
+    if measure is None:
+        raise InvalidInput(f"Mesure n° {measure_id} introuvable.")
+    return measure
 
 
 def is_closed(measure: Measure) -> bool:

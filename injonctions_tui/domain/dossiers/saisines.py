@@ -1,4 +1,4 @@
-"""Import the referrals (saisines) that the parquet sends as a CSV file.
+"""Import the saisines (saisines) that the parquet sends as a CSV file.
 
 Why all or nothing: the file comes from outside, and a half-imported file is worse
 than none (the user would not know which rows to fix and which are already in).
@@ -34,7 +34,7 @@ REQUIRED = ("numero_parquet", "nom", "prenom", "date_naissance", "date_saisine")
 DATE_COLUMNS = ("date_naissance", "date_faits", "date_decision", "date_saisine")
 MAX_NAME = 120
 MIN_AGE, MAX_AGE = 10, 100
-#: A list of referrals is a few kilobytes; this only guards against a wrong file.
+#: A list of saisines is a few kilobytes; this only guards against a wrong file.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 200
 PARQUET_NUMBER = re.compile(r"^[0-9A-Za-z/.\-]{5,20}$")
@@ -290,7 +290,7 @@ def _find_or_create_person(row: _Row) -> Person:
 
 def import_saisines(path: Path, *, today: dt.date,
                     professional: Professional | None = None) -> SaisinesResult:
-    """Create one measure per new referral of the file, or nothing at all."""
+    """Create one measure per new saisine of the file, or nothing at all."""
     rows, problems = _read_rows(Path(path), today)
     if problems:
         lines = len({problem.split(" : ", 1)[0] for problem in problems})

@@ -78,6 +78,12 @@ def get_report(report_id: int) -> Report:
     return report
 
 
+def reports_of(measure_id: int) -> list[Report]:
+    """Every report of a dossier, the latest first (drafts, finals and corrections)."""
+    return list(Report.select().where(Report.measure == measure_id)
+                .order_by(Report.written_on.desc(), Report.id.desc()))
+
+
 def _locked_message(report: Report) -> str:
     return (f"Ce rapport ({label(report.kind).lower()}, version {report.version}) est définitif : il ne peut "
             "plus être modifié. Pour le rectifier, créez une correction (nouvelle version).")

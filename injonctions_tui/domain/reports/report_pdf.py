@@ -22,7 +22,7 @@ from ..core.vocabulary import ReportKind, ReportStatus, label
 from ..printing.context import time_fr
 from ..printing.pdf import GREY, MARGIN, city_of, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
-from .drafts import get_report, report_facts
+from .drafts import report_facts
 from .facts import ReportFacts
 
 WIDTH = A4[0] - 2 * MARGIN
@@ -43,9 +43,8 @@ SECRECY_NOTE = ("Rapport établi sous réserve du secret médical (art. R3413-14
                 "information médicale.")
 
 
-def report_pdf(report_id: int, *, today: dt.date, image: bytes | None = None) -> bytes:
+def report_pdf(report: Report, *, today: dt.date, image: bytes | None = None) -> bytes:
     """The PDF bytes of a report: final from its frozen facts, draft as a watermarked preview."""
-    report = get_report(report_id)
     facts = report_facts(report, today)
     title = KINDS[report.kind][0]
     draft = report.status != ReportStatus.FINAL

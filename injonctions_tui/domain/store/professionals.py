@@ -27,6 +27,14 @@ def require_user() -> Professional:
     return user
 
 
+def get_professional(professional_id: int) -> Professional:
+    """A professional of the register (or the user), or a French error."""
+    professional = Professional.get_or_none(Professional.id == professional_id)
+    if professional is None:
+        raise InvalidInput(f"Professionnel n° {professional_id} introuvable.")
+    return professional
+
+
 def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli: str | None,
                 csapa_name: str, csapa_address: str) -> Professional:
     """Record the user's identity; there is exactly one user per database."""

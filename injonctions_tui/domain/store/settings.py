@@ -129,3 +129,24 @@ def save_lock_minutes(minutes: int) -> None:
     if not 0 <= minutes <= 240:
         raise InvalidInput("Verrouillage automatique : entre 0 (jamais) et 240 minutes.")
     Setting.replace(key=LOCK_MINUTES_KEY, value=json.dumps(minutes)).execute()
+
+
+def save_court_and_lock(court: CourtSettings, minutes: int) -> None:
+    """The settings screen's « Enregistrer »: the court and the auto-lock delay, both or neither."""
+    from . import audit
+
+    with Setting._meta.database.atomic():
+        save_court(court)
+        save_lock_minutes(minutes)
+        audit.record("parametres_tribunal")
+
+
+def first_configuration(court: CourtSettings, **identity: str | None) -> None:
+    """The wizard's last step: the user's identity and the court, both or neither."""
+    from . import audit
+    from .professionals import create_user
+
+    with Setting._meta.database.atomic():
+        create_user(**identity)  # type: ignore[arg-type]
+        save_court(court)
+        audit.record("premiere_configuration")

@@ -25,6 +25,8 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -337,6 +339,18 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
     database.initialize(db)
     migrations.upgrade(db, upgrade_to)
     return db
+
+
+@contextmanager
+def own_connection() -> Iterator[None]:
+    """The work of a worker thread on the open base: peewee gives each thread its own
+    connection (opened, with the key, on first use); closed here when the work is done,
+    so no thread leaves one behind (and the next checkpoint is not held back)."""
+    try:
+        yield
+    finally:
+        if database.obj is not None and not database.is_closed():
+            database.close()
 
 
 def open_base_path() -> Path | None:

@@ -11,7 +11,7 @@ from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain.store import storage
 from injonctions_tui.domain.store.settings import load_court
 from injonctions_tui.screens.form_modal import FormModal
-from injonctions_tui.screens.parametres import ParametresScreen
+from injonctions_tui.screens.settings import SettingsScreen
 
 from .conftest import PASSPHRASE
 
@@ -21,7 +21,7 @@ async def test_add_a_tuesday_permanence(configured_db_path: Path) -> None:
     app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f6")
-        assert isinstance(app.screen, ParametresScreen)
+        assert isinstance(app.screen, SettingsScreen)
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, FormModal)
         app.screen.query_one("#weekday", Select).value = "1"
@@ -33,7 +33,7 @@ async def test_add_a_tuesday_permanence(configured_db_path: Path) -> None:
         app.screen.query_one("#slot", Input).value = "20"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, ParametresScreen)
+        assert isinstance(app.screen, SettingsScreen)
         assert len(load_court().permanences) == 2  # not saved until Ctrl+S
         await pilot.press("ctrl+s")
         await pilot.pause()

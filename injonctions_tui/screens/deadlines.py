@@ -18,38 +18,38 @@ COLUMNS = (Column("Échéance"), Column("Délai"), Column("Personne"), Column("N
            Column("À faire"))
 
 
-class EcheancesScreen(ModeScreen):
-    MODE = "echeances"
-    BINDINGS = [Binding("r", "toggle_overdue", "Retards seuls", id="echeances.overdue")]
+class DeadlinesScreen(ModeScreen):
+    MODE = "deadlines"
+    BINDINGS = [Binding("r", "toggle_overdue", "Retards seuls", id="deadlines.overdue")]
 
     def compose_body(self) -> ComposeResult:
-        yield ModeTitle("Échéances légales — les plus urgentes d'abord", id="echeances-title")
-        yield RecordTable(COLUMNS, id="echeances-table")
-        yield Static("", id="echeances-count", classes="empty-hint")
+        yield ModeTitle("Échéances légales — les plus urgentes d'abord", id="deadlines-title")
+        yield RecordTable(COLUMNS, id="deadlines-table")
+        yield Static("", id="deadlines-count", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.overdue_only = False
         self.refresh_rows()
-        self.query_one("#echeances-table", RecordTable).focus()
+        self.query_one("#deadlines-table", RecordTable).focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         rows = deadline_rows(today, overdue_only=self.overdue_only)
-        self.query_one("#echeances-table", RecordTable).replace_rows(
+        self.query_one("#deadlines-table", RecordTable).replace_rows(
             (index, (format_fr(r.due_on), Text(r.when, style="bold red" if r.overdue else ""),
                      r.person, r.parquet_number, r.label))
             for index, r in enumerate(rows))
         self.rows = rows
         late = sum(r.overdue for r in rows)
         scope = "en retard" if self.overdue_only else "en attente"
-        self.query_one("#echeances-count", Static).update(
+        self.query_one("#deadlines-count", Static).update(
             f"{len(rows)} échéance(s) {scope}, dont {late} en retard — Entrée : ouvrir le dossier"
             if rows else "Aucune échéance en attente.")
 
-    @on(DataTable.RowSelected, "#echeances-table")
+    @on(DataTable.RowSelected, "#deadlines-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         from .dossier_detail import DossierDetailScreen
 

@@ -14,7 +14,7 @@ from injonctions_tui.domain.store import storage
 from injonctions_tui.domain.store.professionals import habilitation_on
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.professional import ProfessionalScreen
-from injonctions_tui.screens.registre import RegistreScreen
+from injonctions_tui.screens.register import RegisterScreen
 from injonctions_tui.widgets.record_table import RecordTable
 
 from .conftest import PASSPHRASE, TODAY
@@ -34,7 +34,7 @@ async def test_add_complete_habilitate_and_radiate(configured_db_path: Path) -> 
     app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
     async with app.run_test(size=(110, 40)) as pilot:
         await pilot.press("f5")
-        assert isinstance(app.screen, RegistreScreen)
+        assert isinstance(app.screen, RegisterScreen)
         await pilot.press("n")
         _fill(app, last_name="Tournesol", first_name="Tryphon", profession="psychologue", rpps_adeli="123",
               csapa_name="CSAPA Le Phare (test)")
@@ -45,7 +45,7 @@ async def test_add_complete_habilitate_and_radiate(configured_db_path: Path) -> 
         await pilot.press("ctrl+s")
         await pilot.pause()
         professional = models.Professional.get(models.Professional.last_name == "Tournesol")
-        table = app.screen.query_one("#registre-table", RecordTable)
+        table = app.screen.query_one("#register-table", RecordTable)
         table.move_cursor(row=[r.value for r in table.rows].index(str(professional.id)))
         await pilot.press("enter")
         assert isinstance(app.screen, ProfessionalScreen)

@@ -16,11 +16,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from ..domain.core.errors import InjonctionsError, InvalidInput
-from ..domain.core.models import database
 from ..domain.core.vocabulary import Public, choices, label
-from ..domain.store import audit
 from ..domain.store.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text,
-                                     save_court, save_lock_minutes)
+                                     save_court_and_lock)
 from ..widgets.field import Field
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
@@ -30,20 +28,20 @@ COLUMNS = (Column("Jour"), Column("Horaires"), Column("Public"), Column("Lieu"),
 WEEKDAY_CHOICES = tuple((name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR))
 
 
-class ParametresScreen(ModeScreen):
-    MODE = "parametres"
+class SettingsScreen(ModeScreen):
+    MODE = "settings"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Enregistrer", id="parametres.save"),
-        Binding("ctrl+n", "add", "Ajouter une permanence", id="parametres.add"),
-        Binding("delete", "remove", "Supprimer", id="parametres.remove"),
-        Binding("j", "journal", "Journal", id="parametres.journal"),
-        Binding("i", "signature_image", "Image de signature", id="parametres.signature_image"),
-        Binding("k", "certificate", "Certificat", id="parametres.certificate"),
+        Binding("ctrl+s", "save", "Enregistrer", id="settings.save"),
+        Binding("ctrl+n", "add", "Ajouter une permanence", id="settings.add"),
+        Binding("delete", "remove", "Supprimer", id="settings.remove"),
+        Binding("j", "journal", "Journal", id="settings.journal"),
+        Binding("i", "signature_image", "Image de signature", id="settings.signature_image"),
+        Binding("k", "certificate", "Certificat", id="settings.certificate"),
     ]
 
     def compose_body(self) -> ComposeResult:
         self.court = load_court()
-        with Vertical(id="parametres-body"):
+        with Vertical(id="settings-body"):
             yield Field("Tribunal", Input(self.court.tribunal, id="tribunal", compact=True, max_length=200))
             yield Field("Parquet", Input(self.court.parquet, id="parquet", compact=True, max_length=200))
             yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
@@ -52,7 +50,7 @@ class ParametresScreen(ModeScreen):
             yield Static("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer",
                          classes="mode-title")
             yield RecordTable(COLUMNS, id="permanences-table")
-            yield Static("", id="parametres-message", classes="empty-hint")
+            yield Static("", id="settings-message", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.permanences = list(self.court.permanences)
@@ -81,7 +79,7 @@ class ParametresScreen(ModeScreen):
         def done(result: object) -> None:
             if result is not None:
                 self.refresh_rows()
-                self.query_one("#parametres-message", Static).update(
+                self.query_one("#settings-message", Static).update(
                     "Modifié : Ctrl+S pour enregistrer les paramètres.")
 
         self.app.push_screen(FormModal(
@@ -104,13 +102,13 @@ class ParametresScreen(ModeScreen):
         if self.permanences and table.cursor_row >= 0:
             removed = self.permanences.pop(min(table.cursor_row, len(self.permanences) - 1))
             self.refresh_rows()
-            self.query_one("#parametres-message", Static).update(
+            self.query_one("#settings-message", Static).update(
                 f"Permanence du {WEEKDAYS_FR[removed.weekday]} retirée : Ctrl+S pour enregistrer. Les "
                 "rendez-vous déjà pris restent dans l'agenda.")
 
     def action_save(self) -> None:
         values = {key: self.query_one(f"#{key}", Input).value.strip() for key in ("tribunal", "parquet", "address")}
-        message = self.query_one("#parametres-message", Static)
+        message = self.query_one("#settings-message", Static)
         try:
             if not values["tribunal"] or not values["parquet"]:
                 raise InvalidInput("Le tribunal et le parquet sont obligatoires.")
@@ -120,10 +118,7 @@ class ParametresScreen(ModeScreen):
             if not minutes.isdigit():
                 raise InvalidInput("Verrouillage automatique : un nombre de minutes (0 : jamais).")
             court = dataclasses.replace(self.court, **values, permanences=list(self.permanences))
-            with database.atomic():  # both or neither
-                save_court(court)
-                save_lock_minutes(int(minutes))
-                audit.record("parametres_tribunal")
+            save_court_and_lock(court, int(minutes))
         except InjonctionsError as error:
             message.update(error.message)
             return

@@ -10,13 +10,11 @@ from textual.widgets import DataTable, Static
 
 from ..domain.core.dates import format_fr
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.models import database
 from ..domain.core.vocabulary import Profession, choices
-from ..domain.printing.saving import save_pdf
 from ..domain.register.entries import add_professional
-from ..domain.register.export import register_csv, register_filename, register_pdf
+from ..domain.register.export import register_csv, register_filename
 from ..domain.register.rows import RegisterRow, register_rows
-from ..domain.store import audit
+from ..domain.store.storage import own_connection
 from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
@@ -40,17 +38,17 @@ def _file(row: RegisterRow) -> Text:
         f"à voir : {len(row.missing)}", style="yellow")
 
 
-class RegistreScreen(ModeScreen):
-    MODE = "registre"
+class RegisterScreen(ModeScreen):
+    MODE = "register"
     BINDINGS = [
-        Binding("n", "add", "Nouveau professionnel", id="registre.add"),
-        Binding("x", "extract", "Extrait PDF + CSV", id="registre.extract"),
+        Binding("n", "add", "Nouveau professionnel", id="register.add"),
+        Binding("x", "extract", "Extrait PDF + CSV", id="register.extract"),
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield ModeTitle("Registre départemental des professionnels habilités", id="registre-title")
-        yield RecordTable(COLUMNS, id="registre-table")
-        yield Static("", id="registre-count", classes="empty-hint")
+        yield ModeTitle("Registre départemental des professionnels habilités", id="register-title")
+        yield RecordTable(COLUMNS, id="register-table")
+        yield Static("", id="register-count", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.refresh_rows()
@@ -59,19 +57,19 @@ class RegistreScreen(ModeScreen):
         self.refresh_rows()
 
     def refresh_rows(self) -> None:
-        rows = register_rows(self.app.today())  # type: ignore[attr-defined]
-        count = self.query_one("#registre-table", RecordTable).replace_rows(
+        rows = register_rows(self.app.today())
+        count = self.query_one("#register-table", RecordTable).replace_rows(
             (r.professional_id, (Text(r.name + (" (vous)" if r.is_user else ""), style="bold" if r.is_user else ""),
                                  r.profession, r.csapa, _status(r), format_fr(r.valid_until), _file(r),
                                  str(r.caseload_persons)))
             for r in rows)
         habilitated = sum(r.habilitated_today for r in rows)
-        self.query_one("#registre-count", Static).update(
+        self.query_one("#register-count", Static).update(
             f"{count} professionnel(s), dont {habilitated} habilité(s) à ce jour — Entrée : fiche, critères, "
             "habilitation")
-        self.query_one("#registre-table", RecordTable).focus()
+        self.query_one("#register-table", RecordTable).focus()
 
-    @on(DataTable.RowSelected, "#registre-table")
+    @on(DataTable.RowSelected, "#register-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         from .professional import ProfessionalScreen
 
@@ -98,21 +96,20 @@ class RegistreScreen(ModeScreen):
         self.notify("Extrait du registre en préparation…")
         self.write_extract()
 
-    @work(thread=True, exclusive=True, group="registre")
+    @work(thread=True, exclusive=True, group="register")
     def write_extract(self) -> None:
-        today = self.app.today()  # type: ignore[attr-defined]
-        try:
-            folder = prepared_documents_dir(today.year)
-            pdf = save_pdf(register_pdf(today), folder, register_filename(today))
-            from ..domain.printing.saving import save_file
+        """The PDF through the one document pipeline, the CSV beside it (same day, same name)."""
+        from ..domain.documents.produce import produce_document
+        from ..domain.printing.saving import save_file
 
-            csv = save_file(register_csv(today).encode("utf-8"), folder, register_filename(today, ".csv"),
-                            suffix=".csv")
-            audit.record("impression", details="document=registre")
-        except (InjonctionsError, OSError) as error:
-            text = error.message if isinstance(error, InjonctionsError) else str(error)
-            self.app.call_from_thread(self.notify, text, severity="error", timeout=10)
+        today = self.app.today()
+        try:
+            with own_connection():
+                folder = prepared_documents_dir(today.year)
+                produced = produce_document("registre", None, folder=folder, today=today)
+                csv = save_file(register_csv(today).encode("utf-8"), folder, register_filename(today, ".csv"),
+                                suffix=".csv")
+        except InjonctionsError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=10)
             return
-        finally:
-            database.close()
-        self.app.call_from_thread(self.notify, f"Extrait du registre : {pdf}\n{csv}", timeout=10)
+        self.app.call_from_thread(self.notify, f"Extrait du registre : {produced.path}\n{csv}", timeout=10)

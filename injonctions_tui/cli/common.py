@@ -1,0 +1,129 @@
+"""What every command shares: French argparse, the passphrase, unlocking, where output goes."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..domain.core.errors import InjonctionsError
+from ..domain.store import storage
+from ..domain.store.passphrase import check_new_passphrase
+from ..paths import PASSPHRASE_ENV, resolve_db_path
+
+DEMO_PASSPHRASE = "demo"
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR = 0, 1, 2
+PDF_NEEDS_OUT = "Un PDF ne s'affiche pas dans le terminal : indiquez --out FICHIER."
+
+_ARGPARSE_FRENCH = {
+    "the following arguments are required": "arguments obligatoires manquants",
+    "unrecognized arguments": "arguments inconnus",
+    "invalid choice": "choix invalide",
+    "expected one argument": "une valeur est attendue",
+    "choose from": "valeurs possibles :",
+    "not allowed with argument": "incompatible avec l'argument",
+    "invalid int value": "nombre entier attendu",
+}
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse with its help and usage errors in French, and exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "options"
+        self._positionals.title = "arguments"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        for english, french in _ARGPARSE_FRENCH.items():
+            message = message.replace(english, french)
+        sys.stderr.write(f"injonctions : erreur : {message}\nAide : injonctions --help\n")
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def common_options(*, in_subcommand: bool) -> argparse.ArgumentParser:
+    """--db and --passphrase-file, accepted before or after the sub-command.
+
+    In sub-commands the default is SUPPRESS, so an option given before the
+    sub-command is not overwritten by the sub-command's default.
+    """
+    default = argparse.SUPPRESS if in_subcommand else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="CHEMIN", default=default,
+                        help="base à utiliser (sinon $INJONCTIONS_DB, sinon le dossier de données de l'utilisateur)")
+    common.add_argument("--passphrase-file", metavar="FICHIER", default=default,
+                        help="lire la phrase secrète dans ce fichier (première ligne), pour les scripts")
+    return common
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default: str | None = None) -> str:
+    """From --passphrase-file, then $INJONCTIONS_PASSPHRASE, then the keyboard."""
+    if args.passphrase_file:
+        try:
+            with open(args.passphrase_file, encoding="utf-8") as handle:
+                return handle.readline().rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InjonctionsError("Impossible de lire le fichier de phrase secrète : "
+                                   f"{getattr(error, 'strerror', None) or error}.") from None
+    if PASSPHRASE_ENV in os.environ:
+        return os.environ[PASSPHRASE_ENV]
+    if default is not None:
+        return default
+    if not sys.stdin.isatty():
+        raise InjonctionsError(
+            "Aucune phrase secrète : utilisez --passphrase-file ou la variable INJONCTIONS_PASSPHRASE."
+        )
+    first = getpass.getpass("Phrase secrète : ")
+    if confirm:
+        second = getpass.getpass("Confirmez la phrase secrète : ")
+        check_new_passphrase(first, second)
+    return first
+
+
+def type_new_passphrase(prompt: str) -> str:
+    """A new passphrase is typed twice at the keyboard, never given on the command line."""
+    if not sys.stdin.isatty():
+        raise InjonctionsError("Une nouvelle phrase secrète se saisit au clavier (deux fois).")
+    first = getpass.getpass(prompt)
+    check_new_passphrase(first, getpass.getpass("Confirmez : "))
+    return first
+
+
+def unlock(args: argparse.Namespace) -> Any:
+    """The base named by --db (or the default one), opened with the passphrase."""
+    return storage.open_database(resolve_db_path(args.db), read_passphrase(args))
+
+
+def check_pdf_out(fmt: str, out: str | None) -> None:
+    """Refuse before unlocking anything: a PDF cannot go to the terminal."""
+    if fmt == "pdf" and not out:
+        raise InjonctionsError(PDF_NEEDS_OUT)
+
+
+def emit(content: str | bytes) -> None:
+    if isinstance(content, bytes):
+        raise InjonctionsError(PDF_NEEDS_OUT)
+    print(content)
+
+
+def output_place(out: str | None, year: int | None = None) -> tuple[Path, str | None]:
+    """(folder, imposed file name or None): `--out` names a folder or a file; without it,
+    the documents folder of the year."""
+    if not out:
+        from ..paths import prepared_documents_dir
+
+        return prepared_documents_dir(year), None
+    path = Path(out).expanduser()
+    return (path, None) if path.is_dir() else (path.parent, path.name)

@@ -1,0 +1,60 @@
+"""Data in and out: the JSON export (portability, access requests) and the imports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from ..domain.core import clock
+from ..domain.store import audit
+from ..paths import resolve_db_path
+from .common import EXIT_OK, unlock
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    export = commands.add_parser("export", parents=[common], help="exporter toutes les données (JSON)")
+    export.add_argument("--format", choices=["json"], default="json", help="format d'export (json)")
+    export.add_argument("--out", metavar="FICHIER", help="fichier de sortie (sinon la sortie standard)")
+    export.set_defaults(run=cmd_export)
+    importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
+    importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
+    importer.add_argument("file", metavar="FICHIER")
+    importer.set_defaults(run=cmd_import)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..domain.portability.json_export import write_export
+
+    with closing(unlock(args)):
+        out = Path(args.out) if args.out else None
+        text = write_export(out)
+        audit.record("export", details=f"format={args.format}")
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        print(f"Export écrit : {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..domain.store.instance_lock import hold
+
+    with hold(resolve_db_path(args.db)), closing(unlock(args)):
+        if args.kind == "json":
+            from ..domain.portability.json_export import import_all, read_export_file
+
+            counts = import_all(read_export_file(Path(args.file)))
+            audit.record("import_json")
+            print("Import terminé : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        else:
+            from ..domain.dossiers.saisines import import_saisines
+            from ..domain.store.professionals import current_user
+
+            result = import_saisines(Path(args.file), today=clock.today(), professional=current_user())
+            print(f"{result.imported} saisine(s) importée(s).")
+            for number in result.duplicates:
+                print(f"Déjà présente, ignorée : {number}")
+    return EXIT_OK
