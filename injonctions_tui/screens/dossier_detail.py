@@ -19,6 +19,7 @@ from ..domain.dossiers.detail import DossierDetail, dossier_detail
 from ..domain.dossiers.representatives import add_representative
 from ..domain.store import audit
 from ..domain.store.professionals import current_user
+from ..widgets.mode_header import ModeTitle
 from .base import AppScreen
 from .documents import produce_in_background
 from .form_modal import FormModal, ModalField
@@ -72,7 +73,7 @@ class DossierDetailScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         with VerticalScroll(id="dossier-body"):
-            yield Static(id="dossier-title", classes="mode-title")
+            yield ModeTitle(id="dossier-title")
             yield Static(id="dossier-identity", classes="section")
             yield Static(id="dossier-measure", classes="section")
             yield Static(id="dossier-deadlines", classes="section")

@@ -13,6 +13,7 @@ from ..domain.dossiers.form import FIELDS, FormField, FormRejected, save, values
 from ..domain.dossiers.measures import load_measure
 from ..domain.store.professionals import current_user
 from ..widgets.field import Field
+from ..widgets.mode_header import ModeTitle
 from .base import AppScreen
 
 
@@ -43,7 +44,7 @@ class DossierEditScreen(AppScreen[int | None]):
         values = values_from(measure)
         yield Header(icon="⚖")
         title = "Nouveau dossier" if measure is None else f"Modifier le dossier — {measure.person.full_name}"
-        yield Static(title, classes="mode-title")
+        yield ModeTitle(title)
         with VerticalScroll(id="dossier-form"):
             for field in FIELDS:
                 yield Field(field.label + (" *" if field.required else ""), _control(field, values[field.key]),

@@ -23,6 +23,7 @@ from ..domain.register.eligibility import STATE_LABELS, ItemState, checklist, re
 from ..domain.register.history import history
 from ..domain.register.status import set_status, status_view
 from ..domain.store.professionals import get_professional
+from ..widgets.mode_header import ModeTitle
 from .base import AppScreen
 from .form_modal import FormModal, ModalField
 
@@ -55,7 +56,7 @@ class ProfessionalScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         with VerticalScroll(id="professional-body"):
-            yield Static(id="professional-title", classes="mode-title")
+            yield ModeTitle(id="professional-title")
             for section in ("identity", "checklist", "conflicts", "history"):
                 yield Static(id=f"professional-{section}", classes="section")
         yield Footer(compact=True, show_command_palette=False)

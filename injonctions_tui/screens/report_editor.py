@@ -20,6 +20,7 @@ from ..domain.core.vocabulary import Adherence, Proposal, ReportStatus, choices,
 from ..domain.reports import drafts as report_drafts
 from ..domain.reports.drafts import FlaggedTermsRemain
 from ..domain.reports.secrecy import default_lexicon
+from ..widgets.mode_header import ModeTitle
 from ..widgets.secrecy_text_area import SecrecyTextArea
 from .base import AppScreen
 from .documents import produce_in_background
@@ -61,7 +62,7 @@ class ReportEditorScreen(AppScreen[None]):
         #: A screen shows one version; finalising or correcting opens a new screen.
         self.final = final = report.status == ReportStatus.FINAL
         yield Header(icon="⚖")
-        yield Static(id="report-title", classes="mode-title")
+        yield ModeTitle(id="report-title")
         with Horizontal(id="report-body"):
             yield VerticalScroll(Static(id="report-facts"), id="report-facts-box")
             with Vertical(id="report-words"):

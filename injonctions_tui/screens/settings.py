@@ -20,6 +20,7 @@ from ..domain.core.vocabulary import Public, choices, label
 from ..domain.store.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text,
                                      save_court_and_lock)
 from ..widgets.field import Field
+from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 from .form_modal import FormModal, ModalField
@@ -47,8 +48,7 @@ class SettingsScreen(ModeScreen):
             yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
             yield Field("Verrouillage (min)", Input(str(lock_minutes()), id="lock_minutes", compact=True, max_length=3),
                         hint="Écran verrouillé après ce temps sans activité (0 : jamais). Ctrl+L : tout de suite.")
-            yield Static("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer",
-                         classes="mode-title")
+            yield ModeTitle("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer")
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
 

@@ -12,6 +12,60 @@ class Field(Vertical):
     """Label and control on one line, then a hint or error line when needed."""
 
     DEFAULT_CLASSES = "field"
+    DEFAULT_CSS = """
+    Field {
+        height: auto;
+    }
+
+    Field .field-row {
+        height: auto;
+    }
+
+    Field .field-label {
+        width: 24;
+        padding-right: 1;
+        text-align: right;
+        color: $text-muted;
+    }
+
+    Field Input, Field Select {
+        width: 1fr;
+        max-width: 60;
+    }
+
+    Field Input {
+        background: $boost;
+    }
+
+    Field Input:focus {
+        background: $primary 25%;
+    }
+
+    Field .field-hint {
+        padding-left: 24;
+        color: $text-muted;
+        height: auto;
+    }
+
+    Field .field-hint.-empty {
+        display: none;
+    }
+
+    Field .field-error {
+        padding-left: 24;
+        color: $error;
+        height: auto;
+        display: none;
+    }
+
+    Field.-invalid .field-error {
+        display: block;
+    }
+
+    Field.-invalid .field-label {
+        color: $error;
+    }
+    """
 
     def __init__(self, label: str, control: Widget, *, hint: str = "", id: str | None = None) -> None:
         super().__init__(id=id)

@@ -19,6 +19,13 @@ class ModeBar(Static):
     """Highlights the current mode; the footer keeps its room for the screen's keys."""
 
     DEFAULT_CLASSES = "mode-bar"
+    DEFAULT_CSS = """
+    ModeBar {
+        height: 1;
+        background: $panel;
+        color: $text;
+    }
+    """
 
     def __init__(self, current: str) -> None:
         super().__init__()

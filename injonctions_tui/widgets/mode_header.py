@@ -9,3 +9,11 @@ class ModeTitle(Static):
     """A bold one-line title for the current view (e.g. the permanence shown)."""
 
     DEFAULT_CLASSES = "mode-title"
+    DEFAULT_CSS = """
+    ModeTitle {
+        text-style: bold;
+        padding: 0 1;
+        background: $boost;
+        height: auto;
+    }
+    """

@@ -33,6 +33,11 @@ class RecordTable(DataTable):
     """DataTable configured the way every list of the app wants it."""
 
     DEFAULT_CLASSES = "record-table"
+    DEFAULT_CSS = """
+    RecordTable {
+        height: 1fr;
+    }
+    """
     #: Below this width, optional columns are hidden.
     wide_from = 100
 

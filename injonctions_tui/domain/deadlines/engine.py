@@ -230,112 +230,154 @@ def _written_after(reports: list[Written], kinds: tuple[str, ...], visit: Visit,
     return None
 
 
-# ------------------------------------------------------------------ the rules
+# ------------------------------------------------------------------ the rules, one step each
 
-def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = False) -> list[Deadline]:
-    """The measure's deadlines as of `today`; None lists every recorded absence whatever
-    its date (the cache, filtered on `anchor_on` when read). With `pending_only`, the
-    pending ones in the order they were found (callers sort), else all of them sorted."""
-    rules = rules_for(m.kind)
-    out: list[Deadline] = []
+class _Measure:
+    """One measure's rows as every step reads them, and the deadlines found so far."""
 
-    def add(kind: DeadlineKind, due: dt.date, label: str, done: dt.date | None,
+    def __init__(self, m: Facts, rows: Rows, today: dt.date | None, pending_only: bool) -> None:
+        self.m, self.rows, self.today, self.pending_only = m, rows, today, pending_only
+        self.rules = rules_for(m.kind)
+        self.visits = sorted(rows.visits, key=lambda v: (v.day, v.id))
+        self.held = [v for v in self.visits if v.status == AS.PRESENT]
+        self.reports = sorted(rows.reports, key=lambda r: (r.written_on, r.id))
+        self.evaluation = next((v for v in self.held if v.kind == AK.EVALUATION_INITIALE), None)
+        self.start = _start(m, rows)
+        self.closed_on = m.outcome_on if _is_closed(m) else None
+        #: Unlinked reports already counted for an interview (each settles one only).
+        self.used: set[int] = set()
+        self.found: list[Deadline] = []
+
+    def add(self, kind: DeadlineKind, due: dt.date, label: str, done: dt.date | None,
             anchor: dt.date | None = None) -> None:
-        if done is None or not pending_only:
-            out.append(Deadline(m.id, kind, due, label, SOURCES[kind], done, anchor))
+        if done is None or not self.pending_only:
+            self.found.append(Deadline(self.m.id, kind, due, label, SOURCES[kind], done, anchor))
 
-    visits = sorted(rows.visits, key=lambda v: (v.day, v.id))
-    held = [v for v in visits if v.status == AS.PRESENT]
-    reports = sorted(rows.reports, key=lambda r: (r.written_on, r.id))
-    used: set[int] = set()
-    evaluation = next((v for v in held if v.kind == AK.EVALUATION_INITIALE), None)
-    start = _start(m, rows)
-    closed_on = m.outcome_on if _is_closed(m) else None
+    def written_after(self, kinds: tuple[str, ...], visit: Visit) -> dt.date | None:
+        return _written_after(self.reports, kinds, visit, self.used)
 
-    # Step 3 (R3413-11): the examination within one month of receiving the saisine.
-    evaluation_due = evaluation_deadline(m.kind, m.saisine_received_on)
-    if evaluation_due is not None and (evaluation or not (start or rows.choices)):
-        add(DeadlineKind.EVALUATION, evaluation_due, "Évaluation initiale à tenir",
-            evaluation.day if evaluation else None)
 
-    # Step 3: choice within 10 days of the evaluation; step 4: written agreement within 15
-    # days of the choice, else (refusal) another choice.
+def _evaluation(c: _Measure) -> None:
+    """CSP R3413-11 (DOMAIN.md step 3): the examination within one month of receiving the
+    saisine. Not listed for a dossier taken over with a start or an orientation but no
+    evaluation recorded: it happened outside the app."""
+    due = evaluation_deadline(c.m.kind, c.m.saisine_received_on)
+    if due is not None and (c.evaluation or not (c.start or c.rows.choices)):
+        c.add(DeadlineKind.EVALUATION, due, "Évaluation initiale à tenir", c.evaluation.day if c.evaluation else None)
+
+
+def _choice_and_agreement(c: _Measure) -> None:
+    """DOMAIN.md steps 3 and 4: the treating doctor chosen within 10 days of the evaluation,
+    then their written agreement within 15 days of the choice (CSP R3413-12); after a
+    refusal, another choice within 10 days. No choice after an avis « mesure non opportune »."""
+    rules = c.rules
     not_appropriate = any(r.kind == ReportKind.AVIS_MOTIVE and r.proposal == Outcome.NON_OPPORTUNE
-                          for r in reports)
-    anchor = evaluation.day if evaluation and not not_appropriate else None
+                          for r in c.reports)
+    anchor = c.evaluation.day if c.evaluation and not not_appropriate else None
     after = "l'évaluation"
-    choices = sorted(rows.choices, key=lambda c: (c.chosen_on, c.id))
+    choices = sorted(c.rows.choices, key=lambda x: (x.chosen_on, x.id))
+
+    def choose(since: dt.date, done: dt.date | None) -> None:
+        if rules.choice_within_days is not None:
+            c.add(DeadlineKind.DOCTOR_CHOICE, since + dt.timedelta(days=rules.choice_within_days),
+                  f"Médecin ou structure de soins à choisir (après {after} du {_fr(since)})", done)
+
     for index, choice in enumerate(choices):
-        if anchor is not None and rules.choice_within_days is not None:
-            add(DeadlineKind.DOCTOR_CHOICE, anchor + dt.timedelta(days=rules.choice_within_days),
-                f"Médecin ou structure de soins à choisir (après {after} du {_fr(anchor)})",
-                choice.chosen_on)
+        if anchor is not None:
+            choose(anchor, choice.chosen_on)
         anchor, after = choice.refused_on, "le refus"
         if rules.agreement_within_days is not None:
             replaced = choices[index + 1].chosen_on if index + 1 < len(choices) else None
-            add(DeadlineKind.WRITTEN_AGREEMENT,
-                choice.chosen_on + dt.timedelta(days=rules.agreement_within_days),
-                f"Accord écrit attendu de la structure choisie le {_fr(choice.chosen_on)}",
-                choice.agreement_on or choice.refused_on or replaced)
-    if anchor is not None and rules.choice_within_days is not None:
-        add(DeadlineKind.DOCTOR_CHOICE, anchor + dt.timedelta(days=rules.choice_within_days),
-            f"Médecin ou structure de soins à choisir (après {after} du {_fr(anchor)})", None)
+            c.add(DeadlineKind.WRITTEN_AGREEMENT, choice.chosen_on + dt.timedelta(days=rules.agreement_within_days),
+                  f"Accord écrit attendu de la structure choisie le {_fr(choice.chosen_on)}",
+                  choice.agreement_on or choice.refused_on or replaced)
+    if anchor is not None:
+        choose(anchor, None)
 
-    # Step 3 and step 5 (R3413-11, R3413-14): a report after each interview held.
-    if rules.report_within_days is not None:
-        delay = dt.timedelta(days=rules.report_within_days)
-        for visit in held:
-            if visit.kind == AK.EVALUATION_INITIALE:
-                if visit is evaluation:
-                    add(DeadlineKind.REASONED_OPINION, visit.day + delay,
-                        f"Avis motivé à adresser après l'évaluation du {_fr(visit.day)}",
-                        _written_after(reports, (ReportKind.AVIS_MOTIVE,), visit, used))
-                continue
-            add(DeadlineKind.LIAISON_REPORT, visit.day + delay,
-                f"Fiche navette à adresser après l'entretien du {_fr(visit.day)}",
-                _written_after(reports, (ReportKind.FICHE_NAVETTE,), visit, used))
 
-    # Step 5 (L3413-3): an unexcused absence is an interruption, reported without delay.
-    if rules.incident_within_working_days is not None:
-        for visit in visits:
-            # `today` is read here only: the cache relies on it (see `Deadline.anchor_on`).
-            if visit.status == AS.ABSENT and (today is None or visit.day <= today):
-                add(DeadlineKind.INCIDENT_REPORT,
-                    _working_days_after(visit.day, rules.incident_within_working_days),
-                    f"Rapport d'incident à adresser (absence non excusée du {_fr(visit.day)})",
-                    _written_after(reports, (ReportKind.INCIDENT, ReportKind.FICHE_NAVETTE), visit, used),
-                    visit.day)
+def _reports_after_interviews(c: _Measure) -> None:
+    """CSP R3413-11 and R3413-14 (DOMAIN.md steps 3 and 5): the avis motivé after the
+    evaluation, a fiche navette after each follow-up interview held."""
+    if c.rules.report_within_days is None:
+        return
+    delay = dt.timedelta(days=c.rules.report_within_days)
+    for visit in c.held:
+        if visit.kind == AK.EVALUATION_INITIALE:
+            if visit is c.evaluation:
+                c.add(DeadlineKind.REASONED_OPINION, visit.day + delay,
+                      f"Avis motivé à adresser après l'évaluation du {_fr(visit.day)}",
+                      c.written_after((ReportKind.AVIS_MOTIVE,), visit))
+            continue
+        c.add(DeadlineKind.LIAISON_REPORT, visit.day + delay,
+              f"Fiche navette à adresser après l'entretien du {_fr(visit.day)}",
+              c.written_after((ReportKind.FICHE_NAVETTE,), visit))
 
-    if start is not None:
-        # Step 5: the follow-up cadence, each slot settled by a held interview of its kind.
-        held_by_kind: dict[str, list[dt.date]] = defaultdict(list)
-        for visit in held:
-            held_by_kind[visit.kind].append(visit.day)
-        seen: dict[str, int] = defaultdict(int)
-        for kind, day, month in _slots(rules, start, _end(m, rows, start, rules)):
-            days, rank = held_by_kind[kind], seen[kind]
-            seen[kind] += 1
-            label = (f"{DEADLINE_LABELS[_INTERVIEW_DEADLINE[kind]]} à tenir" if kind != AK.SUIVI_SEMESTRIEL
-                     else f"Entretien de suivi à {month} mois à tenir")
-            add(_INTERVIEW_DEADLINE[kind], day, label, days[rank] if rank < len(days) else None)
 
-        # Step 6: each period ends unless renewed; never beyond the maximum duration.
-        cap = add_months(start, rules.max_duration_months)
-        reached = lambda due: closed_on if closed_on and due <= closed_on else None  # noqa: E731
-        extensions = sorted(rows.extensions, key=lambda e: (e.decided_on, e.id))
-        ends = [(DeadlineKind.END_OF_INITIAL_PERIOD, add_months(start, rules.initial_duration_months),
-                 f"Fin de la période initiale de {rules.initial_duration_months} mois")]
-        ends += [(DeadlineKind.END_OF_RENEWAL, min(e.new_end_on, cap), f"Fin du renouvellement n°{n}")
-                 for n, e in enumerate(extensions, start=1)]
-        for index, (kind, due, label) in enumerate(ends):
-            if due < cap:  # at the cap, the maximum duration says it
-                renewed = extensions[index].decided_on if index < len(extensions) else None
-                add(kind, due, f"{label} : renouvellement ou fin à enregistrer", renewed or reached(due))
-        years, months = divmod(rules.max_duration_months, 12)
-        span = f"{years} ans" if not months else f"{rules.max_duration_months} mois"
-        add(DeadlineKind.MAXIMUM_DURATION, cap, f"Durée maximale de {span} : la mesure prend fin",
-            reached(cap))
+def _incidents(c: _Measure) -> None:
+    """CSP L3413-3 (DOMAIN.md step 5): an unexcused absence is an interruption, reported
+    « sans délai » — the next working day (our reading)."""
+    if c.rules.incident_within_working_days is None:
+        return
+    for visit in c.visits:
+        # `today` is read here only: the cache relies on it (see `Deadline.anchor_on`).
+        if visit.status == AS.ABSENT and (c.today is None or visit.day <= c.today):
+            c.add(DeadlineKind.INCIDENT_REPORT, _working_days_after(visit.day, c.rules.incident_within_working_days),
+                  f"Rapport d'incident à adresser (absence non excusée du {_fr(visit.day)})",
+                  c.written_after((ReportKind.INCIDENT, ReportKind.FICHE_NAVETTE), visit), visit.day)
 
+
+def _follow_up_cadence(c: _Measure, start: dt.date) -> None:
+    """CSP R3413-14 (DOMAIN.md step 5): interviews at month 3 and month 6 of the measure,
+    then every 6 months while it lasts; each slot settled by a held interview of its kind."""
+    held_by_kind: dict[str, list[dt.date]] = defaultdict(list)
+    for visit in c.held:
+        held_by_kind[visit.kind].append(visit.day)
+    seen: dict[str, int] = defaultdict(int)
+    for kind, day, month in _slots(c.rules, start, _end(c.m, c.rows, start, c.rules)):
+        days, rank = held_by_kind[kind], seen[kind]
+        seen[kind] += 1
+        label = (f"{DEADLINE_LABELS[_INTERVIEW_DEADLINE[kind]]} à tenir" if kind != AK.SUIVI_SEMESTRIEL
+                 else f"Entretien de suivi à {month} mois à tenir")
+        c.add(_INTERVIEW_DEADLINE[kind], day, label, days[rank] if rank < len(days) else None)
+
+
+def _periods(c: _Measure, start: dt.date) -> None:
+    """DOMAIN.md step 6 (protocol): 6 months, renewable by 6 months, 2 years at most; each
+    period ends unless renewed, and the maximum duration ends the measure."""
+    rules = c.rules
+    cap = add_months(start, rules.max_duration_months)
+
+    def reached(due: dt.date) -> dt.date | None:
+        return c.closed_on if c.closed_on and due <= c.closed_on else None
+
+    extensions = sorted(c.rows.extensions, key=lambda e: (e.decided_on, e.id))
+    ends = [(DeadlineKind.END_OF_INITIAL_PERIOD, add_months(start, rules.initial_duration_months),
+             f"Fin de la période initiale de {rules.initial_duration_months} mois")]
+    ends += [(DeadlineKind.END_OF_RENEWAL, min(e.new_end_on, cap), f"Fin du renouvellement n°{n}")
+             for n, e in enumerate(extensions, start=1)]
+    for index, (kind, due, label) in enumerate(ends):
+        if due < cap:  # at the cap, the maximum duration says it
+            renewed = extensions[index].decided_on if index < len(extensions) else None
+            c.add(kind, due, f"{label} : renouvellement ou fin à enregistrer", renewed or reached(due))
+    years, months = divmod(rules.max_duration_months, 12)
+    span = f"{years} ans" if not months else f"{rules.max_duration_months} mois"
+    c.add(DeadlineKind.MAXIMUM_DURATION, cap, f"Durée maximale de {span} : la mesure prend fin", reached(cap))
+
+
+def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = False) -> list[Deadline]:
+    """The measure's deadlines as of `today`, step by step as DOMAIN.md tells the measure;
+    `today` None lists every recorded absence whatever its date (the cache, filtered on
+    `anchor_on` when read). With `pending_only`, the pending ones in the order they were
+    found (callers sort), else all of them sorted."""
+    c = _Measure(m, rows, today, pending_only)
+    _evaluation(c)
+    _choice_and_agreement(c)
+    _reports_after_interviews(c)
+    _incidents(c)
+    if c.start is not None:  # the cadence and the periods count from the measure's start
+        _follow_up_cadence(c, c.start)
+        _periods(c, c.start)
+    out = c.found
     if _is_closed(m):
         out = [d for d in out if d.done_on is not None]
     return out if pending_only else sorted(out, key=lambda d: (d.due_on, KIND_RANK[d.kind], d.label))
