@@ -1,0 +1,313 @@
+"""The JSON export and its import: exact round trip, all or nothing, French messages."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from injonctions_tui.domain.core import models
+from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
+from injonctions_tui.domain.core.models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
+                                                Orientation, Person, Professional, Renewal, Report, Setting)
+from injonctions_tui.domain.portability import json_export as export_json
+from injonctions_tui.domain.store import migrations, storage
+from tests.conftest import PASSPHRASE
+
+
+def populate() -> None:
+    """A few records of every model, with accents, ligatures, nulls and booleans."""
+    Setting.create(key="court", value=json.dumps({"tribunal": "Tribunal de Moulinsart"}))
+    Setting.create(key="montant", value="132.00")
+    user = Professional.create(
+        last_name="Tournesol", first_name="Tryphon", profession="psychologue",
+        rpps_adeli="10000000001", order_registered_on=dt.date(2010, 5, 4),
+        csapa_name="CSAPA du Château", csapa_address="1 allée des Œillets\n92000 Moulinsart",
+        departments="92, 78", is_user=True, created_at=dt.datetime(2026, 1, 2, 9, 30, 0))
+    colleague = Professional.create(last_name="Lampion", first_name="Séraphin",
+                                    profession="infirmier", created_at=dt.datetime(2026, 1, 3, 8, 0))
+    Habilitation.create(professional=user, status="habilite", list_year=2026,
+                        decision_on=dt.date(2026, 1, 15), decision_reference="ARS-2026-Œ1",
+                        valid_until=dt.date(2026, 12, 31))
+    Habilitation.create(professional=colleague, status="candidat")
+    minor = Person.create(last_name="Œil-de-Lynx", first_name="Zoé", birth_date=dt.date(2009, 2, 28),
+                          is_protected_adult=False, created_at=dt.datetime(2026, 2, 1, 10, 0))
+    adult = Person.create(last_name="Castafiore", first_name="Bianca", birth_date=None,
+                          is_protected_adult=True, guardian_name="Nestor",
+                          created_at=dt.datetime(2026, 2, 2, 10, 0))
+    LegalRepresentative.create(person=minor, name="Mère Œil-de-Lynx", relationship="mère",
+                               convoked=True)
+    LegalRepresentative.create(person=minor, name="ASE", relationship=None, convoked=False)
+    first = Measure.create(person=minor, professional=user, parquet_number="26/001.A",
+                           authority="procureur", stage="alternative_poursuites",
+                           facts_on=dt.date(2026, 1, 1), decision_on=dt.date(2026, 1, 20),
+                           saisine_received_on=dt.date(2026, 2, 1), minor_agreement=True,
+                           status="suivi", created_at=dt.datetime(2026, 2, 1, 11, 0))
+    second = Measure.create(person=adult, professional=None, parquet_number="26-00002",
+                            authority="jap", stage="application_peines",
+                            saisine_received_on=dt.date(2026, 3, 1), minor_agreement=False,
+                            outcome="classement_sans_suite", outcome_on=dt.date(2026, 9, 1),
+                            status="cloture", created_at=dt.datetime(2026, 3, 1, 11, 0))
+    Renewal.create(measure=first, decided_on=dt.date(2026, 7, 1), new_end_on=dt.date(2027, 1, 1))
+    Orientation.create(measure=first, structure="CSAPA de Moulinsart", doctor=None,
+                       chosen_on=dt.date(2026, 2, 10), chosen_by="representants_legaux")
+    Orientation.create(measure=second, structure="Cabinet Haddock", doctor="Dr Haddock",
+                       chosen_on=dt.date(2026, 3, 5), refused_on=dt.date(2026, 3, 9))
+    visit = Appointment.create(measure=first, kind="evaluation_initiale",
+                               starts_at=dt.datetime(2026, 2, 2, 9, 30), place="Tribunal",
+                               status="present", walk_in=True,
+                               created_at=dt.datetime(2026, 2, 1, 12, 0))
+    Appointment.create(measure=second, kind="suivi_m3", starts_at=dt.datetime(2026, 6, 1, 14, 0),
+                       place="CSAPA", created_at=dt.datetime(2026, 3, 1, 12, 0))
+    original = Report.create(measure=first, appointment=visit, kind="avis_motive", status="final",
+                             observations="Adhésion à la mesure ; « œuvre » en cours.",
+                             written_on=dt.date(2026, 2, 2),
+                             finalised_at=dt.datetime(2026, 2, 2, 12, 0), content_hash="abc123",
+                             created_at=dt.datetime(2026, 2, 2, 11, 0))
+    Report.create(measure=first, kind="avis_motive", version=2, previous=original,
+                  written_on=dt.date(2026, 2, 3), created_at=dt.datetime(2026, 2, 3, 11, 0))
+    AuditEvent.create(at=dt.datetime(2026, 2, 1, 11, 0), actor="Tryphon TOURNESOL",
+                      action="create", entity="measure", entity_id=first.id)
+
+
+def without_date(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key != "exported_at"}
+
+
+@pytest.fixture
+def fresh_database(db: object, tmp_path: Path) -> Iterator[Callable[[], object]]:
+    """Close the `db` database and bind the models to a new, empty one (closed at the end)."""
+    opened: list[Any] = []
+
+    def open_fresh() -> object:
+        models.database.obj.close()
+        opened.append(storage.create_database(tmp_path / "b.db", PASSPHRASE, kdf=storage.FAST_KDF))
+        return opened[-1]
+
+    yield open_fresh
+    for database in opened:
+        database.close()
+
+
+def test_every_model_is_exported() -> None:
+    exported = {section.model for section in export_json.all_sections()}
+    assert exported == set(models.ALL_MODELS)
+
+
+def test_export_shape_and_types(db: object) -> None:
+    populate()
+    payload = export_json.export_all()
+    assert payload["format"] == "injonctions-export"
+    assert payload["schema_version"] == migrations.LATEST_VERSION
+    assert dt.datetime.fromisoformat(payload["exported_at"])
+    tournesol = payload["professionals"][0]
+    assert tournesol["is_user"] is True and tournesol["created_at"] == "2026-01-02T09:30:00"
+    assert [h["professional_id"] for h in tournesol["habilitations"]] == [tournesol["id"]]
+    zoe = payload["persons"][0]
+    assert zoe["last_name"] == "Œil-de-Lynx" and zoe["birth_date"] == "2009-02-28"
+    assert zoe["search_name"] == "oeil-de-lynx zoe"
+    assert len(zoe["legal_representatives"]) == 2
+    assert payload["persons"][1]["birth_date"] is None
+    first, second = payload["measures"]
+    assert first["minor_agreement"] is True and second["minor_agreement"] is False
+    assert second["professional_id"] is None
+    assert [len(first["renewals"]), len(first["orientations"])] == [1, 1]
+    assert payload["reports"][1]["previous_id"] == payload["reports"][0]["id"]
+    assert [s["key"] for s in payload["settings"]] == ["court", "montant"]
+
+
+def test_round_trip_is_exact(fresh_database: Callable[[], object], tmp_path: Path) -> None:
+    populate()
+    text = export_json.write_export(tmp_path / "export.json")
+    first = json.loads(text)
+    fresh_database()
+    counts = export_json.import_all(export_json.read_export_file(tmp_path / "export.json"))
+    assert counts["persons"] == 2 and counts["legal_representatives"] == 2
+    assert counts["reports"] == 2 and counts["habilitations"] == 2 and counts["settings"] == 2
+    again = export_json.export_all()
+    assert without_date(again) == without_date(first)
+    # The objects behave: the ligature is still searchable, the correction points back.
+    assert Person.get(Person.search_name.contains("oeil")).first_name == "Zoé"
+    assert Report.get(Report.version == 2).previous.kind == "avis_motive"
+
+
+def test_round_trip_with_correction_before_original(fresh_database: Callable[[], object]) -> None:
+    """Ids are kept even when a correction has a lower id than what it corrects."""
+    populate()
+    payload = export_json.export_all()
+    one, two = payload["reports"]
+    one["previous_id"], two["previous_id"] = two["id"], None
+    fresh_database()
+    export_json.import_all(copy.deepcopy(payload))
+    assert without_date(export_json.export_all()) == without_date(payload)
+
+
+def test_written_file_is_private_and_matches(db: object, tmp_path: Path) -> None:
+    populate()
+    target = tmp_path / "export.json"
+    text = export_json.write_export(target)
+    assert target.read_text(encoding="utf-8") == text
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert "Œil-de-Lynx" in text  # ensure_ascii=False: readable by a human
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_write_into_missing_folder_is_a_french_error(db: object, tmp_path: Path) -> None:
+    with pytest.raises(InjonctionsError, match="Impossible d'écrire l'export"):
+        export_json.write_export(tmp_path / "absent" / "export.json")
+
+
+def test_import_refused_into_non_empty_database(db: object) -> None:
+    populate()
+    payload = export_json.export_all()
+    before = without_date(payload)
+    with pytest.raises(InjonctionsError, match="la base contient déjà des données"):
+        export_json.import_all(payload)
+    assert without_date(export_json.export_all()) == before
+
+
+def test_newer_schema_version_refused(db: object) -> None:
+    payload = export_json.export_all()
+    payload["schema_version"] = migrations.LATEST_VERSION + 1
+    with pytest.raises(ImportRejected, match="version plus récente") as caught:
+        export_json.import_all(payload)
+    assert f"schéma {migrations.LATEST_VERSION + 1}" in caught.value.message
+
+
+def test_wrong_format_refused(db: object) -> None:
+    with pytest.raises(ImportRejected, match="n'est pas un export de l'application"):
+        export_json.import_all({"format": "autre-chose", "schema_version": 1})
+
+
+def test_settings_are_replaced_and_audit_events_kept(fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    fresh_database()
+    Setting.create(key="court", value="{}")
+    Setting.create(key="ancienne", value="1")
+    AuditEvent.create(actor="système", action="creation_base")
+    export_json.import_all(payload)
+    assert {s.key: s.value for s in Setting.select()} == {
+        s["key"]: s["value"] for s in payload["settings"]}
+    actions = [e.action for e in AuditEvent.select().order_by(AuditEvent.id)]
+    assert actions == ["create", "creation_base"]
+
+
+def test_bad_date_refused_and_nothing_imported(fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    payload["measures"][1]["saisine_received_on"] = "31/02/2026"
+    payload["persons"][0]["legal_representatives"][0]["convoked"] = "oui"
+    fresh_database()
+    with pytest.raises(ImportRejected, match="rien n'a été importé") as caught:
+        export_json.import_all(payload)
+    problems = caught.value.problems
+    assert any(p.startswith("measures n°2 (id 2) : saisine_received_on") and "n'est pas une date"
+               in p for p in problems)
+    assert any("legal_representatives n°1" in p and "true ou false" in p for p in problems)
+    assert Person.select().count() == 0 and Setting.select().count() == 0
+
+
+def test_unknown_key_names_the_record(fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    payload["persons"][1]["diagnostic"] = "interdit"
+    fresh_database()
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(payload)
+    assert caught.value.problems == ["persons n°2 (id 2) : clé(s) inconnue(s) : diagnostic."]
+    assert Professional.select().count() == 0
+
+
+def test_structure_problems_are_listed(db: object) -> None:
+    payload = {"format": "injonctions-export", "schema_version": 1, "settings": [],
+               "professionals": {}, "persons": [7], "measures": [], "appointments": [],
+               "reports": [{"id": 1}]}
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(payload)
+    problems = caught.value.problems
+    assert "« professionals » doit être une liste." in problems
+    assert "persons n°1 : un objet JSON est attendu." in problems
+    assert "liste « audit_events » absente." in problems
+    assert any(p.startswith("reports n°1 (id 1) : champ obligatoire « measure_id » absent")
+               for p in problems)
+
+
+def test_dangling_reference_and_bad_enum_refused(fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    payload["appointments"][0]["measure_id"] = 99
+    payload["measures"][0]["authority"] = "shérif"
+    fresh_database()
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(payload)
+    assert any("authority : valeur « shérif » inconnue" in p for p in caught.value.problems)
+    # References are checked once every value is valid.
+    payload["measures"][0]["authority"] = "procureur"
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(payload)
+    assert caught.value.problems == [
+        "appointments n°1 (id 1) : measure_id = 99 ne correspond à aucun "
+        "enregistrement de « measures »."]
+    assert Measure.select().count() == 0
+
+
+def test_old_export_without_search_name_is_completed(db: object) -> None:
+    payload = {"format": "injonctions-export", "schema_version": 1, "settings": [],
+               "professionals": [], "measures": [], "appointments": [], "reports": [],
+               "audit_events": [],
+               "persons": [{"id": 4, "last_name": "Cœur", "first_name": "Ève",
+                            "is_protected_adult": False, "created_at": "2025-01-01T08:00:00",
+                            "legal_representatives": []}]}
+    assert export_json.import_all(payload)["persons"] == 1
+    person = Person.get_by_id(4)
+    assert person.search_name == "coeur eve" and person.birth_date is None
+
+
+def test_corrupt_json_file_message(tmp_path: Path) -> None:
+    target = tmp_path / "abime.json"
+    target.write_text('{\n  "format": "injonctions-export",\n    oups\n}', encoding="utf-8")
+    with pytest.raises(InjonctionsError) as caught:
+        export_json.read_export_file(target)
+    assert caught.value.message == (f"Le fichier {target} n'est pas un export JSON valide "
+                                    "(ligne 3, colonne 5).")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"[1, 2]", "objet JSON attendu"),
+    (b"\xff\xfe{}", "encodé en UTF-8"),
+])
+def test_unexpected_file_content(tmp_path: Path, content: bytes, expected: str) -> None:
+    target = tmp_path / "x.json"
+    target.write_bytes(content)
+    with pytest.raises(InjonctionsError, match=expected):
+        export_json.read_export_file(target)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InjonctionsError, match="est introuvable"):
+        export_json.read_export_file(tmp_path / "absent.json")
+    with pytest.raises(InjonctionsError, match="est un dossier"):
+        export_json.read_export_file(tmp_path)
+
+
+def test_file_over_500_mb_refused(tmp_path: Path) -> None:
+    target = tmp_path / "enorme.json"
+    with open(target, "wb") as handle:  # sparse: costs no disk space
+        handle.truncate(export_json.MAX_FILE_BYTES + 1)
+    with pytest.raises(InjonctionsError, match="dépasse 500 Mo"):
+        export_json.read_export_file(target)
+
+
+def test_write_export_without_path_only_returns_text(db: object, tmp_path: Path) -> None:
+    populate()
+    text = export_json.write_export(None)
+    assert json.loads(text)["persons"][0]["first_name"] == "Zoé"
+    assert list(tmp_path.glob("*.json")) == []

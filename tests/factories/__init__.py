@@ -1,0 +1,1 @@
+"""Fictional records the tests build on the real encrypted base."""
