@@ -100,3 +100,23 @@ def test_the_start_up_path_loads_neither_reportlab_nor_pyhanko() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_each_capability_says_what_it_holds() -> None:
+    """Every package of the domain opens with one line saying what it is for and lists
+    every module it holds (a module added without a word in its package fails here)."""
+    import importlib
+    import pkgutil
+
+    import injonctions_tui.domain as domain
+
+    packages = [m.name for m in pkgutil.iter_modules(domain.__path__) if m.ispkg]
+    assert sorted(domain.__all__) == sorted(packages)
+    for name in packages:
+        package = importlib.import_module(f"injonctions_tui.domain.{name}")
+        modules = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+        assert sorted(package.__all__) == modules, name
+        first_line = (package.__doc__ or "").split("\n")[0]
+        assert first_line.endswith(".") and len(first_line) <= 100, name
+        for module in modules:
+            assert f"- `{module}`:" in package.__doc__, (name, module)

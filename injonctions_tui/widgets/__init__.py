@@ -1,0 +1,1 @@
+"""Widgets the screens share, each carrying its own look (DEFAULT_CSS)."""

@@ -1,1 +1,23 @@
-"""agenda."""
+"""The permanence day and its papers.
+
+What the agenda shows, booking and marking, the saisines to convoke, the convocation, attestation and feuille.
+
+- `attestation_pdf`: attestation de présence: the person kept the appointment, and nothing more.
+  Public: attestation_de_presence, check_attestable.
+- `booking`: what the professional does during the permanence: mark, book, propose, convoke, welcome.
+  Public: Proposal, add_walk_in, book, convoke, mark, propose_next.
+- `convocation_pdf`: convocation: date, time and place of an appointment, for the person and, for a minor, for
+  each legal representative marked as convoked.
+  Public: Addressee, convocation, check_convocable, represented, addressees_for.
+- `convocations`: two lists for the morning: saisines still to convoke, appointments on a holiday.
+  Public: SaisineToConvoke, Conflict, saisines_to_convoke, holiday_conflicts.
+- `days`: what the agenda shows: permanence days, their appointments, and the paper/CLI copy.
+  Public: AgendaRow, DayView, permanences_on, opening_day, next_permanence_day, heading_of, day_rows, day_view,
+  week_view, agenda_text, agenda_json.
+- `feuille_pdf`: feuille de permanence: the day's list on paper, in case the laptop dies in court.
+  Public: feuille_de_permanence.
+
+Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
+"""
+
+__all__ = ["attestation_pdf", "booking", "convocation_pdf", "convocations", "days", "feuille_pdf"]

@@ -2,8 +2,8 @@
 
 Each action is one transaction with one audit event (ids and codes only, never a
 name), and refuses bad input with a French message before writing anything. Slots
-and holidays come from slots.py; what to book next and its legal date from the
-deadline engine (deadlines.py). Lists for the morning (saisines to convoke,
+and holidays come from calendar/slots.py; what to book next and its legal date from the
+deadline engine (deadlines/engine.py). Lists for the morning (saisines to convoke,
 holiday conflicts) live in convocations.py.
 """
 
@@ -37,8 +37,7 @@ MIN_AGE, MAX_AGE = 10, 100
 #: "à compléter"): a fake number would pass for a real one in letters to the court.
 PARQUET_TO_COMPLETE = ""
 
-__all__ = ["Conflict", "Proposal", "SaisineToConvoke", "add_walk_in", "book", "convoke", "holiday_conflicts",
-           "mark", "propose_next", "saisines_to_convoke"]
+__all__ = ["Proposal", "add_walk_in", "book", "convoke", "mark", "propose_next"]
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 The queries stay here so screens and the CLI only display rows. A day or a week is
 one joined query on the `starts_at` index (appointment, measure, person, "has a
 report") plus one query on the cached pending deadlines of the measures of those rows
-(deadline_cache.py), whatever the size of the database.
+(deadlines/cache.py), whatever the size of the database.
 
-The « retard » flag is the deadline engine's (deadlines.py, read from its cache as the
+The « retard » flag is the deadline engine's (deadlines/engine.py, read from its cache as the
 échéances view does), so the agenda and the échéances view always agree on what is
 late: see `_overdue_reason`.
 """
@@ -57,7 +57,7 @@ class AgendaRow:
     public: str = ""
     #: 18 or older today; with `minor_at_facts`: seen on Monday although adult now.
     adult_today: bool = False
-    #: The measure has an overdue pending deadline (deadlines.py, as in the échéances
+    #: The measure has an overdue pending deadline (deadlines/engine.py, as in the échéances
     #: view); the reason is the most urgent one: « Entretien M3 à tenir (3 j de retard) ».
     overdue: bool = False
     overdue_reason: str = ""

@@ -1,6 +1,6 @@
 """The calendar of permanences: which days are held, which are closed, which slots are free.
 
-Permanences repeat every week (settings.py) but a French public holiday closes the
+Permanences repeat every week (store/settings.py) but a French public holiday closes the
 court: Easter Monday falls on the minors' Monday, Ascension on the adults' Thursday,
 1 and 8 May on either. Nothing may be booked there silently (issue 3), so every
 booking goes through this calendar. Holidays come from the `holidays` package

@@ -34,7 +34,7 @@ class BaseModel(Model):
 
 
 class Setting(BaseModel):
-    """A JSON value by key: the court, its permanences, amounts (see settings.py)."""
+    """A JSON value by key: the court, its permanences, amounts (see store/settings.py)."""
 
     key = CharField(primary_key=True)
     value = TextField()
@@ -305,7 +305,7 @@ class RegisterEvent(BaseModel):
 
 class PendingDeadline(BaseModel):
     """A pending deadline of an open measure, as the deadline engine computed it: a cache
-    (deadline_cache.py, migration 6) so the échéances view and the agenda need not
+    (deadlines/cache.py, migration 6) so the échéances view and the agenda need not
     compute every dossier. Derived data: never exported, rebuilt at will."""
 
     measure = ForeignKeyField(Measure, on_delete="CASCADE")

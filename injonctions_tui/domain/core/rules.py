@@ -40,7 +40,7 @@ class MeasureRules:
     agreement_within_days: int | None
     #: Months of the measure at which follow-up interviews are due (step 5: M3, M6)...
     #: Due on that exact date, counted from the measure start, with no grace period: the
-    #: law says "at month 3" (reading documented in deadlines.py, which computes them).
+    #: law says "at month 3" (reading documented in deadlines/engine.py, which computes them).
     first_followups_months: tuple[int, ...]
     #: ...then one every this many months while the measure lasts (step 5).
     followup_every_months: int

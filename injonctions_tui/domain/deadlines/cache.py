@@ -10,8 +10,8 @@ How the cache stays correct, whoever writes:
   delete in a table the engine reads (triggers of migration 6): no write path, raw SQL
   included, can forget to invalidate;
 - `refresh()`, run before each read, recomputes the stale measures with the engine
-  (deadlines.py: one implementation of the rules, this module only stores its output);
-- the engine the cache was computed with (`ENGINE_VERSION`, the content of rules.py,
+  (deadlines/engine.py: one implementation of the rules, this module only stores its output);
+- the engine the cache was computed with (`ENGINE_VERSION`, the content of core/rules.py,
   the public holidays) is stored: when it differs (another release, the first read
   after migration 6), the whole cache is recomputed;
 - the rules read `today` in one place only (an unexcused absence calls for an incident
@@ -37,7 +37,7 @@ _KINDS = {kind.value: kind for kind in DeadlineKind}
 _from_iso = dt.date.fromisoformat
 _COLUMNS = '"measure_id", "kind", "due_on", "label", "anchor_on"'
 #: The years whose public holidays are fingerprinted (an incident report is due the next
-#: working day): the span of the shipped holiday table (slots.py), read in a few ms.
+#: working day): the span of the shipped holiday table (calendar/slots.py), read in a few ms.
 _HOLIDAY_YEARS = (2000, 2100)
 #: An incident report is listed once the absence it answers has happened.
 _ARRIVED = '("anchor_on" IS NULL OR "anchor_on" <= ?)'
@@ -52,7 +52,7 @@ def _digest(text: str) -> str:
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
     """What the cached deadlines depend on besides the rows: the engine's version, the
-    rules table (a delay edited in rules.py without bumping the version still counts) and
+    rules table (a delay edited in core/rules.py without bumping the version still counts) and
     the public holidays (the incident report's next working day). Once per process."""
     first, last = _HOLIDAY_YEARS
     days = holidays_between(dt.date(first, 1, 1), dt.date(last, 12, 31))

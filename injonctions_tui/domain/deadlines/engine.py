@@ -5,7 +5,7 @@ is computed here, from the measure's own rows, so the dossier, the échéances v
 the agenda (its « retard » flag, the next appointment it proposes), the saisines to
 convoke, the CLI and the export never disagree. Each rule cites its source in
 DOMAIN.md; the numbers (1 month, 10 and 15 days, M3/M6, every 6 months, 2 years) live
-in rules.py. The rows are loaded in bulk by deadline_rows.py.
+in core/rules.py. The rows are loaded in bulk by deadlines/rows.py.
 
 Readings where the law is vague (our choices):
 - *Measure start* (cadence, period ends, cap) is `start_on` if set, else the first
@@ -43,7 +43,7 @@ Readings where the law is vague (our choices):
   the done ones are kept; a period end is done by the closure only if it was reached.
 
 The échéances view and the agenda's « retard » flags read the pending deadlines from a
-cache kept in the database (deadline_cache.py): this module stays the one place the
+cache kept in the database (deadlines/cache.py): this module stays the one place the
 rules are written, the cache only stores what `_compute` returned. Bump
 `ENGINE_VERSION` whenever a rule or a label changes, so every cache is rebuilt.
 """
@@ -67,7 +67,7 @@ from .rows import Facts, Rows, Visit, Written, chunks, load_facts, load_rows, ro
 
 #: Version of the rules below. Bump it whenever a rule, a delay or a label changes:
 #: databases compare it with the one their deadline cache was computed with
-#: (deadline_cache.py) and rebuild the cache when they differ. rules.py and the
+#: (deadlines/cache.py) and rebuild the cache when they differ. core/rules.py and the
 #: public holidays are checked on their own (their content is fingerprinted).
 ENGINE_VERSION = 1
 
@@ -207,7 +207,7 @@ def _fr(day: dt.date) -> str:
 
 
 def _working_days_after(day: dt.date, count: int) -> dt.date:
-    """`count` working days after `day`: weekends and French public holidays (slots.py) skipped."""
+    """`count` working days after `day`: weekends and French public holidays (calendar/slots.py) skipped."""
     while count > 0:
         day += dt.timedelta(days=1)
         if day.weekday() < 5 and holiday_name(day) is None:
@@ -446,7 +446,7 @@ def pending_deadlines_live(today: dt.date, *, measure_ids: Iterable[int] | None 
 def pending_for_cache(condition: Any) -> Iterator[tuple[int, list[Deadline]]]:
     """Every open measure matching `condition` with its pending deadlines whatever the
     day (absences still to come included, `anchor_on` set), in the order `_compute` found
-    them: what deadline_cache.py stores. Five queries."""
+    them: what deadlines/cache.py stores. Five queries."""
     return _bulk(None, is_open() & condition, pending_only=True)
 
 

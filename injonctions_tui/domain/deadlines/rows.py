@@ -1,4 +1,4 @@
-"""The rows the deadline engine reads, loaded in bulk. Internal to deadlines.py.
+"""The rows the deadline engine reads, loaded in bulk. Internal to the engine.
 
 Light rows (named tuples, not models, dates parsed in C) so computing the deadlines of
 50 000 dossiers stays fast: five queries whatever the number of measures (the

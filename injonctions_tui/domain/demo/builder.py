@@ -89,7 +89,7 @@ class _Calendar:
     """Free slots at the court permanences and at the CSAPA: no two appointments clash.
 
     Held in memory (the demo is written in one go); days, holidays and slot times
-    come from slots.py, like real bookings.
+    come from calendar/slots.py, like real bookings.
     """
 
     def __init__(self, court: CourtSettings, today: dt.date, rng: random.Random) -> None:
@@ -451,7 +451,7 @@ class _Builder:
         return self.cal.court(ctx.spec.public, due)
 
     def _followups(self, ctx: _Ctx, start: dt.date, months: int, pinned: int | None) -> dt.date:
-        """The interviews due at M3, M6 then every six months (rules.py), up to the next one."""
+        """The interviews due at M3, M6 then every six months (core/rules.py), up to the next one."""
         last, public = start, ctx.spec.public
         for month in [m for m in self.months if m <= months]:
             kind = {3: AK.SUIVI_M3, 6: AK.SUIVI_M6}.get(month, AK.SUIVI_SEMESTRIEL)

@@ -1,1 +1,13 @@
-"""documents."""
+"""The printable documents, and the one way to produce one.
+
+The catalogue (what the user picks, how it loads and renders) and produce_document (load, render, sign, save,
+audit).
+
+- `catalogue`: every printable document, as the UI lists it and the CLI names it.
+  Public: RenderedDocument, render_attestation, render_convocation, render_feuille, render_report,
+  render_register, DocumentKind, document_kind, report_document_kind.
+- `produce`: the one way to produce a document: load the target once, render, sign, save, audit.
+  Public: ProducedDocument, produce_document.
+"""
+
+__all__ = ["catalogue", "produce"]

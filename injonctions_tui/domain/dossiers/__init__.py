@@ -1,1 +1,30 @@
-"""dossiers."""
+"""Dossiers and their measures.
+
+Guards and state changes, list and search, form, detail, representatives, conflicts, saisines import, retention.
+
+- `attestation_suivi_pdf`: attestation de suivi / de fin de suivi: the follow-up is ongoing, or has ended.
+  Public: attestation_de_suivi.
+- `conflicts`: conflict-of-interest declarations: persons a professional must not follow.
+  Public: ConflictMatch, declare_conflict, end_conflict, declarations, find_conflicts, check_conflict,
+  assign_with_checks.
+- `detail`: everything one dossier shows, assembled in one place for the detail screen.
+  Public: TimelineEvent, DossierDetail, dossier_detail.
+- `form`: the dossier form: identity of the person and the measure, validated as a whole.
+  Public: FormField, values_from, validate, FormRejected, save.
+- `listing`: the dossier list: one row per measure, filtered, searchable without accents or case.
+  Public: DossierRow, DossierFilters, dossier_rows, magistrats.
+- `measures`: guards and state changes on a measure: habilitation, orientation, renewal, closure.
+  Public: load_measure, is_closed, ensure_editable, assign_professional, compute_status, refresh_status,
+  choose_orientation, record_agreement, renew, close, reopen, record_refusal, pending_orientation.
+- `representatives`: legal representatives of a minor: convoked with them, they choose the treating doctor.
+  Public: add_representative, remove_representative.
+- `retention`: retention: closed dossiers kept no longer than necessary (GDPR art.
+  Public: RetentionCandidate, DeletionResult, retention_years, save_retention_years, due_for_deletion,
+  delete_dossiers.
+- `saisines`: import the saisines (saisines) that the parquet sends as a CSV file.
+  Public: SaisinesResult, import_saisines.
+
+Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
+"""
+
+__all__ = ["attestation_suivi_pdf", "conflicts", "detail", "form", "listing", "measures", "representatives", "retention", "saisines"]

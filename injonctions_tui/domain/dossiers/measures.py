@@ -3,7 +3,7 @@
 Why one module: each change checks the conditions DOMAIN.md puts on it, runs in one
 transaction (nothing is saved half) and leaves an audit event holding ids and codes
 only, never a name; the screens and the CLI share these rules and French messages.
-Durations come from rules.py and dates from deadlines.py, never from here.
+Durations come from core/rules.py and dates from deadlines/engine.py, never from here.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, 
 
 
 def record_agreement(orientation: Orientation, on: dt.date) -> None:
-    """The chosen doctor confirms in writing within the delay of rules.py (step 4). The care,
+    """The chosen doctor confirms in writing within the delay of core/rules.py (step 4). The care,
     hence the measure, starts then unless a start date was already set."""
     measure = orientation.measure
     with database.atomic():
@@ -200,7 +200,7 @@ def _next_end(start: dt.date, end: dt.date, renewal_months: int, initial_months:
 
 def renew(measure: Measure, decided_on: dt.date) -> Renewal:
     """Extend the measure by one renewal (6 months), never past the maximum duration (2 years)
-    counted from its start (DOMAIN.md step 6); the cadence follows (deadlines.py)."""
+    counted from its start (DOMAIN.md step 6); the cadence follows (deadlines/engine.py)."""
     with database.atomic():
         ensure_editable(measure)
         decided_on = _required_date(decided_on, "Date du renouvellement")

@@ -10,7 +10,7 @@ Why this way:
   refuse to run inside a running loop (the UI calls them from a thread worker).
 - A self-signed certificate is trusted explicitly: verification trusts the certificates
   stored here, and says so; a PDF changed after signing is reported as modified.
-- The stamp (documents/stamp.py) is in French, in the embedded DejaVu font, placed in
+- The stamp (printing/stamp.py) is in French, in the embedded DejaVu font, placed in
   the room the document left for the signature.
 """
 

@@ -1,7 +1,7 @@
 """How many persons each professional follows now, against the cap of the measure's kind.
 
 Why: the injonction de soins caps a professional at 60 persons at once (DOMAIN.md "The
-sister measure"); the cap lives in rules.py with the other rules that differ between
+sister measure"); the cap lives in core/rules.py with the other rules that differ between
 kinds, so a kind without one (the injonction thérapeutique) shows a plain count. A
 person counts once per kind however many open measures they have; "open" means not
 closed (no outcome recorded), whatever the stage.

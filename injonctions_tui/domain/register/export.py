@@ -129,7 +129,7 @@ def register_csv(today: dt.date) -> str:
 
 
 def register_pdf(today: dt.date) -> bytes:
-    """The printed extract for the ARS and the parquet (see documents/register_pdf.py)."""
+    """The printed extract for the ARS and the parquet (see register/register_pdf.py)."""
     from .register_pdf import register_pdf  # ReportLab, only when printing
 
     return register_pdf(register_rows(today), today=today)

@@ -2,7 +2,7 @@
 
 Why a separate, plain value: a final report must keep printing the facts as they were
 when it was signed, whatever the dossier becomes; `ReportFacts` is frozen to JSON at
-finalisation and read back from it (report_drafts.py). Only judicial and procedural
+finalisation and read back from it (reports/drafts.py). Only judicial and procedural
 facts are here (R3413-14): identity, parquet number, dates, the treating structure and
 the regularity of the follow-up — nothing clinical.
 """

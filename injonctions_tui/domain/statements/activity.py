@@ -8,7 +8,7 @@ whatever the number of measures (50 000 measures: well under a second).
 Readings (our choices, printed with the figures in `DEFINITIONS`):
 - minors/adults: at the date of the facts (people.public_for, manual override first);
 - evaluation: the *first* initial evaluation held (« présent ») of a measure; its delay
-  runs from the saisine; « within one month » is rules.py's `evaluation_within_months`;
+  runs from the saisine; « within one month » is core/rules.py's `evaluation_within_months`;
 - orientation: a choice of treating doctor/structure; its delay runs from the choice
   to the written agreement (counted in the month of the agreement);
 - follow-up interviews: every interview but the initial evaluation, by status;

@@ -1,9 +1,9 @@
 """Settings of the annual statement (état justificatif) kept in the encrypted database.
 
 Why a module of its own: the pay differs between regions and measures (DOMAIN.md
-"Other documents": "keep them as settings"), but rules.py stays the one table of
+"Other documents": "keep them as settings"), but core/rules.py stays the one table of
 defaults. A Setting row only *overrides* a field of it; with no row, the statement
-uses rules.py as is. Also here: the ARS office the statement is addressed to, and the
+uses core/rules.py as is. Also here: the ARS office the statement is addressed to, and the
 identity columns the ARS asks for (data minimisation: name, birth year and parquet
 number by default).
 
@@ -43,7 +43,7 @@ IDENTITY_SHORT: dict[str, str] = {
     "parquet_number": "N° de parquet",
 }
 DEFAULT_IDENTITY = ("name", "birth_year", "parquet_number")
-#: The Nanterre protocol's coordinating office (seed 000, art. 7), like settings.py's court.
+#: The Nanterre protocol's coordinating office (seed 000, art. 7), like store/settings.py's court.
 DEFAULT_RECIPIENT = ("Agence régionale de santé Île-de-France\n"
                      "Délégation départementale des Hauts-de-Seine\n"
                      "À l'attention du référent santé-justice")
@@ -96,7 +96,7 @@ def _decimal(value: object, default: Decimal) -> Decimal:
 
 
 def pay_rules(kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> PayRules:
-    """rules.py's amounts for `kind`, each overridden by the settings when set there."""
+    """core/rules.py's amounts for `kind`, each overridden by the settings when set there."""
     base = rules_for(kind)
     override = _load(PAY_KEY).get(MeasureKind(kind).value, {})
     if not isinstance(override, dict):

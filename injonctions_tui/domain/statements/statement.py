@@ -2,8 +2,8 @@
 
 DOMAIN.md "Other documents" (seed 002): 132 EUR gross per person followed per civil
 year, halved when that person had 2 follow-up interviews or fewer during the year,
-sent by 31 January of the following year. The numbers come from rules.py, overridden
-by the settings (statement_settings.py).
+sent by 31 January of the following year. The numbers come from core/rules.py, overridden
+by the settings (statements/settings.py).
 
 Readings where the rule is vague (our choices, printed on the document):
 - *Followed during the year*: a measure of the user (summaries.own_measures:

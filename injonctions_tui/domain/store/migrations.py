@@ -207,7 +207,7 @@ def _v5_dossier_list_index(db: Database, migrator: SqliteMigrator) -> None:
     migrate(migrator.add_index("measure", ("saisine_received_on", "id"), False))
 
 
-#: The tables whose rows the deadline engine reads (deadline_rows.py), with the column
+#: The tables whose rows the deadline engine reads (deadlines/rows.py), with the column
 #: naming the measure: a change there may change that measure's pending deadlines.
 _V6_WATCHED = {"measure": "id", "appointment": "measure_id", "orientation": "measure_id",
                "renewal": "measure_id", "report": "measure_id"}
@@ -245,7 +245,7 @@ def _v6_deadline_cache(db: Database, migrator: SqliteMigrator) -> None:
 
     The database keeps it correct itself: triggers on every table the deadline engine
     reads mark the measure stale (`deadline_stale`) on any insert, update or delete,
-    whoever writes (screens, CLI, import, retention, raw SQL); deadline_cache.py
+    whoever writes (screens, CLI, import, retention, raw SQL); deadlines/cache.py
     recomputes the stale ones before reading. AFTER triggers only run for a change that
     was allowed (the version 3 trigger still refuses changes to a final report first).
     `deadline_cache_state` names the engine the cache was computed with: empty here, so
