@@ -133,7 +133,8 @@ class Progress:
     """A one-line progress bar on stderr."""
 
     def __init__(self, label: str, total: int, enabled: bool = True) -> None:
-        self.label, self.total, self.enabled = label, max(total, 1), enabled
+        # Only on a terminal: redirected to a log, one line per step instead of a flood of \r.
+        self.label, self.total, self.enabled = label, max(total, 1), enabled and sys.stderr.isatty()
         self.done, self.shown, self.started = 0, -1, time.perf_counter()
 
     def advance(self, count: int = 1) -> None:
@@ -146,9 +147,9 @@ class Progress:
             sys.stderr.flush()
 
     def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write(f"  {time.perf_counter() - self.started:5.1f} s\n")
-            sys.stderr.flush()
+        elapsed = f"{time.perf_counter() - self.started:5.1f} s"
+        sys.stderr.write(f"  {elapsed}\n" if self.enabled else f"  {self.label:<34} {elapsed}\n")
+        sys.stderr.flush()
 
 
 def iso(day: dt.date | None) -> str | None:

@@ -138,7 +138,7 @@ class InjonctionsApp(App[int]):
             audit.record("echec_deverrouillage", details=f"essais refusés avant ouverture={failed_attempts}")
         if settings.is_configured() and current_user() is not None:
             self.unlocked = True
-            audit.record("ouverture")
+            self.call_after_refresh(audit.record, "ouverture")  # a write (and fsync) after the first paint
             self.set_interval(15, self._lock_if_idle, name="auto-lock")
             self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
             self.open_mode("agenda")

@@ -19,9 +19,9 @@ from textual.widgets import DataTable, Static
 from ..domain.agenda import booking
 from ..domain.agenda.convocations import holiday_conflicts
 from ..domain.agenda.days import AgendaRow, DayView, day_view, next_permanence_day, opening_day, week_view
-from ..domain.core.dates import format_fr
+from ..domain.core.dates import WEEKDAYS_FR, format_fr
 from ..domain.core.errors import InjonctionsError
-from ..domain.store.settings import WEEKDAYS_FR, load_court
+from ..domain.store.settings import load_court
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .agenda_actions import AgendaActions

@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Public, choices, label
-from ..domain.store.settings import (WEEKDAYS_FR, Permanence, load_court, lock_minutes, permanence_from_text,
-                                     save_court_and_lock)
+from ..domain.store.settings import Permanence, load_court, lock_minutes, permanence_from_text, save_court_and_lock
 from ..widgets.field import Field
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable

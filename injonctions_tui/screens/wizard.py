@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Static
 
+from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Profession, Public, choices
 from ..domain.store import storage
 from ..domain.store.passphrase import strength_label, weakness
-from ..domain.store.settings import WEEKDAYS_FR, CourtSettings, Permanence, first_configuration, permanence_from_text
+from ..domain.store.settings import CourtSettings, Permanence, first_configuration, permanence_from_text
 from ..widgets.field import Field
 from .base import AppScreen
 

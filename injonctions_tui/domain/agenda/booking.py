@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..calendar.slots import (booked_intervals, court_places, find_free_slot, holiday_name, overlaps, permanence_at,
                               permanence_occurrences, slots_of)
-from ..core.dates import age_on, format_fr, parse_date
+from ..core.dates import WEEKDAYS_FR, age_on, format_fr, parse_date
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Person, database
 from ..core.people import measure_public, public_for
@@ -24,8 +24,7 @@ from ..core.vocabulary import AppointmentKind, AppointmentStatus, Authority, Mea
 from ..deadlines.engine import measure_period, next_interview
 from ..store import audit
 from ..store.professionals import current_user
-from ..store.settings import WEEKDAYS_FR, CourtSettings, load_court
-from .convocations import Conflict, SaisineToConvoke, holiday_conflicts, saisines_to_convoke
+from ..store.settings import CourtSettings, load_court
 
 AK, AS = AppointmentKind, AppointmentStatus
 #: Hours of appointments outside permanences (at the CSAPA): our choice, 8h-20h.

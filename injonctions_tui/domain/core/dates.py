@@ -1,7 +1,7 @@
 """Dates as the French professional types and reads them.
 
 Parsing accepts `JJ/MM/AAAA` (also with `-` or `.`) and ISO `AAAA-MM-JJ`; formatting
-goes through babel so month names are French. Month arithmetic clamps to the end of
+writes French day and month names. Month arithmetic clamps to the end of
 the month (31 January + 1 month = 28/29 February), which is how legal delays are
 counted in practice.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-
-from babel.dates import format_date
 
 from .errors import InvalidInput
 
@@ -54,9 +52,16 @@ def format_fr(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+#: French names, as babel's full date format writes them (a test compares every day of
+#: several years): the agenda's heading needs no locale data on the start-up path.
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
+
+
 def format_long_fr(value: dt.date) -> str:
     """`lundi 23 novembre 2026`, for headings and letters."""
-    return format_date(value, format="full", locale="fr_FR")
+    return f"{WEEKDAYS_FR[value.weekday()]} {value.day} {MONTHS_FR[value.month - 1]} {value.year}"
 
 
 def add_months(start: dt.date, months: int) -> dt.date:

@@ -11,11 +11,10 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
+from ..core.dates import WEEKDAYS_FR
 from ..core.errors import InvalidInput
 from ..core.models import Setting
 from ..core.vocabulary import Public
-
-WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 COURT_KEY = "court"
 

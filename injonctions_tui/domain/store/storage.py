@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from ..core.errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
@@ -125,6 +124,8 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """The deliberate, slow step: argon2id of the passphrase."""
     if not passphrase:
         raise WrongPassphrase("La phrase secrète ne peut pas être vide.")
+    from argon2.low_level import Type, hash_secret_raw  # loaded at the first unlock, not at start-up
+
     return hash_secret_raw(
         passphrase.encode("utf-8"), salt, time_cost=params.time_cost,
         memory_cost=params.memory_cost_kib, parallelism=params.parallelism,

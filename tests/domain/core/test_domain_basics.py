@@ -102,3 +102,18 @@ def test_times_and_hour_ranges_as_typed() -> None:
         parse_hours_range("14h-12h")
     with pytest.raises(InvalidInput, match="début et la fin"):
         parse_hours_range("14h")
+
+
+def test_long_dates_read_as_babel_writes_them() -> None:
+    """format_long_fr writes French names itself (no locale data at start-up): the same
+    text as babel's full format, every day of four years including two 29 February."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from injonctions_tui.domain.core.dates import format_long_fr
+
+    day = dt.date(2026, 1, 1)
+    while day.year < 2030:
+        assert format_long_fr(day) == format_date(day, format="full", locale="fr_FR"), day
+        day += dt.timedelta(days=1)

@@ -112,6 +112,7 @@ from pathlib import Path
 from injonctions_tui.domain.core import models
 from injonctions_tui.domain.store import backup, instance_lock, storage
 from injonctions_tui.domain.core.errors import InjonctionsError
+import argon2.low_level  # loaded lazily by the app; here before becoming nobody, who cannot read root's Python
 mode, path = sys.argv[1], Path(sys.argv[2])
 if mode == "lecture_seule" and os.geteuid() == 0:
     os.setgid(%(nobody)d); os.setuid(%(nobody)d)  # root ignores permissions: become nobody
