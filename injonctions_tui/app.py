@@ -133,7 +133,8 @@ class InjonctionsApp(App[int]):
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
         if not getattr(database, "integrity_checked", True):
-            self.call_after_refresh(self.check_integrity)
+            # After the agenda's first paint: the check reads the whole file on the other core.
+            self.set_timer(REMINDERS_DELAY, self.check_integrity, name="integrity")
         if failed_attempts:  # refused passphrases could not be written before the unlock
             audit.record("echec_deverrouillage", details=f"essais refusés avant ouverture={failed_attempts}")
         if settings.is_configured() and current_user() is not None:

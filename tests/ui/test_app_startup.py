@@ -15,7 +15,7 @@ from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.unlock import UnlockScreen
 from injonctions_tui.screens.wizard import WizardScreen
 from injonctions_tui.widgets.field import Field
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, wait_until
 
 
 def _app(db_path: Path, database=None) -> InjonctionsApp:
@@ -148,9 +148,8 @@ async def test_a_damage_found_after_the_agenda_is_shown_closes_the_app(configure
     database = storage.open_database(configured_db_path, PASSPHRASE, defer_integrity_check=True)
     app = _app(configured_db_path, database=database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, ErrorScreen)
+        # The check starts once the agenda is painted, in a worker; its finding comes as a modal.
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "la fenêtre « Base endommagée »")
         message = str(app.screen.query_one("#error-message").render())
         assert "endommagée" in message and "va se fermer" in message
         await pilot.press("f3")  # nothing else is reachable
