@@ -149,7 +149,7 @@ class DossierDetailScreen(AppScreen[None]):
         today = self.app.today()
 
         def renew_now(values: dict[str, str]) -> object:
-            return measures.renew(self._measure(), parse_date(values["decided_on"], "Date du renouvellement"))
+            return measures.renew(self._measure(), parse_date(values["decided_on"], "Date du renouvellement"), today)
 
         self.app.push_screen(FormModal(
             "Renouveler la mesure", [ModalField("decided_on", "Décidé le", format_fr(today), placeholder="JJ/MM/AAAA")],

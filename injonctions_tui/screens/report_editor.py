@@ -16,14 +16,14 @@ from textual.widgets import Footer, Header, Select, Static
 
 from ..domain.core.dates import format_fr
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.vocabulary import Adherence, Proposal, ReportStatus, choices, label
+from ..domain.core.vocabulary import Adherence, ReportStatus, choices, label
 from ..domain.reports import drafts as report_drafts
-from ..domain.reports.drafts import FlaggedTermsRemain
 from ..domain.reports.secrecy import default_lexicon
 from ..widgets.mode_header import ModeTitle
 from ..widgets.secrecy_text_area import SecrecyTextArea
 from .base import AppScreen
 from .documents import produce_in_background
+from .finalise import FinaliseDialog
 
 AUTOSAVE_SECONDS = 1.0
 
@@ -54,7 +54,6 @@ class ReportEditorScreen(AppScreen[None]):
         self.report_id = report_id
         #: Set from the report in compose; bindings may be checked before (a toast's refresh).
         self.final = False
-        self.confirm_armed = False
         self.autosave_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -68,7 +67,12 @@ class ReportEditorScreen(AppScreen[None]):
             with Vertical(id="report-words"):
                 yield Select(choices(Adherence), value=report.adherence or Select.NULL, prompt="Adhésion à la mesure…",
                              id="adherence", compact=True, disabled=final)
-                yield Select(choices(Proposal), value=report.proposal or Select.NULL, prompt="Proposition motivée…",
+                allowed = [(label(p), p.value) for p in report_drafts.proposals_for(report.kind)]
+                current = report.proposal if report.proposal in {v for _, v in allowed} else Select.NULL
+                if final and report.proposal and current is Select.NULL:  # an older final report
+                    allowed.append((label(report.proposal), report.proposal))
+                    current = report.proposal
+                yield Select(allowed, value=current, prompt="Proposition motivée…",
                              id="proposal", compact=True, disabled=final)
                 area = SecrecyTextArea(report.observations, default_lexicon(), id="observations")
                 area.read_only = final
@@ -106,7 +110,9 @@ class ReportEditorScreen(AppScreen[None]):
             ("Magistrat référent", facts.magistrat_referent or "—"),
             ("Autorité", f"{label(facts.authority)} — {label(facts.stage)}"),
             ("Saisine", format_fr(facts.saisine_received_on)),
-            ("Mesure", f"{format_fr(facts.start_on) or '—'} → {format_fr(facts.planned_end_on) or '—'}"),
+            ("Mesure", f"du {format_fr(facts.start_on) or '— (date de la décision à renseigner)'} au "
+                       f"{format_fr(facts.planned_end_on) or '—'}"
+                       + (f", maximum {format_fr(facts.max_end_on)}" if facts.max_end_on else "")),
             ("Soins", care),
             ("Habilitation", facts.habilitation_reference or "aucune en cours"),
         ]
@@ -124,7 +130,6 @@ class ReportEditorScreen(AppScreen[None]):
     @on(SecrecyTextArea.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
-        self.confirm_armed = False
         if not self.final:
             # One save a second after the LAST keystroke, not one per keystroke.
             if self.autosave_timer is not None:
@@ -171,22 +176,31 @@ class ReportEditorScreen(AppScreen[None]):
         self.dismiss()
 
     def action_finalise(self) -> None:
-        """A second Ctrl+T confirms terms the guard flagged (the confirmation is recorded)."""
+        """Irreversible: a dialog shows what will be frozen and the flagged terms; finalising
+        needs its button (and, with flagged terms, the box that keeps them, recorded)."""
         if not self.autosave():
             return
         message = self.query_one("#report-message", Static)
         try:
-            report_drafts.finalise(self.report_id, today=self.today(), confirm_flagged=self.confirm_armed)
-        except FlaggedTermsRemain as error:
-            self.confirm_armed = True
-            message.update(f"{error.message} Ctrl+T de nouveau pour confirmer malgré tout (la confirmation est "
-                           "enregistrée avec le rapport).")
-            return
+            preview = report_drafts.finalisation_preview(self.report_id, self.today())
         except InjonctionsError as error:
             message.update(error.message)
             return
-        self.notify("Rapport finalisé : il ne peut plus être modifié (Ctrl+R pour une correction, Ctrl+O pour le PDF signé).")
-        self.app.switch_screen(ReportEditorScreen(self.report_id))
+
+        def decided(go: bool | None) -> None:
+            if not go:
+                message.update("Finalisation annulée : le brouillon est conservé.")
+                return
+            try:
+                report_drafts.finalise(self.report_id, today=self.today(), confirm_flagged=bool(preview.flags))
+            except InjonctionsError as error:
+                message.update(error.message)
+                return
+            self.notify("Rapport finalisé : il ne peut plus être modifié (Ctrl+R pour une correction, "
+                        "Ctrl+O pour le PDF signé).")
+            self.app.switch_screen(ReportEditorScreen(self.report_id))
+
+        self.app.push_screen(FinaliseDialog(preview), decided)
 
     def action_correct(self) -> None:
         try:

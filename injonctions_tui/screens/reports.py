@@ -22,9 +22,14 @@ COLUMNS = (Column("Rédigé le"), Column("Rapport"), Column("Version"), Column("
 
 
 def open_new_report(screen: AppScreen[None], measure_id: int, kind: str, appointment_id: int | None = None) -> None:
-    """Start (or resume) a draft and open the editor; a refusal is shown, not raised."""
+    """Start (or resume) a draft and open the editor; a refusal is shown, not raised. The
+    avis motivé is one per measure: once final, the key opens it instead of a blank one."""
     from .report_editor import ReportEditorScreen
 
+    if kind == "avis_motive" and (opinion := report_drafts.final_opinion(measure_id)) is not None:
+        screen.notify("L'avis motivé de ce dossier est déjà définitif : il s'ouvre (Ctrl+R pour une correction).")
+        screen.app.push_screen(ReportEditorScreen(opinion.id))
+        return
     try:
         report = report_drafts.start_draft(measure_id, kind, screen.app.today(),
                                            appointment_id=appointment_id)

@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Input, Static
 
 from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
-from ..domain.core.vocabulary import Public, choices, label
+from ..domain.core.vocabulary import Civility, Public, choices, label
+from ..domain.store.professionals import current_user, set_civility
 from ..domain.store.settings import Permanence, load_court, lock_minutes, permanence_from_text, save_court_and_lock
 from ..widgets.field import Field
 from ..widgets.mode_header import ModeTitle
@@ -38,6 +39,7 @@ class SettingsScreen(ModeScreen):
         Binding("j", "journal", "Journal", id="settings.journal"),
         Binding("i", "signature_image", "Image de signature", id="settings.signature_image"),
         Binding("k", "certificate", "Certificat", id="settings.certificate"),
+        Binding("u", "civility", "Civilité", id="settings.civility"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -125,6 +127,23 @@ class SettingsScreen(ModeScreen):
         self.court = court
         message.update("Paramètres enregistrés.")
         self.notify("Paramètres du tribunal enregistrés.")
+
+    def action_civility(self) -> None:
+        """« Je soussignée … habilitée » or « Je soussigné … habilité » on every document."""
+        user = current_user()
+        if user is None:
+            return
+
+        def apply(values: dict[str, str]) -> object:
+            set_civility(user, values["civility"])
+            return True
+
+        self.app.push_screen(FormModal(
+            "Civilité sur les documents",
+            [ModalField("civility", "Civilité", user.civility or Civility.NEUTRE.value, choices=tuple(choices(Civility)))],
+            apply, submit_label="Enregistrer", intro="Accorde « Je soussigné(e) » et « habilité(e) » sur chaque "
+                                                     "document imprimé à partir de maintenant."),
+            lambda result: result is not None and self.notify("Civilité enregistrée."))
 
     def action_journal(self) -> None:
         from .journal import JournalScreen

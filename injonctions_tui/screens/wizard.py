@@ -19,7 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Stat
 
 from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
-from ..domain.core.vocabulary import Profession, Public, choices
+from ..domain.core.vocabulary import Civility, Profession, Public, choices
 from ..domain.store import storage
 from ..domain.store.passphrase import strength_label, weakness
 from ..domain.store.settings import CourtSettings, Permanence, first_configuration, permanence_from_text
@@ -70,6 +70,8 @@ class WizardScreen(AppScreen[None]):
                                 hint="Au moins 12 caractères ; une courte phrase de quelques mots convient.")
                     yield Field("Confirmation", _input("passphrase2", password=True), id="f-passphrase2")
                 with VerticalScroll(id="step-identity"):
+                    yield Field("Civilité", Select(choices(Civility), prompt="Choisir…", id="civility", compact=True),
+                                id="f-civility", hint="Pour accorder les documents : « Je soussignée … habilitée »")
                     yield Field("Nom", _input("last_name"), id="f-last_name")
                     yield Field("Prénom", _input("first_name"), id="f-first_name")
                     yield Field("Profession", Select(choices(Profession), prompt="Choisir…", id="profession",
@@ -209,7 +211,9 @@ class WizardScreen(AppScreen[None]):
                 database = await asyncio.to_thread(
                     storage.create_database, self.db_path, self._value("passphrase"), kdf=self.kdf)
                 self.database = database  # created: a retry must not create it again
-            first_configuration(self._court(), last_name=self._value("last_name"),
+            civility = self.query_one("#civility", Select).value
+            first_configuration(self._court(), civility=None if civility is Select.NULL else str(civility),
+                                last_name=self._value("last_name"),
                                 first_name=self._value("first_name"),
                                 profession=str(self.query_one("#profession", Select).value),
                                 rpps_adeli=self._value("rpps_adeli"), csapa_name=self._value("csapa_name"),

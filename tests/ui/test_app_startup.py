@@ -31,6 +31,7 @@ async def _fill_identity(app: InjonctionsApp, pilot) -> None:
     _fill(app, last_name="Prunelle", first_name="Léon", rpps_adeli="10000000001",
           csapa_name="CSAPA Les Tilleuls (test)", csapa_address="1 rue de l'Exemple, 92000 Nanterre")
     app.screen.query_one("#profession", Select).value = "psychologue"
+    app.screen.query_one("#civility", Select).value = "madame"
     await pilot.press("ctrl+n")
     await pilot.pause()
 
@@ -68,6 +69,7 @@ async def test_first_run_wizard_creates_everything_then_opens_the_agenda(db_path
     try:
         user = current_user()
         assert (user.last_name, user.first_name, user.profession) == ("Prunelle", "Léon", "psychologue")
+        assert user.civility == "madame"  # asked by the wizard: « Je soussignée … habilitée »
         court = settings.load_court()
         assert court.tribunal == "Tribunal judiciaire de Nanterre"
         assert [(p.weekday, p.start, p.end, p.public) for p in court.permanences] == [

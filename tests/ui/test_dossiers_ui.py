@@ -78,7 +78,8 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
     app = _open_app(configured_db_path)
     measure = save(values_from(None) | {"last_name": "Haddock", "first_name": "Archibald",
                                         "birth_date": "01/01/1980", "parquet_number": "26100000888",
-                                        "saisine_received_on": "02/06/2026", "facts_on": "01/05/2026"},
+                                        "saisine_received_on": "02/06/2026", "facts_on": "01/05/2026",
+                                        "decision_on": "01/06/2026", "magistrat_referent": "M. Tapioca (test)"},
                    TODAY.replace(month=6, day=2), professional=current_user())
     models.Appointment.create(measure=measure, kind="evaluation_initiale", starts_at="2026-06-04 09:30:00",
                               place="Tribunal judiciaire de Nanterre", status="present")
@@ -100,11 +101,13 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
         await pilot.press("ctrl+s")
         await pilot.pause()
         measure = models.Measure.get_by_id(measure.id)
-        assert measure.start_on.isoformat() == "2026-06-20" and measure.planned_end_on.isoformat() == "2026-12-20"
+        assert measure.status == "suivi" and measure.start_on is None  # the start is the decision's
+        assert ("mesure prononcée le 01/06/2026, fin prévue le 01/12/2026, durée maximale le 01/06/2028"
+                == dict(app.screen.detail.measure)["Durée"])
         await pilot.press("r")
         await pilot.press("ctrl+s")  # decided today
         await pilot.pause()
-        assert models.Measure.get_by_id(measure.id).planned_end_on.isoformat() == "2027-06-20"
+        assert models.Measure.get_by_id(measure.id).planned_end_on.isoformat() == "2027-06-01"
         await pilot.press("c")
         assert isinstance(app.screen, FormModal)
         app.screen.query_one("#outcome", Select).value = "classement_sans_suite"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Button, Select
 
 from injonctions_tui.domain.core import models
 from injonctions_tui.domain.printing.signing import verify_signature_async
+from injonctions_tui.screens.finalise import FinaliseDialog
 from injonctions_tui.screens.report_editor import ReportEditorScreen
 from injonctions_tui.widgets.record_table import RecordTable
 from injonctions_tui.widgets.secrecy_text_area import HIGHLIGHT, SecrecyTextArea
@@ -37,19 +38,30 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         assert any(h[2] == HIGHLIGHT for line in area._highlights.values() for h in line)
         assert "méthadone" in str(app.screen.query_one("#report-flags").render())
         app.screen.query_one("#adherence", Select).value = "effective"
-        app.screen.query_one("#proposal", Select).value = "poursuite"
+        app.screen.query_one("#proposal", Select).value = "poursuite"  # a fiche navette's proposal
         # The autosave fires one second after the last change.
         await wait_until(pilot, lambda: "méthadone" in models.Report.get_by_id(report_id).observations,
                          "le brouillon enregistré")
         assert "méthadone" in models.Report.get_by_id(report_id).observations
+        # Finalising is a decision: a dialog shows what will be frozen and the flagged terms;
+        # « Retour » has the focus (Enter changes nothing), the button waits for the box.
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert models.Report.get_by_id(report_id).status == "brouillon"  # refused: flagged term
-        assert "Ctrl+T de nouveau" in str(app.screen.query_one("#report-message").render())
+        assert isinstance(app.screen, FinaliseDialog)
+        assert "méthadone" in str(app.screen.query_one("#finalise-flags").render())
+        assert app.screen.query_one("#finalise-confirm", Button).disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportEditorScreen)
+        assert models.Report.get_by_id(report_id).status == "brouillon"
+        assert "Finalisation annulée" in str(app.screen.query_one("#report-message").render())
         area.text = "Monsieur est venu à chaque rendez-vous et s'est engagé dans la démarche de soins."
         await pilot.pause()
         assert area.flags == []
         await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, FinaliseDialog) and not app.screen.query("#finalise-flags")
+        await pilot.click("#finalise-confirm")
         await pilot.pause()
         final = models.Report.get_by_id(report_id)
         assert final.status == "final" and final.content_hash and "méthadone" not in final.observations
@@ -78,3 +90,20 @@ async def test_a_correction_is_a_new_version(demo_db, tmp_path: Path) -> None:  
                                                                                    "brouillon")
         assert "version 2" in str(app.screen.query_one("#report-title").render())
     assert models.Report.get_by_id(final.id).status == "final"  # the sent version never changes
+
+
+async def test_writing_the_avis_of_a_dossier_whose_avis_is_final_opens_it(demo_db, tmp_path: Path) -> None:  # noqa: F811
+    """The key that writes the report of an evaluation opens the final avis motivé, read-only,
+    rather than a new blank one (one opinion per measure; Ctrl+R corrects it)."""
+    from injonctions_tui.screens.reports import open_new_report
+
+    final = models.Report.select().where(models.Report.status == "final",
+                                         models.Report.kind == "avis_motive").order_by(models.Report.id).first()
+    drafts_before = models.Report.select().where(models.Report.status == "brouillon").count()
+    app = demo_app(demo_db, tmp_path)
+    async with app.run_test(size=(110, 34)) as pilot:
+        open_new_report(app.screen, final.measure_id, "avis_motive", final.appointment_id)
+        await pilot.pause()
+        assert isinstance(app.screen, ReportEditorScreen) and app.screen.report_id == final.id
+        assert app.screen.query_one("#observations").read_only
+    assert models.Report.select().where(models.Report.status == "brouillon").count() == drafts_before

@@ -86,11 +86,11 @@ def test_bilan_screen(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F
 def test_report_editor_with_flagged_terms(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
     """The secrecy guard at work: flagged terms painted in the text and listed with why."""
     from injonctions_tui.domain.core.models import Report
-    from injonctions_tui.domain.reports.drafts import save_draft
+    from injonctions_tui.domain.reports.drafts import proposals_for, save_draft
     from injonctions_tui.screens.report_editor import ReportEditorScreen
 
     draft = Report.select().where(Report.status == "brouillon").order_by(Report.id).first()
-    save_draft(draft.id, adherence="partielle", proposal="poursuite",
+    save_draft(draft.id, adherence="partielle", proposal=proposals_for(draft.kind)[0].value,
                observations="Monsieur vient aux rendez-vous. Il est sous méthadone et se dit abstinent.")
 
     async def open_editor(pilot) -> None:

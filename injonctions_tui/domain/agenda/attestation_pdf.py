@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
-from ..core.vocabulary import AppointmentStatus, label
+from ..core.vocabulary import AppointmentStatus, agreed, label, professional_clause
 from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import letterhead, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
@@ -67,8 +67,8 @@ def _story(ctx: AppointmentContext, court: CourtSettings, today: dt.date) -> lis
         para(TITLE.upper(), "title"),
         para("<b>À qui de droit</b>"),
         Spacer(1, 6),
-        para(f"Je soussigné(e) <b>{text(professional.full_name)}</b>, "
-             f"{text(label(professional.profession).lower())}, professionnel(le) de santé habilité(e) "
+        para(f"Je {agreed('soussigné', professional.civility)} <b>{text(professional.full_name)}</b>, "
+             f"{text(label(professional.profession).lower())}, {professional_clause(professional.civility)} "
              "par le directeur général de l'agence régionale de santé pour la mise en œuvre des "
              "injonctions thérapeutiques, atteste que la personne désignée ci-dessous s'est présentée "
              "à l'entretien prévu :"),

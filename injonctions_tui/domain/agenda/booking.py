@@ -21,7 +21,7 @@ from ..core.people import measure_public, public_for
 from ..core.text import search_key
 from ..core.validation import MAX_TEXT, clean_text, parse_parquet_number
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, Authority, MeasureStatus, Public, Stage, label
-from ..deadlines.engine import measure_period, next_interview
+from ..deadlines.engine import measure_timeline, next_interview
 from ..store import audit
 from ..store.professionals import current_user
 from ..store.settings import CourtSettings, load_court
@@ -184,19 +184,20 @@ def _nothing_to_propose(measure: Measure, today: dt.date) -> InvalidInput:
     """Why the deadline engine has no interview to book, in French."""
     appointments = sorted(measure.appointments, key=lambda a: a.starts_at)
     evaluations = [a for a in appointments if a.kind == AK.EVALUATION_INITIALE]
-    period = measure_period(measure)
-    if period is None:
-        if any(a.status == AS.PRESENT for a in evaluations):
-            return InvalidInput("Début de la mesure inconnu : enregistrez l'accord écrit du médecin choisi "
-                                "(ou la date de début) pour calculer l'entretien M3.")
+    if not any(a.status == AS.PRESENT for a in evaluations):
         booked = [a for a in evaluations if a.status == AS.ATTENDU]
         if booked and booked[-1].starts_at.date() < today:
             return InvalidInput(f"L'évaluation initiale du {_when(booked[-1].starts_at)} n'est pas encore "
                                 "marquée : indiquez d'abord si la personne est venue.")
         if booked:
             return InvalidInput(f"L'évaluation initiale est déjà prévue le {_when(booked[-1].starts_at)}.")
+    found = measure_timeline(measure)
+    if found is None:
+        if any(a.status == AS.PRESENT for a in evaluations):
+            return InvalidInput("Début de la mesure inconnu : renseignez la date de la décision (F3, m) pour "
+                                "calculer l'entretien M3.")
         return InvalidInput("Aucun entretien n'est prévu par les règles de cette mesure.")
-    return InvalidInput(f"Tous les entretiens de suivi jusqu'à la fin prévue ({format_fr(period[1])}) "
+    return InvalidInput(f"Tous les entretiens de suivi jusqu'à la fin prévue ({format_fr(found.planned_end)}) "
                         "sont déjà tenus ou prévus : enregistrez le renouvellement pour la suite.")
 
 

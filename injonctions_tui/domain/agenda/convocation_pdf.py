@@ -19,7 +19,7 @@ from ..core.dates import age_on, format_long_fr
 from ..core.errors import InvalidInput
 from ..core.models import LegalRepresentative
 from ..core.people import MAJORITY_AGE
-from ..core.vocabulary import AppointmentStatus, label
+from ..core.vocabulary import AppointmentStatus, label, professional_clause
 from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import SectionStart, letterhead, lines, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
@@ -97,11 +97,11 @@ def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,
     if addressee.representative_of:
         role = f"représentant légal ({text(addressee.relationship)})" if addressee.relationship else "représentant légal"
         opening = (f"En votre qualité de {role} de <b>{text(addressee.representative_of)}</b>, vous êtes "
-                   f"convoqué(e) pour l'accompagner à un entretien avec {met}, professionnel(le) "
-                   "de santé habilité(e) :")
+                   f"convoqué(e) pour l'accompagner à un entretien avec {met}, "
+                   f"{professional_clause(professional.civility)} :")
     else:
-        opening = (f"Vous êtes convoqué(e) à un entretien avec {met}, professionnel(le) de santé "
-                   "habilité(e) :")
+        opening = (f"Vous êtes convoqué(e) à un entretien avec {met}, "
+                   f"{professional_clause(professional.civility)} :")
     place = text(appointment.place)
     address = place_address(appointment.place, court, professional)
     if address:

@@ -62,6 +62,8 @@ class Professional(BaseModel):
     order_name = CharField(null=True)
     #: An "autre professionnel de santé" whose profession has no order (declared).
     without_order = BooleanField(default=False)
+    #: How documents speak of them: « Madame », « Monsieur », or None (neutral) (migration 7).
+    civility = CharField(null=True)  # vocabulary.Civility
 
     @property
     def full_name(self) -> str:

@@ -53,6 +53,9 @@ class MeasureRules:
     #: R3413-14: "after each interview"; no delay in the law). Our choice: 15 days, so
     #: the magistrate reads it well before the next interview. None: no such report.
     report_within_days: int | None
+    #: Working days to send the avis motivé after the evaluation held: « sans délai »
+    #: (seed 002, R3413-11); our reading, binding (DOMAIN.md step 3): the next working day.
+    opinion_within_working_days: int | None
     #: Working days to report an interruption (an unexcused absence) to the magistrate:
     #: "without delay" (step 5, L3413-3). Our reading: by the next working day (weekends
     #: and French public holidays skipped). None: no such report.
@@ -81,6 +84,7 @@ RULES: dict[MeasureKind, MeasureRules] = {
         renewal_months=6,
         max_duration_months=24,
         report_within_days=15,
+        opinion_within_working_days=1,
         incident_within_working_days=1,
         annual_amount_eur=Decimal("132.00"),
         reduced_factor=Decimal("0.5"),
@@ -100,6 +104,7 @@ RULES: dict[MeasureKind, MeasureRules] = {
         renewal_months=12,
         max_duration_months=120,
         report_within_days=None,  # one annual report instead (seed 004)
+        opinion_within_working_days=None,
         incident_within_working_days=1,
         annual_amount_eur=Decimal("700.00"),
         reduced_factor=Decimal("1"),

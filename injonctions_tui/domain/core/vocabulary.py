@@ -16,6 +16,14 @@ class Profession(StrEnum):
     AUTRE = "autre"
 
 
+class Civility(StrEnum):
+    """How the documents speak of the professional (« Je soussignée », « habilité »…)."""
+
+    MADAME = "madame"
+    MONSIEUR = "monsieur"
+    NEUTRE = "neutre"
+
+
 class HabilitationStatus(StrEnum):
     CANDIDAT = "candidat"
     HABILITE = "habilite"
@@ -135,9 +143,11 @@ class Adherence(StrEnum):
 
 
 class Proposal(StrEnum):
-    """The reasoned proposal that may end a report (R3413-14). `non_opportune` is the
-    avis motivé's "no care needed" and shares its value with Outcome.NON_OPPORTUNE."""
+    """The reasoned proposal that may end a report (R3413-14). The avis motivé gives an
+    opinion on the measure's appropriateness (`opportune`, `non_opportune`, the latter
+    sharing its value with Outcome.NON_OPPORTUNE); the other reports, on its course."""
 
+    OPPORTUNE = "opportune"
     POURSUITE = "poursuite"
     MODIFICATION = "modification"
     RENOUVELLEMENT = "renouvellement"
@@ -155,6 +165,9 @@ class ChosenBy(StrEnum):
 
 
 LABELS: dict[StrEnum, str] = {
+    Civility.MADAME: "Madame",
+    Civility.MONSIEUR: "Monsieur",
+    Civility.NEUTRE: "Sans civilité (formules neutres)",
     Profession.MEDECIN: "Médecin",
     Profession.PSYCHOLOGUE: "Psychologue",
     Profession.INFIRMIER: "Infirmier·ère",
@@ -218,6 +231,7 @@ LABELS: dict[StrEnum, str] = {
     Adherence.PARTIELLE: "Adhésion partielle",
     Adherence.ABSENTE: "Absence d'adhésion",
     Adherence.NON_EVALUABLE: "Adhésion non évaluable à ce stade",
+    Proposal.OPPORTUNE: "Mesure opportune — orientation proposée",
     Proposal.POURSUITE: "Poursuite de la mesure",
     Proposal.MODIFICATION: "Modification des modalités de la mesure",
     Proposal.RENOUVELLEMENT: "Renouvellement de la mesure",
@@ -228,6 +242,21 @@ LABELS: dict[StrEnum, str] = {
     ChosenBy.REPRESENTANTS_LEGAUX: "Les représentants légaux",
     ChosenBy.TUTEUR: "Le tuteur / curateur",
 }
+
+
+def agreed(word: str, civility: str | None, feminine: str = "e") -> str:
+    """`word` as it agrees with the professional: « habilitée » (Madame), « habilité »
+    (Monsieur), « habilité(e) » (neutral or not said); `feminine` is the ending added."""
+    if civility == Civility.MADAME:
+        return f"{word}{feminine}"
+    if civility == Civility.MONSIEUR:
+        return word
+    return f"{word}({feminine})"
+
+
+def professional_clause(civility: str | None) -> str:
+    """« professionnelle de santé habilitée », as the documents introduce their signer."""
+    return f"{agreed('professionnel', civility, 'le')} de santé {agreed('habilité', civility)}"
 
 
 def label(value: str | StrEnum | None) -> str:

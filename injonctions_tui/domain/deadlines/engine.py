@@ -8,18 +8,18 @@ DOMAIN.md; the numbers (1 month, 10 and 15 days, M3/M6, every 6 months, 2 years)
 in core/rules.py. The rows are loaded in bulk by deadlines/rows.py.
 
 Readings where the law is vague (our choices):
-- *Measure start* (cadence, period ends, cap) is `start_on` if set, else the first
-  written agreement of a treating doctor not refused since: DOMAIN.md puts the
-  follow-up interviews "at month 3 and month 6 of the measure", and the measure of
-  care begins once the chosen doctor has accepted in writing (step 4), not at the
-  evaluation (which may conclude that no care is needed). With neither, M3/M6, the
-  period ends and the 2-year cap are not computable yet and are simply not listed
-  (the choice and the written agreement are then what is due).
+- *Measure start* (binding reading, DOMAIN.md step 6): the date of the decision that
+  pronounced the measure, unless the saisine states another start, which the user
+  enters (`start_on`). M3, M6, every 6 months, the initial 6 months, each 6-month
+  renewal and the 2-year maximum all count from it: `timeline` is the one function the
+  documents, the screens, the CLI and this engine read. Without a decision date they
+  are not computable and not listed (the dossier says the date is missing).
 - An interview is *held* when its status is « présent »; a report is *written* when a
   final version exists (a draft has not reached the magistrate), linked to the
   interview, or else unlinked and written on or after it.
-- The avis motivé / fiche navette are due `report_within_days` (15) after the
-  interview held: the law gives no delay. An unexcused absence (« absent », not
+- The avis motivé is due « sans délai » after the evaluation held (seed 002): the next
+  working day (binding reading). The fiche navette is due `report_within_days` (15)
+  after a follow-up interview held: the law gives no delay. An unexcused absence (« absent », not
   « excusé ») is an interruption reported « sans délai » (L3413-3): due the next
   working day (weekends and French public holidays skipped); an incident report or a
   fiche navette linked to that appointment settles it.
@@ -37,8 +37,9 @@ Readings where the law is vague (our choices):
   held: `next_interview` proposes the oldest one first.
 - An evaluation concluding the measure is not appropriate (final avis motivé whose
   proposal is « non_opportune ») calls for no choice of doctor.
-- When a measure has a start or an orientation but no evaluation recorded (a dossier
-  taken over), the evaluation deadline is not listed: it happened outside the app.
+- When a measure has an entered start, an orientation or a follow-up held but no
+  evaluation recorded (a dossier taken over), the evaluation deadline is not listed: it
+  happened outside the app.
 - A closed measure (outcome set or status « clôturé ») has no pending deadline: only
   the done ones are kept; a period end is done by the closure only if it was reached.
 
@@ -69,7 +70,7 @@ from .rows import Facts, Rows, Visit, Written, chunks, load_facts, load_rows, ro
 #: databases compare it with the one their deadline cache was computed with
 #: (deadlines/cache.py) and rebuild the cache when they differ. core/rules.py and the
 #: public holidays are checked on their own (their content is fingerprinted).
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # 2: the measure starts at the decision; the avis motivé « sans délai »
 
 
 class DeadlineKind(StrEnum):
@@ -110,7 +111,7 @@ SOURCES: dict[DeadlineKind, str] = {
     DeadlineKind.WRITTEN_AGREEMENT: f"{_STEP}4",
     **{kind: f"{_STEP}5 (CSP R3413-14)" for kind in (
         DeadlineKind.INTERVIEW_M3, DeadlineKind.INTERVIEW_M6, DeadlineKind.INTERVIEW_SEMIANNUAL)},
-    DeadlineKind.REASONED_OPINION: f"{_STEP}3 (CSP R3413-11) ; {_CHOICE}",
+    DeadlineKind.REASONED_OPINION: f"{_STEP}3 (CSP R3413-11) ; « sans délai » lu comme le jour ouvré suivant",
     DeadlineKind.LIAISON_REPORT: f"{_STEP}5 (CSP R3413-14) ; {_CHOICE}",
     DeadlineKind.INCIDENT_REPORT: f"{_STEP}5 (CSP L3413-3) ; « sans délai » lu comme le jour "
                                   "ouvré suivant, choix de l'application",
@@ -165,23 +166,42 @@ def _is_closed(m: Facts) -> bool:
 
 
 def _start(m: Facts, rows: Rows) -> dt.date | None:
-    """The measure start (see the module docstring): `start_on`, else the first written
-    agreement not refused since (DOMAIN.md steps 4-5: the care starts there)."""
-    if m.start_on:
-        return m.start_on
-    agreed = [c.agreement_on for c in rows.choices if c.agreement_on and not c.refused_on]
-    return min(agreed) if agreed else None
+    """The measure start (DOMAIN.md step 6, binding): the start the saisine states when the
+    user entered one, else the date of the decision that pronounced the measure."""
+    return m.start_on or m.decision_on
+
+
+def _period_end(start: dt.date, renewals: int, rules: MeasureRules) -> dt.date:
+    """The end of the initial period after `renewals` renewals, never past the maximum."""
+    months = rules.initial_duration_months + renewals * rules.renewal_months
+    return add_months(start, min(months, rules.max_duration_months))
 
 
 def _end(m: Facts, rows: Rows, start: dt.date, rules: MeasureRules) -> dt.date:
-    """The planned end (step 6): as recorded, else the last renewal, else the initial period; capped."""
-    if m.planned_end_on:
-        end = m.planned_end_on
-    elif rows.extensions:
-        end = max(e.new_end_on for e in rows.extensions)
-    else:
-        end = add_months(start, rules.initial_duration_months)
-    return min(end, add_months(start, rules.max_duration_months))
+    """The planned end (step 6): the initial period, plus one renewal period per renewal
+    decided, counted from the start; capped at the maximum duration."""
+    return _period_end(start, len(rows.extensions), rules)
+
+
+class Timeline(NamedTuple):
+    """A measure's dates, as every screen and document states them."""
+
+    start: dt.date
+    planned_end: dt.date
+    #: The latest possible end (the maximum duration): no renewal can go past it.
+    max_end: dt.date
+    #: True when the start was entered from the saisine, False when it is the decision date.
+    start_entered: bool
+
+
+def timeline(m: Facts, rows: Rows) -> Timeline | None:
+    """The one timeline of a measure (start, planned end, maximum); None without a start."""
+    start = _start(m, rows)
+    if start is None:
+        return None
+    rules = rules_for(m.kind)
+    return Timeline(start, _end(m, rows, start, rules), add_months(start, rules.max_duration_months),
+                    m.start_on is not None)
 
 
 def _slots(rules: MeasureRules, start: dt.date, end: dt.date) -> list[tuple[AK, dt.date, int]]:
@@ -257,12 +277,19 @@ class _Measure:
         return _written_after(self.reports, kinds, visit, self.used)
 
 
+def _taken_over(m: Facts, rows: Rows) -> bool:
+    """A dossier whose evaluation happened outside the app: a start entered from the saisine,
+    a doctor already chosen, or a follow-up interview held, with no evaluation recorded."""
+    return bool(m.start_on or rows.choices or any(
+        v.status == AS.PRESENT and v.kind != AK.EVALUATION_INITIALE for v in rows.visits))
+
+
 def _evaluation(c: _Measure) -> None:
     """CSP R3413-11 (DOMAIN.md step 3): the examination within one month of receiving the
     saisine. Not listed for a dossier taken over with a start or an orientation but no
     evaluation recorded: it happened outside the app."""
     due = evaluation_deadline(c.m.kind, c.m.saisine_received_on)
-    if due is not None and (c.evaluation or not (c.start or c.rows.choices)):
+    if due is not None and (c.evaluation or not _taken_over(c.m, c.rows)):
         c.add(DeadlineKind.EVALUATION, due, "Évaluation initiale à tenir", c.evaluation.day if c.evaluation else None)
 
 
@@ -296,19 +323,20 @@ def _choice_and_agreement(c: _Measure) -> None:
 
 
 def _reports_after_interviews(c: _Measure) -> None:
-    """CSP R3413-11 and R3413-14 (DOMAIN.md steps 3 and 5): the avis motivé after the
-    evaluation, a fiche navette after each follow-up interview held."""
-    if c.rules.report_within_days is None:
-        return
-    delay = dt.timedelta(days=c.rules.report_within_days)
+    """CSP R3413-11 and R3413-14 (DOMAIN.md steps 3 and 5): the avis motivé « sans délai »
+    after the evaluation (the next working day), a fiche navette after each follow-up
+    interview held."""
+    rules = c.rules
     for visit in c.held:
         if visit.kind == AK.EVALUATION_INITIALE:
-            if visit is c.evaluation:
-                c.add(DeadlineKind.REASONED_OPINION, visit.day + delay,
-                      f"Avis motivé à adresser après l'évaluation du {_fr(visit.day)}",
+            if visit is c.evaluation and rules.opinion_within_working_days is not None:
+                c.add(DeadlineKind.REASONED_OPINION, _working_days_after(visit.day, rules.opinion_within_working_days),
+                      f"Avis motivé à adresser sans délai après l'évaluation du {_fr(visit.day)}",
                       c.written_after((ReportKind.AVIS_MOTIVE,), visit))
             continue
-        c.add(DeadlineKind.LIAISON_REPORT, visit.day + delay,
+        if rules.report_within_days is None:
+            continue
+        c.add(DeadlineKind.LIAISON_REPORT, visit.day + dt.timedelta(days=rules.report_within_days),
               f"Fiche navette à adresser après l'entretien du {_fr(visit.day)}",
               c.written_after((ReportKind.FICHE_NAVETTE,), visit))
 
@@ -353,8 +381,8 @@ def _periods(c: _Measure, start: dt.date) -> None:
     extensions = sorted(c.rows.extensions, key=lambda e: (e.decided_on, e.id))
     ends = [(DeadlineKind.END_OF_INITIAL_PERIOD, add_months(start, rules.initial_duration_months),
              f"Fin de la période initiale de {rules.initial_duration_months} mois")]
-    ends += [(DeadlineKind.END_OF_RENEWAL, min(e.new_end_on, cap), f"Fin du renouvellement n°{n}")
-             for n, e in enumerate(extensions, start=1)]
+    ends += [(DeadlineKind.END_OF_RENEWAL, _period_end(start, n, rules), f"Fin du renouvellement n°{n}")
+             for n in range(1, len(extensions) + 1)]
     for index, (kind, due, label) in enumerate(ends):
         if due < cap:  # at the cap, the maximum duration says it
             renewed = extensions[index].decided_on if index < len(extensions) else None
@@ -398,15 +426,10 @@ def deadlines_for(measure: Measure, today: dt.date) -> list[Deadline]:
     return _compute(*rows_of(measure), today)
 
 
-def measure_period(measure: Measure) -> tuple[dt.date, dt.date, dt.date] | None:
-    """(start, planned end, latest possible end) of a measure; None while its start is
-    unknown (no `start_on` and no written agreement yet, see the module docstring)."""
-    facts, rows = rows_of(measure)
-    start = _start(facts, rows)
-    if start is None:
-        return None
-    rules = rules_for(facts.kind)
-    return start, _end(facts, rows, start, rules), add_months(start, rules.max_duration_months)
+def measure_timeline(measure: Measure) -> Timeline | None:
+    """A measure's start, planned end and maximum end (`timeline`); None while its decision
+    date is unknown and no start was entered."""
+    return timeline(*rows_of(measure))
 
 
 def _bulk(today: dt.date | None, condition: Any, pending_only: bool = False
@@ -464,11 +487,10 @@ def next_deadline(deadlines: Iterable[Deadline], today: dt.date) -> Deadline | N
 def planned_followups(measure: Measure) -> list[tuple[AK, dt.date]]:
     """The cadence dates (M3, M6, then every 6 months up to the planned end, never past the
     cap); empty while the start of the measure is unknown."""
-    period = measure_period(measure)
-    if period is None:
+    found = measure_timeline(measure)
+    if found is None:
         return []
-    start, end, _ = period
-    return [(kind, day) for kind, day, _ in _slots(rules_for(measure.kind), start, end)]
+    return [(kind, day) for kind, day, _ in _slots(rules_for(measure.kind), found.start, found.planned_end)]
 
 
 class NextInterview(NamedTuple):
@@ -482,9 +504,10 @@ class NextInterview(NamedTuple):
 
 
 def next_interview(measure: Measure) -> NextInterview | None:
-    """The first cadence slot neither held nor booked (« présent » or « attendu »), the
-    oldest first, up to the planned end; before the start is known, the evaluation if it is
-    neither held nor booked yet. None for a closed measure or when nothing is left."""
+    """The evaluation until it is held (None while it is booked), unless the dossier was taken
+    over; then the first cadence slot neither held nor booked (« présent » or « attendu »), the
+    oldest first, up to the planned end. None for a closed measure, a measure whose start is
+    unknown once evaluated, or when nothing is left."""
     facts, rows = rows_of(measure)
     if _is_closed(facts):
         return None
@@ -493,10 +516,14 @@ def next_interview(measure: Measure) -> NextInterview | None:
         if visit.status in (AS.PRESENT, AS.ATTENDU):
             taken[visit.kind] += 1
     start = _start(facts, rows)
-    if start is None:
+    evaluated = any(v.kind == AK.EVALUATION_INITIALE and v.status == AS.PRESENT for v in rows.visits)
+    if not evaluated and not _taken_over(facts, rows):
+        # Nothing but the evaluation before it is held: it may find the measure not appropriate.
         due = evaluation_deadline(facts.kind, facts.saisine_received_on)
         wanted = due is not None and not taken[AK.EVALUATION_INITIALE]
         return NextInterview(AK.EVALUATION_INITIALE, due, None) if wanted else None  # type: ignore[arg-type]
+    if start is None:
+        return None
     rules = rules_for(facts.kind)
     for kind, day, _ in _slots(rules, start, _end(facts, rows, start, rules)):
         if taken[kind]:

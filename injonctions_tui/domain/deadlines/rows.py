@@ -28,8 +28,9 @@ class Facts(NamedTuple):
     id: int
     kind: str
     saisine_received_on: dt.date
+    #: A start the saisine states, entered by the user; else the measure starts on `decision_on`.
     start_on: dt.date | None
-    planned_end_on: dt.date | None
+    decision_on: dt.date | None
     status: str
     outcome: str | None
     outcome_on: dt.date | None
@@ -98,8 +99,8 @@ def _raw(query: Any) -> list[tuple[Any, ...]]:
 
 def load_facts(condition: Any) -> list[Facts]:
     """The measures matching `condition` (one query)."""
-    return [Facts(key, kind, _day(saisine), _day(start), _day(end), status, outcome, _day(closed))
-            for key, kind, saisine, start, end, status, outcome, closed
+    return [Facts(key, kind, _day(saisine), _day(start), _day(decision), status, outcome, _day(closed))
+            for key, kind, saisine, start, decision, status, outcome, closed
             in _raw(Measure.select(*_FACT_FIELDS).where(condition))]
 
 

@@ -21,7 +21,8 @@ from ..core.models import (Appointment, AuditEvent, Habilitation, LegalRepresent
 from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
 from ..core.vocabulary import (AppointmentKind as AK, AppointmentStatus as AS, Authority, ChosenBy, HabilitationStatus,
-                               MeasureStatus, Outcome, Public, ReportKind, ReportStatus, Stage)
+                               Outcome, Public, ReportKind, ReportStatus, Stage)
+from ..dossiers.measures import compute_status
 from ..reports.drafts import seal
 from ..store.professionals import create_user, current_user
 from ..store.settings import CourtSettings, Permanence, save_court
@@ -253,7 +254,8 @@ class _Builder:
             months = 12 if target == "suivi_sem" else 6
             return add_months(self.day, -PINNED[target]) - self.days(0, 3), months
         if target == "suivi":  # renewed as needed to still run today
-            start, months = today - (self.days(150, 600) if spec.walk_in else self.days(40, 640)), 6
+            # At least three months back: saisine, evaluation, choice and agreement come first.
+            start, months = today - (self.days(150, 600) if spec.walk_in else self.days(95, 640)), 6
             while add_months(start, months) < today + 7 * DAY and months < self.max_months:
                 months += 6
             return start, months
@@ -284,13 +286,20 @@ class _Builder:
             if t in EVALUATED_DAYS_AGO:
                 low, high = (560, 640) if spec.old else EVALUATED_DAYS_AGO[t]
                 evaluated = today - self.days(low, high)
-            else:  # back from the start: agreement, choice (sometimes late), evaluation
+            else:  # forward from the decision (the measure's start): saisine, evaluation, choice
                 start, months = self._start(spec)
-                chosen = start - (self.days(17, 22) if self.rng.random() < 0.1 else self.days(3, 15))
-                evaluated = chosen - self.days(0, 10)
+                saisine = start + self.days(2, 12)
+                late = self.rng.random() < 0.15  # beyond the month of R3413-11
+                evaluated = saisine + (self.days(31, 40) if late else self.days(5, 24))
+                evals = [(*cal.court(public, evaluated, 1), AS.PRESENT)]
+                if self.rng.random() < 0.1:  # a first convocation postponed, if it came after the saisine
+                    first = cal.court(public, evals[0][0].date() - DAY, -1)
+                    if first[0].date() > saisine:
+                        evals.insert(0, (*first, AS.REPORTE))
+                held = evals[-1][0].date()
+                chosen = held + (self.days(11, 14) if self.rng.random() < 0.1 else self.days(0, 10))
+                return saisine, evals, start, months, chosen
             evals = [(*cal.court(public, evaluated, -1), AS.PRESENT)]
-            if start and self.rng.random() < 0.1:
-                evals.insert(0, (*cal.court(public, evals[0][0].date() - DAY, -1), AS.REPORTE))
         late = self.rng.random() < 0.15  # beyond the month of R3413-11
         saisine = evals[0][0].date() - (self.days(31, 40) if late else self.days(5, 24))
         return saisine, evals, start, months, chosen
@@ -299,7 +308,7 @@ class _Builder:
         """One measure, from the saisine to where it stands today."""
         t, today = spec.target, self.today
         saisine, evals, start, months, chosen = self._plan(spec)
-        facts, decision, authority, stage = self._procedure(spec, saisine)
+        facts, decision, authority, stage = self._procedure(spec, saisine, decision=start)
         if person is None:
             person = self._person(spec, facts, saisine)
         measure = Measure.create(
@@ -320,13 +329,14 @@ class _Builder:
                 unsuited = t == "non_opportune"
                 self._report(ctx, ReportKind.AVIS_MOTIVE, at.date(),
                              data.AVIS_NOT_APPROPRIATE if unsuited else data.AVIS_APPROPRIATE, appointment,
-                             proposal="non_opportune" if unsuited else "poursuite",
+                             proposal="non_opportune" if unsuited else "opportune",
                              draft=t in ("eval_held", "eval_pinned"))  # the choice is still open
         evaluated = evals[-1][0].date() if evals else saisine
         if t == "caducite":
             ctx.words["day"] = format_fr(evaluated)
             self._report(ctx, ReportKind.INCIDENT, evaluated + DAY, data.INCIDENT, adherence="absente")
-        agreement = start
+        agreement = chosen + (self.days(16, 25) if self.rng.random() < 0.08 else self.days(3, 15)) \
+            if chosen else None  # sometimes past the 15 days: recorded, shown late
         if t.startswith("orient"):
             chosen = evaluated + self.days(1, 8)
             if t == "orient_refused":
@@ -334,16 +344,19 @@ class _Builder:
                 self._orientation(ctx, self.rng.choice(pool), chosen, refused_on=refused)
                 chosen = refused + self.days(2, 5)
             elif t == "orient_agreed":  # agreed, follow-up not booked yet
-                agreement = start = chosen + self.days(4, 10)
-                months = 6
+                agreement = chosen + self.days(4, 10)
+            if t != "orient_agreed":
+                agreement = None
         if chosen:
             self._orientation(ctx, structure, chosen, agreement_on=agreement)
+        if agreement:
+            ctx.words["start"] = format_fr(agreement)
         if start:
-            measure.start_on, measure.planned_end_on = start, add_months(start, months)
+            measure.planned_end_on = add_months(start, months)
             for i in range(1, months // 6):
                 Renewal.create(measure=measure, new_end_on=add_months(start, 6 * (i + 1)),
                                decided_on=min(today, add_months(start, 6 * i) - self.days(3, 15)))
-        if start and t != "orient_agreed":
+        if start:
             last = self._followups(ctx, start, months, PINNED.get(t))
             if t in OUTCOMES:
                 end = add_months(start, months) if t == "classement" else last
@@ -354,12 +367,14 @@ class _Builder:
             measure.outcome, measure.outcome_on = OUTCOMES[t], min(today, measure.outcome_on)
             self._report(ctx, ReportKind.FIN_DE_MESURE, measure.outcome_on + self.days(1, 5),
                          [data.FIN_DE_MESURE[measure.outcome]])
-        measure.status = _derive_status(measure)
+        measure.status = compute_status(measure)
         measure.save()
         return person
 
-    def _procedure(self, spec: _Spec, saisine: dt.date) -> tuple[dt.date, dt.date, str, str]:
-        """Facts, decision, authority and stage: facts < decision < saisine."""
+    def _procedure(self, spec: _Spec, saisine: dt.date,
+                   decision: dt.date | None = None) -> tuple[dt.date, dt.date, str, str]:
+        """Facts, decision (the measure's start, when the story set it), authority and stage:
+        facts < decision < saisine."""
         authority, stage = Authority.PROCUREUR, Stage.ALTERNATIVE_POURSUITES
         roll, minor = self.rng.random(), spec.public == Public.MINEURS
         if spec.target == "poursuites" or (spec.target.startswith("suivi") and roll < 0.15):
@@ -367,7 +382,7 @@ class _Builder:
         elif spec.target not in OUTCOMES and roll > (0.7 if minor else 0.9):
             authority = Authority.JUGE_ENFANTS if minor else Authority.JUGE_INSTRUCTION
             stage = Stage.INSTRUCTION
-        decision = saisine - self.days(2, 12)
+        decision = decision or saisine - self.days(2, 12)
         facts = decision - (self.days(60, 200) if stage == Stage.INSTRUCTION else self.days(15, 120))
         return facts, decision, authority, stage
 
@@ -521,22 +536,6 @@ class _Builder:
             reports=Report.select().count(), agenda_day=self.day,
             agenda_appointments=Appointment.select().where(
                 (Appointment.starts_at >= start) & (Appointment.starts_at < start + DAY)).count())
-
-
-def _derive_status(measure: Measure) -> MeasureStatus:
-    """The stage the measure's own data shows, so the status can never contradict it."""
-    if measure.outcome:
-        return MeasureStatus.CLOTURE
-    appointments = list(Appointment.select().where(Appointment.measure == measure))
-    if not appointments:
-        return MeasureStatus.A_CONVOQUER
-    orientation = (Orientation.select()
-                   .where((Orientation.measure == measure) & Orientation.refused_on.is_null())
-                   .order_by(Orientation.chosen_on.desc()).first())
-    if orientation is None:
-        return MeasureStatus.EVALUATION
-    followed = any(a.kind != AK.EVALUATION_INITIALE for a in appointments)
-    return MeasureStatus.SUIVI if orientation.agreement_on and followed else MeasureStatus.ORIENTATION
 
 
 def populate_demo(today: dt.date, seed: int = 2026) -> DemoSummary:

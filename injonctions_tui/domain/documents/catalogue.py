@@ -21,7 +21,7 @@ from ..core.vocabulary import ReportKind, ReportStatus, label
 from ..dossiers.measures import load_measure
 from ..printing.context import AppointmentContext, load_appointment
 from ..printing.saving import document_filename
-from ..reports.drafts import get_report
+from ..reports.drafts import check_signable, get_report
 from ..store.settings import CourtSettings, load_court
 
 Target = Literal["rendez-vous", "jour", "rapport", "dossier", "aucun"]
@@ -113,6 +113,8 @@ class DocumentKind:
     render: Callable[..., RenderedDocument]
     #: What the audit event names (an id's table), None for a day or the register.
     entity: str | None
+    #: Refuses (in French) to sign the loaded object when it may not be signed as it is.
+    check_signable: Callable[[Any], None] | None = None
 
     def build(self, target: Any, *, today: dt.date, court: CourtSettings | None = None) -> RenderedDocument:
         """Load and render in memory (no file, no audit): previews and tests."""
@@ -143,7 +145,8 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
                      "measure"),
         DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,
                      _follow_up(True), "measure"),
-        *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report")
+        *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report",
+                       check_signable)
           for kind, (name, key) in REPORT_KEYS.items()),
         DocumentKind("registre", "Extrait du registre des habilitations", "aucun", _same, render_register, None),
     )

@@ -55,9 +55,11 @@ def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False,
     today = today or clock.today()
     court = court or load_court()
     loaded = kind.load(target)
+    if sign and kind.check_signable is not None:
+        kind.check_signable(loaded)
     document = kind.render(loaded, today=today, court=court)
     if sign and document.draft:
-        raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
+        raise InvalidInput("Un projet ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
     data = _sign(document, kind, court, today) if sign else document.data
     path = save_pdf(data, folder, filename or document.filename)
     entity_id = target if isinstance(target, int) else None

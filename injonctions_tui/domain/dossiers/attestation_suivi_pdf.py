@@ -18,7 +18,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from ..core.dates import format_fr
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Professional
-from ..core.vocabulary import AppointmentStatus, MeasureStatus, label
+from ..core.vocabulary import AppointmentStatus, MeasureStatus, agreed, label, professional_clause
+from ..deadlines.engine import measure_timeline
 from ..printing.context import FRAME
 from ..printing.pdf import city_of, letterhead, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
@@ -48,6 +49,12 @@ def attestation_de_suivi(measure: Measure, *, today: dt.date, ended: bool = Fals
         raise InvalidInput(f"{what.capitalize()} impossible : la mesure n° {measure.id} n'est pas clôturée "
                            "(date de fin non renseignée). Clôturez d'abord la mesure, ou imprimez une "
                            "attestation de suivi.")
+    dates = measure_timeline(measure)
+    if not ended and dates is not None and today > dates.planned_end:
+        limit = "sa durée maximale" if dates.planned_end >= dates.max_end else "sa fin prévue"
+        raise InvalidInput(f"Attestation de suivi impossible : la mesure a atteint {limit} le "
+                           f"{format_fr(dates.planned_end)} ; elle n'est plus en cours. Enregistrez la décision "
+                           "du magistrat (clôture), puis imprimez l'attestation de fin de suivi.")
     until = measure.outcome_on if ended else today
     held = [a.starts_at.date() for a in Appointment.select(Appointment.starts_at)
             .where((Appointment.measure == measure) & (Appointment.status == AppointmentStatus.PRESENT))
@@ -57,7 +64,7 @@ def attestation_de_suivi(measure: Measure, *, today: dt.date, ended: bool = Fals
                            f"pour cette mesure au {format_fr(until)}.")
     professional = require_user()
     court = court or load_court()
-    story = _story(measure, professional, court, today, ended, held)
+    story = _story(measure, professional, court, today, ended, held, dates.start if dates else None)
     return render(story, title=TITLE_ENDED if ended else TITLE, author=professional.full_name)
 
 
@@ -70,7 +77,7 @@ def _ordered(measure: Measure) -> str:
 
 
 def _story(measure: Measure, professional: Professional, court: CourtSettings, today: dt.date,
-           ended: bool, held: list[dt.date]) -> list[Flowable]:
+           ended: bool, held: list[dt.date], start: dt.date | None) -> list[Flowable]:
     person = measure.person
     count = len(held)
     interviews = f"{count} entretien{'s' if count > 1 else ''}"
@@ -86,10 +93,11 @@ def _story(measure: Measure, professional: Professional, court: CourtSettings, t
                      f"{interviews.capitalize()} {'ont' if count > 1 else 'a'} été réalisé{'s' if count > 1 else ''} "
                      "dans ce cadre.")
     else:
-        rows += [("Suivi depuis le", f"<b>{format_fr(held[0])}</b>"),
+        since = start or held[0]  # the measure's start (its decision), as on every document
+        rows += [("Mesure en cours depuis le", f"<b>{format_fr(since)}</b>"),
                  (f"Entretiens réalisés au {format_fr(today)}", f"<b>{interviews}</b>")]
-        statement = (f"est suivie {FRAME} {text(_ordered(measure))}, depuis le {format_fr(held[0])}, "
-                     f"et que ce suivi est en cours à ce jour. {interviews.capitalize()} "
+        statement = (f"est suivie {FRAME} {text(_ordered(measure))}, mesure en cours depuis le "
+                     f"{format_fr(since)}, et que ce suivi est en cours à ce jour. {interviews.capitalize()} "
                      f"{'ont' if count > 1 else 'a'} été réalisé{'s' if count > 1 else ''} à ce jour.")
     rows.append(("Professionnel habilité", f"{text(professional.full_name)}, "
                                            f"{text(label(professional.profession).lower())}"))
@@ -103,8 +111,8 @@ def _story(measure: Measure, professional: Professional, court: CourtSettings, t
         para((TITLE_ENDED if ended else TITLE).upper(), "title"),
         para("<b>À qui de droit</b>"),
         Spacer(1, 6),
-        para(f"Je soussigné(e) <b>{text(professional.full_name)}</b>, "
-             f"{text(label(professional.profession).lower())}, professionnel(le) de santé habilité(e) "
+        para(f"Je {agreed('soussigné', professional.civility)} <b>{text(professional.full_name)}</b>, "
+             f"{text(label(professional.profession).lower())}, {professional_clause(professional.civility)} "
              "par le directeur général de l'agence régionale de santé pour la mise en œuvre des "
              f"injonctions thérapeutiques, atteste que la personne désignée ci-dessous {statement}"),
         Spacer(1, 4),

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from ..core.dates import age_on, format_fr
 from ..core.models import Appointment, Measure, Orientation, Renewal, Report
 from ..core.people import public_for, was_minor_at
+from ..core.rules import rules_for
 from ..core.vocabulary import label
-from ..deadlines.engine import deadlines_for
+from ..deadlines.engine import deadlines_for, measure_timeline
 from ..deadlines.listing import when_text
 
 
@@ -43,6 +44,29 @@ class DossierDetail:
 
 def _age_text(birth: dt.date | None, on: dt.date | None) -> str:
     return f"{age_on(birth, on)} ans" if birth and on else "inconnu"
+
+
+def timeline_line(measure: Measure) -> str:
+    """The measure's dates in one line (DOMAIN.md step 6): « mesure prononcée le …, fin prévue
+    le …, durée maximale le … », from the one timeline the deadlines and documents read."""
+    dates = measure_timeline(measure)
+    if dates is None:
+        return "date de la décision à renseigner (m) : début, fin prévue et échéances en dépendent"
+    start = (f"mesure commencée le {format_fr(dates.start)} (date fixée par la saisine)" if dates.start_entered
+             else f"mesure prononcée le {format_fr(dates.start)}")
+    return f"{start}, fin prévue le {format_fr(dates.planned_end)}, durée maximale le {format_fr(dates.max_end)}"
+
+
+def _late_agreement(orientation: Orientation, kind: str) -> str | None:
+    """« hors délai (attendu au plus tard le …) » for an agreement received late (recorded all
+    the same: the care is in place, the delay is a fact the magistrate may read)."""
+    days = rules_for(kind).agreement_within_days
+    if orientation.agreement_on is None or days is None:
+        return None
+    limit = orientation.chosen_on + dt.timedelta(days=days)
+    if orientation.agreement_on <= limit:
+        return None
+    return f"hors délai (attendu au plus tard le {format_fr(limit)})"
 
 
 def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
@@ -81,7 +105,7 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
         ("Magistrat référent", measure.magistrat_referent or "—"),
         ("Faits, décision", f"{format_fr(measure.facts_on) or '—'} ; décision du {format_fr(measure.decision_on) or '—'}"),
         ("Saisine reçue le", format_fr(measure.saisine_received_on)),
-        ("Début, fin prévue", f"{format_fr(measure.start_on) or '—'} → {format_fr(measure.planned_end_on) or '—'}"),
+        ("Durée", timeline_line(measure)),
         ("Statut", label(measure.status)),
     ]
     renewals = list(measure.renewals.order_by(Renewal.decided_on))
@@ -95,7 +119,9 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
             orientation.structure,
             f"{orientation.doctor or 'praticien non précisé'} — choisi le {format_fr(orientation.chosen_on)} "
             f"par {label(orientation.chosen_by).lower()} — "
-            + (f"accord écrit le {format_fr(orientation.agreement_on)}" if orientation.agreement_on
+            + (f"accord écrit le {format_fr(orientation.agreement_on)}"
+               + (f" — {late}" if (late := _late_agreement(orientation, measure.kind)) else "")
+               if orientation.agreement_on
                else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
                else "accord écrit attendu")))
     detail.timeline = _timeline(measure, renewals)

@@ -56,10 +56,11 @@ FIELDS: tuple[FormField, ...] = (
     FormField("stage", "Stade de la procédure", "measure", "choice", required=True, choices=_choices(Stage)),
     FormField("magistrat_referent", "Magistrat référent", "measure"),
     FormField("facts_on", "Date des faits", "measure", "date", hint="Détermine le public : mineur à la date des faits"),
-    FormField("decision_on", "Date de la décision", "measure", "date"),
+    FormField("decision_on", "Date de la décision", "measure", "date",
+              hint="La mesure commence ce jour-là : M3, M6, fin prévue et durée maximale en découlent"),
     FormField("saisine_received_on", "Saisine reçue le", "measure", "date", required=True),
-    FormField("start_on", "Début de la mesure", "measure", "date"),
-    FormField("planned_end_on", "Fin prévue", "measure", "date"),
+    FormField("start_on", "Autre début (saisine)", "measure", "date",
+              hint="Seulement si la saisine fixe un autre début que la date de la décision"),
     FormField("public_override", "Public (forcer)", "measure", "choice",
               choices=_choices(Public, blank="Automatique (selon la date des faits)")),
 )
@@ -142,11 +143,11 @@ def _cross_checks(clean: dict[str, Any], today: dt.date) -> dict[str, str]:
         if not MIN_AGE <= age <= MAX_AGE:
             errors["birth_date"] = (f"Date de naissance : {age} ans à la date des faits ; "
                                     f"vérifiez-la (entre {MIN_AGE} et {MAX_AGE} ans).")
-    start, end = clean.get("start_on"), clean.get("planned_end_on")
-    if start and start < clean["saisine_received_on"]:
-        errors["start_on"] = "Début de la mesure : antérieur à la saisine."
-    if start and end and end <= start:
-        errors["planned_end_on"] = "Fin prévue : doit suivre le début de la mesure."
+    start, decision = clean.get("start_on"), clean.get("decision_on")
+    if start and decision and start < decision:
+        errors["start_on"] = f"Autre début : antérieur à la décision ({format_fr(decision)})."
+    if start and start > today:
+        errors["start_on"] = "Autre début : date dans le futur."
     if clean.get("guardian_name") and not clean.get("is_protected_adult"):
         errors["is_protected_adult"] = "Un tuteur est indiqué : cochez « Majeur protégé »."
     return errors

@@ -17,7 +17,7 @@ from ..core.models import Appointment, Measure, Orientation, Person, Professiona
 from ..core.rules import rules_for
 from ..core.text import search_key
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome
-from ..deadlines.engine import measure_period
+from ..deadlines.engine import measure_timeline
 from ..store import audit
 from ..store.professionals import check_habilitated, current_user
 
@@ -40,6 +40,20 @@ def _text(value: str | None, field: str, *, required: bool = False, limit: int) 
 def _required_date(value: dt.date | None, field: str) -> dt.date:
     if not isinstance(value, dt.date):
         raise InvalidInput(f"{field} : date manquante (format JJ/MM/AAAA).")
+    return value
+
+
+def decision_date(value: dt.date | None, field: str, *, today: dt.date, earliest: dt.date, since: str,
+                  latest: dt.date | None = None, until: str = "") -> dt.date:
+    """A magistrate's decision (renewal, closure) is dated in the possible: not in the future,
+    not before `earliest` (what it acts on), not after `latest` when given. One rule for both."""
+    value = _required_date(value, field)
+    if value > today:
+        raise InvalidInput(f"{field} : le {format_fr(value)} est dans le futur.")
+    if value < earliest:
+        raise InvalidInput(f"{field} : elle ne peut pas précéder {since} ({format_fr(earliest)}).")
+    if latest is not None and value > latest:
+        raise InvalidInput(f"{field} : elle ne peut pas suivre {until} ({format_fr(latest)}).")
     return value
 
 
@@ -79,7 +93,8 @@ def assign_professional(measure: Measure, professional: Professional, on: dt.dat
 def compute_status(measure: Measure) -> MeasureStatus:
     """The stage the measure's own rows show, so the status never contradicts them:
     clôturé (outcome set), à convoquer (no appointment), évaluation (no orientation
-    still standing), orientation (no written agreement or no follow-up yet), suivi."""
+    still standing), orientation (no written agreement yet), suivi (the chosen doctor has
+    accepted in writing, on time or late: the care is in place)."""
     if measure.outcome:
         return MeasureStatus.CLOTURE
     kinds = [a.kind for a in Appointment.select(Appointment.kind).where(Appointment.measure == measure)]
@@ -90,8 +105,7 @@ def compute_status(measure: Measure) -> MeasureStatus:
                 .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())
     if standing is None:
         return MeasureStatus.EVALUATION
-    followed = any(kind != AppointmentKind.EVALUATION_INITIALE for kind in kinds)
-    return MeasureStatus.SUIVI if standing.agreement_on and followed else MeasureStatus.ORIENTATION
+    return MeasureStatus.SUIVI if standing.agreement_on else MeasureStatus.ORIENTATION
 
 
 def refresh_status(measure: Measure) -> MeasureStatus:
@@ -155,8 +169,9 @@ def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, 
 
 
 def record_agreement(orientation: Orientation, on: dt.date) -> None:
-    """The chosen doctor confirms in writing within the delay of core/rules.py (step 4). The care,
-    hence the measure, starts then unless a start date was already set."""
+    """The chosen doctor confirms in writing (step 4), within 15 days (core/rules.py) or late:
+    a late agreement is recorded, and shown late by the deadline engine, not refused (the
+    care is in place all the same). The measure's start does not move: it is the decision's."""
     measure = orientation.measure
     with database.atomic():
         ensure_editable(measure)
@@ -168,61 +183,42 @@ def record_agreement(orientation: Orientation, on: dt.date) -> None:
         if on < orientation.chosen_on:
             raise InvalidInput(f"Date de l'accord écrit : elle ne peut pas précéder le choix du "
                                f"{format_fr(orientation.chosen_on)}.")
-        if rules.agreement_within_days is not None:
-            limit = orientation.chosen_on + dt.timedelta(days=rules.agreement_within_days)
-            if on > limit:
-                raise InvalidInput(f"Date de l'accord écrit : l'accord doit être donné dans les "
-                                   f"{rules.agreement_within_days} jours suivant le choix, au plus tard "
-                                   f"le {format_fr(limit)} ; au-delà, un autre médecin ou une autre "
-                                   "structure doit être choisi.")
+        late = (rules.agreement_within_days is not None
+                and on > orientation.chosen_on + dt.timedelta(days=rules.agreement_within_days))
         orientation.agreement_on = on
         orientation.save()
-        if measure.start_on is None:
-            measure.start_on = on
-            measure.planned_end_on = measure.planned_end_on or add_months(on, rules.initial_duration_months)
-            measure.save()
         refresh_status(measure)
-        audit.record("accord_orientation", "measure", measure.id, f"orientation={orientation.id}")
+        audit.record("accord_orientation", "measure", measure.id,
+                     f"orientation={orientation.id}" + (" hors_delai" if late else ""))
 
 
 # ------------------------------------------------------------------ renewal, closure
 
-def _next_end(start: dt.date, end: dt.date, renewal_months: int, initial_months: int) -> dt.date:
-    """End + one renewal, counted from the start when the end sits on the normal ladder, so
-    month ends do not drift (start 31/08: 28/02, then 31/08, not 28/08)."""
-    months = initial_months
-    while add_months(start, months) < end:
-        months += renewal_months
-    if add_months(start, months) == end:
-        return add_months(start, months + renewal_months)
-    return add_months(end, renewal_months)
-
-
-def renew(measure: Measure, decided_on: dt.date) -> Renewal:
+def renew(measure: Measure, decided_on: dt.date, today: dt.date) -> Renewal:
     """Extend the measure by one renewal (6 months), never past the maximum duration (2 years)
-    counted from its start (DOMAIN.md step 6); the cadence follows (deadlines/engine.py)."""
+    counted from its start (DOMAIN.md step 6); the cadence follows (deadlines/engine.py).
+    The decision is dated between the start (or the previous renewal) and the current end:
+    after the end, the measure has lapsed and cannot be renewed any more."""
     with database.atomic():
         ensure_editable(measure)
-        decided_on = _required_date(decided_on, "Date du renouvellement")
-        period = measure_period(measure)
-        if period is None:
-            raise InvalidInput("Renouvellement impossible : la date de début de la mesure n'est pas "
-                               "connue (renseignez-la, ou l'accord écrit du médecin).")
-        start, end, cap = period
+        found = measure_timeline(measure)
+        if found is None:
+            raise InvalidInput("Renouvellement impossible : la date de la décision qui a prononcé la mesure "
+                               "n'est pas renseignée (F3, m).")
         rules = rules_for(measure.kind)
-        if decided_on < start:
-            raise InvalidInput(f"Date du renouvellement : elle ne peut pas précéder le début de la "
-                               f"mesure ({format_fr(start)}).")
         last = (Renewal.select().where(Renewal.measure == measure)
                 .order_by(Renewal.decided_on.desc(), Renewal.id.desc()).first())
-        if last and decided_on < last.decided_on:
-            raise InvalidInput(f"Date du renouvellement : elle ne peut pas précéder le renouvellement "
-                               f"précédent ({format_fr(last.decided_on)}).")
-        if end >= cap:
+        earliest, since = ((last.decided_on, "le renouvellement précédent") if last and last.decided_on > found.start
+                           else (found.start, "le début de la mesure"))
+        decided_on = decision_date(decided_on, "Date du renouvellement", today=today, earliest=earliest,
+                                   since=since, latest=found.planned_end, until="la fin de la période en cours")
+        if found.planned_end >= found.max_end:
             raise InvalidInput(f"Renouvellement refusé : la mesure atteint déjà sa durée maximale de "
-                               f"{rules.max_duration_months} mois (fin le {format_fr(cap)}). Elle ne "
+                               f"{rules.max_duration_months} mois (fin le {format_fr(found.max_end)}). Elle ne "
                                "peut plus être prolongée.")
-        new_end = min(_next_end(start, end, rules.renewal_months, rules.initial_duration_months), cap)
+        renewals = Renewal.select().where(Renewal.measure == measure).count()
+        months = rules.initial_duration_months + (renewals + 1) * rules.renewal_months
+        new_end = add_months(found.start, min(months, rules.max_duration_months))  # from the start: no drift
         renewal = Renewal.create(measure=measure, decided_on=decided_on, new_end_on=new_end)
         measure.planned_end_on = new_end
         measure.save()
@@ -242,12 +238,8 @@ def close(measure: Measure, outcome: str | None, on: dt.date | None, today: dt.d
         except ValueError:
             raise InvalidInput(f"Issue de la mesure : « {str(outcome)[:40]} » n'est pas une issue "
                                "connue.") from None
-        on = _required_date(on, "Date de la décision")
-        if on < measure.saisine_received_on:
-            raise InvalidInput(f"Date de la décision : elle ne peut pas précéder la réception de la "
-                               f"saisine ({format_fr(measure.saisine_received_on)}).")
-        if on > today:
-            raise InvalidInput(f"Date de la décision : le {format_fr(on)} est dans le futur.")
+        on = decision_date(on, "Date de la décision", today=today, earliest=measure.saisine_received_on,
+                           since="la réception de la saisine")
         measure.outcome, measure.outcome_on = outcome, on
         measure.status = MeasureStatus.CLOTURE.value
         measure.save()

@@ -415,6 +415,8 @@ def import_all(payload: dict[str, Any]) -> dict[str, int]:
             for event in kept_events:
                 event.pop("id")
                 AuditEvent.insert(event).execute()
+            if payload["schema_version"] < 7:  # an older export: one timeline per measure, as migrated
+                migrations.one_timeline(database.obj)
     except PeeweeException as error:
         raise ImportRejected("Import refusé : la base a refusé les données, rien n'a été importé.",
                              [f"erreur de la base : {error}"]) from None

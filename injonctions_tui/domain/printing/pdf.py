@@ -32,7 +32,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Im
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.models import Professional
-from ..core.vocabulary import label
+from ..core.vocabulary import label, professional_clause
 from ..store.professionals import habilitation_on
 from .saving import document_filename, safe_filename, save_pdf  # noqa: F401 (the documents' API)
 
@@ -152,12 +152,12 @@ def signature_block(professional: Professional, *, city: str | None, on: dt.date
     place = f"Fait à {text(city)}, le {format_long_fr(on)}" if city else f"Fait le {format_long_fr(on)}"
     parts: list[Flowable] = [Spacer(1, 14), para(place),
                              para(f"<b>{text(professional.full_name)}</b><br/>"
-                                  f"{text(label(professional.profession))}, professionnel(le) de santé habilité(e)")]
+                                  f"{text(label(professional.profession))}, {professional_clause(professional.civility)}")]
     if image is not None:
         # The anchor too: a digital signature's stamp lands beside the handwritten image.
         parts += [SignatureAnchor(), Image(io.BytesIO(image), width=5 * cm, height=2.2 * cm, kind="proportional")]
     else:
-        parts += [para("Signature :", "small"), SignatureAnchor(), Spacer(1, 2.2 * cm)]
+        parts += [para("Signature :", "small"), SignatureAnchor(), Spacer(1, 2.6 * cm)]  # the stamp: 2.4 cm
     # A one-row table never splits across pages; not wrapped in KeepTogether, so a document
     # can keep its last paragraph with the signature (a nested KeepTogether never fits).
     block = Table([[parts]], colWidths=[8.5 * cm], hAlign="RIGHT")

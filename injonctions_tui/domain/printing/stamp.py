@@ -17,11 +17,15 @@ from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, InnerScaling
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.stamp import StaticStampStyle
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .pdf import FONT, FONT_BOLD, SIGNATURE_DEST, register_fonts
 
-STAMP_SIZE = (7.4 * 28.3465, 2.0 * 28.3465)  # points
+STAMP_SIZE = (7.4 * 28.3465, 2.4 * 28.3465)  # points: room for a reason on two lines
+_SIZE, _LEADING = 7.2, 9.5
+
 
 class _MemoryPdfPage(content.ImportedPdfPage):
     """pyHanko's imported page, from bytes in memory (the stamp is personal: no temp file)."""
@@ -49,19 +53,36 @@ def stamp_pdf(signer: str, when: dt.datetime, reason: str, location: str) -> byt
     canvas.setStrokeColor(HexColor("#1F4E79"))
     canvas.setLineWidth(0.8)
     canvas.rect(1.5, 1.5, width - 3, height - 3)
-    lines = [(FONT, "Signé électroniquement par"), (FONT_BOLD, signer),
-             (FONT, f"le {when.strftime('%d/%m/%Y')} à {when.strftime('%Hh%M')}"),
-             (FONT, f"Motif : {reason}"), (FONT, f"Lieu : {location}")]
+    room = width - 10
+    reason_lines, size = _wrapped(f"Motif : {reason}", room)  # the reason is never cut
+    lines = [(FONT, _SIZE, "Signé électroniquement par"), (FONT_BOLD, _SIZE, _fit(signer, FONT_BOLD, room)),
+             (FONT, _SIZE, f"le {when.strftime('%d/%m/%Y')} à {when.strftime('%Hh%M')}"),
+             *((FONT, size, line) for line in reason_lines), (FONT, _SIZE, _fit(f"Lieu : {location}", FONT, room))]
     y = height - 11
-    for font, line in lines:
-        canvas.setFont(font, 7.2)
-        while line and canvas.stringWidth(line, font, 7.2) > width - 10:
-            line = line[:-2] + "…"
+    for font, font_size, line in lines:
+        canvas.setFont(font, font_size)
         canvas.drawString(5, y, line)
-        y -= 9.5
+        y -= _LEADING
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _fit(line: str, font: str, room: float) -> str:
+    """A name or a place too long for the stamp ends in « … » (the document itself says it whole)."""
+    while line and stringWidth(line, font, _SIZE) > room:
+        line = line[:-2] + "…"
+    return line
+
+
+def _wrapped(text: str, room: float) -> tuple[list[str], float]:
+    """`text` on at most two lines, the font made smaller if it must: never cut."""
+    size = _SIZE
+    lines = simpleSplit(text, FONT, size, room)
+    while len(lines) > 2 and size > 4:
+        size -= 0.4
+        lines = simpleSplit(text, FONT, size, room)
+    return lines, size
 
 
 #: The stamp drawn at its own size, filling the field exactly (pyHanko centres and shrinks by default).

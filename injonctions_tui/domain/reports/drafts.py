@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 
 from ..core import clock
 from ..core.errors import InvalidInput
@@ -29,6 +30,20 @@ MAX_OBSERVATIONS = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Kinds whose proposal is the point of the document (the others may omit it).
 PROPOSAL_REQUIRED = {ReportKind.AVIS_MOTIVE.value, ReportKind.FIN_DE_MESURE.value}
+#: The proposals each kind of report may make (R3413-11, R3413-14): the avis motivé is an
+#: opinion on the measure's appropriateness, never « fin de mesure — échec »; an incident
+#: report states the incident (a proposal is optional, on the measure's course).
+PROPOSALS: dict[str, tuple[Proposal, ...]] = {
+    ReportKind.AVIS_MOTIVE.value: (Proposal.OPPORTUNE, Proposal.NON_OPPORTUNE),
+    ReportKind.FICHE_NAVETTE.value: (Proposal.POURSUITE, Proposal.MODIFICATION, Proposal.RENOUVELLEMENT,
+                                     Proposal.FIN_REUSSITE, Proposal.FIN_ECHEC),
+    ReportKind.INCIDENT.value: (Proposal.POURSUITE, Proposal.MODIFICATION, Proposal.FIN_ECHEC),
+    ReportKind.FIN_DE_MESURE.value: (Proposal.FIN_REUSSITE, Proposal.FIN_ECHEC),
+}
+
+
+def proposals_for(kind: str) -> tuple[Proposal, ...]:
+    return PROPOSALS[_kind(kind)]
 
 
 class ReportLocked(InvalidInput):
@@ -103,6 +118,14 @@ def report_kind_after(appointment_kind: str, appointment_status: str) -> str | N
             else ReportKind.FICHE_NAVETTE.value)
 
 
+def final_opinion(measure_id: int) -> Report | None:
+    """The measure's avis motivé once final (its latest version): there is one opinion per
+    measure, so writing « the » avis again opens it rather than a blank new one."""
+    return (Report.select().where((Report.measure == measure_id) & (Report.kind == ReportKind.AVIS_MOTIVE.value)
+                                  & (Report.status == ReportStatus.FINAL.value))
+            .order_by(Report.version.desc(), Report.id.desc()).first())
+
+
 def start_draft(measure_id: int, kind: str, today: dt.date, appointment_id: int | None = None) -> Report:
     """A new draft, or the unfinished one already open for the same measure, kind and
     appointment (reopening the editor resumes it: no keystroke lost)."""
@@ -136,6 +159,12 @@ def save_draft(report_id: int, *, adherence: str | None, proposal: str | None,
     """Autosave: validate, then one UPDATE that only ever touches a draft. Returns its time."""
     adherence = _choice(adherence, Adherence, "Adhésion")
     proposal = _choice(proposal, Proposal, "Proposition")
+    if proposal is not None:
+        kind = Report.select(Report.kind).where(Report.id == report_id).scalar()
+        if kind is not None and proposal not in proposals_for(kind):
+            allowed = " ; ".join(f"« {label(p)} »" for p in proposals_for(kind))
+            raise InvalidInput(f"Proposition : « {label(proposal)} » ne convient pas à un(e) "
+                               f"{label(kind).lower()} ({allowed}).")
     text = clean_observations(observations)
     now = _now()
     changed = (Report.update(adherence=adherence, proposal=proposal, observations=text, updated_at=now)
@@ -221,7 +250,61 @@ def confirmed_terms(report: Report) -> list[dict[str, object]]:
     return json.loads(report.confirmed_terms) if report.confirmed_terms else []
 
 
+# --------------------------------------------------------------------------- complete for the court
+
+def missing_for_court(facts: ReportFacts) -> list[str]:
+    """What a report to the court cannot go without (DOMAIN.md "The fiche navette"): the
+    parquet number, the magistrat référent, the decision date, the person's identity."""
+    missing = []
+    if not (facts.parquet_number or "").strip():
+        missing.append("le numéro de parquet")
+    if not (facts.magistrat_referent or "").strip():
+        missing.append("le magistrat référent")
+    if facts.decision_on is None:
+        missing.append("la date de la décision")
+    if not (facts.person_name or "").strip() or facts.birth_date is None:
+        missing.append("l'identité de la personne (nom, prénom, date de naissance)")
+    return missing
+
+
+def _incomplete(missing: list[str], doing: str, then: str) -> InvalidInput:
+    listed = ", ".join(missing[:-1]) + (" et " if len(missing) > 1 else "") + missing[-1]
+    return InvalidInput(f"Rapport incomplet : il ne peut pas être {doing} sans {listed}. {then}")
+
+
+def check_signable(report: Report) -> None:
+    """Before a signature: a final report whose frozen facts are complete (an older report
+    finalised without them is corrected, not signed as it is)."""
+    if report.status != ReportStatus.FINAL:
+        raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
+    missing = missing_for_court(report_facts(report, report.written_on))
+    if missing:
+        raise _incomplete(missing, "signé", "Complétez le dossier (F3, m), puis créez une correction (Ctrl+R).")
+
+
 # --------------------------------------------------------------------------- finalise, correct
+
+@dataclass(frozen=True)
+class FinalisationPreview:
+    """What finalising will freeze, shown before the professional decides (it is irreversible)."""
+
+    facts: ReportFacts
+    adherence: str | None
+    proposal: str | None
+    observations: str
+    flags: list[Flag]
+    #: What the court needs and the dossier lacks: finalising is refused while not empty.
+    missing: list[str]
+
+
+def finalisation_preview(report_id: int, today: dt.date, lexicon: Lexicon | None = None) -> FinalisationPreview:
+    report = get_report(report_id)
+    if report.status != ReportStatus.BROUILLON:
+        raise ReportLocked(_locked_message(report))
+    facts = report_facts(report, today)
+    return FinalisationPreview(facts, report.adherence, report.proposal, report.observations or "",
+                               flags_of(report, lexicon), missing_for_court(facts))
+
 
 def _summary(flags: list[Flag]) -> list[dict[str, object]]:
     counts: dict[tuple[str, str], int] = {}
@@ -272,6 +355,9 @@ def finalise(report_id: int, *, today: dt.date, confirm_flagged: bool,
         if report.kind in PROPOSAL_REQUIRED and not report.proposal:
             raise InvalidInput(f"Proposition : un {label(report.kind).lower()} se conclut par une proposition "
                                "motivée ; choisissez-la avant de finaliser.")
+        missing = missing_for_court(report_facts(report, today))
+        if missing:
+            raise _incomplete(missing, "finalisé", "Complétez le dossier (F3, m) : le brouillon est conservé.")
         flags = flags_of(report, lexicon)
         if flags and not confirm_flagged:
             raise FlaggedTermsRemain(_flag_message(flags), flags)

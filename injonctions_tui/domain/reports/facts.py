@@ -18,6 +18,7 @@ from typing import Any
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Orientation, Renewal, Report
 from ..core.vocabulary import AppointmentStatus, ReportStatus, label
+from ..deadlines.engine import measure_timeline
 from ..store.professionals import habilitation_on, require_user
 from ..store.settings import load_court
 
@@ -66,6 +67,8 @@ class ReportFacts:
     facts_on: dt.date | None
     decision_on: dt.date | None
     saisine_received_on: dt.date
+    #: The measure's timeline (deadlines.engine.timeline): its start (the decision's date
+    #: unless the saisine stated another), planned end and latest possible end.
     start_on: dt.date | None
     planned_end_on: dt.date | None
     renewals: tuple[tuple[dt.date, dt.date], ...]  # (decided on, new end)
@@ -97,6 +100,11 @@ class ReportFacts:
     next_appointment: dt.datetime | None
     #: Past appointments still "attendu": the UI asks to mark them (not printed).
     unmarked: tuple[dt.date, ...]
+    # Added by version 7 (frozen reports from before read them as None).
+    max_end_on: dt.date | None = None
+    start_entered: bool | None = None
+    #: « madame », « monsieur », « neutre » or None: how « habilité » agrees.
+    professional_civility: str | None = None
 
     @property
     def habilitated(self) -> bool:
@@ -152,7 +160,7 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 _DECODERS: dict[str, Any] = {
     **{name: _date for name in ("prefilled_on", "birth_date", "facts_on", "decision_on", "saisine_received_on",
-                                "start_on", "planned_end_on", "habilitation_decision_on", "care_chosen_on",
+                                "start_on", "planned_end_on", "max_end_on", "habilitation_decision_on", "care_chosen_on",
                                 "care_agreement_on")},
     **{name: _datetime for name in ("regularity_since", "regularity_until", "next_appointment")},
     "renewals": lambda rows: tuple((_date(a), _date(b)) for a, b in rows or ()),
@@ -218,13 +226,16 @@ def prefill(measure_id: int, kind: str, today: dt.date, *, window: Window | None
             .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())
     renewals = tuple((r.decided_on, r.new_end_on) for r in
                      Renewal.select().where(Renewal.measure == measure).order_by(Renewal.decided_on, Renewal.id))
+    dates = measure_timeline(measure)
     return ReportFacts(
         kind=kind, prefilled_on=today, measure_id=measure.id,
         person_name=person.full_name, birth_date=person.birth_date,
         parquet_number=measure.parquet_number, magistrat_referent=measure.magistrat_referent,
         authority=measure.authority, stage=measure.stage, facts_on=measure.facts_on,
         decision_on=measure.decision_on, saisine_received_on=measure.saisine_received_on,
-        start_on=measure.start_on, planned_end_on=measure.planned_end_on, renewals=renewals,
+        start_on=dates.start if dates else None, planned_end_on=dates.planned_end if dates else None,
+        max_end_on=dates.max_end if dates else None, start_entered=dates.start_entered if dates else None,
+        renewals=renewals, professional_civility=user.civility,
         tribunal=court.tribunal, parquet=court.parquet, court_address=court.address,
         professional_name=user.full_name, professional_first_name=user.first_name,
         professional_last_name=user.last_name, profession=user.profession, rpps_adeli=user.rpps_adeli,

@@ -14,7 +14,7 @@ import datetime as dt
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Spacer, Table
 
 from ..core.dates import format_fr
 from ..core.models import Professional, Report
@@ -22,7 +22,7 @@ from ..core.vocabulary import ReportKind, ReportStatus, label
 from ..printing.context import time_fr
 from ..printing.pdf import GREY, MARGIN, city_of, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
-from .drafts import report_facts
+from .drafts import confirmed_terms, flags_of, report_facts
 from .facts import ReportFacts
 
 WIDTH = A4[0] - 2 * MARGIN
@@ -41,6 +41,29 @@ KINDS: dict[str, tuple[str, str, str]] = {
 }
 SECRECY_NOTE = ("Rapport établi sous réserve du secret médical (art. R3413-14) : il ne contient aucune "
                 "information médicale.")
+#: Printed instead when the professional kept terms the secrecy guard flagged: the claim
+#: above would not be true (the confirmation, with the terms, is in the audit trail).
+SECRECY_NOTE_KEPT = "Rapport établi sous réserve du secret médical (art. R3413-14)."
+#: How each authority is addressed, and whether the letter goes through the parquet.
+ADDRESSEES: dict[str, tuple[str, bool]] = {
+    "procureur": ("Procureur de la République", True),
+    "juge_instruction": ("juge d'instruction", False),
+    "jld": ("juge des libertés et de la détention", False),
+    "juge_enfants": ("juge des enfants", False),
+    "tribunal": ("président de la juridiction de jugement", False),
+    "jap": ("juge de l'application des peines", False),
+}
+#: A last paragraph up to this long goes to the next page with the signature (never alone
+#: there); a longer one flows, and only the secrecy note goes with the signature.
+KEEP_WITH_SIGNATURE = 600
+
+
+def secrecy_note(report: Report) -> str:
+    """« … il ne contient aucune information médicale » only when that is true: no flagged
+    term was confirmed at finalisation, and the guard finds none in the text today."""
+    if confirmed_terms(report) or flags_of(report):
+        return SECRECY_NOTE_KEPT
+    return SECRECY_NOTE
 
 
 def report_pdf(report: Report, *, today: dt.date, image: bytes | None = None) -> bytes:
@@ -93,10 +116,19 @@ def _habilitation(facts: ReportFacts) -> str:
 
 
 def _addressee(facts: ReportFacts) -> Flowable:
-    who = (f"À l'attention de {text(facts.magistrat_referent)}, magistrat référent"
-           if facts.magistrat_referent else "À l'attention du magistrat référent")
-    block = Table([["", para(f"<b>{who}</b><br/>{text(facts.parquet)}<br/>{text(facts.tribunal)}<br/>"
-                             f"{text(facts.court_address)}", "head_left")]], colWidths=[WIDTH - 9.4 * cm, 9.4 * cm])
+    """The magistrate who ordered the measure, at their court: the parquet only for the
+    procureur's measures (a juge des enfants' report goes to that judge, not the parquet)."""
+    role, through_parquet = ADDRESSEES.get(facts.authority, ("magistrat référent", True))
+    if through_parquet:
+        who = (f"À l'attention de {text(facts.magistrat_referent)}, magistrat référent"
+               if facts.magistrat_referent else "À l'attention du magistrat référent")
+        lines_ = [f"<b>{who}</b>", f"{text(role)} — {text(facts.parquet)}"]
+    else:
+        who = (f"À l'attention de {text(facts.magistrat_referent)}, {text(role)}"
+               if facts.magistrat_referent else f"À l'attention du {text(role)}")
+        lines_ = [f"<b>{who}</b>"]
+    lines_ += [text(facts.tribunal), text(facts.court_address)]
+    block = Table([["", para("<br/>".join(lines_), "head_left")]], colWidths=[WIDTH - 9.4 * cm, 9.4 * cm])
     block.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0)))
     return block
 
@@ -113,10 +145,13 @@ def _facts_table(rows: list[tuple[str, str]]) -> Table:
 def _measure_rows(facts: ReportFacts) -> list[tuple[str, str]]:
     rows = [("Autorité judiciaire", text(f"{label(facts.authority)} — {label(facts.stage).lower()}")),
             ("Magistrat référent", text(facts.magistrat_referent or "non précisé"))]
+    start = "Début de la mesure" + (" (fixé par la saisine)" if facts.start_entered else "")
     for name, day in (("Date de la décision", facts.decision_on),
                       ("Réception de la saisine", facts.saisine_received_on),
-                      ("Début de la mesure", facts.start_on), ("Fin prévue", facts.planned_end_on)):
-        rows.append((name, format_fr(day) if day else "non encore fixée"))
+                      (start, facts.start_on), ("Fin prévue", facts.planned_end_on),
+                      ("Durée maximale jusqu'au", facts.max_end_on)):
+        if day is not None or name != "Durée maximale jusqu'au":  # frozen before version 7: not known
+            rows.append((name, format_fr(day) if day else "non encore fixée"))
     if facts.renewals:
         rows.append(("Renouvellement(s)", "<br/>".join(
             f"décidé le {format_fr(decided)}, jusqu'au {format_fr(end)}" for decided, end in facts.renewals)))
@@ -185,7 +220,7 @@ def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
            on: dt.date) -> list[Flowable]:
     title, basis, _ = KINDS[report.kind]
     signer = Professional(first_name=facts.professional_first_name, last_name=facts.professional_last_name,
-                          profession=facts.profession)
+                          profession=facts.profession, civility=facts.professional_civility)
     person = [("Nom et prénom", f"<b>{text(facts.person_name)}</b>"),
               ("Date de naissance", format_fr(facts.birth_date) if facts.birth_date else "non renseignée"),
               ("N° de parquet", f"<b>{text(facts.parquet_number)}</b>")]
@@ -206,11 +241,19 @@ def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
              else "Non renseignée."),
             ("Proposition", f"<b>{text(label(report.proposal))}</b>" if report.proposal else "Sans proposition.")])]),
     ]
-    # The signature never stands alone on a page: the last paragraph goes with it.
+    # The observations follow the facts (never pushed to page 2 as a block); the signature
+    # never stands alone on a page: the secrecy note, and a short last paragraph, go with it.
+    paragraphs = _observations(report.observations or "")
+    blocks = [b for b in (report.observations or "").replace("\r\n", "\n").split("\n\n") if b.strip()]
+    signature = signature_block(signer, city=city_of(facts.csapa_address) or city_of(facts.court_address),
+                                on=on, image=image)
+    note = para(text(secrecy_note(report)), "small")
+    short_last = not blocks or len(blocks[-1]) <= KEEP_WITH_SIGNATURE
+    body, ending = (paragraphs[:-1], [paragraphs[-1], note, signature]) if short_last else \
+        (paragraphs, [note, signature])
+    # The heading is never the last line of a page; the text then splits where the page ends
+    # (a text short enough to go with the signature takes the heading along).
     heading = para("Observations du professionnel habilité", "heading")
-    *body, last = _observations(report.observations or "")
-    ending = [last, para(text(SECRECY_NOTE), "small"),
-              signature_block(signer, city=city_of(facts.csapa_address) or city_of(facts.court_address),
-                              on=on, image=image)]
-    story += [heading, *body, KeepTogether(ending)] if body else [KeepTogether([heading, *ending])]
+    story += [CondPageBreak(1.8 * cm), heading, *body, KeepTogether(ending)] if body else \
+        [KeepTogether([heading, *ending])]
     return story

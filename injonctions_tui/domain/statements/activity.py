@@ -46,6 +46,8 @@ class Figures:
     received: int = 0
     minors: int = 0
     adults: int = 0
+    #: Persons seen at least once (an interview held, the person present), counted once.
+    persons_followed: int = 0
     evaluations: int = 0
     evaluation_delay_median_days: float | None = None
     evaluations_within_deadline_share: float | None = None
@@ -102,6 +104,9 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "received": ("Mesures reçues", "saisines reçues dans la période"),
     "minors": ("dont mineurs", "mineurs à la date des faits (ou selon la correction manuelle)"),
     "adults": ("dont majeurs", "majeurs à la date des faits"),
+    "persons_followed": ("Personnes suivies", "personnes reçues en entretien au moins une fois dans la période "
+                         "(évaluation ou suivi, personne présente) ; une personne ayant plusieurs mesures compte "
+                         "une fois"),
     "evaluations": ("Évaluations initiales", "premières évaluations tenues (personne présente)"),
     "evaluation_delay_median_days": ("Délai médian saisine → évaluation (jours)", "jours entre la saisine et "
                                      "la première évaluation tenue"),
@@ -138,11 +143,12 @@ class _Bucket:
         self.evaluation_delays: list[int] = []
         self.agreement_delays: list[int] = []
         self.durations: list[int] = []
+        self.persons: set[int] = set()
 
     def figures(self) -> Figures:
         c = self.counts
         return Figures(
-            received=c["received"], minors=c["minors"], adults=c["adults"],
+            received=c["received"], minors=c["minors"], adults=c["adults"], persons_followed=len(self.persons),
             evaluations=len(self.evaluation_delays),
             evaluation_delay_median_days=median(self.evaluation_delays),
             evaluations_within_deadline_share=share(c["evaluations_in_time"], len(self.evaluation_delays)),
@@ -235,6 +241,14 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
             .group_by(month, Appointment.status)):
         for bucket in tally.at_key(key):
             bucket.counts[status] += count
+    # 4b. Persons followed: seen at least once (any interview held), each person once — the
+    # rule of the état justificatif (DOMAIN.md "Other documents").
+    for person_id, starts_at in raw(
+            Appointment.select(Measure.person, Appointment.starts_at).join(Measure)
+            .where(mine & (Appointment.status == AppointmentStatus.PRESENT.value)
+                   & (Appointment.starts_at >= day_start(start)) & (Appointment.starts_at < day_start(after)))):
+        for bucket in tally.at(day(starts_at)):
+            bucket.persons.add(person_id)
     # 5. Final reports written, by kind; corrections apart.
     month = fn.substr(Report.written_on, 1, 7)
     correction = Report.previous.is_null(False)
@@ -295,7 +309,7 @@ def activity_json(report: ActivityReport) -> dict:
 
 def columns() -> list[tuple[str, str]]:
     """(key, French header) of every figure, in reading order (CSV and tables)."""
-    keys = ["received", "minors", "adults", "evaluations", "evaluation_delay_median_days",
+    keys = ["received", "minors", "adults", "persons_followed", "evaluations", "evaluation_delay_median_days",
             "evaluations_within_deadline_share", "orientations", "agreements", "refusals",
             "agreement_delay_median_days", "agreements_within_deadline_share", "followups_kept",
             "followups_missed", "followups_excused", "followups_postponed", "reports_sent"]

@@ -67,6 +67,7 @@ def _key_rows(f: Figures) -> list[tuple[str, str, bool]]:
         ("Mesures reçues", number_fr(f.received), False),
         ("dont mineurs à la date des faits", number_fr(f.minors), False),
         ("dont majeurs", number_fr(f.adults), False),
+        ("Personnes suivies (reçues au moins une fois)", number_fr(f.persons_followed), False),
         ("Évaluation initiale", "", True),
         ("Évaluations tenues", number_fr(f.evaluations), False),
         ("Délai médian depuis la saisine", days_fr(f.evaluation_delay_median_days), False),

@@ -59,7 +59,9 @@ def statement_text(statement: Statement) -> str:
     rows = [[str(r.number), *(r.identity(f) for f in fields),
              ", ".join(format_fr(d) for d in r.followup_dates) or "aucun", str(r.followups),
              plain(eur(r.amount)) + (" (réduit)" if r.reduced else "")] for r in statement.rows]
-    lines = [f"État justificatif annuel — année {statement.year}", ""]
+    lines = [f"État justificatif annuel — année {statement.year}"
+             + (f" — PROVISOIRE (au {format_fr(statement.produced_on)}, l'année n'est pas terminée)"
+                if statement.provisional else ""), ""]
     lines += _table(head, rows, right={0, len(head) - 2, len(head) - 1}) if rows else ["Aucune personne suivie."]
     lines += ["",
               f"Personnes suivies : {statement.persons}",
@@ -102,6 +104,7 @@ def activity_text(report: ActivityReport) -> str:
     lines = [f"Bilan d'activité du {format_fr(report.start)} au {format_fr(report.end)} (chiffres agrégés)", ""]
     key = [("Mesures reçues", number_fr(total.received)),
            ("  dont mineurs / majeurs (date des faits)", f"{total.minors} / {total.adults}"),
+           ("Personnes suivies (reçues au moins une fois)", number_fr(total.persons_followed)),
            ("Évaluations tenues", number_fr(total.evaluations)),
            ("  délai médian depuis la saisine", days_fr(total.evaluation_delay_median_days)),
            ("  part tenue dans le mois", percent_fr(total.evaluations_within_deadline_share)),

@@ -5,21 +5,17 @@ year, halved when that person had 2 follow-up interviews or fewer during the yea
 sent by 31 January of the following year. The numbers come from core/rules.py, overridden
 by the settings (statements/settings.py).
 
-Readings where the rule is vague (our choices, printed on the document):
-- *Followed during the year*: a measure of the user (summaries.own_measures:
-  assigned to them or to nobody, of the statement's kind) is active from its saisine to its outcome date; without an outcome
-  date, to its planned end (renewals included); with neither, it is still running
-  (an open measure not started yet) or, if closed, it ended at its saisine. A person
-  seen (interview « présent », any kind) during the year is followed that year even
-  outside that span (an interview held after the planned end, awaiting the decision).
-- *Follow-up interview*: an interview marked « présent » held during the year, of any
-  kind but the initial evaluation (M3, M6, semestrial and additional interviews). A
-  missed, excused, postponed or still expected interview does not count. Two
-  interviews the same day (two measures) count once: the person was met once.
-- *Per person*: a person with several measures in the year is one row, one amount;
-  their interviews of all these measures add up.
-- A person followed but never seen (0 interview) is listed at the reduced rate: the
-  literal rule; the ARS decides.
+The reading, binding for the software (DOMAIN.md) and printed on the document:
+- A person is on year Y's statement only if at least one interview was *held* with
+  them in Y (evaluation or follow-up, the person present) for a measure of the user
+  (statements.scope.own_measures: assigned to them or to nobody, of the statement's
+  kind). A person « à convoquer » never seen, or seen only the year before, is not.
+- *Follow-up interview*: an interview held in Y of any kind but the initial evaluation
+  (M3, M6, semestrial, additional). Missed, excused, postponed or expected interviews do
+  not count; two interviews the same day (two measures) count once.
+- *Per person*: a person with several measures in the year is one row, one amount.
+- Before 1 January of Y+1 the statement is *provisional*: the year is not over, nothing
+  is « certifié exact » (the PDF says « PROVISOIRE » on every page, the CSV on its first line).
 """
 
 from __future__ import annotations
@@ -32,22 +28,21 @@ from decimal import Decimal
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
-from ..core.formats import csv_text, day, day_start, decimal_fr, raw
+from ..core.formats import BOM, csv_text, day, day_start, decimal_fr, raw
 from ..core.models import Appointment, Measure, Person, Setting, person_name
 from ..core.rules import MeasureKind
 from ..core.text import search_key
-from ..core.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus
+from ..core.vocabulary import AppointmentKind, AppointmentStatus
 from .scope import own_measures
 from .settings import DEFAULT_IDENTITY, IDENTITY_FIELDS, PayRules, check_identity_fields, pay_rules
 
 PRODUCED_KEY = "statement_produced"
-READING_NOTE = ("Personne suivie : personne dont une mesure était en cours à un moment de l'année (de la "
-                "saisine à la décision du magistrat ou, à défaut, à la fin prévue de la mesure), ou reçue en "
-                "entretien dans l'année ; une personne suivie au titre de plusieurs mesures ne figure qu'une "
-                "fois. Entretiens de suivi : entretiens tenus dans l'année, la personne étant présente (M3, M6, "
-                "semestriels et supplémentaires) ; l'entretien d'évaluation initiale n'est pas compté comme un "
-                "entretien de suivi (lecture retenue par le professionnel) ; les entretiens manqués, excusés ou "
-                "reportés ne sont pas comptés.")
+READING_NOTE = ("Personne suivie : personne reçue au moins une fois en entretien dans l'année (évaluation ou "
+                "suivi, la personne étant présente) ; une personne suivie au titre de plusieurs mesures ne figure "
+                "qu'une fois. Entretiens de suivi : entretiens tenus dans l'année, la personne étant présente (M3, "
+                "M6, semestriels et supplémentaires) ; l'entretien d'évaluation initiale n'est pas compté comme un "
+                "entretien de suivi ; les entretiens manqués, excusés ou reportés ne sont pas comptés.")
+PROVISIONAL_MARK = "PROVISOIRE"
 
 
 def due_date(year: int) -> dt.date:
@@ -90,6 +85,13 @@ class Statement:
     rules: PayRules
     identity_fields: tuple[str, ...]
     rows: tuple[StatementRow, ...]
+    #: The day it was produced: before 1 January of the next year, it is provisional.
+    produced_on: dt.date
+
+    @property
+    def provisional(self) -> bool:
+        """The year is not over: a draft, « PROVISOIRE », certified by nobody."""
+        return self.produced_on < dt.date(self.year + 1, 1, 1)
 
     @property
     def persons(self) -> int:
@@ -126,22 +128,11 @@ class Statement:
         return due_date(self.year)
 
 
-def _active(saisine: dt.date, end: dt.date | None, first: dt.date, last: dt.date) -> bool:
-    return saisine <= last and (end is None or end >= first)
-
-
-def _end(outcome: str | None, outcome_on: dt.date | None, planned_end: dt.date | None, status: str,
-         saisine: dt.date) -> dt.date | None:
-    """Last day of the measure as the statement reads it (module docstring)."""
-    if outcome_on or planned_end:
-        return outcome_on or planned_end
-    return saisine if outcome or status == MeasureStatus.CLOTURE else None
-
-
 def annual_statement(year: int, *, today: dt.date,
                      identity_fields: tuple[str, ...] = DEFAULT_IDENTITY,
                      kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> Statement:
-    """The rows and amounts of the statement for the civil year `year` (three queries).
+    """The rows and amounts of the statement for the civil year `year` (two queries): the
+    persons seen in `year` (module docstring), each once, with their follow-up interviews.
 
     `kind`: the statement covers one kind of measure, paid by its own rules.
     """
@@ -151,36 +142,21 @@ def annual_statement(year: int, *, today: dt.date,
     kind = MeasureKind(kind)
     rules = pay_rules(kind)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    mine = own_measures(kind)
     in_year = ((Appointment.starts_at >= day_start(first))
                & (Appointment.starts_at < day_start(last + dt.timedelta(days=1))))
-    held_condition = mine & (Appointment.status == AppointmentStatus.PRESENT.value) & in_year
+    held = own_measures(kind) & (Appointment.status == AppointmentStatus.PRESENT.value) & in_year
     followups: dict[int, set[dt.date]] = defaultdict(set)
-    seen: set[int] = set()  # measures with an interview held during the year
-    for measure_id, person_id, starts_at, appointment_kind in raw(
-            Appointment.select(Appointment.measure, Measure.person, Appointment.starts_at, Appointment.kind)
-            .join(Measure).where(held_condition)):
-        seen.add(measure_id)
+    parquets: dict[int, set[str]] = defaultdict(set)
+    for person_id, parquet, starts_at, appointment_kind in raw(
+            Appointment.select(Measure.person, Measure.parquet_number, Appointment.starts_at, Appointment.kind)
+            .join(Measure).where(held)):
+        parquets[person_id].add(parquet)
         if appointment_kind != AppointmentKind.EVALUATION_INITIALE:
             followups[person_id].add(day(starts_at))
-    candidates = mine & ((Measure.saisine_received_on <= last)
-                         | Measure.id.in_(Appointment.select(Appointment.measure).join(Measure)
-                                          .where(held_condition)))
-    parquets: dict[int, set[str]] = defaultdict(set)
-    for measure_id, person_id, parquet, saisine, outcome, outcome_on, planned_end, status in raw(
-            Measure.select(Measure.id, Measure.person, Measure.parquet_number, Measure.saisine_received_on,
-                           Measure.outcome, Measure.outcome_on, Measure.planned_end_on, Measure.status)
-            .where(candidates)):
-        saisine = day(saisine)
-        end = _end(outcome, day(outcome_on), day(planned_end), status, saisine)
-        if measure_id in seen or _active(saisine, end, first, last):
-            parquets[person_id].add(parquet)
     people = raw(Person.select(Person.id, Person.last_name, Person.first_name, Person.birth_date)
-                 .where(Person.id.in_(Measure.select(Measure.person).where(candidates))))
+                 .where(Person.id.in_(list(parquets))))
     rows = []
-    for person_id, last_name, first_name, birth in sorted(
-            (p for p in people if p[0] in parquets),
-            key=lambda p: (search_key(f"{p[1]} {p[2]}"), p[0])):
+    for person_id, last_name, first_name, birth in sorted(people, key=lambda p: (search_key(f"{p[1]} {p[2]}"), p[0])):
         dates = tuple(sorted(followups.get(person_id, ())))
         born = day(birth)
         rows.append(StatementRow(
@@ -192,7 +168,7 @@ def annual_statement(year: int, *, today: dt.date,
             parquet_numbers=tuple(sorted(parquets[person_id])) if "parquet_number" in identity else (),
             followup_dates=dates, amount=rules.amount_for(len(dates)),
             reduced=rules.is_reduced(len(dates))))
-    return Statement(year, kind, rules, identity, tuple(rows))
+    return Statement(year, kind, rules, identity, tuple(rows), today)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -210,7 +186,12 @@ def statement_csv(statement: Statement) -> str:
     blanks = [""] * len(statement.identity_fields)
     rows.append(["Total", *blanks, "", sum(r.followups for r in statement.rows),
                  f"{statement.full_rate} plein / {statement.reduced_rate} réduit", decimal_fr(statement.total)])
-    return csv_text(header, rows)
+    content = csv_text(header, rows)
+    if statement.provisional:  # the first line says it, before the header
+        bom = content[:1] if content.startswith(BOM) else ""
+        content = (f"{bom}{PROVISIONAL_MARK} — état établi le {format_fr(statement.produced_on)}, avant la fin de "
+                   f"l'année {statement.year} : ne vaut pas état justificatif\r\n" + content[len(bom):])
+    return content
 
 
 # --------------------------------------------------------------------------- reminder
@@ -260,10 +241,11 @@ def pending_statement_reminder(today: dt.date) -> str | None:
     message = statement_reminder(today, last_statement_produced())
     if message is None:
         return None
-    followed = Measure.select().where(
-        own_measures(MeasureKind.INJONCTION_THERAPEUTIQUE) & (Measure.saisine_received_on <= dt.date(year, 12, 31))
-        & (Measure.outcome_on.is_null() | (Measure.outcome_on >= dt.date(year, 1, 1)))).exists()
-    return message if followed else None
+    seen = Appointment.select().join(Measure).where(
+        own_measures(MeasureKind.INJONCTION_THERAPEUTIQUE) & (Appointment.status == AppointmentStatus.PRESENT.value)
+        & (Appointment.starts_at >= day_start(dt.date(year, 1, 1)))
+        & (Appointment.starts_at < day_start(dt.date(year + 1, 1, 1)))).exists()
+    return message if seen else None
 
 
 __all__ = ["Statement", "StatementRow", "annual_statement", "due_date", "last_statement_produced",

@@ -20,12 +20,14 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.formats import KIND_PLURAL, eur
-from ..core.vocabulary import label
+from ..core.models import Professional
+from ..core.vocabulary import agreed, label, professional_clause
 from ..printing.pdf import (MARGIN, STYLES, city_of, letterhead, lines, para, register_fonts, render, signature_block,
                             table_style, text)
 from ..printing.signature_image import signature_image
 from ..store.professionals import require_user
 from .settings import IDENTITY_SHORT, load_statement_settings
+from .statement import PROVISIONAL_MARK
 
 if TYPE_CHECKING:
     from .statement import Statement
@@ -45,7 +47,8 @@ def _right(markup: str) -> Paragraph:
 
 
 def title_of(statement: Statement) -> str:
-    return f"État justificatif annuel — année {statement.year}"
+    provisional = " (PROVISOIRE)" if statement.provisional else ""
+    return f"État justificatif annuel — année {statement.year}{provisional}"
 
 
 def rule_sentence(statement: Statement) -> str:
@@ -104,6 +107,10 @@ def _totals(statement: Statement) -> Table:
     return table
 
 
+PROVISIONAL_NOTE = ("Document provisoire : l'année {year} n'est pas terminée ; l'état définitif, certifié exact, "
+                    "sera établi à partir du 1er janvier.")
+
+
 def _story(statement: Statement, today: dt.date, recipient: str) -> list[Flowable]:
     user = require_user()
     kinds = KIND_PLURAL[statement.kind]
@@ -115,10 +122,7 @@ def _story(statement: Statement, today: dt.date, recipient: str) -> list[Flowabl
         para(text(title_of(statement)), "title"),
         para(f"<b>Objet :</b> indemnité forfaitaire des professionnels de santé habilités — {text(kinds)} "
              "(code de la santé publique, art. L3413-1 et suivants ; arrêté du 21 septembre 2009)."),
-        para(f"Je soussigné(e) <b>{text(user.full_name)}</b>, {text(label(user.profession).lower())}, "
-             f"professionnel(le) de santé habilité(e), certifie avoir assuré en {statement.year} le suivi des "
-             f"personnes ci-dessous au titre des {text(kinds)}, et demande le versement de l'indemnité "
-             "correspondante."),
+        para(_opening(statement, user, kinds)),
         para(text(rule_sentence(statement))),
         Spacer(1, 4),
     ]
@@ -132,16 +136,30 @@ def _story(statement: Statement, today: dt.date, recipient: str) -> list[Flowabl
         # The certification never sits on a page of its own, away from the signature.
         KeepTogether([
             para(f"<b>Échéance :</b> état à adresser à l'ARS au plus tard le {format_long_fr(statement.due_on)}."),
-            para("Certifié exact et sincère.", "body"),
+            para(PROVISIONAL_NOTE.format(year=statement.year) if statement.provisional
+                 else "Certifié exact et sincère.", "body"),
             signature_block(user, city=city_of(user.csapa_address), on=today, image=signature_image())]),
     ]
     return body
+
+
+def _opening(statement: Statement, user: Professional, kinds: str) -> str:
+    """« Je soussigné… certifie… » once the year is over; before, what the draft is."""
+    who = (f"Je {agreed('soussigné', user.civility)} <b>{text(user.full_name)}</b>, "
+           f"{text(label(user.profession).lower())}, {professional_clause(user.civility)}")
+    if statement.provisional:
+        return (f"{who}, présente l'état provisoire des personnes reçues en {statement.year} au titre des "
+                f"{text(kinds)}, à la date du {format_fr(statement.produced_on)} : l'année n'étant pas terminée, "
+                "ce document ne vaut pas état justificatif.")
+    return (f"{who}, certifie avoir assuré en {statement.year} le suivi des personnes ci-dessous au titre des "
+            f"{text(kinds)}, et demande le versement de l'indemnité correspondante.")
 
 
 def statement_pdf(statement: Statement, *, today: dt.date, recipient: str | None = None) -> bytes:
     """The statement's PDF bytes (A4, DejaVu embedded, byte-identical for the same input)."""
     recipient = recipient or load_statement_settings().recipient
     return render(_story(statement, today, recipient), title=title_of(statement),
+                  watermark=PROVISIONAL_MARK if statement.provisional else None,
                   author=require_user().full_name,
                   reference=f"État justificatif annuel {statement.year} — {statement.persons} personne(s) — "
                             f"total {eur(statement.total)}")

@@ -8,12 +8,14 @@ a released one. The version reached is kept in the `schema_version` table.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from peewee import CharField, Database
 from playhouse.migrate import SqliteMigrator, migrate
 
 from ..core import clock
+from ..core.dates import add_months
 from ..core.errors import InjonctionsError
 from ..core.text import search_key
 
@@ -257,6 +259,61 @@ def _v6_deadline_cache(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
 
 
+#: Durations frozen for version 7 (initial, renewal, maximum, in months): core/rules.py may
+#: change later, this migration must not.
+_V7_DURATIONS = {"injonction_therapeutique": (6, 6, 24), "injonction_de_soins": (12, 12, 120)}
+
+
+def _v7_one_timeline(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 7 (issue 14): one start and one end per measure, and the professional's civility.
+
+    The measure now starts on the date of the decision that pronounced it, unless the user
+    entered another start from the saisine (DOMAIN.md step 6, binding). Earlier versions
+    wrote the written agreement's date into `start_on` by themselves when it was empty: that
+    value is cleared (the decision date takes over), and the old start is kept in the audit
+    trail. The stored ends (`planned_end_on`, each renewal's `new_end_on`) are recomputed
+    from the start, as the deadline engine now derives them; changed values are also kept
+    in the audit trail. A start the user typed (different from the agreement) stays."""
+    migrate(migrator.add_column("professional", "civility", CharField(null=True)))
+    one_timeline(db)
+
+
+def one_timeline(db: Database) -> None:
+    """Version 7's data fix, also applied to an export of an older version when imported:
+    clear the starts earlier versions derived from the written agreement, recompute the
+    stored ends from the start, and say so in the audit trail (ids and dates only)."""
+    now = clock.now().isoformat(" ")
+    measures = db.execute_sql('SELECT "id", "kind", "start_on", "decision_on", "planned_end_on" FROM "measure"')
+    for measure_id, kind, start_on, decision_on, planned_end_on in measures.fetchall():
+        agreed = db.execute_sql('SELECT MIN("agreement_on") FROM "orientation" WHERE "measure_id" = ? AND '
+                                '"agreement_on" IS NOT NULL AND "refused_on" IS NULL', (measure_id,)).fetchone()[0]
+        details = []
+        if start_on is not None and agreed is not None and str(start_on) == str(agreed):
+            details.append(f"debut_auto={start_on}")
+            start_on = None
+            db.execute_sql('UPDATE "measure" SET "start_on" = NULL WHERE "id" = ?', (measure_id,))
+        start = start_on or decision_on
+        renewals = db.execute_sql('SELECT "id", "new_end_on" FROM "renewal" WHERE "measure_id" = ? '
+                                  'ORDER BY "decided_on", "id"', (measure_id,)).fetchall()
+        if start is not None:
+            initial, step, maximum = _V7_DURATIONS.get(kind, _V7_DURATIONS["injonction_therapeutique"])
+            begin = dt.date.fromisoformat(str(start)[:10])
+            for number, (renewal_id, old_end) in enumerate(renewals, start=1):
+                new_end = add_months(begin, min(initial + number * step, maximum)).isoformat()
+                if str(old_end) != new_end:
+                    db.execute_sql('UPDATE "renewal" SET "new_end_on" = ? WHERE "id" = ?', (new_end, renewal_id))
+            end = add_months(begin, min(initial + len(renewals) * step, maximum)).isoformat()
+        else:
+            end = None
+        if str(planned_end_on) != str(end):
+            details.append(f"fin_prevue={planned_end_on or '-'}->{end or '-'}")
+            db.execute_sql('UPDATE "measure" SET "planned_end_on" = ? WHERE "id" = ?', (end, measure_id))
+        if details:
+            db.execute_sql('INSERT INTO "audit_event" ("at", "actor", "action", "entity", "entity_id", "details") '
+                           'VALUES (?, ?, ?, ?, ?, ?)', (now, "système", "mesure_dates_recalculees", "measure",
+                                                         measure_id, "migration 7 : " + " ".join(details)))
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
@@ -265,6 +322,7 @@ MIGRATIONS: list[Migration] = [
     _v4_habilitation_register,
     _v5_dossier_list_index,
     _v6_deadline_cache,
+    _v7_one_timeline,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

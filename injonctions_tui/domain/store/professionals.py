@@ -8,7 +8,7 @@ from ..core.dates import format_fr
 from ..core.errors import InvalidInput, NotHabilitated
 from ..core.models import Habilitation, Professional
 from ..core.validation import clean_text
-from ..core.vocabulary import HabilitationStatus, Profession, label
+from ..core.vocabulary import Civility, HabilitationStatus, Profession, label
 
 _clean = clean_text
 
@@ -35,11 +35,27 @@ def get_professional(professional_id: int) -> Professional:
     return professional
 
 
+def _civility(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Civility(value).value
+    except ValueError:
+        raise InvalidInput("Civilité : choisissez Madame, Monsieur ou sans civilité.") from None
+
+
+def set_civility(professional: Professional, civility: str | None) -> None:
+    """How the documents speak of the professional from now on (« Je soussignée »…)."""
+    professional.civility = _civility(civility)
+    professional.save()
+
+
 def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli: str | None,
-                csapa_name: str, csapa_address: str) -> Professional:
+                csapa_name: str, csapa_address: str, civility: str | None = None) -> Professional:
     """Record the user's identity; there is exactly one user per database."""
     if current_user() is not None:
         raise InvalidInput("L'identité du professionnel est déjà enregistrée.")
+    civility = _civility(civility)
     try:
         Profession(profession)
     except ValueError:
@@ -56,7 +72,7 @@ def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli:
         rpps_adeli=number.replace(" ", "") if number else None,
         csapa_name=_clean(csapa_name, "CSAPA employeur", required=True, limit=200),
         csapa_address=_clean(csapa_address, "Adresse du CSAPA", required=True, limit=300),
-        is_user=True,
+        civility=civility, is_user=True,
     )
 
 

@@ -161,15 +161,19 @@ def test_a_booked_interview_counts_so_the_next_one_is_proposed(db: object) -> No
     assert propose_next(measure.id, TODAY, court=COURT).kind == AK.SUIVI_M6
 
 
-def test_the_cadence_counts_from_the_doctors_agreement_not_from_the_evaluation(db: object) -> None:
+def test_the_cadence_counts_from_the_decision_not_from_the_evaluation_nor_the_agreement(db: object) -> None:
     measure = make_measure(saisine=D(2026, 8, 1), status=MeasureStatus.SUIVI)
+    Measure.update(decision_on=None).where(Measure.id == measure.id).execute()
     held_evaluation(measure, D(2026, 8, 20))
-    with pytest.raises(InvalidInput, match="Début de la mesure inconnu : enregistrez l'accord écrit"):
+    with pytest.raises(InvalidInput, match="Début de la mesure inconnu : renseignez la date de la décision"):
         propose_next(measure.id, TODAY, court=COURT)  # the evaluation does not start the measure
     agreed_orientation(measure, D(2026, 9, 10))
+    with pytest.raises(InvalidInput, match="Début de la mesure inconnu"):
+        propose_next(measure.id, TODAY, court=COURT)  # nor does the doctor's agreement
+    Measure.update(decision_on=D(2026, 7, 24)).where(Measure.id == measure.id).execute()
     proposal = propose_next(measure.id, TODAY, court=COURT)
-    assert (proposal.kind, proposal.due_on) == (AK.SUIVI_M3, D(2026, 12, 10))  # agreement + 3
-    assert proposal.note.startswith("Suivi M3 dû le 10/12/2026 (début de mesure le 10/09/2026).")
+    assert (proposal.kind, proposal.due_on) == (AK.SUIVI_M3, D(2026, 10, 24))  # decision + 3 months
+    assert proposal.note.startswith("Suivi M3 dû le 24/10/2026 (début de mesure le 24/07/2026).")
 
 
 def test_an_evaluation_left_unmarked_must_be_marked_first(db: object) -> None:

@@ -134,14 +134,19 @@ def test_every_write_of_a_measure_s_life_keeps_the_cache_exact(demo: object) -> 
     refresh()
     person = Person.create(last_name="CACHE", first_name="Séraphin", birth_date=D(1990, 5, 14))
     measure = Measure.create(person=person, parquet_number="26999000001", authority="procureur",
-                             stage="alternative_poursuites", saisine_received_on=D(2026, 10, 1))
+                             stage="alternative_poursuites", saisine_received_on=D(2026, 10, 1),
+                             magistrat_referent="Mme la substitute Tapioca (test)")
     assert kinds(check(measure)) == {K.EVALUATION}
+    measure.decision_on = D(2026, 9, 25)  # the measure starts: M3, periods, maximum
+    measure.save()
+    assert kinds(check(measure)) == {K.EVALUATION, K.INTERVIEW_M3, K.INTERVIEW_M6, K.END_OF_INITIAL_PERIOD,
+                                     K.MAXIMUM_DURATION}
 
     evaluation = booking.book(measure.id, AK.EVALUATION_INITIALE, dt.datetime(2026, 10, 13, 10), place=CSAPA,
                               today=D(2026, 10, 12))
     check(measure)
     booking.mark(evaluation.id, "present", D(2026, 10, 13))
-    assert kinds(check(measure)) == {K.REASONED_OPINION, K.DOCTOR_CHOICE}
+    assert {K.REASONED_OPINION, K.DOCTOR_CHOICE} <= kinds(check(measure))
 
     first = measures.choose_orientation(measure, structure="CSAPA Le Rivage", doctor=None,
                                         chosen_on=D(2026, 10, 15), chosen_by="personne", user=None)
@@ -166,17 +171,17 @@ def test_every_write_of_a_measure_s_life_keeps_the_cache_exact(demo: object) -> 
     Appointment.get_by_id(missed.id).delete_instance()  # no domain function deletes one
     assert K.INCIDENT_REPORT not in kinds(check(measure))
 
-    measures.renew(Measure.get_by_id(measure.id), D(2027, 4, 20))
+    measures.renew(Measure.get_by_id(measure.id), D(2027, 3, 20), today=D(2027, 3, 20))
     assert K.END_OF_RENEWAL in kinds(check(measure))
 
     draft = report_drafts.start_draft(measure.id, "avis_motive", TODAY, evaluation.id)
     check(measure)
-    report_drafts.save_draft(draft.id, adherence="effective", proposal="poursuite", observations="Reçu.")
+    report_drafts.save_draft(draft.id, adherence="effective", proposal="opportune", observations="Reçu.")
     report_drafts.finalise(draft.id, today=TODAY, confirm_flagged=True)
     assert K.REASONED_OPINION not in kinds(check(measure))
     correction = report_drafts.correct(draft.id, TODAY)
     check(measure)
-    report_drafts.save_draft(correction.id, adherence="partielle", proposal="poursuite",
+    report_drafts.save_draft(correction.id, adherence="partielle", proposal="opportune",
                              observations="Reçu, corrigé.")
     report_drafts.finalise(correction.id, today=TODAY, confirm_flagged=True)
     check(measure)
@@ -283,24 +288,44 @@ def test_a_refused_change_to_a_final_report_marks_nothing(demo: object) -> None:
 
 # ------------------------------------------------------------------ upgrade, engine change
 
-def test_upgrade_from_version_5_keeps_the_data_and_the_results(db_path: Path) -> None:
-    old = storage.create_database(db_path, PASSPHRASE, kdf=storage.FAST_KDF, upgrade_to=5)
-    populate_demo(TODAY)
-    counts = {model: model.select().count() for model in (Person, Measure, Appointment, Report)}
-    expected = {today: full(pending_deadlines_live(today)) for today in DAYS}
-    flags = {today: live_overdue([m.id for m in Measure.select(Measure.id)], today) for today in DAYS}
-    old.close()
+def test_a_base_of_the_previous_version_is_upgraded_to_one_timeline(tmp_path: Path) -> None:
+    """A base made by the previous version (tests/fixtures/base-v6.db): migration 7 keeps every
+    record, clears the starts that version derived from the written agreement (kept in the
+    audit trail), and the deadline cache is rebuilt from the decision dates."""
+    import shutil
+
+    from injonctions_tui.domain.core.models import AuditEvent
+    from injonctions_tui.domain.deadlines.engine import measure_timeline
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    db_path = tmp_path / "base-v6.db"
+    for name in ("base-v6.db", "base-v6.db.kdf"):
+        shutil.copyfile(fixtures / name, tmp_path / name)
+    probe = storage.open_with_key(db_path, storage.derive_key_for(db_path, PASSPHRASE), upgrade=False)
+    assert migrations.current_version(probe) == 6
+    auto = {mid for (mid,) in probe.execute_sql(
+        'SELECT m.id FROM measure m WHERE m.start_on IS NOT NULL AND m.start_on = (SELECT MIN(o.agreement_on) '
+        'FROM orientation o WHERE o.measure_id = m.id AND o.refused_on IS NULL)').fetchall()}
+    counts = {table: probe.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+              for table in ("person", "measure", "appointment", "report", "orientation", "renewal")}
+    probe.close()
+    assert auto  # that version wrote the agreement's date as the start
 
     upgraded = storage.open_database(db_path, PASSPHRASE)
     try:
-        assert migrations.current_version(upgraded) == migrations.LATEST_VERSION >= 6
-        assert {model: model.select().count() for model in counts} == counts
-        assert not stale() and not PendingDeadline.select().exists()  # filled on the first read
+        assert migrations.current_version(upgraded) == migrations.LATEST_VERSION >= 7
+        assert {table: upgraded.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                for table in counts} == counts
+        for measure in Measure.select().where(Measure.id.in_(list(auto))):
+            assert measure.start_on is None
+            dates = measure_timeline(measure)
+            assert dates is not None and dates.start == measure.decision_on
+        kept = AuditEvent.select().where(AuditEvent.action == "mesure_dates_recalculees")
+        assert {e.entity_id for e in kept} >= auto and all("debut_auto=" in e.details for e in kept
+                                                            if e.entity_id in auto)
         assert refresh() == Measure.select().where(Measure.outcome.is_null() & (Measure.status != "cloture")).count()
         for today in DAYS:
-            assert full(pending_deadlines(today)) == expected[today]
-            ids = [m.id for m in Measure.select(Measure.id)]
-            assert cached_overdue(ids, today) == flags[today]
+            assert_cache_is_live(today)
         assert upgraded.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         upgraded.close()

@@ -131,7 +131,7 @@ def test_cadence_from_a_month_end_start(db: object) -> None:
 def test_every_six_months_after_m6_up_to_the_two_year_cap(db: object) -> None:
     measure = make_measure(D(2026, 7, 1), start=D(2026, 8, 31))
     for decided in (D(2027, 2, 1), D(2027, 8, 1), D(2028, 2, 1)):
-        measures.renew(measure, decided)
+        measures.renew(measure, decided, today=decided)
     assert measure.planned_end_on == D(2028, 8, 31)
     assert planned_followups(measure) == [
         (AK.SUIVI_M3, D(2026, 11, 30)), (AK.SUIVI_M6, D(2027, 2, 28)),
@@ -143,15 +143,20 @@ def test_every_six_months_after_m6_up_to_the_two_year_cap(db: object) -> None:
     assert [d.done_on for d in of(measure, K.INTERVIEW_SEMIANNUAL)] == [D(2027, 9, 2), None, None]
 
 
-def test_cadence_waits_for_the_start_then_uses_the_agreement(db: object) -> None:
+def test_cadence_counts_from_the_decision_never_from_the_agreement(db: object) -> None:
+    """DOMAIN.md step 6 (binding): the measure starts on the decision date; the written
+    agreement of the chosen doctor does not move it."""
     measure = make_measure(D(2026, 1, 5))
     visit(measure, AK.EVALUATION_INITIALE, D(2026, 1, 15))
-    assert planned_followups(measure) == [] and of(measure, K.INTERVIEW_M3) == []
-    assert of(measure, K.MAXIMUM_DURATION) == []
     Orientation.create(measure=measure, structure="CSAPA du Château", chosen_on=D(2026, 1, 20),
                        agreement_on=D(2026, 1, 31))
-    assert planned_followups(measure) == [(AK.SUIVI_M3, D(2026, 4, 30)), (AK.SUIVI_M6, D(2026, 7, 31))]
-    assert only(measure, K.MAXIMUM_DURATION).due_on == D(2028, 1, 31)
+    assert planned_followups(measure) == [] and of(measure, K.INTERVIEW_M3) == []  # no decision date yet
+    assert of(measure, K.MAXIMUM_DURATION) == []
+    Measure.update(decision_on=D(2025, 12, 31)).where(Measure.id == measure.id).execute()
+    measure = Measure.get_by_id(measure.id)
+    assert planned_followups(measure) == [(AK.SUIVI_M3, D(2026, 3, 31)), (AK.SUIVI_M6, D(2026, 6, 30))]
+    assert only(measure, K.MAXIMUM_DURATION).due_on == D(2027, 12, 31)
+    assert only(measure, K.END_OF_INITIAL_PERIOD).due_on == D(2026, 6, 30)
 
 
 def test_a_report_is_due_after_each_interview_held(db: object) -> None:
@@ -161,7 +166,8 @@ def test_a_report_is_due_after_each_interview_held(db: object) -> None:
     visit(measure, AK.SUIVI_M6, D(2026, 12, 1), "attendu")  # booked, not held: nothing to write
     visit(measure, AK.SUPPLEMENTAIRE, D(2026, 10, 1), "excuse")
     opinion = only(measure, K.REASONED_OPINION)
-    assert (opinion.due_on, opinion.done_on) == (D(2026, 5, 26), None)
+    assert (opinion.due_on, opinion.done_on) == (D(2026, 5, 12), None)  # « sans délai »: the next working day
+    assert "sans délai" in opinion.label and "jour ouvré" in opinion.source
     fiche = only(measure, K.LIAISON_REPORT)
     assert (fiche.due_on, fiche.done_on) == (D(2026, 9, 18), None) and "03/09/2026" in fiche.label
     assert only(measure, K.INTERVIEW_M3).done_on == D(2026, 9, 3)
@@ -197,13 +203,13 @@ def test_end_of_initial_period_then_of_each_renewal(db: object) -> None:
     measure = make_measure(D(2026, 2, 2), start=D(2026, 3, 15), end=D(2026, 9, 15))
     initial = only(measure, K.END_OF_INITIAL_PERIOD)
     assert (initial.due_on, initial.done_on) == (D(2026, 9, 15), None) and initial.overdue(TODAY)
-    measures.renew(measure, D(2026, 9, 10))
+    measures.renew(measure, D(2026, 9, 10), today=TODAY)
     assert only(measure, K.END_OF_INITIAL_PERIOD).done_on == D(2026, 9, 10)
     renewal = only(measure, K.END_OF_RENEWAL)
     assert (renewal.due_on, renewal.done_on, renewal.label) == (
         D(2027, 3, 15), None, "Fin du renouvellement n°1 : renouvellement ou fin à enregistrer")
-    measures.renew(measure, D(2027, 3, 1))
-    measures.renew(measure, D(2027, 9, 1))
+    measures.renew(measure, D(2027, 3, 1), today=D(2027, 3, 1))
+    measures.renew(measure, D(2027, 9, 1), today=D(2027, 9, 1))
     ends = of(measure, K.END_OF_RENEWAL)  # the third one reaches the cap: the cap says it
     assert [(d.due_on, d.done_on) for d in ends] == [(D(2027, 3, 15), D(2027, 3, 1)),
                                                      (D(2027, 9, 15), D(2027, 9, 1))]

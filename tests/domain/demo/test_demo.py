@@ -23,6 +23,7 @@ from injonctions_tui.domain.core.text import search_key
 from injonctions_tui.domain.core.vocabulary import (AppointmentKind, AppointmentStatus, HabilitationStatus,
                                                     MeasureStatus, Outcome, Profession, Public, ReportKind,
                                                     ReportStatus)
+from injonctions_tui.domain.deadlines.engine import measure_timeline
 from injonctions_tui.domain.demo.builder import DemoSummary, populate_demo
 from injonctions_tui.domain.reports.drafts import verify_integrity
 from injonctions_tui.domain.store import storage
@@ -34,7 +35,7 @@ NOW_TIME = dt.time(10, 0)
 FORBIDDEN = ("abstinent", "guéri", "guérison", "méthadone", "buprénorphine", "subutex",
              "dépistage", "analyse", "diagnostic", "schizophr", "dépression")
 ADHERENCE = {"effective", "partielle", "absente", "non_evaluable"}
-PROPOSALS = {"poursuite", "modification", "renouvellement", "fin_reussite", "fin_echec",
+PROPOSALS = {"opportune", "poursuite", "modification", "renouvellement", "fin_reussite", "fin_echec",
              "non_opportune"}
 COURT = "Tribunal judiciaire de Nanterre"
 CSAPA = "CSAPA Les Tilleuls (démo)"
@@ -173,11 +174,11 @@ def test_each_status_matches_the_measure_data(demo: DemoSummary, today: dt.date)
         elif measure.status == MeasureStatus.EVALUATION:
             assert appointments and not followups and not orientations
         elif measure.status == MeasureStatus.ORIENTATION:
-            assert len(orientations) == 1 and not (orientations[0].agreement_on and followups)
-        else:
-            assert orientations[0].agreement_on and followups and measure.start_on
-            # A running measure always has its next interview booked.
-            assert any(a.status == AppointmentStatus.ATTENDU for a in appointments) or \
+            assert len(orientations) == 1 and not orientations[0].agreement_on
+        else:  # « Suivi »: the chosen doctor has agreed; the measure runs from its decision
+            assert orientations[0].agreement_on and measure_timeline(measure).start == measure.decision_on
+            # A running measure always has its next interview booked (once follow-up has begun).
+            assert not followups or any(a.status == AppointmentStatus.ATTENDU for a in appointments) or \
                 measure.planned_end_on <= _agenda_day(today)
 
 
@@ -191,12 +192,13 @@ def test_dates_follow_the_procedure(demo: DemoSummary, today: dt.date) -> None:
         for orientation in measure.orientations:
             assert orientation.chosen_on >= min(evaluations) and orientation.chosen_on <= today
             assert orientation.agreement_on is None or orientation.chosen_on < orientation.agreement_on <= today
-        if measure.start_on:
+        assert measure.start_on is None  # the demo's measures start at their decision
+        if measure.planned_end_on:
             renewals = list(measure.renewals)
-            assert measure.planned_end_on == add_months(measure.start_on, 6 * (1 + len(renewals)))
+            assert measure.planned_end_on == add_months(measure.decision_on, 6 * (1 + len(renewals)))
             for renewal in renewals:
                 assert renewal.decided_on <= today
-                assert renewal.new_end_on <= add_months(measure.start_on, 24)
+                assert renewal.new_end_on <= add_months(measure.decision_on, 24)
     assert Renewal.select().count() >= 5
 
 

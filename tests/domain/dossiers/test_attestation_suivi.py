@@ -55,7 +55,8 @@ def test_ongoing_follow_up_states_the_frame_and_the_interviews(suivi) -> None:
     assert "TOURNESOL Tryphon" in content and "12/05/1980" in content
     assert "injonction thérapeutique" in content.lower()
     assert "ordonnée le 02/10/2026 par le procureur de la République" in content
-    assert f"depuis le {THURSDAY:%d/%m/%Y}" in content
+    # The measure's one start, the decision (DOMAIN.md step 6), never the first interview.
+    assert "mesure en cours depuis le 02/10/2026" in content and f"depuis le {THURSDAY:%d/%m/%Y}" not in content
     assert "2 entretiens" in content  # the absence and the future appointment do not count
     assert "en cours" in content
     assert "Léon PRUNELLE" in content and "Habilitation ARS n° ARS-IDF-2026-042" in content
@@ -114,3 +115,15 @@ def test_document_kinds_for_the_dossier(suivi) -> None:
     rendered = kinds["attestation-fin-suivi"].build(suivi.id, today=TODAY)
     assert rendered.filename == "attestation-fin-suivi-2026-11-23-TOURNESOL.pdf"
     assert "ATTESTATION DE FIN DE SUIVI" in text_of(rendered.data)
+
+
+def test_an_attestation_never_says_en_cours_after_the_end(suivi) -> None:
+    """Past the planned end (or the 2-year maximum), the attestation de suivi is refused with
+    the reason; once closed, the attestation de fin de suivi states the date it ended."""
+    after_the_end = dt.date(2027, 4, 3)  # decision 02/10/2026 + 6 months = 02/04/2027
+    with pytest.raises(InvalidInput, match="a atteint sa fin prévue le 02/04/2027 ; elle n'est plus en cours"):
+        attestation_de_suivi(load_measure(suivi.id), today=after_the_end)
+    attestation_de_suivi(load_measure(suivi.id), today=dt.date(2027, 4, 2))  # the last day: still running
+    _close(suivi)
+    ended = text_of(attestation_de_suivi(load_measure(suivi.id), today=after_the_end, ended=True))
+    assert "au 22/11/2026, date à laquelle ce suivi a pris fin" in ended and "en cours" not in ended

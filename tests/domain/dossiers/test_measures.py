@@ -131,20 +131,27 @@ def test_choice_dates_and_fields_are_checked(user: Professional) -> None:
     assert actions(measure) == [("choix_orientation", f"orientation={orientation.id}")]
 
 
-def test_written_agreement_within_15_days_starts_the_measure(user: Professional) -> None:
-    measure = make_measure(D(2026, 2, 2))
+def test_a_written_agreement_is_recorded_even_late_and_never_moves_the_start(user: Professional) -> None:
+    """The agreement is due within 15 days; one received later is recorded and shown late
+    (DOMAIN.md step 4), the dossier goes to « Suivi », the measure still starts at the decision."""
+    from injonctions_tui.domain.deadlines.engine import DeadlineKind, deadlines_for, measure_timeline
+    from injonctions_tui.domain.dossiers.detail import dossier_detail
+
+    measure = make_measure(D(2026, 2, 2), decision_on=D(2026, 1, 26))
     visit(measure, AK.EVALUATION_INITIALE, D(2026, 2, 12))
     orientation = measures.choose_orientation(measure, structure="CSAPA du Château", doctor=None,
                                               chosen_on=D(2026, 2, 16), chosen_by="personne", user=user)
     refused("précéder le choix du 16/02/2026", measures.record_agreement, orientation, D(2026, 2, 15))
-    message = refused("au plus tard le 03/03/2026", measures.record_agreement, orientation, D(2026, 3, 4))
-    assert "15 jours" in message and Orientation.get_by_id(orientation.id).agreement_on is None
-    measures.record_agreement(orientation, D(2026, 3, 3))
+    measures.record_agreement(orientation, D(2026, 3, 4))  # one day past the 15 days
     measure = Measure.get_by_id(measure.id)
-    assert (measure.start_on, measure.planned_end_on) == (D(2026, 3, 3), D(2026, 9, 3))
-    assert measure.status == S.ORIENTATION  # agreed, no follow-up interview yet
-    visit(measure, AK.SUIVI_M3, D(2026, 6, 4), "attendu")
-    assert measures.refresh_status(measure) == S.SUIVI and Measure.get_by_id(measure.id).status == S.SUIVI
+    assert Orientation.get_by_id(orientation.id).agreement_on == D(2026, 3, 4)
+    assert measure.status == S.SUIVI and measure.start_on is None
+    assert measure_timeline(measure)[:3] == (D(2026, 1, 26), D(2026, 7, 26), D(2028, 1, 26))
+    agreement = [d for d in deadlines_for(measure, TODAY) if d.kind == DeadlineKind.WRITTEN_AGREEMENT]
+    assert [(d.due_on, d.done_on) for d in agreement] == [(D(2026, 3, 3), D(2026, 3, 4))]  # done, late
+    assert actions(measure)[-1] == ("accord_orientation", f"orientation={orientation.id} hors_delai")
+    orientation_line = dossier_detail(measure.id, TODAY).orientation[0][1]
+    assert "accord écrit le 04/03/2026 — hors délai (attendu au plus tard le 03/03/2026)" in orientation_line
 
 
 def test_a_refused_orientation_cannot_be_agreed(db: object) -> None:
@@ -159,11 +166,11 @@ def test_a_refused_orientation_cannot_be_agreed(db: object) -> None:
 
 def test_renewals_extend_by_six_months_up_to_the_two_year_cap(db: object) -> None:
     measure = make_measure(D(2026, 7, 1), start_on=D(2026, 8, 31), planned_end_on=D(2027, 2, 28))
-    ends = [measures.renew(measure, decided).new_end_on
+    ends = [measures.renew(measure, decided, today=decided).new_end_on
             for decided in (D(2027, 2, 1), D(2027, 8, 1), D(2028, 2, 1))]
     assert ends == [D(2027, 8, 31), D(2028, 2, 29), D(2028, 8, 31)]  # counted from the start
     assert Measure.get_by_id(measure.id).planned_end_on == D(2028, 8, 31)
-    message = refused("durée maximale", measures.renew, measure, D(2028, 8, 1))
+    message = refused("durée maximale", measures.renew, measure, D(2028, 8, 1), D(2028, 8, 1))
     assert message == ("Renouvellement refusé : la mesure atteint déjà sa durée maximale de 24 mois "
                        "(fin le 31/08/2028). Elle ne peut plus être prolongée.")
     assert Renewal.select().count() == 3
@@ -171,19 +178,28 @@ def test_renewals_extend_by_six_months_up_to_the_two_year_cap(db: object) -> Non
 
 
 def test_a_renewal_is_clamped_at_the_cap(db: object) -> None:
-    measure = make_measure(D(2026, 2, 2), start_on=D(2026, 3, 15), planned_end_on=D(2027, 12, 1))
-    assert measures.renew(measure, D(2027, 11, 20)).new_end_on == D(2028, 3, 15)
-    assert actions(measure) == [("renouvellement", "fin=2028-03-15")]
-
-
-def test_renewal_needs_a_start_and_a_plausible_date(db: object) -> None:
-    unstarted = make_measure()
-    refused("date de début de la mesure n'est pas connue", measures.renew, unstarted, TODAY)
     measure = make_measure(D(2026, 2, 2), start_on=D(2026, 3, 15))
-    refused("précéder le début de la mesure \\(15/03/2026\\)", measures.renew, measure, D(2026, 3, 1))
-    measures.renew(measure, D(2026, 9, 1))
-    refused("renouvellement précédent", measures.renew, measure, D(2026, 8, 1))
+    for decided in (D(2026, 9, 1), D(2027, 3, 1)):
+        measures.renew(measure, decided, today=decided)
+    assert measures.renew(measure, D(2027, 9, 1), D(2027, 9, 1)).new_end_on == D(2028, 3, 15)
+    assert actions(measure)[-1] == ("renouvellement", "fin=2028-03-15")
+
+
+def test_renewal_needs_a_start_and_a_decision_dated_in_the_possible(db: object) -> None:
+    """A renewal is decided between the start (or the previous renewal) and the end of the
+    period in course, and never in the future: one rule, shared with the closure."""
+    unstarted = make_measure()
+    refused("date de la décision qui a prononcé la mesure n'est pas renseignée", measures.renew, unstarted,
+            TODAY, TODAY)
+    measure = make_measure(D(2026, 2, 2), decision_on=D(2026, 1, 30), start_on=D(2026, 3, 15))
+    refused("précéder le début de la mesure \\(15/03/2026\\)", measures.renew, measure, D(2026, 3, 1), TODAY)
+    refused("le 01/01/2030 est dans le futur", measures.renew, measure, D(2030, 1, 1), TODAY)
+    refused("suivre la fin de la période en cours \\(15/09/2026\\)", measures.renew, measure, D(2026, 9, 16),
+            TODAY)
+    measures.renew(measure, D(2026, 9, 1), TODAY)
+    refused("précéder le renouvellement précédent", measures.renew, measure, D(2026, 8, 1), TODAY)
     assert Measure.get_by_id(measure.id).planned_end_on == D(2027, 3, 15)
+    assert Renewal.select().count() == 1
 
 
 # --------------------------------------------------------------- closure, read-only, reopening
@@ -212,7 +228,7 @@ def test_a_closed_dossier_is_read_only(user: Professional) -> None:
     closed = measures.CLOSED_MESSAGE
     assert closed == "Dossier clôturé : rouvrez-le pour le modifier."
     refused(closed, measures.ensure_editable, stored)
-    refused(closed, measures.renew, stored, TODAY)
+    refused(closed, measures.renew, stored, TODAY, TODAY)
     refused(closed, measures.close, stored, "poursuites", TODAY, TODAY)
     refused(closed, measures.assign_professional, stored, user, D(2026, 6, 1))
     refused(closed, measures.choose_orientation, stored, structure="CSAPA", doctor=None,
@@ -243,10 +259,9 @@ def test_status_is_derived_from_the_rows(db: object) -> None:
     Orientation.create(measure=measure, structure="Cabinet Haddock", chosen_on=D(2026, 1, 20),
                        refused_on=D(2026, 1, 25))
     assert measures.compute_status(measure) == S.EVALUATION  # a refusal leaves no orientation
-    Orientation.create(measure=measure, structure="CSAPA du Château", chosen_on=D(2026, 1, 28),
-                       agreement_on=D(2026, 2, 2))
-    assert measures.compute_status(measure) == S.ORIENTATION
-    visit(measure, AK.SUIVI_M3, D(2026, 5, 4), "attendu")
-    assert measures.refresh_status(measure) == S.SUIVI
+    standing = Orientation.create(measure=measure, structure="CSAPA du Château", chosen_on=D(2026, 1, 28))
+    assert measures.compute_status(measure) == S.ORIENTATION  # the agreement is awaited
+    Orientation.update(agreement_on=D(2026, 2, 2)).where(Orientation.id == standing.id).execute()
+    assert measures.refresh_status(measure) == S.SUIVI  # agreed: the care is in place
     measure.outcome = "classement_sans_suite"
     assert measures.compute_status(measure) == S.CLOTURE

@@ -311,3 +311,24 @@ def test_write_export_without_path_only_returns_text(db: object, tmp_path: Path)
     text = export_json.write_export(None)
     assert json.loads(text)["persons"][0]["first_name"] == "Zoé"
     assert list(tmp_path.glob("*.json")) == []
+
+
+def test_an_export_of_the_previous_version_still_imports(db: object) -> None:
+    """tests/fixtures/export-v6.json, written by the version before one timeline per measure:
+    imported whole, then its measures' starts read as that version's base is migrated."""
+    import json
+    from pathlib import Path
+
+    from injonctions_tui.domain.core.models import AuditEvent, Measure
+    from injonctions_tui.domain.deadlines.engine import measure_timeline
+    from injonctions_tui.domain.portability.json_export import import_all
+
+    payload = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "export-v6.json").read_text("utf-8"))
+    assert payload["schema_version"] == 6
+    auto = {m["id"] for m in payload["measures"] if m["start_on"] and m["start_on"] in
+            {o["agreement_on"] for o in m["orientations"] if o["agreement_on"] and not o["refused_on"]}}
+    counts = import_all(payload)
+    assert counts["measures"] == len(payload["measures"]) and auto
+    for measure in Measure.select().where(Measure.id.in_(list(auto))):
+        assert measure.start_on is None and measure_timeline(measure).start == measure.decision_on
+    assert AuditEvent.select().where(AuditEvent.action == "mesure_dates_recalculees").count() >= len(auto)

@@ -134,3 +134,20 @@ def test_a_pkcs12_certificate_replaces_the_self_signed_one(pdf: bytes, tmp_path:
     after = signing.sign_pdf(pdf, reason=REASON, location="Nanterre", on=TODAY)
     assert signing.verify_signature(after).valid
     assert signing.verify_signature(before).valid  # older PDFs still verify
+
+
+def test_the_stamp_never_cuts_the_reason() -> None:
+    """« Motif » is written whole, on two lines if it must (DOMAIN.md: nothing printed is false
+    or partial); a very long reason is set smaller, never cut."""
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from injonctions_tui.domain.printing.stamp import stamp_pdf
+
+    for reason in ("Extrait du registre des habilitations — secret professionnel",
+                   "Rapport de fin de mesure — secret professionnel " * 2):
+        data = stamp_pdf("Léon PRUNELLE", dt.datetime(2026, 11, 23, 10, 0), reason, "Tribunal judiciaire de Nanterre")
+        text = " ".join((PdfReader(io.BytesIO(data)).pages[0].extract_text() or "").split())
+        assert f"Motif : {' '.join(reason.split())}" in text and "…" not in text

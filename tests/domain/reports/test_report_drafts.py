@@ -37,8 +37,10 @@ def test_prefill_states_the_dossier(dossier) -> None:
     assert (facts.person_name, facts.birth_date) == ("TOURNESOL Tryphon", dt.date(1980, 5, 12))
     assert (facts.parquet_number, facts.magistrat_referent) == ("26/111/00001", "Mme Bianca CASTAFIORE, substitut")
     assert (facts.authority, facts.stage) == ("procureur", "alternative_poursuites")
-    assert (facts.decision_on, facts.saisine_received_on, facts.start_on, facts.planned_end_on) == (
-        dt.date(2026, 5, 4), dt.date(2026, 5, 11), dt.date(2026, 6, 15), dt.date(2026, 12, 15))
+    # The one timeline: the start the saisine stated, 6 months plus one renewal, 2 years at most.
+    assert (facts.decision_on, facts.saisine_received_on, facts.start_on, facts.planned_end_on, facts.max_end_on,
+            facts.start_entered) == (dt.date(2026, 5, 4), dt.date(2026, 5, 11), dt.date(2026, 6, 15),
+                                     dt.date(2027, 6, 15), dt.date(2028, 6, 15), True)
     assert facts.renewals == ((dt.date(2026, 11, 20), dt.date(2027, 6, 15)),)
     assert (facts.professional_name, facts.profession, facts.habilitation_reference) == (
         "Léon PRUNELLE", "psychologue", "ARS-IDF-2026-042")

@@ -89,7 +89,8 @@ def test_a_correction_says_what_it_replaces(dossier) -> None:
 def test_boilerplate_holds_no_clinical_word(dossier) -> None:
     lexicon = load_lexicon(None)
     for kind in ("avis_motive", "fiche_navette", "incident", "fin_de_mesure"):
-        content = text_of(report_pdf(get_report(_report(dossier, kind, text="", proposal="poursuite").id), today=TODAY))
+        proposal = rd.proposals_for(kind)[0].value
+        content = text_of(report_pdf(get_report(_report(dossier, kind, text="", proposal=proposal).id), today=TODAY))
         assert scan(content, lexicon) == [], kind
         assert not [word for word in CLINICAL if word in content.lower()], kind
 

@@ -149,12 +149,16 @@ def test_json_and_csv_exports(dataset) -> None:
     assert payload["total"]["evaluations_within_deadline_share"] == 0.75
     assert payload["total"]["closed_duration_mean_months"] == 3.8
     assert payload["months"][1]["month"] == "2026-02" and payload["months"][1]["received"] == 1
+    # Persons followed: seen at least once in the period (the état's rule), each once.
+    seen = {a.measure.person_id for a in Appointment.select() if a.status == "present"
+            and YEAR[0] <= a.starts_at.date() <= YEAR[1]}
+    assert payload["total"]["persons_followed"] == len(seen) == 4
     content = activity_csv(report)
-    assert content.startswith("\ufeffMois;Mesures reçues;dont mineurs;dont majeurs;Évaluations initiales;")
+    assert content.startswith("\ufeffMois;Mesures reçues;dont mineurs;dont majeurs;Personnes suivies;Évaluations initiales;")
     lines = content[1:].split("\r\n")
     assert len(lines) == 1 + 12 + 1 + 1  # header, months, total, final newline
-    assert lines[2].startswith("2026-02;1;0;1;2;33,0;50,0;1;1;0;10,0;100,0;")
-    assert lines[13].startswith("Total 01/01/2026-31/12/2026;4;1;3;4;22,0;75,0;3;2;1;16,0;50,0;"
+    assert lines[2].startswith("2026-02;1;0;1;2;2;33,0;50,0;1;1;0;10,0;100,0;")
+    assert lines[13].startswith("Total 01/01/2026-31/12/2026;4;1;3;4;4;22,0;75,0;3;2;1;16,0;50,0;"
                                 "3;1;1;1;6;3;1;1;1;1;1;3;")
     assert lines[13].endswith(";117,0")
 

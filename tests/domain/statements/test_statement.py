@@ -66,10 +66,25 @@ def only_row(year: int = 2025):
     (0, "66.00", True), (1, "66.00", True), (2, "66.00", True), (3, "132.00", False)])
 def test_amount_is_halved_at_two_followup_interviews_or_fewer(user, held, amount, reduced) -> None:
     m = measure(person("Tournesol"), "25/001", dt.date(2025, 1, 6), end=dt.date(2025, 12, 31))
+    interview(m, dt.date(2025, 1, 20), kind="evaluation_initiale")  # seen: on the statement
     for month in range(held):
         interview(m, dt.date(2025, 3 + 3 * month, 10))
     row = only_row()
     assert (row.followups, row.amount, row.reduced) == (held, Decimal(amount), reduced)
+
+
+def test_a_person_never_seen_in_the_year_is_not_declared(user) -> None:
+    """DOMAIN.md "Other documents" (binding): on year Y's statement only if at least one
+    interview was held with them in Y — not « à convoquer » nor seen only the year before."""
+    waiting = measure(person("Attente"), "25/090", dt.date(2025, 11, 20))
+    interview(waiting, dt.date(2025, 12, 4), "attendu")
+    missed = measure(person("Absent"), "25/091", dt.date(2025, 3, 3))
+    interview(missed, dt.date(2025, 3, 20), "absent", kind="evaluation_initiale")
+    before = measure(person("Avant"), "24/092", dt.date(2024, 3, 3), end=dt.date(2025, 9, 3))
+    interview(before, dt.date(2024, 11, 14))
+    assert annual_statement(2025, today=JANUARY).rows == ()
+    interview(before, dt.date(2025, 1, 9))
+    assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["AVANT Jean"]
 
 
 def test_missed_excused_postponed_and_expected_interviews_do_not_count(user) -> None:
@@ -104,7 +119,7 @@ def test_a_measure_spanning_two_years_is_counted_in_each_with_that_years_intervi
         interview(m, day)
     assert (only_row(2024).followups, only_row(2024).amount) == (1, Decimal("66.00"))
     assert (only_row(2025).followups, only_row(2025).amount) == (3, Decimal("132.00"))
-    assert (only_row(2026).followups, only_row(2026).amount) == (0, Decimal("66.00"))
+    assert annual_statement(2026, today=dt.date(2027, 1, 5)).persons == 0  # closed in 2026, never seen then
     assert annual_statement(2023, today=JANUARY).persons == 0
 
 
@@ -136,19 +151,19 @@ def test_a_measure_closed_in_february_is_followed_that_year(user) -> None:
 
 
 def test_open_and_stale_measures_and_an_interview_after_the_planned_end(user) -> None:
-    measure(person("Attente"), "25/009", dt.date(2025, 11, 20))  # not started yet: still running
+    measure(person("Attente"), "25/009", dt.date(2025, 11, 20))  # running but never seen: not declared
     stale = measure(person("Oubli"), "23/010", dt.date(2023, 1, 5), end=dt.date(2023, 7, 5))
-    assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["ATTENTE Jean"]
+    assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == []
     interview(stale, dt.date(2025, 2, 6))  # seen after the planned end, decision awaited
-    assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["ATTENTE Jean", "OUBLI Jean"]
+    assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["OUBLI Jean"]
 
 
 def test_only_the_users_measures_of_the_kind_are_declared(user) -> None:
     colleague = Professional.create(last_name="Tintin", first_name="Reporter", profession="medecin")
-    measure(person("Collègue"), "25/011", dt.date(2025, 2, 3), professional=colleague)
-    measure(person("Soins"), "25/012", dt.date(2025, 2, 3), kind="injonction_de_soins")
-    measure(person("Mienne"), "25/013", dt.date(2025, 2, 3), professional=user)
-    measure(person("Personne"), "25/014", dt.date(2025, 2, 3))
+    for who, parquet, extra in (("Collègue", "25/011", {"professional": colleague}),
+                                ("Soins", "25/012", {"kind": "injonction_de_soins"}),
+                                ("Mienne", "25/013", {"professional": user}), ("Personne", "25/014", {})):
+        interview(measure(person(who), parquet, dt.date(2025, 2, 3), **extra), dt.date(2025, 2, 19))
     assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["MIENNE Jean", "PERSONNE Jean"]
     soins = annual_statement(2025, today=JANUARY, kind="injonction_de_soins")
     assert [(r.name, r.amount, r.reduced) for r in soins.rows] == [("SOINS Jean", Decimal("700.00"), False)]
@@ -157,6 +172,7 @@ def test_only_the_users_measures_of_the_kind_are_declared(user) -> None:
 def test_totals_and_amounts_follow_the_settings(user) -> None:
     for index, held in enumerate((0, 3, 4)):
         m = measure(person(f"Nom{index}"), f"25/1{index}", dt.date(2025, 1, 6), end=dt.date(2025, 12, 31))
+        interview(m, dt.date(2025, 1, 20), kind="evaluation_initiale")
         for n in range(held):
             interview(m, dt.date(2025, 2 + 2 * n, 10))
     statement = annual_statement(2025, today=JANUARY)
@@ -172,7 +188,8 @@ def test_totals_and_amounts_follow_the_settings(user) -> None:
 
 
 def test_identity_is_limited_to_the_fields_asked(user) -> None:
-    measure(person("Tournesol", "Tryphon", dt.date(1980, 5, 12)), "25/015", dt.date(2025, 3, 3))
+    interview(measure(person("Tournesol", "Tryphon", dt.date(1980, 5, 12)), "25/015", dt.date(2025, 3, 3)),
+              dt.date(2025, 3, 19))
     statement = annual_statement(2025, today=JANUARY, identity_fields=("initials", "birth_year"))
     content = statement_csv(statement)
     assert "T.T." in content and "1980" in content
@@ -204,7 +221,7 @@ def test_csv_is_for_a_french_spreadsheet(user) -> None:
 
 
 def test_csv_cells_never_become_formulas(user) -> None:
-    measure(person("=HYPERLINK(\"x\")", "Eve"), "25/022", dt.date(2025, 3, 3))
+    interview(measure(person("=HYPERLINK(\"x\")", "Eve"), "25/022", dt.date(2025, 3, 3)), dt.date(2025, 3, 19))
     content = statement_csv(annual_statement(2025, today=JANUARY))
     assert ';"\'=HYPERLINK' in content  # shown as text by the spreadsheet
 
@@ -227,7 +244,8 @@ def test_pdf_states_title_rule_rows_totals_reading_and_deadline(user) -> None:
 
 def test_a_long_statement_paginates_with_its_header_on_every_page(user) -> None:
     for index in range(70):
-        measure(person(f"Personne{index:02d}"), f"25/{index:03d}", dt.date(2025, 3, 3))
+        interview(measure(person(f"Personne{index:02d}"), f"25/{index:03d}", dt.date(2025, 3, 3)),
+                  dt.date(2025, 3, 19))
     data = statement_pdf(annual_statement(2025, today=JANUARY), today=JANUARY)
     pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages]
     assert len(pages) >= 3
@@ -262,7 +280,9 @@ def test_production_is_recorded_and_never_goes_back(user) -> None:
     mark_statement_produced(2025, on=JANUARY)
     mark_statement_produced(2024)
     assert last_statement_produced() == 2025
-    measure(person("Suivie"), "26/001", dt.date(2026, 3, 3))
+    followed = measure(person("Suivie"), "26/001", dt.date(2026, 3, 3))
+    assert pending_statement_reminder(dt.date(2026, 12, 1)) is None  # nobody seen in 2026 yet
+    interview(followed, dt.date(2026, 3, 19))
     assert pending_statement_reminder(dt.date(2026, 12, 1)) is not None
     mark_statement_produced(2026)
     assert pending_statement_reminder(dt.date(2026, 12, 1)) is None
@@ -306,4 +326,28 @@ def test_statement_on_demo_data(db, tmp_path: Path) -> None:
         data = statement_pdf(statement, today=TODAY)
         assert embedded_font_problems(data) == []
         assert f"{statement.persons} personne(s)" in text_of(data)
-        assert statement_csv(statement).count("\r\n") == statement.persons + 2
+        provisional = year == TODAY.year  # the year is not over: one more line says so
+        assert statement.provisional == provisional
+        assert statement_csv(statement).count("\r\n") == statement.persons + 2 + provisional
+
+
+def test_before_the_year_is_over_the_statement_is_provisional_and_certifies_nothing(user) -> None:
+    """DOMAIN.md "Other documents": produced before 1 January of Y+1, the état says
+    « PROVISOIRE » on every page (and the CSV on its first line) and nothing is « certifié exact »."""
+    for index in range(45):  # enough rows for several pages
+        interview(measure(person(f"Personne{index:02d}"), f"26/{index:03d}", dt.date(2026, 3, 3)),
+                  dt.date(2026, 3, 19))
+    december = dt.date(2026, 12, 15)
+    draft = annual_statement(2026, today=december)
+    assert draft.provisional
+    pages = [" ".join((page.extract_text() or "").split())
+             for page in PdfReader(io.BytesIO(statement_pdf(draft, today=december))).pages]
+    assert len(pages) >= 2 and all("PROVISOIRE" in page for page in pages)
+    assert not any("Certifié exact" in page or "certifie avoir assuré" in page for page in pages)
+    assert "ne vaut pas état justificatif" in " ".join(pages)
+    assert statement_csv(draft).lstrip("\ufeff").startswith("PROVISOIRE — état établi le 15/12/2026")
+    final = annual_statement(2026, today=dt.date(2027, 1, 4))
+    assert not final.provisional
+    content = text_of(statement_pdf(final, today=dt.date(2027, 1, 4)))
+    assert "PROVISOIRE" not in content and "Certifié exact et sincère." in content
+    assert statement_csv(final).lstrip("\ufeff").startswith("N°;")
