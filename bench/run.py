@@ -24,9 +24,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-import generate  # noqa: E402  (bench/generate.py)
+import generate
 
-from injonctions_tui.domain.store import storage  # noqa: E402
+from injonctions_tui.domain.store import storage
 
 RUN_COPY = HERE / "out" / "run.db"
 OK, KO = "✓", "✗"
@@ -142,7 +142,7 @@ def cold_start(report: Report, env: dict[str, str], rows: int, repeat: int, chec
     for _ in range(repeat):  # interleaved, so a busy moment hurts both
         bare.append(_child(["start-bare", str(rows)], env))
         app.append(_child(["start-app", str(RUN_COPY)], env))
-    median = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
+    median = lambda runs, key: statistics.median(r[key] for r in runs)
     bare_ready, app_ready = median(bare, "ready"), median(app, "ready")
     report.info(f"bare Textual app (Header + DataTable of {rows} rows + Footer)", ms(bare_ready))
     report.info("the app, to the agenda of TODAY", f"{ms(app_ready)}  ({app[-1]['rows']} appointments shown)")
@@ -187,7 +187,8 @@ def views(report: Report, manifest: dict, repeat: int) -> dict[str, float]:
     """Every view's median, by label (also what the scale table compares)."""
     from injonctions_tui.domain.agenda import days as agenda
     from injonctions_tui.domain.deadlines import listing as echeances
-    from injonctions_tui.domain.dossiers import detail as dossier_detail, listing as dossiers
+    from injonctions_tui.domain.dossiers import detail as dossier_detail
+    from injonctions_tui.domain.dossiers import listing as dossiers
     from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
@@ -301,6 +302,62 @@ def documents(report: Report, manifest: dict, repeat: int) -> None:
     report.info("signing identity (RSA 3072 self-signed), created once", ms(time.perf_counter() - start))
     line("signing the fiche navette (sign_pdf, PAdES)",
          lambda: signing.sign_pdf(pdf, reason="Fiche navette", location="Nanterre", on=today), 0.300)
+
+
+def secrecy_guard(report: Report, repeat: int) -> None:
+    """Issue 17: recall and false positives on both parts of the corpus (tests/), per
+    category, and the main-thread cost of a keystroke in a 3 000-word report."""
+    import hashlib
+
+    from injonctions_tui.domain.reports import secrecy
+    from tests.domain.reports.secrecy_corpus import (
+        CLEAN,
+        HELD_OUT,
+        HELD_OUT_SHA256,
+        LEAK,
+        TUNING,
+        evaluate,
+        report_text,
+    )
+
+    started = time.perf_counter()
+    lexicon = secrecy.load_lexicon(None)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    secrecy.warm_up(lexicon)
+    report.section("Secrecy guard (issue 17)")
+    report.info(f"lexicon read ({len(lexicon)} entries, {len(lexicon.exceptions)} exceptions)", ms(loaded))
+    report.info("first use: simplemma's French model + compilation (in a worker at start)",
+                ms(time.perf_counter() - started))
+    frozen = hashlib.sha256(HELD_OUT.read_bytes()).hexdigest() == HELD_OUT_SHA256
+    report.info("held-out part unchanged since frozen (sha256)", "yes" if frozen else "NO")
+    for name, path in (("tuning part", TUNING), ("held-out part (never used to tune)", HELD_OUT)):
+        result = evaluate(path, lexicon)
+        report.goal(f"{name}: leaking sentences flagged (n={result.count(LEAK)})", f"{result.rate(LEAK):.1%}",
+                    "≥ 95 %", result.rate(LEAK) >= 0.95)
+        report.goal(f"{name}: clean sentences flagged (n={result.count(CLEAN)})", f"{result.rate(CLEAN):.1%}",
+                    "≤ 5 %", result.rate(CLEAN) <= 0.05)
+        for label, goal in ((LEAK, 0.95), (CLEAN, 0.05)):
+            for category in result.categories(label):
+                rate, n = result.rate(label, category), result.total[(label, category)]
+                met = rate >= goal if label == LEAK else rate <= goal
+                report.goal(f"    {label} / {category} (n={n})", f"{rate:.1%}", ("≥ " if label == LEAK else "≤ ")
+                            + f"{goal:.0%}", met, counted=False)
+    text = report_text(3000)
+    secrecy.scan(text, lexicon)
+    position = text.index(". ", len(text) // 2) + 2
+    typed = ("Il est sous méthadone depuis mars, il boit encore trois bières par jour et se dit abstinant ; "
+             "le traitement de son dossier avance. M. X s'est présenté à l'heure. ")
+    timings = []
+    for index in range(200):
+        text = text[:position] + typed[index % len(typed)] + text[position:]
+        position += 1
+        started = time.perf_counter()
+        secrecy.scan(text, lexicon)
+        timings.append(time.perf_counter() - started)
+    median = statistics.median(timings)
+    report.goal(f"keystroke in a {len(text.split())}-word report (scan, median of 200)", ms(median), "< 16 ms",
+                median < 0.016, f"max {ms(max(timings))}")
 
 
 def annual(report: Report, manifest: dict, repeat: int) -> None:
@@ -419,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         annual(report, manifest, args.repeat)
     finally:
         db.close()
+    secrecy_guard(report, args.repeat)
     memory(report, env, args.repeat)
     missed = [label for label, met in report.results if not met]
     print(f"\nGoals met: {len(report.results) - len(missed)} of {len(report.results)}"

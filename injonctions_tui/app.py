@@ -33,6 +33,8 @@ from .screens.error import ErrorScreen
 #: The reminders (ARS statement, habilitation, backup) come once the agenda is on
 #: screen: they import and query what the first paint does not need (~30 ms).
 REMINDERS_DELAY = 0.3
+#: The secrecy guard's dictionary loads a little later, once the start is over.
+GUARD_DELAY = 1.5
 #: Exit status after a damaged base was found (the CLI's "user error" status).
 EXIT_DAMAGED = 2
 
@@ -142,11 +144,21 @@ class InjonctionsApp(App[int]):
             self.call_after_refresh(audit.record, "ouverture")  # a write (and fsync) after the first paint
             self.set_interval(15, self._lock_if_idle, name="auto-lock")
             self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
+            self.set_timer(GUARD_DELAY, self._warm_up_the_guard, name="secrecy-guard")
             self.open_mode("agenda")
         else:
             from .screens.wizard import WizardScreen
 
             self.push_screen(WizardScreen(self.plan.db_path, database=database))
+
+    @work(thread=True, exclusive=True, group="secrecy-guard")
+    def _warm_up_the_guard(self) -> None:
+        """The secrecy guard's French dictionary (simplemma, ~0.3 s) loads while the agenda
+        sits idle, so the report editor opens and highlights at once."""
+        from .domain.reports.secrecy import default_lexicon, warm_up
+
+        with storage.own_connection():
+            warm_up(default_lexicon())
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:

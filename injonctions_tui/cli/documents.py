@@ -89,6 +89,7 @@ def cmd_secret_check(args: argparse.Namespace) -> int:
     flags = scan(text, default_lexicon())
     for flag in flags:
         line = text.count("\n", 0, flag.start) + 1
-        print(f"ligne {line} : « {flag.text} » — {flag.category_label} : {flag.reason}")
+        print(f"ligne {line} : « {flag.text} » — {flag.category_label} : {flag.reason}"
+              + (f" ({flag.suggestion})" if flag.suggestion else ""))
     print(f"{len(flags)} terme(s) signalé(s)." if flags else "Aucun terme signalé.")
     return 1 if flags else EXIT_OK

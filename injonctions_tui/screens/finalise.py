@@ -52,7 +52,8 @@ def _flags(preview: FinalisationPreview) -> Text:
             continue
         seen.add(flag.text.casefold())
         text.append(f"« {flag.text} » ", style="bold red")
-        text.append(f"{flag.category_label} : {flag.reason}\n")
+        text.append(f"{flag.category_label} : {flag.reason}" + (f" — {flag.suggestion}" if flag.suggestion else "")
+                    + "\n")
     return text
 
 

@@ -97,7 +97,7 @@ class ReportEditorScreen(AppScreen[None]):
             Text(f"{label(report.kind)} — {facts.person_name} — {state}{version}", style="bold"))
         self.query_one("#report-facts", Static).update(self._facts_table(facts))
 
-    def _facts_table(self, facts) -> Table:  # noqa: ANN001 - ReportFacts
+    def _facts_table(self, facts) -> Table:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
@@ -160,7 +160,10 @@ class ReportEditorScreen(AppScreen[None]):
         text = Text()
         for flag in event.flags[:8]:
             text.append(f"« {flag.text} » ", style="bold red")
-            text.append(f"{flag.category_label} : {flag.reason}\n")
+            text.append(f"{flag.category_label} : {flag.reason}")
+            if flag.suggestion:
+                text.append(f" — {flag.suggestion}", style="italic")
+            text.append("\n")
         if len(event.flags) > 8:
             text.append(f"… et {len(event.flags) - 8} autre(s).")
         self.query_one("#report-flags", Static).update(text)

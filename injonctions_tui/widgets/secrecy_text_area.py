@@ -1,8 +1,9 @@
 """A TextArea that highlights, as you type, what must not go to the court.
 
-The secrecy lexicon (domain/secrecy.py) is scanned on every edit; each flagged term is
-painted in the text and a typed message carries the flags to the screen, which lists
-them with their reason.
+The secrecy guard (domain/reports/secrecy.py) scans on every edit, re-analysing only the
+sentence that changed; each flagged term is painted in the text and a typed message
+carries the flags to the screen, which lists them with their reason and what to write
+instead.
 """
 
 from __future__ import annotations

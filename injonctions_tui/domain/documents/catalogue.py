@@ -115,6 +115,10 @@ class DocumentKind:
     entity: str | None
     #: Refuses (in French) to sign the loaded object when it may not be signed as it is.
     check_signable: Callable[[Any], None] | None = None
+    #: The loaded object -> its free texts printed as typed ({what it is, in French: text}),
+    #: which the secrecy guard checks before printing (a report's own text is checked by
+    #: its finalisation, where the professional may keep a term deliberately).
+    free_texts: Callable[[Any], dict[str, str]] | None = None
 
     def build(self, target: Any, *, today: dt.date, court: CourtSettings | None = None) -> RenderedDocument:
         """Load and render in memory (no file, no audit): previews and tests."""
@@ -134,12 +138,16 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _appointment_texts(ctx: AppointmentContext) -> dict[str, str]:
+    return {"Le lieu du rendez-vous": ctx.appointment.place or ""}
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
         DocumentKind("attestation", "Attestation de présence", "rendez-vous", load_appointment,
-                     render_attestation, "appointment"),
+                     render_attestation, "appointment", free_texts=_appointment_texts),
         DocumentKind("convocation", "Convocation", "rendez-vous", load_appointment, render_convocation,
-                     "appointment"),
+                     "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
         DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
                      "measure"),

@@ -47,6 +47,22 @@ def _sign(document: RenderedDocument, kind: DocumentKind, court: CourtSettings, 
                     on=today)
 
 
+def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
+    """Refuses, in French, a document whose typed-in text (a place...) the secrecy guard
+    flags: it would reach the court or the person as it is."""
+    if kind.free_texts is None:
+        return
+    from ..reports.secrecy import default_lexicon, scan
+
+    for what, value in kind.free_texts(loaded).items():
+        flags = scan(value, default_lexicon())
+        if flags:
+            flag = flags[0]
+            advice = f" ({flag.suggestion})" if flag.suggestion else ""
+            raise InvalidInput(f"{what} contient « {flag.text} » ({flag.category_label.lower()}) : ce texte "
+                               f"partirait tel quel, corrigez-le avant d'imprimer{advice}.")
+
+
 def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
                      today: dt.date | None = None, court: CourtSettings | None = None) -> ProducedDocument:
     """Write the document `key` about `target` in `folder` (a file name may be imposed);
@@ -55,6 +71,7 @@ def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False,
     today = today or clock.today()
     court = court or load_court()
     loaded = kind.load(target)
+    check_free_texts(kind, loaded)
     if sign and kind.check_signable is not None:
         kind.check_signable(loaded)
     document = kind.render(loaded, today=today, court=court)

@@ -80,3 +80,19 @@ def test_an_imposed_file_name_and_unknown_kinds(dossier, folder: Path) -> None:
 
 def test_the_cli_lists_every_kind_of_the_catalogue() -> None:
     assert list(DOCUMENT_KEYS) == list(DOCUMENT_KINDS)
+
+
+def test_a_typed_in_place_that_reveals_care_is_refused_before_anything_is_written(dossier, folder: Path) -> None:
+    """The guard covers the free fields of convocations and attestations, not only reports."""
+    upcoming = dossier.upcoming
+    upcoming.place = "Salle de distribution de méthadone, 2e étage"
+    upcoming.save()
+    for key in ("convocation", "attestation"):
+        with pytest.raises(InvalidInput, match=r"Le lieu du rendez-vous contient « méthadone » \(") as refused:
+            produce_document(key, upcoming.id, folder=folder, today=TODAY)
+        assert "corrigez-le avant d'imprimer" in str(refused.value)
+    assert list(folder.iterdir()) == [] and _events() == []
+    upcoming.place = "Centre de soins du tribunal, salle 2"  # « soins » in a structure's name is not a leak
+    upcoming.save()
+    produced = produce_document("convocation", upcoming.id, folder=folder, today=TODAY)
+    assert produced.path.exists()
