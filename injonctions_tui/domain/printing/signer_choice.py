@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -152,10 +153,11 @@ def pick_certificate(cards: list[tuple[TokenInfo, list[CertificateInfo]]],
 def choose_certificate(library: str, token: TokenInfo, certificate: CertificateInfo,
                        now: dt.datetime) -> Pkcs11Choice:
     """Keep this card's certificate as the one that signs (refused if it cannot sign now)."""
-    from .pkcs11 import check_usable, library_key
+    from .pkcs11 import check_usable
 
     check_usable(certificate, now)
-    choice = Pkcs11Choice(library=library_key(library), token=token.label, certificate_label=certificate.label,
+    # As given (absolute): a middleware update that moves a symbolic link is followed.
+    choice = Pkcs11Choice(library=os.path.abspath(os.path.expanduser(library)), token=token.label, certificate_label=certificate.label,
                           key_id=certificate.key_id.hex(), sha256=certificate.sha256, subject=certificate.subject,
                           common_name=certificate.common_name, issuer=certificate.issuer,
                           issuer_common_name=certificate.issuer_common_name,
