@@ -86,6 +86,15 @@ def test_choose_the_card_import_its_chain_and_go_back(base, softhsm: TokenDir, c
     code, _, err = run(capsys, "signature", "pkcs11", "--lib", "/opt/absent/libcps3_pkcs11_lux.so", "--db", db)
     assert code == 2 and err.startswith("Bibliothèque PKCS#11 introuvable") and err.count("\n") == 1
 
+    code, out, err = run(capsys, "signature", "pkcs11", "--lib", softhsm.lib_path, "--token", "CPS-PIN", "--pin-file",
+                         pin_file(tmp_path, softhsm.user_pin), "--db", db)  # logged in: private keys seen
+    assert code == 0 and "Signature par la carte « CPS-PIN »" in out, err
+    code, _, err = run(capsys, "signature", "pkcs11", "--lib", softhsm.lib_path, "--token", "CPS-PIN", "--pin-file",
+                       pin_file(tmp_path, "999999"), "--db", db)
+    assert code == 2 and err.startswith("Code PIN incorrect") and err.count("\n") == 1
+    assert run(capsys, "signature", "pkcs11", "--lib", softhsm.lib_path, "--token", "CPS-PIN", "--pin-file",
+               pin_file(tmp_path, softhsm.user_pin), "--db", db)[0] == 0  # the right PIN resets the count
+
     code, out, _ = run(capsys, "signature", "self", "--db", db)
     assert code == 0 and out.startswith("Signature avec le certificat autosigné de l'application")
 

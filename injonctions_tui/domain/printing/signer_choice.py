@@ -100,8 +100,11 @@ def own_identity_line() -> str:
 
 
 def describe_signer() -> str:
-    """What signs now, in French."""
-    choice = pkcs11_choice()
+    """What signs now, in French (said, never raised: the settings screen shows it)."""
+    try:
+        choice = pkcs11_choice()
+    except InvalidInput as error:
+        return error.message
     if choice is not None:
         return f"Signature par la {choice.describe()} — bibliothèque {choice.library}."
     return f"Signature avec le {own_identity_line()}."
