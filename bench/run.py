@@ -302,6 +302,41 @@ def documents(report: Report, manifest: dict, repeat: int) -> None:
     report.info("signing identity (RSA 3072 self-signed), created once", ms(time.perf_counter() - start))
     line("signing the fiche navette (sign_pdf, PAdES)",
          lambda: signing.sign_pdf(pdf, reason="Fiche navette", location="Nanterre", on=today), 0.300)
+    card_signing(report, line, pdf, today, repeat)
+
+
+def card_signing(report: Report, line: Callable[..., object], pdf: bytes, today: dt.date, repeat: int) -> None:
+    """The professional's card: a SoftHSM2 token (tests/pkcs11_token.py, fictional CA and
+    signer) chosen in the run copy, its CA and CRL imported, so each signature carries the
+    chain and validation data (the slowest case). "After the PIN": session, login, signing."""
+    if shutil.which("softhsm2-util") is None:
+        report.info("signing through a card (SoftHSM2)", "not measured: apt-get install -y softhsm2")
+        return
+    from injonctions_tui.domain.core import clock
+    from injonctions_tui.domain.printing import pkcs11, signer_choice, signing, trust
+    from injonctions_tui.domain.printing.pades import DocumentToSign
+    from tests import pkcs11_token
+
+    tokens = pkcs11_token.build_token_dir(HERE / "out" / "softhsm", moments=[clock.now_utc()])
+    os.environ["SOFTHSM2_CONF"] = tokens.conf  # SoftHSM2 reads it when (re)initialised
+    pkcs11.refresh_library(tokens.lib_path)
+    cards = signer_choice.read_cards(tokens.lib_path, tokens.token_label)
+    token, certificate = signer_choice.pick_certificate(cards, tokens.cert_label)
+    signer_choice.choose_certificate(tokens.lib_path, token, certificate, clock.now_utc())
+    trust.import_chain(Path(tokens.ca_pem))
+    trust.import_crl(Path(tokens.crl_pem))
+    try:
+        line("signing one report through SoftHSM2 after the PIN (sign_pdf)",
+             lambda: signing.sign_pdf(pdf, reason="Fiche navette", location="Nanterre", on=today,
+                                      pin=tokens.user_pin), 0.300, "RSA 2048, chain + CRL embedded")
+        batch = [DocumentToSign(pdf, "Fiche navette", "Nanterre", name=f"rapport-{n}.pdf") for n in range(30)]
+        runs = max(3, repeat // 2)
+        median, first, _ = timed(lambda: signing.sign_pdfs(batch, on=today, pin=tokens.user_pin), runs)
+        report.goal("a batch of 30 documents signed with one PIN entry (sign_pdfs)", f"{median:.2f} s", "< 5 s",
+                    median < 5.0, f"(1st {first:.2f} s) {median / 30 * 1000:.0f} ms per document")
+    finally:
+        signer_choice.forget_pkcs11_choice()
+        trust.clear_trust()
 
 
 def secrecy_guard(report: Report, repeat: int) -> None:

@@ -16,11 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from injonctions_tui.domain.core import clock
 from injonctions_tui.domain.store import storage
+
+if TYPE_CHECKING:
+    from tests.pkcs11_token import TokenDir
 
 PASSPHRASE = "phrase de test suffisamment longue"
 
@@ -128,3 +132,29 @@ async def run_palette_command(pilot: object, text: str) -> None:
     await wait_until(pilot, first_match_found, f"la palette propose « {text} »")
     await pilot.press("enter")  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TokenDir]:
+    """A real PKCS#11 token for the whole session: SoftHSM2 tokens with a fictional CA and
+    signer certificates (tests/pkcs11_token.py), valid at the tests' clock and the system's.
+    SoftHSM2 reads SOFTHSM2_CONF when it is initialised: it is set for the session (child
+    processes inherit it) and the library re-initialised. Missing tools FAIL the tests with
+    the command that installs them (.ci/run runs it): a signature never goes untested."""
+    import os
+
+    from injonctions_tui.domain.printing.pkcs11 import refresh_library
+    from tests import pkcs11_token
+
+    missing = pkcs11_token.missing_tools()
+    if missing:
+        pytest.fail(f"The PKCS#11 tests need {', '.join(missing)}: {pkcs11_token.INSTALL_HINT}.", pytrace=False)
+    tokens = pkcs11_token.build_token_dir(tmp_path_factory.mktemp("softhsm"), moments=[NOW.astimezone()])
+    before = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = tokens.conf
+    refresh_library(tokens.lib_path)
+    yield tokens
+    if before is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = before

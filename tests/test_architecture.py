@@ -90,12 +90,13 @@ def test_every_domain_module_imports_without_textual() -> None:
 
 def test_the_start_up_path_loads_neither_reportlab_nor_pyhanko() -> None:
     """What `injonctions` imports before the first paint (the CLI, the app, the agenda, every
-    capability's package): no PDF library, they load on the first print."""
+    capability's package): no PDF library, they load on the first print; nor python-pkcs11,
+    loaded when a card signs or is read."""
     code = (
         "import pkgutil, importlib, sys, injonctions_tui.domain as d\n"
         "import injonctions_tui.cli, injonctions_tui.app, injonctions_tui.screens.agenda\n"
         "for m in pkgutil.iter_modules(d.__path__): importlib.import_module('injonctions_tui.domain.' + m.name)\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pyhanko', 'pypdf'}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pyhanko', 'pypdf', 'pkcs11'}))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

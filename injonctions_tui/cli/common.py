@@ -92,6 +92,30 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default:
     return first
 
 
+def read_pin(pin_file: str | None, card: str | None) -> str:
+    """A card's PIN: from --pin-file (first line) for scripts, else typed (never echoed, never
+    in argv, never stored)."""
+    if pin_file:
+        from ..domain.core.files import read_limited
+
+        raw = read_limited(Path(pin_file), 1024, is_dir_message=f"{pin_file} est un dossier.",
+                           too_big_message=f"{pin_file} est trop grand pour un fichier de code PIN.")
+        try:
+            pin = raw.decode("utf-8").splitlines()[0] if raw.strip() else ""
+        except UnicodeDecodeError:
+            raise InjonctionsError(f"{pin_file} n'est pas un texte en UTF-8.") from None
+        if not pin:
+            raise InjonctionsError(f"Le fichier de code PIN {pin_file} est vide.")
+        return pin
+    if not sys.stdin.isatty():
+        raise InjonctionsError("Code PIN de la carte requis : utilisez --pin-file FICHIER (jamais le code lui-même "
+                               "sur la ligne de commande).")
+    pin = getpass.getpass(f"Code PIN de la carte « {card} » : " if card else "Code PIN de la carte : ")
+    if not pin:
+        raise InjonctionsError("Code PIN vide : rien n'a été signé.")
+    return pin
+
+
 def type_new_passphrase(prompt: str) -> str:
     """A new passphrase is typed twice at the keyboard, never given on the command line."""
     if not sys.stdin.isatty():

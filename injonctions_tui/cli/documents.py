@@ -1,4 +1,4 @@
-"""Papers from the command line: print (and sign) a document, verify a signature, check a text."""
+"""Papers from the command line: print (and sign, one or a batch) documents, verify signatures, check a text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
-from .common import EXIT_OK, output_place, unlock
+from .common import EXIT_OK, output_place, read_pin, unlock
 from .views import date_option
 
 MAX_PDF = 100 * 1024 * 1024
@@ -24,13 +24,18 @@ DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "attestation-suivi"
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
     printer.add_argument("kind", metavar="DOCUMENT", help=", ".join(DOCUMENT_KEYS))
-    printer.add_argument("target", metavar="N°", nargs="?", type=int,
-                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence » et « registre »)")
+    printer.add_argument("targets", metavar="N°", nargs="*", type=int,
+                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence » et « registre ») ; "
+                              "plusieurs : signés ensemble, un seul code PIN")
     printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
-    printer.add_argument("--sign", action="store_true", help="signer numériquement (PAdES)")
+    printer.add_argument("--sign", action="store_true",
+                         help="signer numériquement (PAdES) avec la carte choisie ou le certificat de l'application")
+    printer.add_argument("--pin-file", metavar="FICHIER",
+                         help="code PIN de la carte (première ligne), pour les scripts ; sinon il est demandé")
     printer.set_defaults(run=cmd_print)
-    verify = commands.add_parser("verify", parents=[common], help="vérifier la signature d'un PDF")
+    verify = commands.add_parser("verify", parents=[common],
+                                 help="vérifier les signatures d'un PDF : signataire, émetteur, chaîne, modifications")
     verify.add_argument("file", metavar="FICHIER.pdf")
     verify.set_defaults(run=cmd_verify)
     secret = commands.add_parser("secret-check", parents=[common],
@@ -41,35 +46,42 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_print(args: argparse.Namespace) -> int:
     from ..domain.documents.catalogue import document_kind
-    from ..domain.documents.produce import produce_document
+    from ..domain.documents.produce import produce_documents
 
     kind = document_kind(args.kind)
     if kind.target == "jour":
-        target: object = date_option(args.date)
+        targets: list[object] = [date_option(args.date)]
     elif kind.target == "aucun":
-        target = None
-    elif args.target is None:
+        targets = [None]
+    elif not args.targets:
         raise InjonctionsError(f"Indiquez le n° ({kind.target}) du document à imprimer.")
     else:
-        target = args.target
+        targets = list(dict.fromkeys(args.targets))
     with closing(unlock(args)):
         folder, filename = output_place(args.out)
-        produced = produce_document(kind.key, target, folder=folder, filename=filename, sign=args.sign,
-                                    today=clock.today())
-    print(produced.summary())
+        pin = None
+        if args.sign:
+            from ..domain.printing.signer_choice import pin_needed
+
+            card = pin_needed()
+            pin = read_pin(args.pin_file, card.token) if card is not None else None
+        produced = produce_documents(kind.key, targets, folder=folder, filename=filename, sign=args.sign, pin=pin,
+                                     today=clock.today())
+    for document in produced:
+        print(document.summary())
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ..domain.core.files import read_limited
-    from ..domain.printing.signing import verify_signature
+    from ..domain.printing.verification import verify_signature
 
     data = read_limited(Path(args.file), MAX_PDF, is_dir_message=f"{args.file} est un dossier.",
                         too_big_message=f"{args.file} dépasse 100 Mo : ce n'est pas un document de l'application.")
-    with closing(unlock(args)):  # the certificates trusted are those of this installation
-        status = verify_signature(data)
-    print(status.message)
-    return EXIT_OK if status.valid else 1
+    with closing(unlock(args)):  # trusted: the authorities imported here and this installation's certificates
+        report = verify_signature(data)
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.valid else 1
 
 
 def cmd_secret_check(args: argparse.Namespace) -> int:

@@ -2,12 +2,16 @@
 
 Rendering and signing take a moment; the worker runs `documents.produce_document` on
 its own connection and posts a typed message back: the app says where the file went
-(a toast), or why it was refused (a toast for what the user can mend, a dialog for a
-real failure such as a full disk).
+(a toast), or why it was refused (a toast for what the user can mend — a wrong PIN, a
+card to insert —, a dialog for a real failure such as a full disk or a blocked card).
+When the professional's card signs, its PIN is asked here first (ask_pin). One document
+at a time from the screens: the batch signed with one PIN entry is the CLI's for now
+(`injonctions print KIND N N… --sign`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -40,7 +44,44 @@ class DocumentRefused(Message):
 
 
 def produce_in_background(app: InjonctionsApp, key: str, target: object, *, sign: bool = False) -> None:
-    """Start the worker; the app is told by a message when it is done."""
+    """Start the worker; the app is told by a message when it is done. When the card signs,
+    its PIN is asked first, on the UI thread (a password field), then handed to the worker:
+    never stored, never logged."""
+    if sign:
+        from ..domain.printing.signer_choice import pin_needed
+
+        try:
+            card = pin_needed()
+        except InjonctionsError as error:
+            app.show_error(error.message)
+            return
+        if card is not None:
+            ask_pin(app, card.describe(), lambda pin: _start(app, key, target, sign=True, pin=pin))
+            return
+    _start(app, key, target, sign=sign, pin=None)
+
+
+def ask_pin(app: InjonctionsApp, card: str, then: Callable[[str], None]) -> None:
+    """The PIN dialog: `then(pin)` once typed; cancelling writes nothing and says so."""
+    from .form_modal import FormModal, ModalField
+
+    def typed(values: dict[str, str]) -> str:
+        if not values["pin"]:
+            raise InvalidInput("Tapez le code PIN de la carte (Échap : annuler).")
+        return values["pin"]
+
+    def done(pin: object) -> None:
+        if isinstance(pin, str) and pin:
+            then(pin)
+        else:
+            app.notify("Signature annulée : aucun document n'a été écrit.", severity="warning")
+
+    app.push_screen(FormModal("Code PIN de la carte", [ModalField("pin", "Code PIN", password=True)], typed,
+                              submit_label="Signer", intro=f"Signature par la {card}. Le code n'est jamais "
+                                                           "enregistré."), done)
+
+
+def _start(app: InjonctionsApp, key: str, target: object, *, sign: bool, pin: str | None) -> None:
     app.notify("Signature et enregistrement du PDF…" if sign else "Préparation du document…")
     today = app.today()
 
@@ -50,9 +91,10 @@ def produce_in_background(app: InjonctionsApp, key: str, target: object, *, sign
         try:
             with own_connection():
                 produced = produce_document(key, target, folder=prepared_documents_dir(today.year), sign=sign,
-                                            today=today)
+                                            today=today, pin=pin)
         except InjonctionsError as error:
-            app.post_message(DocumentRefused(error.message, isinstance(error, InvalidInput)))
+            mendable = isinstance(error, InvalidInput) or getattr(error, "mendable", False)
+            app.post_message(DocumentRefused(error.message, mendable))
             return
         app.post_message(DocumentProduced(produced))
 

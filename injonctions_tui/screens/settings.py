@@ -1,7 +1,8 @@
-"""Court settings: the tribunal, the parquet and the weekly permanences.
+"""Court settings: the tribunal, the parquet and the weekly permanences; what signs the documents.
 
 Every court sets its own days, hours, place, public and slot length (issue 3); the
-wizard filled the Nanterre defaults, this screen changes them later.
+wizard filled the Nanterre defaults, this screen changes them later. The signature: the
+app's certificate, an imported PKCS#12 (k) or the professional's card (c, PKCS#11).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Civility, Public, choices, label
+from ..domain.printing.signer_choice import describe_signer
 from ..domain.store.professionals import current_user, set_civility
 from ..domain.store.settings import Permanence, load_court, lock_minutes, permanence_from_text, save_court_and_lock
 from ..widgets.field import Field
@@ -40,6 +42,7 @@ class SettingsScreen(ModeScreen):
         Binding("i", "signature_image", "Image de signature", id="settings.signature_image"),
         Binding("k", "certificate", "Certificat", id="settings.certificate"),
         Binding("u", "civility", "Civilité", id="settings.civility"),
+        Binding("c", "card", "Carte de signature", id="settings.card"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -53,6 +56,7 @@ class SettingsScreen(ModeScreen):
             yield ModeTitle("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer")
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
+            yield Static(describe_signer(), id="settings-signature", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.permanences = list(self.court.permanences)
@@ -173,6 +177,7 @@ class SettingsScreen(ModeScreen):
 
         def apply(values: dict[str, str]) -> object:
             identity = import_pkcs12(Path(values["path"].strip()).expanduser(), values["password"] or None)
+            self.query_one("#settings-signature", Static).update(describe_signer())
             return f"Certificat importé : {identity.subject}"
 
         self.app.push_screen(FormModal(
@@ -181,3 +186,14 @@ class SettingsScreen(ModeScreen):
             apply, submit_label="Importer",
             intro="La clé est conservée dans la base chiffrée ; les PDF définitifs seront signés avec ce certificat."),
             lambda message: message and self.notify(str(message), timeout=8))
+
+    def action_card(self) -> None:
+        """The professional's card (CPS or any PKCS#11 token) signs from now on, or the app's certificate again."""
+        from .signature_card import SignatureCardModal
+
+        def done(message: str | None) -> None:
+            if message:
+                self.query_one("#settings-signature", Static).update(describe_signer())
+                self.notify(message, timeout=8)
+
+        self.app.push_screen(SignatureCardModal(), done)

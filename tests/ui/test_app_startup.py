@@ -151,7 +151,9 @@ async def test_a_damage_found_after_the_agenda_is_shown_closes_the_app(configure
     app = _app(configured_db_path, database=database)
     async with app.run_test(size=(80, 24)) as pilot:
         # The check starts once the agenda is painted, in a worker; its finding comes as a modal.
-        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "la fenêtre « Base endommagée »")
+        # Pushed, then composed: wait for its text, not only for the screen.
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen.query("#error-message"),
+                         "la fenêtre « Base endommagée »")
         message = str(app.screen.query_one("#error-message").render())
         assert "endommagée" in message and "va se fermer" in message
         await pilot.press("f3")  # nothing else is reachable

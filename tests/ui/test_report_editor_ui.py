@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Button, Select
 
 from injonctions_tui.domain.core import models
-from injonctions_tui.domain.printing.signing import verify_signature_async
+from injonctions_tui.domain.printing.verification import verify_signature_async
 from injonctions_tui.screens.finalise import FinaliseDialog
 from injonctions_tui.screens.report_editor import ReportEditorScreen
 from injonctions_tui.widgets.record_table import RecordTable
@@ -71,7 +71,7 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         await pilot.pause()
     (pdf,) = list(docs.rglob("fiche-navette-*.pdf"))
     status = await verify_signature_async(pdf.read_bytes())
-    assert status.valid and status.intact
+    assert status.valid and status.signatures[0].intact
 
 
 async def test_a_correction_is_a_new_version(demo_db, tmp_path: Path) -> None:  # noqa: F811

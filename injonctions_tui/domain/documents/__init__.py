@@ -7,7 +7,7 @@ audit).
   Public: RenderedDocument, render_attestation, render_convocation, render_feuille, render_report,
   render_register, DocumentKind, document_kind, report_document_kind.
 - `produce`: the one way to produce a document: load the target once, render, sign, save, audit.
-  Public: ProducedDocument, produce_document.
+  Public: ProducedDocument, UNSIGNED_PREFIX, produce_documents, produce_document.
 """
 
 __all__ = ["catalogue", "produce"]

@@ -1,15 +1,19 @@
 """The one way to produce a document: load the target once, render, sign, save, audit.
 
 The CLI (`injonctions print`) and every screen (from a worker thread) call
-`produce_document`, so a document is always named, protected (0600), signed and
-recorded the same way: a report not finalised is a « PROJET » and is never signed; a
-signature needs a current habilitation (checked by the signing itself); the audit event
-holds the kind, the id and whether it was signed — never a name.
+`produce_document` (or `produce_documents` for a batch signed with one PIN entry), so a
+document is always named, protected (0600), signed and recorded the same way: a report
+not finalised is a « PROJET » and is never signed; a signature needs a current
+habilitation (checked by the signing itself); a failed signature (wrong PIN, card
+absent...) loses nothing and writes nothing as if signed: the unsigned PDF is kept as a
+« NON-SIGNE-… » draft; the audit event holds the kind, the id and whether it was signed
+— never a name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,8 @@ from ..store.settings import CourtSettings, load_court
 from .catalogue import DocumentKind, RenderedDocument, document_kind
 
 AUDIT_ACTION = "impression"
+#: The name of a document kept unsigned because its signature failed.
+UNSIGNED_PREFIX = "NON-SIGNE-"
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,14 @@ class ProducedDocument:
         return f"{what} : {self.path}"
 
 
-def _sign(document: RenderedDocument, kind: DocumentKind, court: CourtSettings, today: dt.date) -> bytes:
-    from ..printing.signing import sign_pdf  # pyHanko, only when signing
+def _sign(documents: list[RenderedDocument], kind: DocumentKind, court: CourtSettings, today: dt.date,
+          pin: str | None) -> list[bytes]:
+    from ..printing.pades import DocumentToSign  # pyHanko, only when signing
+    from ..printing.signing import sign_pdfs
 
-    return sign_pdf(document.data, reason=f"{kind.label} — secret professionnel", location=court.tribunal,
-                    on=today)
+    reason = f"{kind.label} — secret professionnel"
+    return sign_pdfs([DocumentToSign(d.data, reason, court.tribunal, name=d.filename) for d in documents], on=today,
+                     pin=pin)
 
 
 def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
@@ -63,23 +72,73 @@ def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
                                f"partirait tel quel, corrigez-le avant d'imprimer{advice}.")
 
 
-def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
-                     today: dt.date | None = None, court: CourtSettings | None = None) -> ProducedDocument:
-    """Write the document `key` about `target` in `folder` (a file name may be imposed);
-    signed when `sign` (refused for a draft report: a project is never signed)."""
-    kind = document_kind(key)
-    today = today or clock.today()
-    court = court or load_court()
+def _render(kind: DocumentKind, target: Any, *, sign: bool, today: dt.date,
+            court: CourtSettings) -> RenderedDocument:
+    """Load once, refuse what may not leave as it is, render in memory."""
     loaded = kind.load(target)
     check_free_texts(kind, loaded)
     if sign and kind.check_signable is not None:
         kind.check_signable(loaded)
-    document = kind.render(loaded, today=today, court=court)
-    if sign and document.draft:
-        raise InvalidInput("Un projet ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
-    data = _sign(document, kind, court, today) if sign else document.data
-    path = save_pdf(data, folder, filename or document.filename)
+    return kind.render(loaded, today=today, court=court)
+
+
+def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: bytes, folder: Path,
+          filename: str | None, *, signed: bool, failed: bool = False) -> ProducedDocument:
+    """Write one document and record it (the audit names the kind and the id, never a name)."""
+    name = filename or document.filename
+    path = save_pdf(data, folder, f"{UNSIGNED_PREFIX}{name}" if failed else name)
     entity_id = target if isinstance(target, int) else None
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
-                 f"document={kind.key} signe={'oui' if sign else 'non'}{' projet=oui' if document.draft else ''}")
-    return ProducedDocument(path, kind, sign, document.draft)
+                 f"document={kind.key} signe={'oui' if signed else 'non'}{' projet=oui' if document.draft else ''}"
+                 f"{' echec_signature=oui' if failed else ''}")
+    return ProducedDocument(path, kind, signed, document.draft)
+
+
+def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: bool = False, pin: str | None = None,
+                      filename: str | None = None, today: dt.date | None = None,
+                      court: CourtSettings | None = None) -> list[ProducedDocument]:
+    """Write the documents `key` about each target in `folder`; signed when `sign` (one PIN
+    entry for all when a card signs; refused for a draft report: a project is never
+    signed). When the signature fails, nothing is lost: the documents signed before the
+    failure are written, the others are kept unsigned as « NON-SIGNE-… » drafts, and the
+    error (a pades.SignatureError) says where."""
+    kind = document_kind(key)
+    today = today or clock.today()
+    court = court or load_court()
+    if filename is not None and len(targets) > 1:
+        raise InvalidInput("Plusieurs documents ne tiennent pas dans un seul fichier : indiquez un dossier.")
+    rendered = [_render(kind, target, sign=sign, today=today, court=court) for target in targets]
+    if sign and any(document.draft for document in rendered):
+        raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
+    if not sign:
+        return [_save(kind, t, d, d.data, folder, filename, signed=False) for t, d in zip(targets, rendered)]
+    from ..printing.pades import SignatureError
+
+    try:
+        signed = _sign(rendered, kind, court, today, pin)
+    except SignatureError as error:
+        done = [_save(kind, t, d, data, folder, filename, signed=True)
+                for t, d, data in zip(targets, rendered, error.completed)]
+        kept = [_save(kind, t, d, d.data, folder, filename, signed=False, failed=True)
+                for t, d in list(zip(targets, rendered))[len(done):]]
+        error.message = _kept_message(error.message, done, kept, folder)
+        raise
+    return [_save(kind, t, d, data, folder, filename, signed=True) for t, d, data in zip(targets, rendered, signed)]
+
+
+def _kept_message(message: str, done: list[ProducedDocument], kept: list[ProducedDocument], folder: Path) -> str:
+    """The signature's French sentence, and where the documents went (one sentence)."""
+    base = message.rstrip(".")
+    if not done and len(kept) == 1:
+        return f"{base} ; le PDF non signé est gardé comme brouillon : {kept[0].path}."
+    return (f"{base} ; {len(done)} document(s) signé(s) et {len(kept)} gardé(s) non signé(s) comme brouillons "
+            f"dans {folder}.")
+
+
+def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
+                     today: dt.date | None = None, court: CourtSettings | None = None,
+                     pin: str | None = None) -> ProducedDocument:
+    """Write the document `key` about `target` in `folder` (a file name may be imposed);
+    signed when `sign` (see produce_documents)."""
+    return produce_documents(key, [target], folder=folder, sign=sign, pin=pin, filename=filename, today=today,
+                             court=court)[0]

@@ -1,28 +1,31 @@
-"""Digital signature of the documents (PAdES, pyHanko), and its verification.
+"""Digital signature of the documents (PAdES, pyHanko) by whatever signs: the card or the key kept here.
 
 Why this way:
-- The key never leaves the encrypted database: a self-signed certificate is made for the
-  professional at first use (or their PKCS#12 imported); the private key is kept as
-  PKCS#8 in the `signing_identity` table, protected by SQLCipher like every other
+- The professional's card (PKCS#11, chosen in signer_choice.py) signs when one is chosen:
+  the PIN is asked at every signature and handed straight to the card (pkcs11.py).
+- Otherwise the key kept in the encrypted database signs: a self-signed certificate is
+  made for the professional at first use (or their PKCS#12 imported); the private key is
+  kept as PKCS#8 in the `signing_identity` table, protected by SQLCipher like every other
   secret here, never written to a file, and left out of the JSON export.
+- Either way the same PAdES signature (pades.py): the app's clock as signing time, the
+  chain embedded (the card's, the PKCS#12's and the intermediates imported in trust.py),
+  validation data when the imported anchors validate it offline, and the visible stamp
+  (stamp.py, French, embedded DejaVu font) naming the certificate's subject, in the room the
+  document left for the signature.
+- A batch (sign_pdfs) asks the card for one PIN entry for all its documents.
 - pyHanko's synchronous API runs its own event loop, which fails inside Textual's:
-  the real work is `sign_pdf_async` / `verify_signature_async`; the sync wrappers
-  refuse to run inside a running loop (the UI calls them from a thread worker).
-- A self-signed certificate is trusted explicitly: verification trusts the certificates
-  stored here, and says so; a PDF changed after signing is reported as modified.
-- The stamp (printing/stamp.py) is in French, in the embedded DejaVu font, placed in
-  the room the document left for the signature.
+  the real work is `sign_pdfs_async`; the sync wrappers refuse to run inside a running
+  loop (the UI calls them from a thread worker).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
-import io
 import logging
-from collections.abc import Coroutine
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,12 +35,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import KeyUsageConstraints, SignatureCoverageLevel, async_validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
+from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..core import clock
@@ -46,7 +45,11 @@ from ..core.models import SigningIdentity, database
 from ..core.vocabulary import label
 from ..store import audit
 from ..store.professionals import check_habilitated, current_user, require_user
+from . import pades
+from .pades import DocumentError, DocumentToSign, VisibleStamp
+from .signer_choice import Pkcs11Choice, forget_pkcs11_choice, pkcs11_choice
 from .stamp import signature_box, stamp_style
+from .trust import load_trust
 
 # pyHanko logs validation details; with no handler they would reach stderr and the terminal UI.
 for _name in ("pyhanko", "pyhanko_certvalidator"):
@@ -54,7 +57,6 @@ for _name in ("pyhanko", "pyhanko_certvalidator"):
 
 SELF_SIGNED, PKCS12 = "autosigne", "pkcs12"
 CERTIFICATE_YEARS = 3
-FIELD_NAME = "Signature"
 T = TypeVar("T")
 
 
@@ -143,33 +145,27 @@ def import_pkcs12(path: Path, password: str | None) -> SigningIdentity:
                            f"{certificate.not_valid_after_utc.strftime('%d/%m/%Y')}.")
     with database.atomic():
         identity = _store(PKCS12, certificate, key, list(extra or []))
+        forget_pkcs11_choice()  # imported to be used: it signs from now on, not the card
         audit.record("signature_identite_importee", "signing_identity", identity.id,
                      f"empreinte={identity.fingerprint[:16]}")
         return identity
 
 
-def _trusted_certificates() -> list[asn1_x509.Certificate]:
-    """Every certificate stored here, retired ones included (old PDFs still verify)."""
+def _extra_certificates(identity: SigningIdentity) -> list[x509.Certificate]:
+    return x509.load_pem_x509_certificates(bytes(identity.extra_certificates)) if identity.extra_certificates else []
+
+
+def stored_certificates() -> list[bytes]:
+    """Every certificate of an identity kept here, retired ones included (DER): verification
+    trusts them, so PDFs signed before a change of certificate still verify."""
     result = []
     for identity in SigningIdentity.select():
-        result.append(asn1_x509.Certificate.load(bytes(identity.certificate)))
-        if identity.extra_certificates:
-            for cert in x509.load_pem_x509_certificates(bytes(identity.extra_certificates)):
-                result.append(asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)))
+        result.append(bytes(identity.certificate))
+        result += [c.public_bytes(serialization.Encoding.DER) for c in _extra_certificates(identity)]
     return result
 
 
 # --------------------------------------------------------------------------- signing
-
-class _ClockedPdfSigner(signers.PdfSigner):
-    """pyHanko dates the signature from the system clock; the document's stamp and
-    the audit trail use the app's clock: one time for both."""
-
-    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
-        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
-        session.system_time = clock.now_utc()
-        return session
-
 
 def _refuse_inside_loop(name: str) -> None:
     try:
@@ -180,7 +176,8 @@ def _refuse_inside_loop(name: str) -> None:
                        f"utilisez {name}_async(), ou appelez {name}() depuis un thread (worker).")
 
 
-def _run(name: str, coroutine: Coroutine[Any, Any, T]) -> T:
+def run_sync(name: str, coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, refused inside a running loop (the UI's): a worker thread calls it."""
     try:
         _refuse_inside_loop(name)
     except RuntimeError:
@@ -189,116 +186,88 @@ def _run(name: str, coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
-async def sign_pdf_async(data: bytes, *, reason: str, location: str, on: dt.date | None = None) -> bytes:
-    """The PDF with a PAdES signature by the professional (refused without a current
-    habilitation on `on`, default today). The stamp goes where the document left room."""
-    user = require_user()
-    check_habilitated(user, on or clock.today())
+def _stamped(document: DocumentToSign, signer: str, moment: dt.datetime) -> DocumentToSign:
+    """The document with its visible stamp, where it left room for the signature."""
+    try:
+        placement = signature_box(document.data)
+    except (PdfError, ValueError, KeyError, TypeError):
+        raise DocumentError(f"Signature impossible : « {document.name} » n'est pas un PDF lisible.") from None
+    if placement is None:
+        return document
+    style = stamp_style(signer, moment.astimezone(), document.reason, document.location)
+    return dataclasses.replace(document, stamp=VisibleStamp(placement[0], placement[1], style))
+
+
+async def _sign_with_card(choice: Pkcs11Choice, documents: Sequence[DocumentToSign], pin: str | None,
+                          moment: dt.datetime, on_progress: Callable[[int, int], None] | None) -> list[bytes]:
+    from .pkcs11 import sign_with_token_async  # python-pkcs11, only when a card signs
+
+    material = load_trust()
+    stamped = [_stamped(d, choice.common_name or choice.subject, moment) for d in documents]
+    outputs = await sign_with_token_async(
+        stamped, library=choice.library, token_label=choice.token, cert_label=choice.certificate_label or None,
+        key_id=bytes.fromhex(choice.key_id), expected_sha256=choice.sha256, pin=pin, signing_time=moment,
+        extra_certs=pades.asn1_certificates(material.intermediates + material.anchors),
+        anchors=pades.asn1_certificates(material.anchors), crls=pades.asn1_crls(material.crls),
+        on_progress=on_progress)
+    for _ in outputs:
+        audit.record("document_signe", "setting", None, f"carte empreinte={choice.sha256[:16]}")
+    return outputs
+
+
+async def _sign_with_stored_key(documents: Sequence[DocumentToSign], moment: dt.datetime, fallback_name: str,
+                                on_progress: Callable[[int, int], None] | None) -> list[bytes]:
     identity = ensure_signing_identity()
     certificate = asn1_x509.Certificate.load(bytes(identity.certificate))
-    chain = [certificate]
-    if identity.extra_certificates:
-        chain += [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-                  for c in x509.load_pem_x509_certificates(bytes(identity.extra_certificates))]
+    material = load_trust()
+    chain = pades.chain_of(certificate, pades.asn1_certificates(
+        _extra_certificates(identity) + material.intermediates + material.anchors))
     signer = signers.SimpleSigner(signing_cert=certificate,
                                   signing_key=asn1_keys.PrivateKeyInfo.load(bytes(identity.private_key)),
-                                  cert_registry=SimpleCertificateStore.from_certs(chain))
-    try:
-        placement = signature_box(data)
-        writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    except PdfError:
-        raise InvalidInput("Signature impossible : ce fichier n'est pas un PDF lisible.") from None
-    now = clock.now().astimezone()
-    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason, location=location,
-                                        name=user.full_name, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES)
-    spec = fields.SigFieldSpec(FIELD_NAME, on_page=placement[0], box=placement[1]) if placement else \
-        fields.SigFieldSpec(FIELD_NAME)
-    stamp = stamp_style(user.full_name, now, reason, location) if placement else None
-    pdf_signer = _ClockedPdfSigner(meta, signer, stamp_style=stamp, new_field_spec=spec)
-    output = await pdf_signer.async_sign_pdf(writer)
-    audit.record("document_signe", "signing_identity", identity.id, f"empreinte={identity.fingerprint[:16]}")
-    return output.getvalue()
+                                  cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]))
+    name = pades.common_name(certificate) or fallback_name
+    stamped = [_stamped(d, name, moment) for d in documents]
+    writers = pades.open_documents(stamped)
+    context = await pades.validation_context(certificate, chain, pades.asn1_certificates(material.anchors),
+                                             pades.asn1_crls(material.crls), moment)
+    outputs = await pades.sign_documents(stamped, writers, signer, signing_time=moment, signer_name=name,
+                                         context=context, on_progress=on_progress)
+    for _ in outputs:
+        audit.record("document_signe", "signing_identity", identity.id, f"empreinte={identity.fingerprint[:16]}")
+    return outputs
 
 
-def sign_pdf(data: bytes, *, reason: str, location: str, on: dt.date | None = None) -> bytes:
+async def sign_pdfs_async(documents: Sequence[DocumentToSign], *, on: dt.date | None = None, pin: str | None = None,
+                          on_progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+    """The PDFs with a PAdES signature by the professional (refused without a current
+    habilitation on `on`, default today), by the card chosen (`pin` presented once for all)
+    or else the key kept here. A failure is a pades.SignatureError (its `completed`: the
+    documents signed before it) or an InvalidInput."""
+    user = require_user()
+    check_habilitated(user, on or clock.today())
+    moment = clock.now_utc()
+    choice = pkcs11_choice()
+    if choice is not None:
+        return await _sign_with_card(choice, documents, pin, moment, on_progress)
+    return await _sign_with_stored_key(documents, moment, user.full_name, on_progress)
+
+
+def sign_pdfs(documents: Sequence[DocumentToSign], *, on: dt.date | None = None, pin: str | None = None,
+              on_progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+    """Synchronous `sign_pdfs_async`, for the CLI or a thread worker (never inside a loop)."""
+    return run_sync("sign_pdfs", sign_pdfs_async(documents, on=on, pin=pin, on_progress=on_progress))
+
+
+async def sign_pdf_async(data: bytes, *, reason: str, location: str, on: dt.date | None = None,
+                         pin: str | None = None) -> bytes:
+    """One PDF (see sign_pdfs_async); the stamp goes where the document left room."""
+    return (await sign_pdfs_async([DocumentToSign(data, reason, location)], on=on, pin=pin))[0]
+
+
+def sign_pdf(data: bytes, *, reason: str, location: str, on: dt.date | None = None, pin: str | None = None) -> bytes:
     """Synchronous `sign_pdf_async`, for the CLI or a thread worker (never inside a loop)."""
-    return _run("sign_pdf", sign_pdf_async(data, reason=reason, location=location, on=on))
+    return run_sync("sign_pdf", sign_pdf_async(data, reason=reason, location=location, on=on, pin=pin))
 
 
-# --------------------------------------------------------------------------- verification
-
-@dataclass(frozen=True)
-class SignatureStatus:
-    """What `injonctions verify` and the app say about a signed PDF."""
-
-    signed: bool
-    intact: bool = False  # the signed bytes are unchanged and the signature is sound
-    trusted: bool = False  # signed by a certificate stored in this installation
-    whole_file: bool = False  # nothing was added after the signature
-    signer_name: str | None = None
-    signing_time: dt.datetime | None = None
-    message: str = ""
-
-    @property
-    def valid(self) -> bool:
-        return self.signed and self.intact and self.trusted and self.whole_file
-
-
-def _common_name(status: Any) -> str | None:
-    for rdn in status.signing_cert.subject.chosen:
-        for attribute in rdn:
-            if attribute["type"].native == "common_name":
-                return str(attribute["value"].native)
-    return None
-
-
-def _verdict(intact: bool, trusted: bool, whole: bool, name: str | None, when: dt.datetime | None) -> str:
-    signed_by = f"signé par {name or 'un signataire inconnu'}" + (
-        f" le {when.astimezone().strftime('%d/%m/%Y à %Hh%M')}" if when else "")
-    if not intact:
-        return f"Document MODIFIÉ après sa signature ({signed_by}) : la signature ne correspond plus au contenu."
-    if not whole:
-        return f"Document {signed_by}, mais des ajouts ont été faits après la signature : vérifiez leur origine."
-    if not trusted:
-        return (f"Signature intacte ({signed_by}), mais le certificat n'est pas celui de cette installation : "
-                "son auteur ne peut pas être confirmé ici.")
-    return f"Signature valide : document {signed_by}, non modifié depuis."
-
-
-async def verify_signature_async(data: bytes) -> SignatureStatus:
-    """Check every signature of the PDF; the status of the first problem, else the last."""
-    try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError):
-        return SignatureStatus(False, message="Fichier illisible : ce n'est pas un PDF valide, ou il a été "
-                                              "endommagé ou modifié.")
-    if not signatures:
-        return SignatureStatus(False, message="Ce PDF ne porte aucune signature électronique.")
-    context = ValidationContext(trust_roots=_trusted_certificates(), allow_fetching=False,
-                                moment=clock.now_utc())
-    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-    result: SignatureStatus | None = None
-    for embedded in signatures:
-        try:
-            status = await async_validate_pdf_signature(embedded, signer_validation_context=context,
-                                                        key_usage_settings=usage)
-            intact, trusted = bool(status.intact and status.valid), bool(status.trusted)
-            whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-            name, when = _common_name(status), status.signer_reported_dt
-        except Exception:  # noqa: BLE001 — a damaged signature must be reported, not crash the check
-            intact = trusted = whole = False
-            name, when = None, None
-        result = SignatureStatus(True, intact, trusted, whole, name, when, _verdict(intact, trusted, whole, name, when))
-        if not result.valid:
-            return result
-    return result  # type: ignore[return-value]
-
-
-def verify_signature(data: bytes) -> SignatureStatus:
-    """Synchronous `verify_signature_async` (never inside a running loop)."""
-    return _run("verify_signature", verify_signature_async(data))
-
-
-__all__ = ["SignatureStatus", "current_identity", "ensure_signing_identity", "import_pkcs12",
-           "sign_pdf", "sign_pdf_async", "verify_signature", "verify_signature_async"]
+__all__ = ["current_identity", "ensure_signing_identity", "import_pkcs12", "run_sync", "sign_pdf",
+           "sign_pdf_async", "sign_pdfs", "sign_pdfs_async", "stored_certificates"]

@@ -14,7 +14,7 @@ from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import AuditEvent
 from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
 from injonctions_tui.domain.documents.produce import produce_document
-from injonctions_tui.domain.printing.signing import verify_signature
+from injonctions_tui.domain.printing.verification import verify_signature
 from injonctions_tui.domain.reports import drafts as rd
 from tests.conftest import TODAY
 from tests.factories.reports import make_dossier

@@ -19,6 +19,7 @@ from injonctions_tui.domain.core import clock
 from injonctions_tui.domain.core.errors import InvalidInput, NotHabilitated
 from injonctions_tui.domain.core.models import AuditEvent, SigningIdentity
 from injonctions_tui.domain.printing import signing
+from injonctions_tui.domain.printing.verification import verify_signature, verify_signature_async
 from injonctions_tui.domain.reports import drafts as rd
 from injonctions_tui.domain.reports.drafts import get_report
 from injonctions_tui.domain.reports.report_pdf import report_pdf
@@ -40,11 +41,15 @@ def pdf(db) -> bytes:
 def test_a_signed_report_verifies(pdf: bytes) -> None:
     signed = signing.sign_pdf(pdf, reason=REASON, location="Nanterre", on=TODAY)
     assert signed.startswith(pdf[:1024]) and len(signed) > len(pdf)  # an incremental update
-    status = signing.verify_signature(signed)
-    assert status.valid and status.intact and status.trusted and status.whole_file
-    assert status.signer_name == "Léon PRUNELLE"
-    assert abs(status.signing_time - clock.now_utc()) < dt.timedelta(minutes=5)
-    assert status.message.startswith("Signature valide : document signé par Léon PRUNELLE")
+    report = verify_signature(signed)
+    (status,) = report.signatures
+    assert report.valid and status.intact and status.trusted and status.covers_whole_document
+    assert status.signer == "Léon PRUNELLE" and status.issuer == "Léon PRUNELLE"  # self-signed
+    assert abs(status.signing_time - clock.now_utc()) < dt.timedelta(seconds=5)  # the app's clock
+    assert "certificat de cette installation" in status.chain_status
+    assert report.message == "Document signé (1 signature) : toutes les signatures sont valides."
+    assert status.message.startswith("Signature « Signature » valide, signée par Léon PRUNELLE")
+    assert "couvre tout le document (révision 2 sur 2)" in status.message
     reader = PdfReader(io.BytesIO(signed))
     widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     assert len(widgets) == 1 and widgets[0]["/FT"] == "/Sig"
@@ -57,19 +62,20 @@ def test_any_change_after_signing_is_detected(pdf: bytes) -> None:
     signed = signing.sign_pdf(pdf, reason=REASON, location="Nanterre", on=TODAY)
     tampered = bytearray(signed)
     tampered[signed.index(b"ReportLab")] ^= 0x01  # one byte inside the signed range
-    status = signing.verify_signature(bytes(tampered))
-    assert status.signed and not status.intact and not status.valid
-    assert status.message.startswith("Document MODIFIÉ après sa signature")
+    report = verify_signature(bytes(tampered))
+    assert report.signed and not report.valid and not report.signatures[0].intact
+    assert "le contenu signé a été ALTÉRÉ" in report.signatures[0].message
 
     writer = PdfWriter(io.BytesIO(signed), incremental=True)  # an addition after signing
     writer.add_metadata({"/Subject": "ajout"})
     appended = io.BytesIO()
     writer.write(appended)
-    later = signing.verify_signature(appended.getvalue())
-    assert later.intact and not later.whole_file and not later.valid
+    (later,) = verify_signature(appended.getvalue()).signatures
+    assert later.intact and not later.covers_whole_document and later.modified_after and not later.valid
+    assert "révision 2 sur 3" in later.coverage_note and "métadonnées" in later.coverage_note
 
-    assert not signing.verify_signature(pdf).signed
-    assert "illisible" in signing.verify_signature(b"pas un PDF").message
+    assert not verify_signature(pdf).signed
+    assert "illisible" in verify_signature(b"pas un PDF").message
 
 
 def test_the_key_is_only_inside_the_encrypted_database(pdf: bytes, db_path: Path) -> None:
@@ -97,11 +103,11 @@ async def test_inside_a_running_loop_use_the_async_api(pdf: bytes) -> None:
     with pytest.raises(RuntimeError, match="sign_pdf_async"):
         signing.sign_pdf(pdf, reason=REASON, location="Nanterre", on=TODAY)
     with pytest.raises(RuntimeError, match="verify_signature_async"):
-        signing.verify_signature(pdf)
+        verify_signature(pdf)
     signed = await signing.sign_pdf_async(pdf, reason=REASON, location="Nanterre", on=TODAY)
-    assert (await signing.verify_signature_async(signed)).valid
+    assert (await verify_signature_async(signed)).valid
     # The UI's way for the sync API: a worker thread.
-    assert (await asyncio.to_thread(signing.verify_signature, signed)).valid
+    assert (await asyncio.to_thread(verify_signature, signed)).valid
 
 
 def _pkcs12(password: bytes) -> bytes:
@@ -132,8 +138,9 @@ def test_a_pkcs12_certificate_replaces_the_self_signed_one(pdf: bytes, tmp_path:
     retired = SigningIdentity.get(SigningIdentity.source == "autosigne")
     assert retired.retired_at is not None and retired.private_key is None  # key erased, certificate kept
     after = signing.sign_pdf(pdf, reason=REASON, location="Nanterre", on=TODAY)
-    assert signing.verify_signature(after).valid
-    assert signing.verify_signature(before).valid  # older PDFs still verify
+    assert verify_signature(after).valid
+    assert verify_signature(before).valid  # older PDFs still verify
+
 
 
 def test_the_stamp_never_cuts_the_reason() -> None:
