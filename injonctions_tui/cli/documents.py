@@ -18,7 +18,7 @@ MAX_TEXT = 10 * 1024 * 1024
 #: The keys of documents.catalogue.DOCUMENT_KINDS, written out so the help does not load
 #: the catalogue at every start (a test keeps both lists equal).
 DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "attestation-suivi", "attestation-fin-suivi",
-                 "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "registre")
+                 "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "rapport-annuel", "registre")
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:

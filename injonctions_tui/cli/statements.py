@@ -20,6 +20,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     etat_format.add_argument("--csv", action="store_true", help="au format CSV (tableur)")
     etat_format.add_argument("--pdf", action="store_true", help="au format PDF (à signer et envoyer)")
     etat.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
+    etat.add_argument("--mesure", default="injonction_therapeutique", metavar="MESURE",
+                      choices=("injonction_therapeutique", "injonction_de_soins"),
+                      help="injonction_therapeutique (par défaut) ou injonction_de_soins (un feuillet par juge "
+                           "de l'application des peines)")
     etat.set_defaults(run=cmd_etat)
     bilan = commands.add_parser("bilan", parents=[common], help="bilan d'activité d'une période (chiffres, sans noms)")
     bilan.add_argument("--from", dest="start", required=True, metavar="AAAA-MM-JJ", help="début de la période")
@@ -40,8 +44,8 @@ def cmd_etat(args: argparse.Namespace) -> int:
     if not 2000 <= args.year <= clock.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
     with closing(unlock(args)):
-        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, clock.today())
-        audit.record("etat_annuel", details=f"annee={args.year} format={fmt}")
+        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, clock.today(), args.mesure)
+        audit.record("etat_annuel", details=f"annee={args.year} format={fmt} mesure={args.mesure}")
     emit(content)
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
-from ..core.vocabulary import AppointmentStatus, agreed, label, professional_clause
+from ..core.vocabulary import AppointmentStatus, agreed, coordinator_clause, label, professional_clause
 from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import letterhead, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
@@ -55,27 +55,37 @@ def _story(ctx: AppointmentContext, court: CourtSettings, today: dt.date) -> lis
         ("Date et heure", f"<b>{format_long_fr(appointment.starts_at.date())} à "
                           f"{time_fr(appointment.starts_at)}</b>"),
         ("Lieu", place),
-        ("Objet", text(neutral_kind(appointment.kind).capitalize())),
-        ("Professionnel rencontré", f"{text(professional.full_name)}, {text(label(professional.profession).lower())}"),
+        ("Objet", text(neutral_kind(appointment.kind, ctx.measure.kind).capitalize())),
+        ("Professionnel rencontré", f"{text(professional.full_name)}, "
+                                    + (coordinator_clause(professional.civility) if ctx.care_order
+                                       else text(label(professional.profession).lower()))),
     ]
+    if ctx.care_order:  # the injonction de soins' own words (seed 004): never the IT's habilitation
+        who = (f"Je {agreed('soussigné', professional.civility)} <b>{text(professional.full_name)}</b>, "
+               f"{coordinator_clause(professional.civility)} {agreed('désigné', professional.civility)} par le juge "
+               "de l'application des peines dans le cadre d'une injonction de soins, atteste que la personne "
+               "désignée ci-dessous s'est présentée à l'entretien prévu :")
+    else:
+        who = (f"Je {agreed('soussigné', professional.civility)} <b>{text(professional.full_name)}</b>, "
+               f"{text(label(professional.profession).lower())}, {professional_clause(professional.civility)} "
+               "par le directeur général de l'agence régionale de santé pour la mise en œuvre des "
+               "injonctions thérapeutiques, atteste que la personne désignée ci-dessous s'est présentée "
+               "à l'entretien prévu :")
     facts = Table([[para(name, "cell_head"), para(value)] for name, value in rows],
                   colWidths=[4.6 * cm, 12.8 * cm])
     facts.setStyle(table_style(("LINEBELOW", (0, 0), (-1, -2), 0.3, "#BBBBBB"), ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)))
     return [
-        *letterhead(professional, today),
+        *letterhead(professional, today, kind=ctx.measure.kind),
         para(TITLE.upper(), "title"),
         para("<b>À qui de droit</b>"),
         Spacer(1, 6),
-        para(f"Je {agreed('soussigné', professional.civility)} <b>{text(professional.full_name)}</b>, "
-             f"{text(label(professional.profession).lower())}, {professional_clause(professional.civility)} "
-             "par le directeur général de l'agence régionale de santé pour la mise en œuvre des "
-             "injonctions thérapeutiques, atteste que la personne désignée ci-dessous s'est présentée "
-             "à l'entretien prévu :"),
+        para(who),
         Spacer(1, 4),
         facts,
         Spacer(1, 10),
         para("La présente attestation est remise à l'intéressé(e) pour servir et valoir ce que de droit. "
              "Elle ne renseigne pas sur le contenu de l'entretien, couvert par le secret professionnel."),
-        signature_block(professional, city=signing_city(ctx, court, today), on=today, image=signature_image()),
+        signature_block(professional, city=signing_city(ctx, court, today), on=today, image=signature_image(),
+                        kind=ctx.measure.kind),
     ]

@@ -18,11 +18,13 @@ from ..core.dates import WEEKDAYS_FR, age_on, format_fr, parse_date
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Person, database
 from ..core.people import measure_public, public_for
+from ..core.rules import is_care_order
 from ..core.text import search_key
 from ..core.validation import MAX_TEXT, clean_text, parse_parquet_number
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, Authority, MeasureStatus, Public, Stage, label
 from ..deadlines.engine import measure_timeline, next_interview
 from ..store import audit
+from ..store.coordinator import load_office
 from ..store.professionals import current_user
 from ..store.settings import CourtSettings, load_court
 
@@ -36,7 +38,7 @@ MIN_AGE, MAX_AGE = 10, 100
 #: "à compléter"): a fake number would pass for a real one in letters to the court.
 PARQUET_TO_COMPLETE = ""
 
-__all__ = ["Proposal", "add_walk_in", "book", "convoke", "mark", "propose_next"]
+__all__ = ["Proposal", "add_walk_in", "book", "convoke", "free_office_slot", "mark", "propose_next"]
 
 
 @dataclass(frozen=True)
@@ -159,13 +161,32 @@ def _create(measure: Measure, kind: AppointmentKind, starts_at: dt.datetime, pla
     return appointment
 
 
+#: The interviews of an injonction de soins (seed 004): the first one, then the reviews.
+CARE_ORDER_KINDS = (AK.PREMIER_ENTRETIEN_IS, AK.BILAN_IS)
+
+
+def _check_kind(measure: Measure, kind: AppointmentKind, place: str, court: CourtSettings) -> None:
+    """An interview of the measure's own kind; an injonction de soins at the coordonnateur's
+    office, never at a court permanence (DOMAIN.md "The sister measure")."""
+    care_order = is_care_order(measure.kind)
+    if care_order != (kind in CARE_ORDER_KINDS):
+        allowed = ", ".join(label(k).lower() for k in CARE_ORDER_KINDS) if care_order else \
+            "évaluation initiale, suivi M3, M6, semestriel ou supplémentaire"
+        raise InvalidInput(f"« {label(kind)} » ne convient pas à une {label(measure.kind).lower()} "
+                           f"({allowed}).")
+    if care_order and place in court_places(court):
+        raise InvalidInput("L'injonction de soins ne se suit pas aux permanences du tribunal : le rendez-vous se "
+                           "prend au cabinet du médecin coordonnateur.")
+
+
 def book(measure_id: int, kind: str, starts_at: dt.datetime, *, place: str, today: dt.date,
          allow_closed: bool = False, court: CourtSettings | None = None,
          duration_minutes: int | None = None) -> Appointment:
     """Book an appointment at a permanence slot, or at the CSAPA (any weekday, 8h-20h).
 
     A holiday is refused unless `allow_closed` (the professional confirmed it), so
-    nothing lands on a closed permanence silently.
+    nothing lands on a closed permanence silently. An injonction de soins is booked freely
+    at the coordonnateur's office (outside the permanences, no permanence check).
     """
     court = court or load_court()
     value = _enum(AK, kind, "Type d'entretien")
@@ -175,7 +196,10 @@ def book(measure_id: int, kind: str, starts_at: dt.datetime, *, place: str, toda
     starts_at = starts_at.replace(second=0, microsecond=0)
     with database.atomic():
         measure = open_measure(measure_id)
+        _check_kind(measure, value, clean_place, court)
         minutes = _check_slot(court, starts_at, clean_place, today, allow_closed, duration_minutes)
+        if is_care_order(measure.kind):
+            _check_free(court, starts_at, minutes)
         return _create(measure, value, starts_at, clean_place, minutes, "rdv_creation")
 
 
@@ -201,6 +225,75 @@ def _nothing_to_propose(measure: Measure, today: dt.date) -> InvalidInput:
                         "sont déjà tenus ou prévus : enregistrez le renouvellement pour la suite.")
 
 
+#: Office hours proposed for an injonction de soins (within the 8h-20h accepted): our choice.
+OFFICE_FIRST, OFFICE_LAST = dt.time(9, 0), dt.time(17, 30)
+
+
+def _busy(court: CourtSettings, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When the professional is not free on `day`: any appointment anywhere, and the court
+    permanences they hold (open ones): the coordonnateur is one person with two agendas."""
+    busy = booked_intervals(day)
+    if holiday_name(day) is None:
+        busy += [(dt.datetime.combine(day, p.start_time), dt.datetime.combine(day, p.end_time))
+                 for p in court.permanences if p.weekday == day.weekday()]
+    return busy
+
+
+def _check_free(court: CourtSettings, starts_at: dt.datetime, minutes: int) -> None:
+    """An injonction de soins interview is not booked over a permanence or another appointment."""
+    day = starts_at.date()
+    for permanence in court.permanences:
+        begins, ends = dt.datetime.combine(day, permanence.start_time), dt.datetime.combine(day, permanence.end_time)
+        if (permanence.weekday == day.weekday() and holiday_name(day) is None
+                and overlaps(starts_at, minutes, [(begins, ends)])):
+            raise InvalidInput(f"Le {_when(starts_at)}, vous tenez la permanence du tribunal "
+                               f"({permanence.describe()}) : choisissez une autre heure.")
+    if overlaps(starts_at, minutes, booked_intervals(day)):
+        raise InvalidInput(f"Le {_when(starts_at)}, vous avez déjà un rendez-vous : choisissez une autre heure.")
+
+
+def free_office_slot(place: str, day_from: dt.date, *, court: CourtSettings, minutes: int = DEFAULT_MINUTES,
+                     not_before: dt.datetime | None = None) -> dt.datetime:
+    """The first free half-hour at the coordonnateur's office from `day_from`: a working day
+    (Monday to Friday, public holidays skipped), 9h to 17h30, with no appointment anywhere and
+    no permanence held then."""
+    day = day_from
+    for _ in range(400):
+        if day.weekday() < 5 and holiday_name(day) is None:
+            taken = _busy(court, day)
+            moment = dt.datetime.combine(day, OFFICE_FIRST)
+            while moment.time() <= OFFICE_LAST:
+                if (not_before is None or moment >= not_before) and not overlaps(moment, minutes, taken):
+                    return moment
+                moment += dt.timedelta(minutes=30)
+        day += dt.timedelta(days=1)
+    raise InvalidInput("Aucun créneau libre au cabinet dans l'année qui vient.")
+
+
+def _propose_care_order(measure: Measure, today: dt.date, now: dt.datetime | None,
+                        court: CourtSettings) -> Proposal:
+    """Seed 004: the quarter's convocation at the coordonnateur's office, early in its quarter,
+    never before today (nor before `now`)."""
+    found = next_interview(measure)
+    if found is None:
+        dates = measure_timeline(measure)
+        if dates is None:
+            raise InvalidInput("Date de l'ordonnance du JAP inconnue : renseignez-la (F3, m) pour calculer les "
+                               "convocations trimestrielles ; un rendez-vous peut aussi être pris librement.")
+        raise InvalidInput("Chaque trimestre jusqu'à la fin de l'obligation a déjà son entretien (tenu ou prévu).")
+    office = load_office()
+    if office is None:
+        raise InvalidInput("Cabinet du médecin coordonnateur non renseigné : indiquez-le dans les paramètres.")
+    first = found.window_start or today
+    slot = free_office_slot(office.name, max(today, first), court=court, not_before=now)
+    note = (f"Trimestre du {format_fr(first)} au {format_fr(found.due_on)} : au moins 4 convocations par an "
+            f"(ordonnance du {format_fr(found.start)}).")  # type: ignore[arg-type]
+    if found.due_on < today:
+        note += " Trimestre dépassé : premier créneau disponible."
+    return Proposal(measure_id=measure.id, kind=found.kind.value, kind_label=label(found.kind), due_on=found.due_on,
+                    starts_at=slot, place=office.name, public="", note=note)
+
+
 def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None = None,
                  now: dt.datetime | None = None) -> Proposal:
     """The interview the deadline engine says is next (`deadlines.next_interview`): the
@@ -213,6 +306,8 @@ def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None
     """
     court = court or load_court()
     measure = open_measure(measure_id)
+    if is_care_order(measure.kind):
+        return _propose_care_order(measure, today, now, court)
     found = next_interview(measure)
     if found is None:
         raise _nothing_to_propose(measure, today)
@@ -247,6 +342,9 @@ def convoke(measure_id: int, today: dt.date, *, public_override: str | None = No
     override = _enum(Public, public_override, "Public") if public_override else None
     with database.atomic():
         measure = open_measure(measure_id)
+        if is_care_order(measure.kind):
+            raise InvalidInput("Une injonction de soins ne se convoque pas à une permanence du tribunal : prenez "
+                               "rendez-vous au cabinet (dossier, touche b).")
         for appointment in measure.appointments:
             if appointment.kind == AK.EVALUATION_INITIALE and appointment.status == AS.PRESENT:
                 raise InvalidInput("L'évaluation initiale a déjà eu lieu : proposez plutôt le suivi.")

@@ -19,15 +19,21 @@ from ..core.dates import age_on, format_long_fr
 from ..core.errors import InvalidInput
 from ..core.models import LegalRepresentative
 from ..core.people import MAJORITY_AGE
-from ..core.vocabulary import AppointmentStatus, label, professional_clause
+from ..core.rules import MeasureKind, rules_for
+from ..core.vocabulary import AppointmentStatus, coordinator_clause, label, professional_clause
 from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import SectionStart, letterhead, lines, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
+from ..store.coordinator import load_office
 from ..store.settings import CourtSettings, load_court
 
 TITLE = "Convocation"
 LEGAL_FRAME = ("Cet entretien s'inscrit dans le cadre de la mesure d'injonction thérapeutique prévue "
                "par les articles L3413-1 et suivants du code de la santé publique.")
+#: The injonction de soins' own frame (seed 004, L3711-1): never an IT article on its letters.
+CARE_ORDER_FRAME = ("Cet entretien s'inscrit dans le cadre de l'injonction de soins prévue par les "
+                    f"{rules_for(MeasureKind.INJONCTION_DE_SOINS).law}, dont le médecin coordonnateur "
+                    "a été désigné par le juge de l'application des peines.")
 
 
 @dataclass(frozen=True)
@@ -93,15 +99,18 @@ def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,
     window = Table([["", para(f"<b>{text(addressee.designation)}</b><br/>{lines(addressee.address)}", "address")]],
                    colWidths=[9.4 * cm, 8 * cm])
     window.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0)))
-    met = f"<b>{text(professional.full_name)}</b>, {text(label(professional.profession).lower())}"
+    if ctx.care_order:
+        met = f"<b>{text(professional.full_name)}</b>"
+        clause = coordinator_clause(professional.civility)
+    else:
+        met = f"<b>{text(professional.full_name)}</b>, {text(label(professional.profession).lower())}"
+        clause = professional_clause(professional.civility)
     if addressee.representative_of:
         role = f"représentant légal ({text(addressee.relationship)})" if addressee.relationship else "représentant légal"
         opening = (f"En votre qualité de {role} de <b>{text(addressee.representative_of)}</b>, vous êtes "
-                   f"convoqué(e) pour l'accompagner à un entretien avec {met}, "
-                   f"{professional_clause(professional.civility)} :")
+                   f"convoqué(e) pour l'accompagner à un entretien avec {met}, {clause} :")
     else:
-        opening = (f"Vous êtes convoqué(e) à un entretien avec {met}, "
-                   f"{professional_clause(professional.civility)} :")
+        opening = f"Vous êtes convoqué(e) à un entretien avec {met}, {clause} :"
     place = text(appointment.place)
     address = place_address(appointment.place, court, professional)
     if address:
@@ -115,13 +124,15 @@ def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,
     bring = ["une pièce d'identité (carte d'identité, passeport ou titre de séjour)", "la présente convocation"]
     if represented(ctx):
         bring.append("la personne mineure doit être accompagnée d'un représentant légal")
+    kind = ctx.measure.kind
+    judge = "du juge de l'application des peines" if ctx.care_order else "de l'autorité judiciaire"
     story: list[Flowable] = [
         SectionStart(),
-        *letterhead(professional, today),
+        *letterhead(professional, today, kind=kind),
         window,
         Spacer(1, 0.8 * cm),
         para(TITLE.upper(), "title"),
-        para(f"<b>Objet :</b> {text(neutral_kind(appointment.kind))}"),
+        para(f"<b>Objet :</b> {text(neutral_kind(appointment.kind, kind))}"),
         para("Madame, Monsieur,"),
         para(opening),
         when,
@@ -129,24 +140,29 @@ def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,
         para("<b>Merci de vous munir de :</b>"),
         *[para(f"•&nbsp;{text(item)}") for item in bring],
         para(_excuse_line(ctx)),
-        para("Toute absence non justifiée est portée à la connaissance de l'autorité judiciaire."),
-        para(text(LEGAL_FRAME)),
+        para(f"Toute absence non justifiée est portée à la connaissance {judge}."),
+        para(text(CARE_ORDER_FRAME if ctx.care_order else LEGAL_FRAME)),
     ]
     if len(everyone) > 1:
         names = " ; ".join(text(other.designation) for other in everyone)
         story += [para(f"Convocation adressée à : {names}.", "small"), Spacer(1, 6)]
     story += [para("Veuillez agréer, Madame, Monsieur, l'expression de mes salutations distinguées."),
               signature_block(professional, city=signing_city(ctx, court, today), on=today,
-                              image=signature_image())]
+                              image=signature_image(), kind=kind)]
     return story
 
 
 def _excuse_line(ctx: AppointmentContext) -> str:
-    """Whom to call to excuse oneself: the professional's (CSAPA) phone, else by mail."""
+    """Whom to call to excuse oneself: the professional's (CSAPA) phone, else by mail; for an
+    injonction de soins, the coordonnateur's office."""
     professional = ctx.professional
-    where = text(professional.csapa_name or "le CSAPA")
-    if professional.phone:
+    office = load_office() if ctx.care_order else None
+    name = office.name if office else professional.csapa_name
+    phone = (office.phone if office else None) or professional.phone
+    address = office.address if office else professional.csapa_address
+    where = text(name or ("le cabinet" if ctx.care_order else "le CSAPA"))
+    if phone:
         return (f"<b>En cas d'empêchement</b>, merci de prévenir au plus tôt au "
-                f"<b>{text(professional.phone)}</b> ({where}) pour convenir d'une autre date.")
+                f"<b>{text(phone)}</b> ({where}) pour convenir d'une autre date.")
     return (f"<b>En cas d'empêchement</b>, merci de prévenir au plus tôt par écrit : {where}, "
-            f"{text(' '.join((professional.csapa_address or '').split()))}.")
+            f"{text(' '.join((address or '').split()))}.")

@@ -19,6 +19,7 @@ from ..core.dates import age_on
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Person
 from ..core.people import MAJORITY_AGE, public_for
+from ..core.rules import MeasureKind
 from ..core.vocabulary import AppointmentStatus, MeasureStatus, Public, label
 from ..deadlines.engine import evaluation_deadline
 from ..store.settings import CourtSettings
@@ -80,7 +81,9 @@ def saisines_to_convoke(today: dt.date) -> list[SaisineToConvoke]:
                    & Appointment.status.in_([AppointmentStatus.ATTENDU, AppointmentStatus.PRESENT])))
     query = (Measure.select(Measure, Person).join(Person)
              .where(Measure.status.in_([MeasureStatus.A_CONVOQUER, MeasureStatus.EVALUATION])
-                    & Measure.outcome.is_null() & ~fn.EXISTS(live)))
+                    & Measure.outcome.is_null() & ~fn.EXISTS(live)
+                    # An injonction de soins is never convoked to a permanence (its office is booked).
+                    & (Measure.kind == MeasureKind.INJONCTION_THERAPEUTIQUE.value)))
     saisines = []
     for measure in query:
         person = measure.person
@@ -112,7 +115,8 @@ def holiday_conflicts(court: CourtSettings, start: dt.date, end: dt.date) -> lis
     ranges = [(Appointment.starts_at >= dt.datetime.combine(day, dt.time.min))
               & (Appointment.starts_at < dt.datetime.combine(day + DAY, dt.time.min)) for day in days]
     query = (Appointment.select(Appointment, Measure, Person).join(Measure).join(Person)
-             .where((Appointment.status == AppointmentStatus.ATTENDU) & reduce(or_, ranges))
+             .where((Appointment.status == AppointmentStatus.ATTENDU) & reduce(or_, ranges)
+                    & (Measure.kind == MeasureKind.INJONCTION_THERAPEUTIQUE.value))
              .order_by(Appointment.starts_at, Appointment.id))
     conflicts, proposed, cache = [], set(), {}  # type: ignore[var-annotated]
     for appointment in query:

@@ -18,11 +18,12 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
 - `models`: the data model, in one place.
   Public: BaseModel, Setting, Professional, Habilitation, person_name, Person, LegalRepresentative, Measure,
   Renewal, Orientation, Appointment, Report, AuditEvent, SigningIdentity, EligibilityEvidence,
-  HabilitationOverride, ConflictDeclaration, RegisterEvent, PendingDeadline, DeadlineStale, DeadlineCacheState.
+  HabilitationOverride, ConflictDeclaration, RegisterEvent, CoordinatorListing, AttestationDelivery,
+  PendingDeadline, DeadlineStale, DeadlineCacheState.
 - `people`: rules about persons: minority at the date of the facts, the permanence they go to.
   Public: was_minor_at, public_for, measure_public, is_adult_now_but_minor_at_facts.
 - `rules`: the one table of rules that differ between kinds of measure.
-  Public: MeasureKind, MeasureRules, rules_for.
+  Public: MeasureKind, MeasureRules, rules_for, is_care_order.
 - `text`: text folding for search and plain-French validation of free text.
   Public: search_key.
 - `validation`: validation of what the professional types, with French messages.
@@ -30,7 +31,8 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
 - `vocabulary`: the closed lists of the domain, with the French label shown to the user.
   Public: Profession, HabilitationStatus, EvidenceItem, RemovalGround, ConflictCategory, Authority, Stage,
   MeasureStatus, Outcome, Public, AppointmentKind, AppointmentStatus, ReportKind, ReportStatus, Adherence,
-  Proposal, ChosenBy, label, choices.
+  Proposal, ChosenBy, Sentence, TreatingRole, CareOrderEnd, ListingStatus, label, choices,
+  coordinator_clause.
 """
 
 __all__ = ["clock", "dates", "errors", "files", "formats", "models", "people", "rules", "text", "validation", "vocabulary"]

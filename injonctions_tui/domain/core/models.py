@@ -64,6 +64,10 @@ class Professional(BaseModel):
     without_order = BooleanField(default=False)
     #: How documents speak of them: « Madame », « Monsieur », or None (neutral) (migration 7).
     civility = CharField(null=True)  # vocabulary.Civility
+    #: Criterion 2 of the médecin coordonnateur's list (seed 004, migration 9): practising as a
+    #: psychiatrist since (3 years at least), or as another specialist since (5 years at least).
+    psychiatrist_since = DateField(null=True)
+    specialist_since = DateField(null=True)
 
     @property
     def full_name(self) -> str:
@@ -150,9 +154,24 @@ class Measure(BaseModel):
     public_override = CharField(null=True)  # vocabulary.Public
     #: The minor's agreement to the choice made by the legal representatives.
     minor_agreement = BooleanField(null=True)
-    outcome = CharField(null=True)  # vocabulary.Outcome
+    outcome = CharField(null=True)  # vocabulary.Outcome (vocabulary.CareOrderEnd for an IS)
     outcome_on = DateField(null=True)
     created_at = DateTimeField(default=_now)
+    # Injonction de soins (migration 9; DOMAIN.md "The sister measure"). For an IS the
+    # authority is the trial court or the JAP, `magistrat_referent` the JAP who follows the
+    # measure and `parquet_number` the case's number at the JAP's office.
+    #: The JAP's ordonnance appointing the coordonnateur: the measure's start for them.
+    ordonnance_on = DateField(null=True)
+    ordonnance_reference = CharField(null=True)
+    sentence = CharField(null=True)  # vocabulary.Sentence
+    #: The end of the obligation of care, as the court set it (the IS's planned end).
+    obligation_end_on = DateField(null=True)
+    #: The psychiatrist whose expertise preceded the measure (an « expertal » conflict).
+    expert_name = CharField(null=True)
+    #: The court of the JAP, when it is not the court of the settings.
+    jap_tribunal = CharField(null=True)
+    #: Why a person was taken beyond the legal caseload cap (60 for an IS), as recorded.
+    cap_override_reason = TextField(null=True)
 
     class Meta:
         indexes = ((("saisine_received_on", "id"), False),)  # migration 5
@@ -177,6 +196,8 @@ class Orientation(BaseModel):
     chosen_by = CharField(default="personne")  # vocabulary.ChosenBy
     agreement_on = DateField(null=True)
     refused_on = DateField(null=True)
+    #: Injonction de soins: médecin or psychologue traitant (vocabulary.TreatingRole, migration 9).
+    treating_role = CharField(null=True)
 
 
 class Appointment(BaseModel):
@@ -305,6 +326,31 @@ class RegisterEvent(BaseModel):
     details = TextField(default="")
 
 
+class CoordinatorListing(BaseModel):
+    """One decision about the professional's place on the procureur's list of médecins
+    coordonnateurs (L3711-1; seed 004: « établie tous les 3 ans »), kept beside the IT
+    habilitation: a new row per decision, never an edit (migration 9)."""
+
+    professional = ForeignKeyField(Professional, backref="listings", on_delete="CASCADE")
+    status = CharField()  # vocabulary.ListingStatus
+    #: The court whose procureur keeps the list (a coordonnateur may be on several lists).
+    tribunal = CharField()
+    decided_on = DateField()
+    reference = CharField(null=True)
+    valid_until = DateField(null=True)
+    reason = TextField(null=True)
+    created_at = DateTimeField(default=_now)
+
+
+class AttestationDelivery(BaseModel):
+    """An attestation de suivi handed to a person under an injonction de soins: the deadline
+    engine reads them (« à intervalles réguliers », seed 004; migration 9)."""
+
+    measure = ForeignKeyField(Measure, backref="attestation_deliveries", on_delete="CASCADE")
+    delivered_on = DateField()
+    created_at = DateTimeField(default=_now)
+
+
 class PendingDeadline(BaseModel):
     """A pending deadline of an open measure, as the deadline engine computed it: a cache
     (deadlines/cache.py, migration 6) so the échéances view and the agenda need not
@@ -351,6 +397,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     HabilitationOverride,
     ConflictDeclaration,
     RegisterEvent,
+    CoordinatorListing,
+    AttestationDelivery,
 )
 
 #: Tables of secrets: never exported (a key is a credential, not data to carry around).

@@ -70,6 +70,28 @@ class MeasureRules:
     caseload_cap: int | None
     #: Minimum convocations a year (injonction de soins only).
     min_convocations_per_year: int | None
+    # ---- Added for the injonction de soins (issue 21); the IT's values keep its behaviour.
+    #: The measure's own legal basis, as a document cites it (never the other measure's).
+    law: str = "articles L3413-1 et suivants du code de la santé publique"
+    #: « dans le cadre d'une injonction thérapeutique »: how a letter names the frame.
+    frame: str = "dans le cadre d'une injonction thérapeutique"
+    #: How the documents introduce the professional who carries the measure out.
+    role: str = "professionnel de santé habilité"
+    #: The legal basis of the pay, printed on the état justificatif.
+    pay_basis: str = "code de la santé publique, art. L3413-1 et suivants ; arrêté du 21 septembre 2009"
+    #: Interviews held at the professional's office only, never at a court permanence.
+    office_only: bool = False
+    #: Months between two annual reports to the judge (None: no such report).
+    annual_report_every_months: int | None = None
+    #: Default months between two attestations de suivi (a setting overrides it); None: no cadence.
+    attestation_every_months: int | None = None
+    #: The end of the measure is the end of the obligation the court set (entered by the user),
+    #: never computed from durations and renewals.
+    end_entered: bool = False
+    #: The caseload cap is a legal limit: going beyond needs a recorded reason.
+    cap_is_legal: bool = False
+    #: The état justificatif has one sheet per judge, each visé by that judge.
+    statement_per_judge: bool = False
 
 
 RULES: dict[MeasureKind, MeasureRules] = {
@@ -92,25 +114,48 @@ RULES: dict[MeasureKind, MeasureRules] = {
         caseload_cap=None,
         min_convocations_per_year=None,
     ),
-    # DOMAIN.md "The sister measure" (seed 004): context, not the core.
+    # DOMAIN.md "The sister measure" (seed 004; CSP L3711-1 to L3711-5, R3711-1 s.). No
+    # evaluation, choice or agreement delay is set by seed 004: the coordonnateur invites the
+    # person to choose a médecin traitant and collects their agreement, without a legal delay.
     MeasureKind.INJONCTION_DE_SOINS: MeasureRules(
         kind=MeasureKind.INJONCTION_DE_SOINS,
         evaluation_within_months=None,
         choice_within_days=None,
         agreement_within_days=None,
         first_followups_months=(),
+        #: « au moins 4 fois par an » (seed 004), read as one convocation per quarter of the
+        #: measure, counted from the JAP's ordonnance (deadlines/engine.py).
         followup_every_months=3,
-        initial_duration_months=12,
-        renewal_months=12,
-        max_duration_months=120,
-        report_within_days=None,  # one annual report instead (seed 004)
+        #: No durations: the end is the end of the obligation the court set (`end_entered`).
+        #: 360 months only bound the computation when that end is not recorded yet.
+        initial_duration_months=360,
+        renewal_months=0,
+        max_duration_months=360,
+        report_within_days=None,  # no report after each interview: one a year instead (seed 004)
         opinion_within_working_days=None,
+        #: « informe le JAP de tout incident » (seed 004, L3711-1 3°): our reading, as for the
+        #: IT, the next working day.
         incident_within_working_days=1,
         annual_amount_eur=Decimal("700.00"),
-        reduced_factor=Decimal("1"),
-        reduced_threshold=0,
+        #: « réduite de moitié si [...] le nombre d'entretiens de suivi est égal ou inférieur à 2 »
+        #: (seed 004), the same rule as the IT.
+        reduced_factor=Decimal("0.5"),
+        reduced_threshold=2,
         caseload_cap=60,
         min_convocations_per_year=4,
+        law="articles L3711-1 et suivants du code de la santé publique",
+        frame="dans le cadre d'une injonction de soins",
+        role="médecin coordonnateur",
+        pay_basis=("code de la santé publique, art. L3711-1 et suivants ; arrêté du 24 janvier 2008 pris pour "
+                   "l'application des articles R. 3711-8 et R. 3711-11"),
+        office_only=True,
+        annual_report_every_months=12,
+        #: « des attestations de suivi [...] à intervalles réguliers » (seed 004): the interval
+        #: is a setting (store/coordinator.py); by default each quarter, with the convocations.
+        attestation_every_months=3,
+        end_entered=True,
+        cap_is_legal=True,
+        statement_per_judge=True,
     ),
 }
 
@@ -118,3 +163,8 @@ RULES: dict[MeasureKind, MeasureRules] = {
 def rules_for(kind: str | MeasureKind) -> MeasureRules:
     """The rules of a kind of measure (unknown kinds are a programming error)."""
     return RULES[MeasureKind(kind)]
+
+
+def is_care_order(kind: str | MeasureKind | None) -> bool:
+    """An injonction de soins (the sister measure), as opposed to an injonction thérapeutique."""
+    return kind == MeasureKind.INJONCTION_DE_SOINS

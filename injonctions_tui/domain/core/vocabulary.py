@@ -43,6 +43,11 @@ class EvidenceItem(StrEnum):
     ATTESTATION_NON_SANCTION = "attestation_non_sanction"
     DECLARATION_CANDIDATURE = "declaration_candidature"
     ETAT_ACTIVITES = "etat_activites"
+    # The médecin coordonnateur's application file to the procureur (seed 004; issue 21).
+    DECLARATION_COORDONNATEUR = "declaration_coordonnateur"
+    ACTIVITES_COORDONNATEUR = "activites_coordonnateur"
+    ATTESTATION_ORDRE_COORDONNATEUR = "attestation_ordre_coordonnateur"
+    FORMATION_COORDONNATEUR = "formation_coordonnateur"
 
 
 class RemovalGround(StrEnum):
@@ -59,6 +64,8 @@ class ConflictCategory(StrEnum):
     FAMILLE = "famille"
     PROFESSIONNEL = "professionnel"
     MEDICAL = "medical"
+    #: The coordonnateur was the person's expert (seed 004: « expertal »).
+    EXPERTAL = "expertal"
 
 
 class Authority(StrEnum):
@@ -98,6 +105,42 @@ class Outcome(StrEnum):
     CADUCITE = "caducite"
 
 
+class CareOrderEnd(StrEnum):
+    """How an injonction de soins ends for the coordonnateur (its decisions are the judge's)."""
+
+    FIN_OBLIGATION = "fin_obligation"
+    REVOCATION = "revocation"
+    DESSAISISSEMENT = "dessaisissement"
+
+
+class Sentence(StrEnum):
+    """The sentence an injonction de soins belongs to (seed 004: « dans le cadre d'une
+    condamnation à un suivi socio-judiciaire ou en cours d'exécution de la peine »)."""
+
+    SUIVI_SOCIO_JUDICIAIRE = "suivi_socio_judiciaire"
+    SURSIS_PROBATOIRE = "sursis_probatoire"
+    LIBERATION_CONDITIONNELLE = "liberation_conditionnelle"
+    SURVEILLANCE_JUDICIAIRE = "surveillance_judiciaire"
+    AUTRE = "autre_peine"
+
+
+class TreatingRole(StrEnum):
+    """Who treats a person under an injonction de soins (seed 004)."""
+
+    MEDECIN_TRAITANT = "medecin_traitant"
+    PSYCHOLOGUE_TRAITANT = "psychologue_traitant"
+
+
+class ListingStatus(StrEnum):
+    """The médecin coordonnateur's place on the procureur's list (L3711-1; seed 004). Values
+    distinct from HabilitationStatus': LABELS is keyed by value."""
+
+    CANDIDAT = "candidature_liste"
+    INSCRIT = "inscrit_liste"
+    RADIE = "radie_liste"
+    RETIRE = "retire_liste"
+
+
 class Public(StrEnum):
     """Which permanence a person belongs to: judged at the date of the facts."""
 
@@ -111,6 +154,10 @@ class AppointmentKind(StrEnum):
     SUIVI_M6 = "suivi_m6"
     SUIVI_SEMESTRIEL = "suivi_semestriel"
     SUPPLEMENTAIRE = "supplementaire"
+    #: Injonction de soins: the first interview with the coordonnateur, then the reviews
+    #: (« bilan de la situation », at least 4 a year: seed 004), at their office.
+    PREMIER_ENTRETIEN_IS = "premier_entretien_is"
+    BILAN_IS = "bilan_is"
 
 
 class AppointmentStatus(StrEnum):
@@ -126,6 +173,8 @@ class ReportKind(StrEnum):
     FICHE_NAVETTE = "fiche_navette"
     INCIDENT = "incident"
     FIN_DE_MESURE = "fin_de_mesure"
+    #: Injonction de soins: the yearly report to the JAP (seed 004).
+    RAPPORT_ANNUEL = "rapport_annuel"
 
 
 class ReportStatus(StrEnum):
@@ -164,6 +213,8 @@ class ChosenBy(StrEnum):
     TUTEUR = "tuteur"
 
 
+#: Keyed by value (a StrEnum member hashes as its value): no two closed lists share a value
+#: (a test checks it).
 LABELS: dict[StrEnum, str] = {
     Civility.MADAME: "Madame",
     Civility.MONSIEUR: "Monsieur",
@@ -188,6 +239,25 @@ LABELS: dict[StrEnum, str] = {
     ConflictCategory.FAMILLE: "Lien familial",
     ConflictCategory.PROFESSIONNEL: "Lien professionnel",
     ConflictCategory.MEDICAL: "Lien de soin (patient·e)",
+    ConflictCategory.EXPERTAL: "Lien d'expertise (expert de la personne)",
+    EvidenceItem.DECLARATION_COORDONNATEUR: "Déclaration de candidature (médecin coordonnateur)",
+    EvidenceItem.ACTIVITES_COORDONNATEUR: "Activités professionnelles, lieux et dates (médecin coordonnateur)",
+    EvidenceItem.ATTESTATION_ORDRE_COORDONNATEUR: "Attestation de l'ordre : 3 ans d'inscription, ni sanction ni suspension",
+    EvidenceItem.FORMATION_COORDONNATEUR: "Attestation de formation (arrêté du 24 mars 2009)",
+    CareOrderEnd.FIN_OBLIGATION: "Fin de l'obligation de soins (terme fixé par la juridiction)",
+    CareOrderEnd.REVOCATION: "Fin décidée par le juge de l'application des peines (inobservation)",
+    CareOrderEnd.DESSAISISSEMENT: "Autre médecin coordonnateur désigné",
+    Sentence.SUIVI_SOCIO_JUDICIAIRE: "Suivi socio-judiciaire",
+    Sentence.SURSIS_PROBATOIRE: "Sursis probatoire",
+    Sentence.LIBERATION_CONDITIONNELLE: "Libération conditionnelle",
+    Sentence.SURVEILLANCE_JUDICIAIRE: "Surveillance judiciaire",
+    Sentence.AUTRE: "Autre peine ou mesure",
+    TreatingRole.MEDECIN_TRAITANT: "Médecin traitant",
+    TreatingRole.PSYCHOLOGUE_TRAITANT: "Psychologue traitant",
+    ListingStatus.CANDIDAT: "Candidature déposée",
+    ListingStatus.INSCRIT: "Inscrit(e) sur la liste",
+    ListingStatus.RADIE: "Radié(e) de la liste",
+    ListingStatus.RETIRE: "Retiré(e) à sa demande",
     Authority.PROCUREUR: "Procureur de la République",
     Authority.JUGE_INSTRUCTION: "Juge d'instruction",
     Authority.JLD: "Juge des libertés et de la détention",
@@ -216,6 +286,8 @@ LABELS: dict[StrEnum, str] = {
     AppointmentKind.SUIVI_M6: "Suivi M6",
     AppointmentKind.SUIVI_SEMESTRIEL: "Suivi semestriel",
     AppointmentKind.SUPPLEMENTAIRE: "Entretien supplémentaire",
+    AppointmentKind.PREMIER_ENTRETIEN_IS: "Premier entretien (IS)",
+    AppointmentKind.BILAN_IS: "Entretien de bilan (IS)",
     AppointmentStatus.ATTENDU: "Attendu",
     AppointmentStatus.PRESENT: "Présent",
     AppointmentStatus.ABSENT: "Absent",
@@ -225,6 +297,7 @@ LABELS: dict[StrEnum, str] = {
     ReportKind.FICHE_NAVETTE: "Fiche navette",
     ReportKind.INCIDENT: "Incident",
     ReportKind.FIN_DE_MESURE: "Fin de mesure",
+    ReportKind.RAPPORT_ANNUEL: "Rapport annuel au JAP",
     ReportStatus.BROUILLON: "Brouillon",
     ReportStatus.FINAL: "Définitif",
     Adherence.EFFECTIVE: "Adhésion effective",
@@ -257,6 +330,12 @@ def agreed(word: str, civility: str | None, feminine: str = "e") -> str:
 def professional_clause(civility: str | None) -> str:
     """« professionnelle de santé habilitée », as the documents introduce their signer."""
     return f"{agreed('professionnel', civility, 'le')} de santé {agreed('habilité', civility)}"
+
+
+def coordinator_clause(civility: str | None) -> str:
+    """« médecin coordonnatrice » / « médecin coordonnateur »: the signer of an injonction de soins
+    document (the IT's « professionnel de santé habilité » never appears there)."""
+    return "médecin coordonnatrice" if civility == Civility.MADAME else "médecin coordonnateur"
 
 
 def label(value: str | StrEnum | None) -> str:

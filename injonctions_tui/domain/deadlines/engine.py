@@ -43,6 +43,25 @@ Readings where the law is vague (our choices):
 - A closed measure (outcome set or status « clôturé ») has no pending deadline: only
   the done ones are kept; a period end is done by the closure only if it was reached.
 
+The injonction de soins (DOMAIN.md "The sister measure", seed 004) has steps of its own,
+computed by the functions of its section below and never by the IT's (no IT article on an
+IS deadline). Our readings, binding for the software:
+- Its *start* is the JAP's ordonnance appointing the coordonnateur (unless the user entered
+  another start); its *end* is the end of the obligation the court set, entered by the user
+  (no duration, no renewal). Without an ordonnance date nothing is computable.
+- « Au moins 4 fois par an »: one convocation per full quarter of the measure, counted from
+  the start; the quarter's deadline is its last day, listed from its first day. It is settled
+  by an interview in that quarter where the person came (« présent ») or did not come without
+  excuse (« absent »: the person was convoked; the absence calls for an incident report); an
+  excused or postponed one is to convoke again.
+- « Au moins une fois par an un rapport » to the JAP: one per full year of the measure, due on
+  each anniversary of the start (listed all that year); the n-th final annual report settles
+  the n-th year, late or early.
+- Attestations de suivi « à intervalles réguliers »: the next is due the interval (a setting,
+  store/coordinator.py) after the previous one delivered, or after the start.
+- « Informe le JAP de tout incident »: an unexcused absence is an incident, reported « sans
+  délai » (the next working day, as for the IT), settled by an incident report.
+
 The échéances view and the agenda's « retard » flags read the pending deadlines from a
 cache kept in the database (deadlines/cache.py): this module stays the one place the
 rules are written, the cache only stores what `_compute` returned. Bump
@@ -64,13 +83,14 @@ from ..core.dates import add_months
 from ..core.models import Measure
 from ..core.rules import MeasureRules, rules_for
 from ..core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus, Outcome, ReportKind
+from ..store.coordinator import attestation_months
 from .rows import Facts, Rows, Visit, Written, chunks, load_facts, load_rows, rows_of
 
 #: Version of the rules below. Bump it whenever a rule, a delay or a label changes:
 #: databases compare it with the one their deadline cache was computed with
 #: (deadlines/cache.py) and rebuild the cache when they differ. core/rules.py and the
 #: public holidays are checked on their own (their content is fingerprinted).
-ENGINE_VERSION = 2  # 2: the measure starts at the decision; the avis motivé « sans délai »
+ENGINE_VERSION = 3  # 2: the measure starts at the decision; the avis motivé « sans délai »; 3: the IS
 
 
 class DeadlineKind(StrEnum):
@@ -86,6 +106,12 @@ class DeadlineKind(StrEnum):
     END_OF_INITIAL_PERIOD = "fin_periode_initiale"
     END_OF_RENEWAL = "fin_renouvellement"
     MAXIMUM_DURATION = "duree_maximale"
+    # The injonction de soins (appended: the IT's ranks, stored in the cache, do not move).
+    QUARTERLY_CONVOCATION = "convocation_trimestrielle"
+    ANNUAL_REPORT = "rapport_annuel_jap"
+    FOLLOW_UP_ATTESTATION = "attestation_suivi"
+    JAP_INCIDENT = "incident_jap"
+    OBLIGATION_END = "fin_obligation"
 
 
 DEADLINE_LABELS: dict[DeadlineKind, str] = {
@@ -101,9 +127,15 @@ DEADLINE_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.END_OF_INITIAL_PERIOD: "Fin de la période initiale",
     DeadlineKind.END_OF_RENEWAL: "Fin du renouvellement",
     DeadlineKind.MAXIMUM_DURATION: "Durée maximale",
+    DeadlineKind.QUARTERLY_CONVOCATION: "Convocation trimestrielle",
+    DeadlineKind.ANNUAL_REPORT: "Rapport annuel au JAP",
+    DeadlineKind.FOLLOW_UP_ATTESTATION: "Attestation de suivi",
+    DeadlineKind.JAP_INCIDENT: "Incident signalé au JAP",
+    DeadlineKind.OBLIGATION_END: "Fin de l'obligation de soins",
 }
 
 _STEP = "DOMAIN.md, The measure, step "
+_IS = "DOMAIN.md, The sister measure (seed 004"
 _CHOICE = "délai de rules.py, choix de l'application"
 SOURCES: dict[DeadlineKind, str] = {
     DeadlineKind.EVALUATION: f"{_STEP}3 (CSP R3413-11)",
@@ -117,6 +149,16 @@ SOURCES: dict[DeadlineKind, str] = {
                                   "ouvré suivant, choix de l'application",
     **{kind: f"{_STEP}6" for kind in (DeadlineKind.END_OF_INITIAL_PERIOD, DeadlineKind.END_OF_RENEWAL,
                                       DeadlineKind.MAXIMUM_DURATION)},
+    DeadlineKind.QUARTERLY_CONVOCATION: f"{_IS} : convoquer « au moins 4 fois par an » ; CSP L3711-1 et "
+                                        "R3711-1 s.) ; une convocation par trimestre depuis l'ordonnance du JAP, "
+                                        "lecture de l'application",
+    DeadlineKind.ANNUAL_REPORT: f"{_IS} : rapport au JAP « au moins une fois par an » ; CSP L3711-1 3°) ; à "
+                                "chaque anniversaire de l'ordonnance du JAP, lecture de l'application",
+    DeadlineKind.FOLLOW_UP_ATTESTATION: f"{_IS} : attestations de suivi « à intervalles réguliers ») ; "
+                                        "intervalle réglé dans les paramètres",
+    DeadlineKind.JAP_INCIDENT: f"{_IS} : informer le JAP de « tout incident » ; CSP L3711-1 3°) ; « sans délai » "
+                               "lu comme le jour ouvré suivant, choix de l'application",
+    DeadlineKind.OBLIGATION_END: f"{_IS} ; CSP L3711-1) ; fin de l'obligation fixée par la juridiction",
 }
 
 #: Each kind's rank: deadlines due the same day are listed in this order (the cache stores it).
@@ -167,7 +209,10 @@ def _is_closed(m: Facts) -> bool:
 
 def _start(m: Facts, rows: Rows) -> dt.date | None:
     """The measure start (DOMAIN.md step 6, binding): the start the saisine states when the
-    user entered one, else the date of the decision that pronounced the measure."""
+    user entered one, else the date of the decision that pronounced the measure; for an
+    injonction de soins, the JAP's ordonnance appointing the coordonnateur."""
+    if rules_for(m.kind).end_entered:
+        return m.start_on or m.ordonnance_on
     return m.start_on or m.decision_on
 
 
@@ -192,6 +237,9 @@ class Timeline(NamedTuple):
     max_end: dt.date
     #: True when the start was entered from the saisine, False when it is the decision date.
     start_entered: bool
+    #: False for an injonction de soins whose end of obligation is not recorded yet: its
+    #: `planned_end` is then only the bound of the computation, never printed as a date.
+    end_known: bool = True
 
 
 def timeline(m: Facts, rows: Rows) -> Timeline | None:
@@ -200,6 +248,10 @@ def timeline(m: Facts, rows: Rows) -> Timeline | None:
     if start is None:
         return None
     rules = rules_for(m.kind)
+    if rules.end_entered:  # the injonction de soins: the obligation's end, set by the court
+        bound = add_months(start, rules.max_duration_months)
+        end = m.obligation_end_on if m.obligation_end_on and m.obligation_end_on > start else None
+        return Timeline(start, end or bound, end or bound, m.start_on is not None, end is not None)
     return Timeline(start, _end(m, rows, start, rules), add_months(start, rules.max_duration_months),
                     m.start_on is not None)
 
@@ -255,8 +307,11 @@ def _written_after(reports: list[Written], kinds: tuple[str, ...], visit: Visit,
 class _Measure:
     """One measure's rows as every step reads them, and the deadlines found so far."""
 
-    def __init__(self, m: Facts, rows: Rows, today: dt.date | None, pending_only: bool) -> None:
+    def __init__(self, m: Facts, rows: Rows, today: dt.date | None, pending_only: bool,
+                 settings: dict[str, int] | None = None) -> None:
         self.m, self.rows, self.today, self.pending_only = m, rows, today, pending_only
+        #: Settings the rules read (the attestations' interval), read once per batch of measures.
+        self.settings = settings if settings is not None else {}
         self.rules = rules_for(m.kind)
         self.visits = sorted(rows.visits, key=lambda v: (v.day, v.id))
         self.held = [v for v in self.visits if v.status == AS.PRESENT]
@@ -392,19 +447,117 @@ def _periods(c: _Measure, start: dt.date) -> None:
     c.add(DeadlineKind.MAXIMUM_DURATION, cap, f"Durée maximale de {span} : la mesure prend fin", reached(cap))
 
 
-def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = False) -> list[Deadline]:
+# ------------------------------------------------------------------ the injonction de soins
+
+def _quarters(start: dt.date, end: dt.date, every: int) -> Iterator[tuple[int, dt.date, dt.date]]:
+    """(number, first day, last day) of each full quarter of the measure up to its end."""
+    number = 1
+    while True:
+        first, after = add_months(start, every * (number - 1)), add_months(start, every * number)
+        if after - dt.timedelta(days=1) > end:
+            return
+        yield number, first, after - dt.timedelta(days=1)
+        number += 1
+
+
+def _quarterly_convocations(c: _Measure, start: dt.date, end: dt.date) -> None:
+    """Seed 004 (CSP L3711-1, R3711-1 s.): the coordonnateur convokes the person « au moins 4 fois
+    par an »: one interview per quarter, held or missed without excuse (module docstring)."""
+    convoked = [v.day for v in c.visits if v.status in (AS.PRESENT, AS.ABSENT)]
+    for number, first, last in _quarters(start, end, c.rules.followup_every_months):
+        if c.today is not None and first > c.today:
+            break  # a quarter still to come is not listed yet (the cache keeps it, anchored)
+        seen = next((day for day in convoked if first <= day <= last), None)
+        c.add(DeadlineKind.QUARTERLY_CONVOCATION, last,
+              f"Convocation du trimestre n° {number} (du {_fr(first)} au {_fr(last)}) : entretien de bilan à tenir",
+              seen, first)
+
+
+def _annual_reports(c: _Measure, start: dt.date, end: dt.date) -> None:
+    """Seed 004 (CSP L3711-1 3°): a report to the JAP « au moins une fois par an », due on each
+    anniversary of the start; the n-th final annual report settles the n-th year."""
+    every = c.rules.annual_report_every_months
+    if every is None:
+        return
+    written = [r.written_on for r in c.reports if r.kind == ReportKind.RAPPORT_ANNUEL and r.previous_id is None]
+    year = 1
+    while (due := add_months(start, every * year)) <= end:
+        since = add_months(start, every * (year - 1))
+        if c.today is not None and since > c.today:
+            break
+        c.add(DeadlineKind.ANNUAL_REPORT, due,
+              f"Rapport annuel au JAP n° {year} (année du {_fr(since)} au {_fr(due - dt.timedelta(days=1))})",
+              written[year - 1] if year <= len(written) else None, since)
+        year += 1
+
+
+def _attestations(c: _Measure, start: dt.date, end: dt.date) -> None:
+    """Seed 004: attestations de suivi « à intervalles réguliers », the interval a setting; the
+    next one is due that long after the previous one delivered (or after the start)."""
+    if c.rules.attestation_every_months is None:
+        return
+    every = c.settings.get("attestation_months") or c.settings.setdefault("attestation_months",
+                                                                          attestation_months())
+    anchor = start
+    for delivered in sorted(d for d in c.rows.attestations if d >= start):
+        c.add(DeadlineKind.FOLLOW_UP_ATTESTATION, add_months(anchor, every),
+              f"Attestation de suivi à remettre ({every} mois après le {_fr(anchor)})", delivered, anchor)
+        anchor = delivered
+    if (due := add_months(anchor, every)) <= end:
+        c.add(DeadlineKind.FOLLOW_UP_ATTESTATION, due,
+              f"Attestation de suivi à remettre ({every} mois après le {_fr(anchor)})", None, anchor)
+
+
+def _jap_incidents(c: _Measure) -> None:
+    """Seed 004 (CSP L3711-1 3°): the coordonnateur informs the JAP of any incident; an unexcused
+    absence is one, reported « sans délai » (the next working day, our reading)."""
+    days = c.rules.incident_within_working_days
+    if days is None:
+        return
+    for visit in c.visits:
+        if visit.status == AS.ABSENT and (c.today is None or visit.day <= c.today):
+            c.add(DeadlineKind.JAP_INCIDENT, _working_days_after(visit.day, days),
+                  f"Rapport d'incident au JAP à adresser (absence non excusée du {_fr(visit.day)})",
+                  c.written_after((ReportKind.INCIDENT,), visit), visit.day)
+
+
+def _obligation_end(c: _Measure, end: dt.date | None) -> None:
+    """The end of the obligation the court set (seed 004, L3711-1): the coordonnateur's part
+    ends then, to record as the closure of the dossier."""
+    if end is not None:
+        done = c.closed_on if c.closed_on and end <= c.closed_on else None
+        c.add(DeadlineKind.OBLIGATION_END, end, "Fin de l'obligation de soins : clôture à enregistrer", done)
+
+
+def _care_order_steps(c: _Measure) -> None:
+    """The injonction de soins, step by step (DOMAIN.md "The sister measure")."""
+    _jap_incidents(c)
+    found = timeline(c.m, c.rows)
+    if found is None:
+        return
+    _quarterly_convocations(c, found.start, found.planned_end)
+    _annual_reports(c, found.start, found.planned_end)
+    _attestations(c, found.start, found.planned_end)
+    _obligation_end(c, found.planned_end if found.end_known else None)
+
+
+def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = False,
+             settings: dict[str, int] | None = None) -> list[Deadline]:
     """The measure's deadlines as of `today`, step by step as DOMAIN.md tells the measure;
     `today` None lists every recorded absence whatever its date (the cache, filtered on
     `anchor_on` when read). With `pending_only`, the pending ones in the order they were
     found (callers sort), else all of them sorted."""
-    c = _Measure(m, rows, today, pending_only)
-    _evaluation(c)
-    _choice_and_agreement(c)
-    _reports_after_interviews(c)
-    _incidents(c)
-    if c.start is not None:  # the cadence and the periods count from the measure's start
-        _follow_up_cadence(c, c.start)
-        _periods(c, c.start)
+    c = _Measure(m, rows, today, pending_only, settings)
+    if c.rules.end_entered:
+        _care_order_steps(c)
+    else:
+        _evaluation(c)
+        _choice_and_agreement(c)
+        _reports_after_interviews(c)
+        _incidents(c)
+        if c.start is not None:  # the cadence and the periods count from the measure's start
+            _follow_up_cadence(c, c.start)
+            _periods(c, c.start)
     out = c.found
     if _is_closed(m):
         out = [d for d in out if d.done_on is not None]
@@ -435,8 +588,9 @@ def measure_timeline(measure: Measure) -> Timeline | None:
 def _bulk(today: dt.date | None, condition: Any, pending_only: bool = False
           ) -> Iterator[tuple[int, list[Deadline]]]:
     rows = load_rows(condition)
+    settings: dict[str, int] = {}
     for m in load_facts(condition):
-        yield m.id, _compute(m, rows.get(m.id) or Rows(), today, pending_only)
+        yield m.id, _compute(m, rows.get(m.id) or Rows(), today, pending_only, settings)
 
 
 def deadlines_by_measure(today: dt.date, measure_ids: Iterable[int] | None = None
@@ -490,7 +644,11 @@ def planned_followups(measure: Measure) -> list[tuple[AK, dt.date]]:
     found = measure_timeline(measure)
     if found is None:
         return []
-    return [(kind, day) for kind, day, _ in _slots(rules_for(measure.kind), found.start, found.planned_end)]
+    rules = rules_for(measure.kind)
+    if rules.end_entered:  # the injonction de soins: the last day of each quarter
+        return [(AK.BILAN_IS, last) for _, _, last in _quarters(found.start, found.planned_end,
+                                                                 rules.followup_every_months)]
+    return [(kind, day) for kind, day, _ in _slots(rules, found.start, found.planned_end)]
 
 
 class NextInterview(NamedTuple):
@@ -501,6 +659,24 @@ class NextInterview(NamedTuple):
     due_on: dt.date
     #: The measure start the cadence counts from; None for the evaluation before it is known.
     start: dt.date | None
+    #: Injonction de soins: the first day of the quarter the interview belongs to (its
+    #: `due_on` is the quarter's last day): booked on or after it.
+    window_start: dt.date | None = None
+
+
+def _next_care_order_interview(facts: Facts, rows: Rows) -> NextInterview | None:
+    """The first quarter of an injonction de soins with no interview held, missed or booked
+    (module docstring), the oldest first: a first interview until one was held, then a review."""
+    found = timeline(facts, rows)
+    if found is None:
+        return None
+    taken = [v.day for v in rows.visits if v.status in (AS.PRESENT, AS.ABSENT, AS.ATTENDU)]
+    kind = AK.BILAN_IS if any(v.status == AS.PRESENT for v in rows.visits) else AK.PREMIER_ENTRETIEN_IS
+    rules = rules_for(facts.kind)
+    for _, first, last in _quarters(found.start, found.planned_end, rules.followup_every_months):
+        if not any(first <= day <= last for day in taken):
+            return NextInterview(kind, last, found.start, first)
+    return None
 
 
 def next_interview(measure: Measure) -> NextInterview | None:
@@ -511,6 +687,8 @@ def next_interview(measure: Measure) -> NextInterview | None:
     facts, rows = rows_of(measure)
     if _is_closed(facts):
         return None
+    if rules_for(facts.kind).end_entered:
+        return _next_care_order_interview(facts, rows)
     taken: dict[str, int] = defaultdict(int)
     for visit in rows.visits:
         if visit.status in (AS.PRESENT, AS.ATTENDU):

@@ -1,9 +1,9 @@
 """The rows the deadline engine reads, loaded in bulk. Internal to the engine.
 
 Light rows (named tuples, not models, dates parsed in C) so computing the deadlines of
-50 000 dossiers stays fast: five queries whatever the number of measures (the
-measures, then their appointments, orientations, renewals and final reports, grouped
-by measure id), never one per measure.
+50 000 dossiers stays fast: six queries whatever the number of measures (the
+measures, then their appointments, orientations, renewals, final reports and the
+attestations de suivi delivered, grouped by measure id), never one per measure.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..core.models import Appointment, Measure, Orientation, Renewal, Report
+from ..core.models import Appointment, AttestationDelivery, Measure, Orientation, Renewal, Report
 from ..core.vocabulary import ReportStatus
 
 #: Ids per IN (...) query, well under SQLite's variable limit.
@@ -34,6 +34,10 @@ class Facts(NamedTuple):
     status: str
     outcome: str | None
     outcome_on: dt.date | None
+    #: Injonction de soins: the JAP's ordonnance appointing the coordonnateur (its start) and
+    #: the end of the obligation the court set (its end).
+    ordonnance_on: dt.date | None = None
+    obligation_end_on: dt.date | None = None
 
 
 class Visit(NamedTuple):
@@ -81,6 +85,8 @@ class Rows:
     choices: list[Choice] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     reports: list[Written] = field(default_factory=list)
+    #: Attestations de suivi delivered (injonction de soins), by day.
+    attestations: list[dt.date] = field(default_factory=list)
 
 
 _FACT_FIELDS = tuple(getattr(Measure, name) for name in Facts._fields)
@@ -99,13 +105,14 @@ def _raw(query: Any) -> list[tuple[Any, ...]]:
 
 def load_facts(condition: Any) -> list[Facts]:
     """The measures matching `condition` (one query)."""
-    return [Facts(key, kind, _day(saisine), _day(start), _day(decision), status, outcome, _day(closed))
-            for key, kind, saisine, start, decision, status, outcome, closed
+    return [Facts(key, kind, _day(saisine), _day(start), _day(decision), status, outcome, _day(closed),
+                  _day(ordonnance), _day(obligation_end))
+            for key, kind, saisine, start, decision, status, outcome, closed, ordonnance, obligation_end
             in _raw(Measure.select(*_FACT_FIELDS).where(condition))]
 
 
 def load_rows(condition: Any) -> dict[int, Rows]:
-    """Children of the measures matching `condition`: four queries, grouped by measure id."""
+    """Children of the measures matching `condition`: five queries, grouped by measure id."""
     ids = Measure.select(Measure.id).where(condition)
     rows: dict[int, Rows] = defaultdict(Rows)
     for mid, key, kind, starts_at, status in _raw(
@@ -127,6 +134,9 @@ def load_rows(condition: Any) -> dict[int, Rows]:
                           Report.written_on, Report.previous, Report.proposal)
             .where(Report.measure.in_(ids) & (Report.status == ReportStatus.FINAL.value))):
         rows[mid].reports.append(Written(key, visit, kind, _day(written), previous, proposal))
+    for mid, delivered in _raw(AttestationDelivery.select(AttestationDelivery.measure, AttestationDelivery.delivered_on)
+                               .where(AttestationDelivery.measure.in_(ids))):
+        rows[mid].attestations.append(_day(delivered))
     return rows
 
 

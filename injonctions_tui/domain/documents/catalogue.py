@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from ..core.errors import InvalidInput
 from ..core.models import Measure, Report
+from ..core.rules import MeasureKind, is_care_order
 from ..core.vocabulary import ReportKind, ReportStatus, label
 from ..dossiers.measures import load_measure
 from ..printing.context import AppointmentContext, load_appointment
@@ -66,8 +67,12 @@ def _follow_up(ended: bool) -> Callable[..., RenderedDocument]:
     stem = "attestation-fin-suivi" if ended else "attestation-suivi"
 
     def render(measure: Measure, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
-        data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
-            measure, today=today, ended=ended, court=court)
+        if is_care_order(measure.kind):  # the injonction de soins' own attestation (seed 004)
+            data = _renderer("dossiers.care_order_attestation_pdf", "care_order_attestation")(
+                measure, today=today, ended=ended, court=court)
+        else:
+            data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
+                measure, today=today, ended=ended, court=court)
         return RenderedDocument(data, document_filename(stem, today, measure.person.last_name))
 
     render.__name__ = f"render_{stem.replace('-', '_')}"
@@ -119,6 +124,9 @@ class DocumentKind:
     #: which the secrecy guard checks before printing (a report's own text is checked by
     #: its finalisation, where the professional may keep a term deliberately).
     free_texts: Callable[[Any], dict[str, str]] | None = None
+    #: Called with the target and the day once the document is written (not on a preview):
+    #: an attestation de suivi of an injonction de soins is then delivered (its cadence).
+    after_save: Callable[[Any, dt.date], None] | None = None
 
     def build(self, target: Any, *, today: dt.date, court: CourtSettings | None = None) -> RenderedDocument:
         """Load and render in memory (no file, no audit): previews and tests."""
@@ -131,6 +139,7 @@ REPORT_KEYS: dict[str, tuple[str, str]] = {
     ReportKind.AVIS_MOTIVE.value: ("Avis motivé", "avis-motive"),
     ReportKind.INCIDENT.value: ("Rapport d'incident", "incident"),
     ReportKind.FIN_DE_MESURE.value: ("Rapport de fin de mesure", "fin-de-mesure"),
+    ReportKind.RAPPORT_ANNUEL.value: ("Rapport annuel au JAP", "rapport-annuel"),
 }
 
 
@@ -142,6 +151,20 @@ def _appointment_texts(ctx: AppointmentContext) -> dict[str, str]:
     return {"Le lieu du rendez-vous": ctx.appointment.place or ""}
 
 
+def _delivered(target: Any, today: dt.date) -> None:
+    from ..dossiers.attestations import record_delivery
+
+    if isinstance(target, int):
+        record_delivery(target, today)
+
+
+def measure_kind_of(loaded: Any) -> str:
+    """The kind of measure a loaded target belongs to (the signature's guard depends on it);
+    the injonction thérapeutique for what belongs to no measure (a day, the register)."""
+    measure = (loaded if isinstance(loaded, Measure) else getattr(loaded, "measure", None))
+    return getattr(measure, "kind", None) or MeasureKind.INJONCTION_THERAPEUTIQUE.value
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
         DocumentKind("attestation", "Attestation de présence", "rendez-vous", load_appointment,
@@ -150,7 +173,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
                      "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
         DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
-                     "measure"),
+                     "measure", after_save=_delivered),
         DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,
                      _follow_up(True), "measure"),
         *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report",

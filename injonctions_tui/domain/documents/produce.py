@@ -23,7 +23,7 @@ from ..core.errors import InvalidInput
 from ..printing.saving import save_pdf
 from ..store import audit
 from ..store.settings import CourtSettings, load_court
-from .catalogue import DocumentKind, RenderedDocument, document_kind
+from .catalogue import DocumentKind, RenderedDocument, document_kind, measure_kind_of
 
 AUDIT_ACTION = "impression"
 #: The name of a document kept unsigned because its signature failed.
@@ -47,13 +47,13 @@ class ProducedDocument:
 
 
 def _sign(documents: list[RenderedDocument], kind: DocumentKind, court: CourtSettings, today: dt.date,
-          pin: str | None) -> list[bytes]:
+          pin: str | None, measure_kinds: set[str]) -> list[bytes]:
     from ..printing.pades import DocumentToSign  # pyHanko, only when signing
     from ..printing.signing import sign_pdfs
 
     reason = f"{kind.label} — secret professionnel"
     return sign_pdfs([DocumentToSign(d.data, reason, court.tribunal, name=d.filename) for d in documents], on=today,
-                     pin=pin)
+                     pin=pin, measure_kinds=measure_kinds)
 
 
 def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
@@ -73,17 +73,21 @@ def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
 
 
 def _render(kind: DocumentKind, target: Any, *, sign: bool, today: dt.date,
-            court: CourtSettings) -> RenderedDocument:
-    """Load once, refuse what may not leave as it is, render in memory."""
+            court: CourtSettings, measure_kinds: set[str] | None = None) -> RenderedDocument:
+    """Load once, refuse what may not leave as it is, render in memory (`measure_kinds`
+    collects the kinds of measure signed: each has its own guard)."""
     loaded = kind.load(target)
     check_free_texts(kind, loaded)
     if sign and kind.check_signable is not None:
         kind.check_signable(loaded)
+    if measure_kinds is not None:
+        measure_kinds.add(measure_kind_of(loaded))
     return kind.render(loaded, today=today, court=court)
 
 
 def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: bytes, folder: Path,
-          filename: str | None, *, signed: bool, failed: bool = False) -> ProducedDocument:
+          filename: str | None, *, signed: bool, failed: bool = False,
+          today: dt.date | None = None) -> ProducedDocument:
     """Write one document and record it (the audit names the kind and the id, never a name)."""
     name = filename or document.filename
     path = save_pdf(data, folder, f"{UNSIGNED_PREFIX}{name}" if failed else name)
@@ -91,6 +95,8 @@ def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: byt
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
                  f"document={kind.key} signe={'oui' if signed else 'non'}{' projet=oui' if document.draft else ''}"
                  f"{' echec_signature=oui' if failed else ''}")
+    if kind.after_save is not None and not failed and not document.draft:
+        kind.after_save(target, today or clock.today())
     return ProducedDocument(path, kind, signed, document.draft)
 
 
@@ -107,23 +113,27 @@ def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: b
     court = court or load_court()
     if filename is not None and len(targets) > 1:
         raise InvalidInput("Plusieurs documents ne tiennent pas dans un seul fichier : indiquez un dossier.")
-    rendered = [_render(kind, target, sign=sign, today=today, court=court) for target in targets]
+    measure_kinds: set[str] = set()
+    rendered = [_render(kind, target, sign=sign, today=today, court=court, measure_kinds=measure_kinds)
+                for target in targets]
     if sign and any(document.draft for document in rendered):
         raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
     if not sign:
-        return [_save(kind, t, d, d.data, folder, filename, signed=False) for t, d in zip(targets, rendered)]
+        return [_save(kind, t, d, d.data, folder, filename, signed=False, today=today)
+                for t, d in zip(targets, rendered)]
     from ..printing.pades import SignatureError
 
     try:
-        signed = _sign(rendered, kind, court, today, pin)
+        signed = _sign(rendered, kind, court, today, pin, measure_kinds)
     except SignatureError as error:
-        done = [_save(kind, t, d, data, folder, filename, signed=True)
+        done = [_save(kind, t, d, data, folder, filename, signed=True, today=today)
                 for t, d, data in zip(targets, rendered, error.completed)]
-        kept = [_save(kind, t, d, d.data, folder, filename, signed=False, failed=True)
+        kept = [_save(kind, t, d, d.data, folder, filename, signed=False, failed=True, today=today)
                 for t, d in list(zip(targets, rendered))[len(done):]]
         error.message = _kept_message(error.message, done, kept, folder)
         raise
-    return [_save(kind, t, d, data, folder, filename, signed=True) for t, d, data in zip(targets, rendered, signed)]
+    return [_save(kind, t, d, data, folder, filename, signed=True, today=today)
+            for t, d, data in zip(targets, rendered, signed)]
 
 
 def _kept_message(message: str, done: list[ProducedDocument], kept: list[ProducedDocument], folder: Path) -> str:

@@ -4,18 +4,24 @@ Guards and state changes, list and search, form, detail, representatives, confli
 
 - `attestation_suivi_pdf`: attestation de suivi / de fin de suivi: the follow-up is ongoing, or has ended.
   Public: attestation_de_suivi.
+- `attestations`: the attestations de suivi delivered to a person under an injonction de soins.
+  Public: previous_delivery, record_delivery, deliveries.
+- `care_order_attestation_pdf`: attestation de suivi of an injonction de soins: the person proves to the JAP that
+  they keep the coordonnateur's convocations.
+  Public: care_order_attestation.
 - `conflicts`: conflict-of-interest declarations: persons a professional must not follow.
   Public: ConflictMatch, declare_conflict, end_conflict, declarations, find_conflicts, check_conflict,
-  assign_with_checks.
+  check_expertal, assign_with_checks.
 - `detail`: everything one dossier shows, assembled in one place for the detail screen.
-  Public: TimelineEvent, DossierDetail, dossier_detail.
+  Public: TimelineEvent, DossierDetail, status_text, care_order_timeline_line, timeline_line, dossier_detail.
 - `form`: the dossier form: identity of the person and the measure, validated as a whole.
-  Public: FormField, values_from, validate, FormRejected, save.
+  Public: FormField, FIELDS, values_from, validate, FormRejected, save.
 - `listing`: the dossier list: one row per measure, filtered, searchable without accents or case.
   Public: DossierRow, DossierFilters, dossier_rows, magistrats.
 - `measures`: guards and state changes on a measure: habilitation, orientation, renewal, closure.
   Public: load_measure, is_closed, ensure_editable, assign_professional, compute_status, refresh_status,
-  choose_orientation, record_agreement, renew, close, reopen, record_refusal, pending_orientation.
+  names_professional, choose_orientation, record_agreement, renew, close, outcomes_for, reopen, record_refusal,
+  pending_orientation.
 - `representatives`: legal representatives of a minor: convoked with them, they choose the treating doctor.
   Public: add_representative, remove_representative.
 - `retention`: retention: closed dossiers kept no longer than necessary (GDPR art.
@@ -27,4 +33,4 @@ Guards and state changes, list and search, form, detail, representatives, confli
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["attestation_suivi_pdf", "conflicts", "detail", "form", "listing", "measures", "representatives", "retention", "saisines"]
+__all__ = ["attestation_suivi_pdf", "attestations", "care_order_attestation_pdf", "conflicts", "detail", "form", "listing", "measures", "representatives", "retention", "saisines"]

@@ -1,7 +1,9 @@
 """Conflict-of-interest declarations: persons a professional must not follow.
 
 Why: the habilitated professional must have no family, professional or care link with the
-person under the measure (DOMAIN.md "The measure", step 4). The professional declares
+person under the measure (DOMAIN.md "The measure", step 4); the médecin coordonnateur of an
+injonction de soins no « expertal » one either: they cannot have been the person's expert
+(seed 004), declared here or read from the dossier's expert. The professional declares
 those persons once; a dossier assigned to them is then refused with a clear message.
 Matching is on the folded name (accents, case, hyphens ignored: text.search_key) plus the
 birth date when both sides have one; a declaration without a birth date matches on the
@@ -20,10 +22,10 @@ from ..core.models import ConflictDeclaration, Measure, Person, Professional, da
 from ..core.text import search_key
 from ..core.validation import clean_text
 from ..core.vocabulary import ConflictCategory, label
-from ..register.caseload import check_capacity
+from ..register.caseload import check_capacity, record_cap_override
 from ..register.history import log
-from ..store.professionals import check_habilitated
-from .measures import assign_professional
+from ..store.coordinator import check_may_act
+from .measures import assign_professional, names_professional
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -60,7 +62,8 @@ def declare_conflict(professional: Professional, *, category: str, declared_on: 
     try:
         category = ConflictCategory(category).value
     except ValueError:
-        raise InvalidInput("Nature du lien : choisissez dans la liste (familial, professionnel, de soin).") from None
+        raise InvalidInput("Nature du lien : choisissez dans la liste (familial, professionnel, de soin, "
+                           "d'expertise).") from None
     if not isinstance(declared_on, dt.date):
         raise InvalidInput("Déclaré le : date manquante (format JJ/MM/AAAA).")
     if person is not None:
@@ -128,11 +131,29 @@ def check_conflict(professional: Professional, person: Person, *, on: dt.date | 
         raise InvalidInput(matches[0].message)
 
 
-def assign_with_checks(measure: Measure, professional: Professional, on: dt.date) -> None:
-    """Assign a dossier after every check of the register: a current habilitation on that date,
-    no declared conflict with the person, room under the caseload cap of the measure's kind."""
+def check_expertal(professional: Professional, expert_name: str | None) -> None:
+    """Seed 004: the coordonnateur has no « expertal » conflict with the person: they cannot
+    have been the expert whose psychiatric expertise preceded the measure."""
+    if expert_name and names_professional(professional, expert_name):
+        raise InvalidInput(f"Conflit d'intérêts ({label(ConflictCategory.EXPERTAL).lower()}) : "
+                           f"{professional.full_name} a réalisé l'expertise de cette personne et ne peut pas en "
+                           "être le médecin coordonnateur. Le juge de l'application des peines doit en désigner "
+                           "un autre.")
+
+
+def assign_with_checks(measure: Measure, professional: Professional, on: dt.date,
+                       override_reason: str | None = None) -> None:
+    """Assign a dossier after every check of the register: the right to act on that date (the
+    ARS habilitation, or the coordonnateur's list entry for an injonction de soins), no declared
+    conflict with the person (nor an expertal one), room under the caseload cap of the measure's
+    kind (beyond a legal cap, only with a reason, recorded)."""
     with database.atomic():
-        check_habilitated(professional, on)
+        check_may_act(professional, measure.kind, on)
         check_conflict(professional, measure.person, on=on)
-        check_capacity(professional, measure.kind, person=measure.person)
+        check_expertal(professional, measure.expert_name)
+        reason = check_capacity(professional, measure.kind, person=measure.person, override_reason=override_reason)
+        if reason:
+            measure.cap_override_reason = reason
         assign_professional(measure, professional, on)
+        if reason:
+            record_cap_override(measure)

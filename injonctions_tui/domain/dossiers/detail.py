@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..core.dates import age_on, format_fr
 from ..core.models import Appointment, Measure, Orientation, Renewal, Report
 from ..core.people import public_for, was_minor_at
-from ..core.rules import rules_for
+from ..core.rules import is_care_order, rules_for
 from ..core.vocabulary import label
 from ..deadlines.engine import deadlines_for, measure_timeline
 from ..deadlines.listing import when_text
@@ -40,15 +40,45 @@ class DossierDetail:
     timeline: list[TimelineEvent] = field(default_factory=list)
     #: Pending legal deadlines, most urgent first: (due date, what, overdue?).
     deadlines: list[tuple[dt.date, str, bool]] = field(default_factory=list)
+    #: An injonction de soins (the user is its médecin coordonnateur).
+    care_order: bool = False
 
 
 def _age_text(birth: dt.date | None, on: dt.date | None) -> str:
     return f"{age_on(birth, on)} ans" if birth and on else "inconnu"
 
 
+#: How the derived status reads for an injonction de soins (no evaluation, a treating
+#: practitioner rather than a structure).
+CARE_ORDER_STATUS = {"a_convoquer": "À convoquer (premier entretien)", "evaluation": "Soignant à choisir",
+                     "orientation": "Accord du soignant attendu", "suivi": "Suivi", "cloture": "Clôturé"}
+
+
+def status_text(measure: Measure) -> str:
+    """The status in the measure's own words."""
+    if is_care_order(measure.kind):
+        return CARE_ORDER_STATUS.get(measure.status, label(measure.status))
+    return label(measure.status)
+
+
+def care_order_timeline_line(measure: Measure) -> str:
+    """An injonction de soins' dates: the ordonnance appointing the coordonnateur starts it, the
+    end of the obligation the court set ends it (never a computed date)."""
+    dates = measure_timeline(measure)
+    if dates is None:
+        return "date de l'ordonnance du JAP à renseigner (m) : convocations et rapport annuel en dépendent"
+    start = (f"suivi commencé le {format_fr(dates.start)}" if dates.start_entered
+             else f"ordonnance du JAP du {format_fr(dates.start)}")
+    end = (f"fin de l'obligation le {format_fr(dates.planned_end)}" if dates.end_known
+           else "fin de l'obligation à renseigner (m)")
+    return f"{start}, {end}"
+
+
 def timeline_line(measure: Measure) -> str:
     """The measure's dates in one line (DOMAIN.md step 6): « mesure prononcée le …, fin prévue
     le …, durée maximale le … », from the one timeline the deadlines and documents read."""
+    if is_care_order(measure.kind):
+        return care_order_timeline_line(measure)
     dates = measure_timeline(measure)
     if dates is None:
         return "date de la décision à renseigner (m) : début, fin prévue et échéances en dépendent"
@@ -91,6 +121,9 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
         ("Téléphone", person.phone or "—"),
         ("Courriel", person.email or "—"),
     ]
+    if is_care_order(measure.kind):  # no court permanence: the public plays no part
+        detail.care_order = True
+        detail.identity = [row for row in detail.identity if row[0] != "Public"]
     if person.is_protected_adult:
         detail.identity.append(("Majeur protégé", f"{person.guardian_name or 'tuteur non renseigné'}"
                                                   f"{' — ' + person.guardian_contact if person.guardian_contact else ''}"))
@@ -98,7 +131,27 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
         f"{rep.name} ({rep.relationship or 'représentant légal'}){' — ' + rep.phone if rep.phone else ''}"
         f"{'' if rep.convoked else ' — non convoqué'}"
         for rep in person.legal_representatives]
-    detail.measure = [
+    if is_care_order(measure.kind):
+        detail.measure = _care_order_lines(measure)
+    else:
+        detail.measure = _measure_lines(measure)
+    renewals = list(measure.renewals.order_by(Renewal.decided_on))
+    if renewals:
+        detail.measure.append(("Renouvellements", ", ".join(
+            f"le {format_fr(r.decided_on)} jusqu'au {format_fr(r.new_end_on)}" for r in renewals)))
+    if measure.outcome:
+        detail.measure.append(("Issue", f"{label(measure.outcome)} le {format_fr(measure.outcome_on)}"))
+    for orientation in measure.orientations.order_by(Orientation.chosen_on):
+        detail.orientation.append(_orientation_line(orientation, measure.kind))
+    detail.timeline = _timeline(measure, renewals)
+    pending = [d for d in deadlines_for(measure, today) if not d.done]
+    pending.sort(key=lambda d: (not d.overdue(today), d.due_on))
+    detail.deadlines = [(d.due_on, f"{d.label} ({when_text(d, today)})", d.overdue(today)) for d in pending]
+    return detail
+
+
+def _measure_lines(measure: Measure) -> list[tuple[str, str]]:
+    return [
         ("Mesure", label(measure.kind) if measure.kind != "injonction_therapeutique" else "Injonction thérapeutique"),
         ("Autorité, stade", f"{label(measure.authority)} — {label(measure.stage)}"),
         ("N° de parquet", measure.parquet_number or "à compléter"),
@@ -108,27 +161,47 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
         ("Durée", timeline_line(measure)),
         ("Statut", label(measure.status)),
     ]
-    renewals = list(measure.renewals.order_by(Renewal.decided_on))
-    if renewals:
-        detail.measure.append(("Renouvellements", ", ".join(
-            f"le {format_fr(r.decided_on)} jusqu'au {format_fr(r.new_end_on)}" for r in renewals)))
-    if measure.outcome:
-        detail.measure.append(("Issue", f"{label(measure.outcome)} le {format_fr(measure.outcome_on)}"))
-    for orientation in measure.orientations.order_by(Orientation.chosen_on):
-        detail.orientation.append((
-            orientation.structure,
-            f"{orientation.doctor or 'praticien non précisé'} — choisi le {format_fr(orientation.chosen_on)} "
-            f"par {label(orientation.chosen_by).lower()} — "
-            + (f"accord écrit le {format_fr(orientation.agreement_on)}"
-               + (f" — {late}" if (late := _late_agreement(orientation, measure.kind)) else "")
-               if orientation.agreement_on
-               else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
-               else "accord écrit attendu")))
-    detail.timeline = _timeline(measure, renewals)
-    pending = [d for d in deadlines_for(measure, today) if not d.done]
-    pending.sort(key=lambda d: (not d.overdue(today), d.due_on))
-    detail.deadlines = [(d.due_on, f"{d.label} ({when_text(d, today)})", d.overdue(today)) for d in pending]
-    return detail
+
+
+def _care_order_lines(measure: Measure) -> list[tuple[str, str]]:
+    """An injonction de soins in its own words (DOMAIN.md "The sister measure")."""
+    ordonnance = (f"du {format_fr(measure.ordonnance_on)}" if measure.ordonnance_on else "date à renseigner (m)")
+    if measure.ordonnance_reference:
+        ordonnance += f", réf. {measure.ordonnance_reference}"
+    lines = [
+        ("Mesure", "Injonction de soins — vous êtes médecin coordonnateur"),
+        ("Ordonnée par", f"{label(measure.authority)} — décision du {format_fr(measure.decision_on) or '—'}"),
+        ("Peine", label(measure.sentence) if measure.sentence else "non précisée"),
+        ("N° de dossier (JAP)", measure.parquet_number or "à compléter"),
+        ("Juge de l'application des peines", (measure.magistrat_referent or "à renseigner (m)")
+         + (f" — {measure.jap_tribunal}" if measure.jap_tribunal else "")),
+        ("Ordonnance de désignation", ordonnance),
+        ("Durée", care_order_timeline_line(measure)),
+        ("Expertise préalable", measure.expert_name or "—"),
+        ("Statut", status_text(measure)),
+    ]
+    if measure.cap_override_reason:
+        lines.append(("Au-delà du plafond légal", measure.cap_override_reason))
+    return lines
+
+
+def _orientation_line(orientation: Orientation, kind: str) -> tuple[str, str]:
+    if is_care_order(kind):  # a practitioner chosen by the person, whose agreement is collected
+        who = f"{label(orientation.treating_role) if orientation.treating_role else 'Soignant'}"
+        where = f" — {orientation.structure}" if orientation.structure else ""
+        state = (f"accord le {format_fr(orientation.agreement_on)}" if orientation.agreement_on
+                 else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
+                 else "accord du soignant attendu")
+        return who, f"{orientation.doctor or '—'}{where} — choisi le {format_fr(orientation.chosen_on)} — {state}"
+    return (
+        orientation.structure,
+        f"{orientation.doctor or 'praticien non précisé'} — choisi le {format_fr(orientation.chosen_on)} "
+        f"par {label(orientation.chosen_by).lower()} — "
+        + (f"accord écrit le {format_fr(orientation.agreement_on)}"
+           + (f" — {late}" if (late := _late_agreement(orientation, kind)) else "")
+           if orientation.agreement_on
+           else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
+           else "accord écrit attendu"))
 
 
 def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:

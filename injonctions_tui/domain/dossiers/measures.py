@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 
 from ..core.dates import add_months, format_fr
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Orientation, Person, Professional, Renewal, database
-from ..core.rules import rules_for
+from ..core.rules import is_care_order, rules_for
 from ..core.text import search_key
-from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome
+from ..core.vocabulary import (AppointmentKind, AppointmentStatus, CareOrderEnd, ChosenBy, MeasureStatus, Outcome,
+                               TreatingRole, label)
 from ..deadlines.engine import measure_timeline
 from ..store import audit
-from ..store.professionals import check_habilitated, current_user
+from ..store.coordinator import check_may_act
+from ..store.professionals import check_habilitated, current_user  # noqa: F401 (the IT's guard, read here too)
 
 CLOSED_MESSAGE = "Dossier clôturé : rouvrez-le pour le modifier."
 MAX_STRUCTURE = 200
@@ -78,10 +81,11 @@ def ensure_editable(measure: Measure) -> None:
 # ------------------------------------------------------------------ habilitation
 
 def assign_professional(measure: Measure, professional: Professional, on: dt.date) -> None:
-    """Put a habilitated professional in charge of the measure from `on`."""
+    """Put a habilitated professional (a listed coordonnateur for an injonction de soins) in
+    charge of the measure from `on`."""
     with database.atomic():
         ensure_editable(measure)
-        check_habilitated(professional, on)
+        check_may_act(professional, measure.kind, on)
         measure.professional = professional
         measure.save()
         audit.record("attribution_professionnel", "measure", measure.id,
@@ -119,8 +123,9 @@ def refresh_status(measure: Measure) -> MeasureStatus:
 
 # ------------------------------------------------------------------ orientation
 
-def _names(user: Professional, text: str | None) -> bool:
-    """Does `text` name the user (every word of their first and last names, folded)?"""
+def names_professional(user: Professional, text: str | None) -> bool:
+    """Does `text` name the professional (every word of their first and last names, folded)?
+    « Dr Séraphine SECCOTINE, psychiatre » names Séraphine Seccotine."""
     wanted = set(_WORD.findall(search_key(f"{user.last_name} {user.first_name}")))
     return bool(wanted) and wanted <= set(_WORD.findall(search_key(text or "")))
 
@@ -135,14 +140,28 @@ def _evaluated_on(measure: Measure) -> dt.date | None:
 
 
 def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, chosen_on: dt.date,
-                       chosen_by: str, user: Professional | None, address: str | None = None
-                       ) -> Orientation:
+                       chosen_by: str, user: Professional | None, address: str | None = None,
+                       treating_role: str | None = None) -> Orientation:
     """Record the treating doctor/structure chosen (DOMAIN.md step 3-4). Never the habilitated
-    professional themself: they never treat the person (step 4)."""
+    professional themself: they never treat the person (step 4).
+
+    For an injonction de soins (seed 004, L3711-1 1°): the médecin traitant or psychologue
+    traitant the person chose, by name (`doctor`), their practice optional; never the
+    coordonnateur themself."""
+    care_order = is_care_order(measure.kind)
     with database.atomic():
         ensure_editable(measure)
-        structure = _text(structure, "Structure de soins", required=True, limit=MAX_STRUCTURE)
-        doctor = _text(doctor, "Médecin", limit=MAX_DOCTOR)
+        if care_order:
+            try:
+                treating_role = TreatingRole(treating_role or "").value
+            except ValueError:
+                raise InvalidInput("Soignant : médecin traitant ou psychologue traitant.") from None
+            doctor = _text(doctor, label(treating_role), required=True, limit=MAX_DOCTOR)
+            structure = _text(structure, "Cabinet ou structure", limit=MAX_STRUCTURE) or ""
+        else:
+            treating_role = None
+            structure = _text(structure, "Structure de soins", required=True, limit=MAX_STRUCTURE)
+            doctor = _text(doctor, "Médecin", limit=MAX_DOCTOR)
         address = _text(address, "Adresse", limit=300)
         try:
             chosen_by = ChosenBy(chosen_by).value
@@ -157,12 +176,16 @@ def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, 
             raise InvalidInput(f"Date du choix : elle ne peut pas précéder l'évaluation initiale "
                                f"({format_fr(evaluated)}).")
         user = user or current_user()
-        if user is not None and (_names(user, doctor) or _names(user, structure)):
+        if user is not None and (names_professional(user, doctor) or names_professional(user, structure)):
+            if care_order:
+                raise InvalidInput("Orientation refusée : le médecin coordonnateur ne soigne jamais la personne "
+                                   "qu'il coordonne. Le soignant est un autre médecin ou psychologue.")
             raise InvalidInput("Orientation refusée : le professionnel habilité qui met en œuvre la "
                                "mesure ne soigne jamais la personne. Choisissez un autre médecin ou "
                                "une autre structure.")
         orientation = Orientation.create(measure=measure, structure=structure, doctor=doctor,
-                                         address=address, chosen_on=chosen_on, chosen_by=chosen_by)
+                                         address=address, chosen_on=chosen_on, chosen_by=chosen_by,
+                                         treating_role=treating_role)
         refresh_status(measure)
         audit.record("choix_orientation", "measure", measure.id, f"orientation={orientation.id}")
         return orientation
@@ -201,6 +224,9 @@ def renew(measure: Measure, decided_on: dt.date, today: dt.date) -> Renewal:
     after the end, the measure has lapsed and cannot be renewed any more."""
     with database.atomic():
         ensure_editable(measure)
+        if rules_for(measure.kind).end_entered:
+            raise InvalidInput("Une injonction de soins ne se renouvelle pas : elle dure jusqu'à la fin de "
+                               "l'obligation fixée par la juridiction. Enregistrez cette date dans le dossier (m).")
         found = measure_timeline(measure)
         if found is None:
             raise InvalidInput("Renouvellement impossible : la date de la décision qui a prononcé la mesure "
@@ -230,14 +256,14 @@ def close(measure: Measure, outcome: str | None, on: dt.date | None, today: dt.d
     """Close with the magistrate's decision and its date (DOMAIN.md step 7)."""
     with database.atomic():
         ensure_editable(measure)
+        ends = outcomes_for(measure.kind)
         if not outcome:
             raise InvalidInput("Issue de la mesure : choisissez la décision du magistrat "
-                               "(classement sans suite, composition pénale…).")
-        try:
-            outcome = Outcome(outcome).value
-        except ValueError:
+                               + ("(fin de l'obligation, décision du JAP…)." if is_care_order(measure.kind)
+                                  else "(classement sans suite, composition pénale…)."))
+        if outcome not in {end.value for end in ends}:
             raise InvalidInput(f"Issue de la mesure : « {str(outcome)[:40]} » n'est pas une issue "
-                               "connue.") from None
+                               f"connue pour une {label(measure.kind).lower()}.") from None
         on = decision_date(on, "Date de la décision", today=today, earliest=measure.saisine_received_on,
                            since="la réception de la saisine")
         measure.outcome, measure.outcome_on = outcome, on
@@ -246,13 +272,27 @@ def close(measure: Measure, outcome: str | None, on: dt.date | None, today: dt.d
         audit.record("cloture", "measure", measure.id, f"issue={outcome}")
 
 
+def outcomes_for(kind: str) -> tuple[StrEnum, ...]:
+    """The decisions that close a measure of `kind` (an injonction de soins ends with the
+    obligation, or by a decision of the JAP: never a classement sans suite)."""
+    return tuple(CareOrderEnd) if is_care_order(kind) else tuple(Outcome)
+
+
 def reopen(measure: Measure, reason: str) -> MeasureStatus:
     """Reopen a closed dossier: the outcome is cleared, the status derived again, the act
-    logged (the reason's length only: it may name people)."""
+    logged (the reason's length only: it may name people). An injonction de soins reopened
+    beyond the legal cap keeps the reopening's reason as the reason of the excess."""
     with database.atomic():
         if not is_closed(measure):
             raise InvalidInput("Ce dossier n'est pas clôturé : il n'y a rien à rouvrir.")
         reason = _text(reason, "Motif de la réouverture", required=True, limit=MAX_REASON)
+        if is_care_order(measure.kind) and measure.professional_id is not None:
+            from ..register.caseload import check_capacity, record_cap_override
+
+            beyond = check_capacity(measure.professional, measure.kind, person=measure.person, override_reason=reason)
+            if beyond:
+                measure.cap_override_reason = beyond
+                record_cap_override(measure)
         measure.outcome = measure.outcome_on = None
         measure.status = compute_status(measure).value
         measure.save()

@@ -30,9 +30,10 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, Fo
 from ..core import clock, vocabulary as v
 from ..core.errors import ImportRejected, InjonctionsError
 from ..core.files import read_limited
-from ..core.models import (Appointment, AuditEvent, BaseModel, ConflictDeclaration, EligibilityEvidence, Habilitation,
-                           HabilitationOverride, LegalRepresentative, Measure, Orientation, Person, Professional,
-                           RegisterEvent, Renewal, Report, Setting, database)
+from ..core.models import (Appointment, AttestationDelivery, AuditEvent, BaseModel, ConflictDeclaration,
+                           CoordinatorListing, EligibilityEvidence, Habilitation, HabilitationOverride,
+                           LegalRepresentative, Measure, Orientation, Person, Professional, RegisterEvent, Renewal,
+                           Report, Setting, database)
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..deadlines.engine import deadlines_by_measure
@@ -71,23 +72,28 @@ SECTIONS: tuple[Section, ...] = (
                       Section("eligibility_evidence", EligibilityEvidence, "professional"),
                       Section("habilitation_overrides", HabilitationOverride, "professional"),
                       Section("conflict_declarations", ConflictDeclaration, "professional"),
-                      Section("register_events", RegisterEvent, "professional"))),
+                      Section("register_events", RegisterEvent, "professional"),
+                      Section("coordinator_listings", CoordinatorListing, "professional"))),
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
-                                           Section("orientations", Orientation, "measure")),
+                                           Section("orientations", Orientation, "measure"),
+                                           Section("attestation_deliveries", AttestationDelivery, "measure")),
             derived=("deadlines",)),
     Section("appointments", Appointment),
     Section("reports", Report),
     Section("audit_events", AuditEvent),
 )
 
-#: Columns restricted to a closed list: an unknown value would break the screens later.
-ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
+#: Columns restricted to a closed list (or to the union of several): an unknown value would
+#: break the screens later.
+ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum] | tuple[type[StrEnum], ...]] = {
     (Professional, "profession"): v.Profession, (Habilitation, "status"): v.HabilitationStatus,
     (Measure, "kind"): MeasureKind, (Measure, "authority"): v.Authority,
     (Measure, "stage"): v.Stage, (Measure, "status"): v.MeasureStatus,
-    (Measure, "public_override"): v.Public, (Measure, "outcome"): v.Outcome,
+    (Measure, "public_override"): v.Public, (Measure, "outcome"): (v.Outcome, v.CareOrderEnd),
+    (Measure, "sentence"): v.Sentence, (Orientation, "treating_role"): v.TreatingRole,
+    (CoordinatorListing, "status"): v.ListingStatus,
     (Orientation, "chosen_by"): v.ChosenBy, (Appointment, "kind"): v.AppointmentKind,
     (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
     (Report, "status"): v.ReportStatus, (Habilitation, "ground"): v.RemovalGround,
@@ -99,6 +105,8 @@ ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
 ADDED_LISTS: tuple[tuple[str, str, int], ...] = (
     ("professionals", "eligibility_evidence", 4), ("professionals", "habilitation_overrides", 4),
     ("professionals", "conflict_declarations", 4), ("professionals", "register_events", 4),
+    ("professionals", "coordinator_listings", migrations.version_of(migrations._v9_injonction_de_soins)),
+    ("measures", "attestation_deliveries", migrations.version_of(migrations._v9_injonction_de_soins)),
 )
 
 _TOP_LEVEL = {"format", "schema_version", "exported_at"} | {s.key for s in SECTIONS}
@@ -237,9 +245,11 @@ def _convert(model: type[BaseModel], field: Field, raw: Any) -> tuple[Any, str |
             return None, "texte attendu"
         if any("\ud800" <= char <= "\udfff" for char in raw):
             return None, "texte invalide (caractère Unicode isolé)"
-    enum = ENUM_FIELDS.get((model, field.name))
-    if enum is not None and raw not in {member.value for member in enum}:
-        accepted = ", ".join(member.value for member in enum)
+    enums = ENUM_FIELDS.get((model, field.name))
+    values = [member.value for enum in (enums if isinstance(enums, tuple) else (enums,)) if enum
+              for member in enum]
+    if enums is not None and raw not in values:
+        accepted = ", ".join(values)
         return None, f"valeur « {str(raw)[:40]} » inconnue (valeurs possibles : {accepted})"
     return raw, None
 

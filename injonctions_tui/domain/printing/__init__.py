@@ -10,8 +10,8 @@ or the professional's card through PKCS#11) and its check.
   VisibleStamp, DocumentToSign, ClockedPdfSigner, asn1_certificates, asn1_crls, common_name, signer_key_usage,
   validation_context, open_documents, sign_documents.
 - `pdf`: the base of every printed document: font, page, letterhead, footer, signature, saving.
-  Public: register_fonts, text, para, lines, table_style, habilitation_line, letterhead, city_of,
-  signature_block, SignatureAnchor, SectionStart, render.
+  Public: register_fonts, text, para, lines, table_style, habilitation_line, listing_line, letterhead,
+  signer_quality, city_of, signature_block, SignatureAnchor, SectionStart, render.
 - `pkcs11`: a smart card or token through its PKCS#11 library (CPS card): list tokens and certificates, sign.
   Public: TokenError, LibraryNotFound, NotAPkcs11Library, TokenAbsent, PinRequired, PinIncorrect, PinLocked,
   CertificateNotFound, TokenInfo, CertificateInfo, library_key, refresh_library, list_tokens, token_error,

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Person, Professional
 from ..core.people import measure_public
+from ..core.rules import MeasureKind, is_care_order, rules_for
 from ..core.vocabulary import AppointmentKind, Public
+from ..store.coordinator import load_office
 from ..store.professionals import require_user
 from ..store.settings import CourtSettings
 from .pdf import city_of
@@ -28,7 +30,17 @@ NEUTRAL_KIND = {
 }
 
 
-def neutral_kind(kind: str) -> str:
+#: The same for an injonction de soins (seed 004: « un bilan de la situation »).
+CARE_ORDER_FRAME = rules_for(MeasureKind.INJONCTION_DE_SOINS).frame
+NEUTRAL_KIND_CARE_ORDER = {
+    AppointmentKind.PREMIER_ENTRETIEN_IS.value: f"premier entretien avec le médecin coordonnateur {CARE_ORDER_FRAME}",
+    AppointmentKind.BILAN_IS.value: f"entretien de bilan avec le médecin coordonnateur {CARE_ORDER_FRAME}",
+}
+
+
+def neutral_kind(kind: str, measure_kind: str = MeasureKind.INJONCTION_THERAPEUTIQUE.value) -> str:
+    if is_care_order(measure_kind):
+        return NEUTRAL_KIND_CARE_ORDER.get(kind, f"entretien avec le médecin coordonnateur {CARE_ORDER_FRAME}")
     return NEUTRAL_KIND.get(kind, f"entretien {FRAME}")
 
 
@@ -44,6 +56,11 @@ class AppointmentContext:
     @property
     def minor_at_facts(self) -> bool:
         return measure_public(self.measure) == Public.MINEURS
+
+    @property
+    def care_order(self) -> bool:
+        """An injonction de soins: the coordonnateur's words, office and list entry."""
+        return is_care_order(self.measure.kind)
 
 
 def load_appointment(appointment_id: int) -> AppointmentContext:
@@ -67,12 +84,17 @@ def place_address(place: str, court: CourtSettings, professional: Professional) 
         return court.address
     if professional.csapa_name and place == professional.csapa_name:
         return professional.csapa_address
+    office = load_office()
+    if office is not None and place == office.name:
+        return office.address
     return None
 
 
 def signing_city(ctx: AppointmentContext, court: CourtSettings, today: dt.date) -> str | None:
     """Where the professional signs: the court's town when printing there on the day of
     a permanence interview, else the CSAPA's town (their seat)."""
+    if ctx.care_order and (office := load_office()) is not None:  # the coordonnateur signs at their office
+        return city_of(office.address) or city_of(ctx.professional.csapa_address)
     at_court = place_address(ctx.appointment.place, court, ctx.professional) == court.address
     if at_court and ctx.appointment.starts_at.date() == today:
         return city_of(court.address) or city_of(ctx.professional.csapa_address)

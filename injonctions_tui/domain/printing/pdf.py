@@ -32,7 +32,9 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Im
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.models import Professional
-from ..core.vocabulary import label, professional_clause
+from ..core.rules import MeasureKind, is_care_order
+from ..core.vocabulary import coordinator_clause, label, professional_clause
+from ..store.coordinator import Office, listing_on, load_office
 from ..store.professionals import habilitation_on
 from .saving import document_filename, safe_filename, save_pdf  # noqa: F401 (the documents' API)
 
@@ -120,20 +122,59 @@ def habilitation_line(professional: Professional, on: dt.date, *, markup: bool =
     return text(first) + ("<br/>" + text(" ".join(rest)) if rest else "")
 
 
-def letterhead(professional: Professional, on: dt.date, *, width: float = A4[0] - 2 * MARGIN) -> list[Flowable]:
-    """CSAPA on the left, the professional and their habilitation on the right."""
-    left = f"<b>{text(professional.csapa_name)}</b><br/>{lines(professional.csapa_address)}"
-    if professional.phone:
-        left += f"<br/>Tél. : {text(professional.phone)}"
+def listing_line(professional: Professional, on: dt.date, *, markup: bool = False) -> str:
+    """"Médecin coordonnateur — liste du procureur de la République (Tribunal …), inscription du
+    … (réf. …), jusqu'au …": the injonction de soins' standing, never the ARS habilitation."""
+    listing = listing_on(professional, on)
+    if listing is None:
+        return "Liste des médecins coordonnateurs : inscription non renseignée à cette date"
+    first = f"Liste des médecins coordonnateurs — {listing.tribunal}"
+    rest = [f"inscription du {format_fr(listing.decided_on)}"]
+    if listing.reference:
+        rest.append(f"(réf. {listing.reference})")
+    if listing.valid_until:
+        rest.append(f"jusqu'au {format_fr(listing.valid_until)}")
+    if not markup:
+        return " ".join([first, *rest])
+    return text(first) + "<br/>" + text(" ".join(rest))
+
+
+def letterhead(professional: Professional, on: dt.date, *, width: float = A4[0] - 2 * MARGIN,
+               kind: str = MeasureKind.INJONCTION_THERAPEUTIQUE.value,
+               office: Office | None = None) -> list[Flowable]:
+    """CSAPA on the left, the professional and their habilitation on the right. For an
+    injonction de soins: the coordonnateur's office on the left, their list entry on the right."""
+    care_order = is_care_order(kind)
+    office = office or (load_office() if care_order else None)
+    if care_order and office is not None:
+        left = f"<b>{text(office.name)}</b><br/>{lines(office.address)}"
+        phone = office.phone or professional.phone
+    else:
+        left = f"<b>{text(professional.csapa_name)}</b><br/>{lines(professional.csapa_address)}"
+        phone = professional.phone
+    if phone:
+        left += f"<br/>Tél. : {text(phone)}"
     right = [f"<b>{text(professional.full_name)}</b>", text(label(professional.profession))]
     if professional.rpps_adeli:
         kind = "RPPS" if len(professional.rpps_adeli) == 11 else "ADELI"
         right.append(f"{kind} : {text(professional.rpps_adeli)}")
-    right.append(habilitation_line(professional, on, markup=True))
+    if care_order:
+        right.append(text(coordinator_clause(professional.civility).capitalize()))
+        right.append(listing_line(professional, on, markup=True))
+    else:
+        right.append(habilitation_line(professional, on, markup=True))
     table = Table([[para(left, "head_left"), para("<br/>".join(right), "head_right")]],
                   colWidths=[width * 0.48, width * 0.52])
     table.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)))
     return [table, HRFlowable(width="100%", thickness=0.6, color=GREY, spaceBefore=4, spaceAfter=10)]
+
+
+def signer_quality(professional: Professional, kind: str) -> str:
+    """The signer's quality under the signature, in the measure's own words: « Psychologue,
+    professionnelle de santé habilitée » (IT), « Médecin coordonnatrice » (IS)."""
+    if is_care_order(kind):
+        return coordinator_clause(professional.civility).capitalize()
+    return f"{label(professional.profession)}, {professional_clause(professional.civility)}"
 
 
 def city_of(address: str | None) -> str | None:
@@ -143,7 +184,7 @@ def city_of(address: str | None) -> str | None:
 
 
 def signature_block(professional: Professional, *, city: str | None, on: dt.date,
-                    image: bytes | None = None) -> Flowable:
+                    image: bytes | None = None, kind: str = MeasureKind.INJONCTION_THERAPEUTIQUE.value) -> Flowable:
     """Place, long date, name and quality, then room for the handwritten signature.
 
     `image` (a PNG/JPEG of the signature, from settings) is the hook for the later
@@ -152,7 +193,7 @@ def signature_block(professional: Professional, *, city: str | None, on: dt.date
     place = f"Fait à {text(city)}, le {format_long_fr(on)}" if city else f"Fait le {format_long_fr(on)}"
     parts: list[Flowable] = [Spacer(1, 14), para(place),
                              para(f"<b>{text(professional.full_name)}</b><br/>"
-                                  f"{text(label(professional.profession))}, {professional_clause(professional.civility)}")]
+                                  f"{text(signer_quality(professional, kind))}")]
     if image is not None:
         # The anchor too: a digital signature's stamp lands beside the handwritten image.
         parts += [SignatureAnchor(), Image(io.BytesIO(image), width=5 * cm, height=2.2 * cm, kind="proportional")]

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,9 +42,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ..core import clock
 from ..core.errors import InvalidInput
 from ..core.models import SigningIdentity, database
+from ..core.rules import MeasureKind
 from ..core.vocabulary import label
 from ..store import audit
-from ..store.professionals import check_habilitated, current_user, require_user
+from ..store.coordinator import check_may_act
+from ..store.professionals import current_user, require_user
 from . import pades
 from .pades import DocumentError, DocumentToSign, VisibleStamp
 from .signer_choice import Pkcs11Choice, forget_pkcs11_choice, pkcs11_choice
@@ -238,13 +240,17 @@ async def _sign_with_stored_key(documents: Sequence[DocumentToSign], moment: dt.
 
 
 async def sign_pdfs_async(documents: Sequence[DocumentToSign], *, on: dt.date | None = None, pin: str | None = None,
-                          on_progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+                          on_progress: Callable[[int, int], None] | None = None,
+                          measure_kinds: Collection[str] = (MeasureKind.INJONCTION_THERAPEUTIQUE.value,)
+                          ) -> list[bytes]:
     """The PDFs with a PAdES signature by the professional (refused without a current
-    habilitation on `on`, default today), by the card chosen (`pin` presented once for all)
-    or else the key kept here. A failure is a pades.SignatureError (its `completed`: the
-    documents signed before it) or an InvalidInput."""
+    habilitation on `on`, default today — or, for a document of an injonction de soins, a
+    current entry on the list of médecins coordonnateurs: `measure_kinds`), by the card
+    chosen (`pin` presented once for all) or else the key kept here. A failure is a
+    pades.SignatureError (its `completed`: the documents signed before it) or an InvalidInput."""
     user = require_user()
-    check_habilitated(user, on or clock.today())
+    for kind in sorted(set(measure_kinds)) or [MeasureKind.INJONCTION_THERAPEUTIQUE.value]:
+        check_may_act(user, kind, on or clock.today())
     moment = clock.now_utc()
     choice = pkcs11_choice()
     if choice is not None:
@@ -253,9 +259,11 @@ async def sign_pdfs_async(documents: Sequence[DocumentToSign], *, on: dt.date | 
 
 
 def sign_pdfs(documents: Sequence[DocumentToSign], *, on: dt.date | None = None, pin: str | None = None,
-              on_progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+              on_progress: Callable[[int, int], None] | None = None,
+              measure_kinds: Collection[str] = (MeasureKind.INJONCTION_THERAPEUTIQUE.value,)) -> list[bytes]:
     """Synchronous `sign_pdfs_async`, for the CLI or a thread worker (never inside a loop)."""
-    return run_sync("sign_pdfs", sign_pdfs_async(documents, on=on, pin=pin, on_progress=on_progress))
+    return run_sync("sign_pdfs", sign_pdfs_async(documents, on=on, pin=pin, on_progress=on_progress,
+                                                 measure_kinds=measure_kinds))
 
 
 async def sign_pdf_async(data: bytes, *, reason: str, location: str, on: dt.date | None = None,

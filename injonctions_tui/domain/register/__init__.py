@@ -3,7 +3,11 @@
 Professionals, eligibility, status decisions, history, caseload, exports and the printed extract.
 
 - `caseload`: how many persons each professional follows now, against the cap of the measure's kind.
-  Public: KindLoad, Caseload, caseloads, caseload_of, check_capacity.
+  Public: KindLoad, Caseload, caseloads, caseload_of, CapReached, check_capacity, record_cap_override.
+- `coordinator`: the médecin coordonnateur's entry on the procureur's list, beside the IT habilitation
+  (injonction de soins, issue 21).
+  Public: ListingChecklist, ListingItem, ListingView, listing_checklist, listing_view, own_listing_warning,
+  set_listing.
 - `eligibility`: who may be habilitated: the four criteria and the application file (CSP R3413-1 to R3413-5).
   Public: B2_VALID_MONTHS, DOCTOR_ORDER_YEARS, SANCTION_CERTIFICATE_VALID_MONTHS, Checklist, ChecklistItem,
   ItemKey, ItemState, add_professional, checklist, missing_items, record_evidence, remove_evidence,
@@ -25,4 +29,4 @@ Professionals, eligibility, status decisions, history, caseload, exports and the
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["caseload", "eligibility", "entries", "export", "history", "register_pdf", "rows", "status"]
+__all__ = ["caseload", "coordinator", "eligibility", "entries", "export", "history", "register_pdf", "rows", "status"]

@@ -2,7 +2,9 @@
 
 Why: the injonction de soins caps a professional at 60 persons at once (DOMAIN.md "The
 sister measure"); the cap lives in core/rules.py with the other rules that differ between
-kinds, so a kind without one (the injonction thérapeutique) shows a plain count. A
+kinds, so a kind without one (the injonction thérapeutique) shows a plain count. The cap
+is a legal limit (seed 004): a 61st person is refused unless the user records why
+(`check_capacity`'s override reason, kept on the dossier and in the register's history). A
 person counts once per kind however many open measures they have; "open" means not
 closed (no outcome recorded), whatever the stage.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from ..core.errors import InvalidInput
 from ..core.models import Measure, Person, Professional
 from ..core.rules import MEASURE_KIND_LABELS, MeasureKind, rules_for
+from ..core.validation import clean_text
 from ..core.vocabulary import MeasureStatus
 
 #: Our choice: warn from 90 % of the cap (54 persons out of 60), early enough to stop
@@ -108,15 +111,45 @@ def caseload_of(professional: Professional) -> Caseload:
     return _build(professional.id, persons)
 
 
-def check_capacity(professional: Professional, kind: str | MeasureKind, *, person: Person | None = None) -> None:
-    """Refuse a new person beyond the cap of the kind (a person already followed adds nobody)."""
+class CapReached(InvalidInput):
+    """The cap of the measure's kind is reached and no reason was given to go beyond it."""
+
+
+def check_capacity(professional: Professional, kind: str | MeasureKind, *, person: Person | None = None,
+                   override_reason: str | None = None) -> str | None:
+    """Refuse a new person beyond the cap of the kind (a person already followed adds nobody).
+
+    For a legal cap (the injonction de soins: 60 persons at once, seed 004) the user may go
+    beyond it by giving a reason: it is returned (cleaned) for the caller to record; None when
+    the cap is not reached. Without a reason, CapReached says why, in French."""
     load = caseload_of(professional).of(kind)
     if not load.at_cap:
-        return
+        return None
     if person is not None and person.id is not None and Measure.select().where(
             (Measure.professional == professional) & (Measure.person == person)
             & (Measure.kind == MeasureKind(kind).value) & _open()).exists():
-        return
-    raise InvalidInput(f"{professional.full_name} suit déjà {load.persons} personnes en "
-                       f"{MEASURE_KIND_LABELS[load.kind].lower()} : le plafond de {load.cap} personnes à la "
-                       "fois est atteint. Confiez ce dossier à un autre professionnel habilité.")
+        return None
+    name = MEASURE_KIND_LABELS[load.kind].lower()
+    if rules_for(kind).cap_is_legal:
+        reason = clean_text(override_reason, "Motif du dépassement", limit=1000)
+        if reason:
+            return reason
+        raise CapReached(f"{professional.full_name} suit déjà {load.persons} personnes en {name} : le plafond de "
+                         f"{load.cap} personnes à la fois est atteint, et c'est un plafond légal. Confiez ce dossier "
+                         "à un autre médecin coordonnateur, ou indiquez le motif du dépassement : il sera enregistré "
+                         "au dossier et au registre.")
+    raise CapReached(f"{professional.full_name} suit déjà {load.persons} personnes en "
+                     f"{name} : le plafond de {load.cap} personnes à la "
+                     "fois est atteint. Confiez ce dossier à un autre professionnel habilité.")
+
+
+def record_cap_override(measure: Measure) -> None:
+    """Keep the reason of going beyond the legal cap with the dossier and say it in the register's
+    history (by the dossier's number: a person's name never goes there)."""
+    from .history import log
+
+    load = caseload_of(measure.professional).of(measure.kind)
+    log(measure.professional, "plafond_depasse",
+        f"Plafond légal de {load.cap} personnes en {MEASURE_KIND_LABELS[load.kind].lower()} dépassé "
+        f"({load.persons} personnes) pour le dossier n° {measure.id} : motif enregistré au dossier.",
+        audit_details=f"mesure={measure.id} personnes={load.persons}")

@@ -17,6 +17,7 @@ from ..core.formats import csv_text
 from ..core.models import Professional
 from ..store.professionals import habilitation_on
 from .caseload import caseloads
+from .coordinator import listing_checklist, listing_view
 from .eligibility import checklist
 from .rows import EXPIRY_WARNING_DAYS, RegisterRow, expiring, own_habilitation_warning, register_rows
 from .status import overrides_of
@@ -56,7 +57,19 @@ def _professional_json(row: RegisterRow, professional: Professional, today: dt.d
         "caseload": {"persons": load.persons if load else 0, "warnings": load.warnings if load else [],
                      "kinds": [{"kind": k.kind.value, "persons": k.persons, "cap": k.cap,
                                 "near_cap": k.near_cap} for k in (load.kinds if load else ())]},
+        "coordinator_listing": _listing_json(professional, today) if row.listing else None,
     }
+
+
+def _listing_json(professional: Professional, today: dt.date) -> dict[str, Any]:
+    """The procureur's list of médecins coordonnateurs (injonction de soins), beside the habilitation."""
+    view = listing_view(professional, today)
+    found = listing_checklist(professional, today)
+    return {"listed": view.listed, "state": view.state, "tribunal": view.tribunal, "since": _iso(view.since),
+            "valid_until": _iso(view.valid_until), "file_complete": found.complete,
+            "missing_items": [item.short for item in found.unmet],
+            "checklist": [{"key": i.key, "group": i.group, "label": i.label, "state": i.state.value,
+                           "explanation": i.explanation} for i in found.items]}
 
 
 def register_json(today: dt.date) -> dict[str, Any]:
@@ -105,6 +118,8 @@ def register_text(today: dt.date) -> str:
         if row.overrides:
             dossier += f" ({row.overrides} dérogation(s) motivée(s))"
         out.append(f"  Dossier : {dossier}")
+        if row.listing:
+            out.append(f"  Liste des médecins coordonnateurs : {row.listing}")
         out.append(f"  Personnes suivies : {row.caseload or '0'}")
         out += [f"  ATTENTION : {warning}" for warning in row.caseload_warnings]
         out.append("")

@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "derogation": "Dérogation enregistrée",
     "conflit": "Déclaration de conflit d'intérêts",
     "conflit_fin": "Fin d'une déclaration de conflit d'intérêts",
+    "plafond_depasse": "Dépassement motivé du plafond légal",
+    "liste_coordonnateur": "Liste des médecins coordonnateurs",
 }
 
 

@@ -15,6 +15,7 @@ from ..core.models import Professional
 from ..core.vocabulary import HabilitationStatus, label
 from ..store.professionals import habilitation_on, latest_habilitation
 from .caseload import Caseload, caseloads
+from .coordinator import listing_view
 from .eligibility import missing_items, order_name_of
 from .status import overrides_of, status_view
 
@@ -51,6 +52,11 @@ class RegisterRow:
     caseload: str = ""  # "12" or "55 / 60"
     caseload_persons: int = 0
     caseload_warnings: tuple[str, ...] = ()
+    #: The procureur's list of médecins coordonnateurs (injonction de soins): "" when the
+    #: professional never applied, else « Inscrit(e) sur la liste (…) jusqu'au … ».
+    listing: str = ""
+    listed_today: bool = False
+    listing_until: dt.date | None = None
 
     @property
     def file_complete(self) -> bool:
@@ -74,6 +80,7 @@ def row_for(professional: Professional, today: dt.date, load: Caseload | None = 
     decision = view.decision
     granted = decision if decision is not None and decision.status == HabilitationStatus.HABILITE else None
     reason = decision.reason if decision is not None and decision.status != HabilitationStatus.HABILITE else None
+    listed = listing_view(professional, today)
     return RegisterRow(
         professional_id=professional.id,
         name=professional.full_name,
@@ -101,6 +108,8 @@ def row_for(professional: Professional, today: dt.date, load: Caseload | None = 
         caseload=load.text if load else "",
         caseload_persons=load.persons if load else 0,
         caseload_warnings=tuple(load.warnings) if load else (),
+        listing=listed.text if listed.recorded else "", listed_today=listed.listed,
+        listing_until=listed.valid_until if listed.listed else None,
     )
 
 

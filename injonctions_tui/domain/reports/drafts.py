@@ -19,17 +19,28 @@ from dataclasses import dataclass
 from ..core import clock
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Report, database
-from ..core.vocabulary import Adherence, Proposal, ReportKind, ReportStatus, label
+from ..core.rules import MeasureKind, is_care_order
+from ..core.vocabulary import Adherence, AppointmentKind, Proposal, ReportKind, ReportStatus, label
 from ..dossiers.measures import is_closed
 from ..store import audit
-from ..store.professionals import check_habilitated, require_user
+from ..store.coordinator import check_may_act
+from ..store.professionals import require_user
 from .facts import ReportFacts, Window, canonical_json, prefill
 from .secrecy import Flag, Lexicon, category_label, default_lexicon, scan
 
 MAX_OBSERVATIONS = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Kinds whose proposal is the point of the document (the others may omit it).
-PROPOSAL_REQUIRED = {ReportKind.AVIS_MOTIVE.value, ReportKind.FIN_DE_MESURE.value}
+PROPOSAL_REQUIRED = {ReportKind.AVIS_MOTIVE.value, ReportKind.FIN_DE_MESURE.value, ReportKind.RAPPORT_ANNUEL.value}
+#: The reports each measure calls for: the IT's four; the injonction de soins' yearly report
+#: and its incident report to the JAP (seed 004), never an avis motivé nor a fiche navette.
+REPORT_KINDS: dict[str, tuple[ReportKind, ...]] = {
+    MeasureKind.INJONCTION_THERAPEUTIQUE.value: (ReportKind.AVIS_MOTIVE, ReportKind.FICHE_NAVETTE,
+                                                 ReportKind.INCIDENT, ReportKind.FIN_DE_MESURE),
+    MeasureKind.INJONCTION_DE_SOINS.value: (ReportKind.RAPPORT_ANNUEL, ReportKind.INCIDENT),
+}
+#: The report a closed dossier may still receive (the last word on the measure).
+CLOSING_KINDS = {ReportKind.FIN_DE_MESURE.value, ReportKind.RAPPORT_ANNUEL.value}
 #: The proposals each kind of report may make (R3413-11, R3413-14): the avis motivé is an
 #: opinion on the measure's appropriateness, never « fin de mesure — échec »; an incident
 #: report states the incident (a proposal is optional, on the measure's course).
@@ -39,11 +50,29 @@ PROPOSALS: dict[str, tuple[Proposal, ...]] = {
                                      Proposal.FIN_REUSSITE, Proposal.FIN_ECHEC),
     ReportKind.INCIDENT.value: (Proposal.POURSUITE, Proposal.MODIFICATION, Proposal.FIN_ECHEC),
     ReportKind.FIN_DE_MESURE.value: (Proposal.FIN_REUSSITE, Proposal.FIN_ECHEC),
+    # The injonction de soins: « le cas échéant, il propose des évolutions pour la poursuite de
+    # la mesure » (seed 004); the decisions on the measure are the JAP's.
+    ReportKind.RAPPORT_ANNUEL.value: (Proposal.POURSUITE, Proposal.MODIFICATION),
+}
+CARE_ORDER_PROPOSALS: dict[str, tuple[Proposal, ...]] = {
+    ReportKind.INCIDENT.value: (Proposal.POURSUITE, Proposal.MODIFICATION),
 }
 
 
-def proposals_for(kind: str) -> tuple[Proposal, ...]:
-    return PROPOSALS[_kind(kind)]
+def proposals_for(kind: str, measure_kind: str | None = None) -> tuple[Proposal, ...]:
+    kind = _kind(kind)
+    if is_care_order(measure_kind) and kind in CARE_ORDER_PROPOSALS:
+        return CARE_ORDER_PROPOSALS[kind]
+    return PROPOSALS[kind]
+
+
+def proposals_of(report: Report) -> tuple[Proposal, ...]:
+    """The proposals a report may make, by its kind and its measure's."""
+    return proposals_for(report.kind, report.measure.kind)
+
+
+def report_kinds_for(measure_kind: str) -> tuple[ReportKind, ...]:
+    return REPORT_KINDS[MeasureKind(measure_kind).value]
 
 
 class ReportLocked(InvalidInput):
@@ -114,6 +143,8 @@ def report_kind_after(appointment_kind: str, appointment_status: str) -> str | N
         return ReportKind.INCIDENT.value
     if appointment_status != "present":
         return None
+    if appointment_kind in (AppointmentKind.PREMIER_ENTRETIEN_IS, AppointmentKind.BILAN_IS):
+        return None  # an injonction de soins: no report after each interview, one a year to the JAP
     return (ReportKind.AVIS_MOTIVE.value if appointment_kind == "evaluation_initiale"
             else ReportKind.FICHE_NAVETTE.value)
 
@@ -134,10 +165,14 @@ def start_draft(measure_id: int, kind: str, today: dt.date, appointment_id: int 
         measure = Measure.get_or_none(Measure.id == measure_id)
         if measure is None:
             raise InvalidInput(f"Dossier n° {measure_id} introuvable.")
-        if is_closed(measure) and kind != ReportKind.FIN_DE_MESURE:
-            raise InvalidInput("Dossier clôturé : seul un rapport de fin de mesure peut encore être rédigé "
-                               "(ou rouvrez le dossier).")
-        check_habilitated(require_user(), today)
+        if kind not in report_kinds_for(measure.kind):
+            allowed = ", ".join(label(k).lower() for k in report_kinds_for(measure.kind))
+            raise InvalidInput(f"Un(e) {label(kind).lower()} ne se rédige pas pour une {label(measure.kind).lower()} "
+                               f"(rapports possibles : {allowed}).")
+        if is_closed(measure) and kind not in CLOSING_KINDS:
+            last = "rapport annuel au JAP" if is_care_order(measure.kind) else "rapport de fin de mesure"
+            raise InvalidInput(f"Dossier clôturé : seul un {last} peut encore être rédigé (ou rouvrez le dossier).")
+        check_may_act(require_user(), measure.kind, today)
         if appointment_id is not None:
             appointment = Appointment.get_or_none(Appointment.id == appointment_id)
             if appointment is None or appointment.measure_id != measure.id:
@@ -160,11 +195,12 @@ def save_draft(report_id: int, *, adherence: str | None, proposal: str | None,
     adherence = _choice(adherence, Adherence, "Adhésion")
     proposal = _choice(proposal, Proposal, "Proposition")
     if proposal is not None:
-        kind = Report.select(Report.kind).where(Report.id == report_id).scalar()
-        if kind is not None and proposal not in proposals_for(kind):
-            allowed = " ; ".join(f"« {label(p)} »" for p in proposals_for(kind))
+        found = (Report.select(Report.kind, Measure.kind.alias("measure_kind")).join(Measure)
+                 .where(Report.id == report_id).tuples().first())
+        if found is not None and proposal not in (allowed_ones := proposals_for(found[0], found[1])):
+            allowed = " ; ".join(f"« {label(p)} »" for p in allowed_ones)
             raise InvalidInput(f"Proposition : « {label(proposal)} » ne convient pas à un(e) "
-                               f"{label(kind).lower()} ({allowed}).")
+                               f"{label(found[0]).lower()} ({allowed}).")
     text = clean_observations(observations)
     now = _now()
     changed = (Report.update(adherence=adherence, proposal=proposal, observations=text, updated_at=now)
@@ -254,7 +290,11 @@ def confirmed_terms(report: Report) -> list[dict[str, object]]:
 
 def missing_for_court(facts: ReportFacts) -> list[str]:
     """What a report to the court cannot go without (DOMAIN.md "The fiche navette"): the
-    parquet number, the magistrat référent, the decision date, the person's identity."""
+    parquet number, the magistrat référent, the decision date, the person's identity. A report
+    to the JAP (injonction de soins): the case number, the JAP, the decision ordering the
+    measure, the ordonnance appointing the coordonnateur, the person's identity."""
+    if is_care_order(facts.measure_kind):
+        return _missing_for_the_jap(facts)
     missing = []
     if not (facts.parquet_number or "").strip():
         missing.append("le numéro de parquet")
@@ -262,6 +302,21 @@ def missing_for_court(facts: ReportFacts) -> list[str]:
         missing.append("le magistrat référent")
     if facts.decision_on is None:
         missing.append("la date de la décision")
+    if not (facts.person_name or "").strip() or facts.birth_date is None:
+        missing.append("l'identité de la personne (nom, prénom, date de naissance)")
+    return missing
+
+
+def _missing_for_the_jap(facts: ReportFacts) -> list[str]:
+    missing = []
+    if not (facts.parquet_number or "").strip():
+        missing.append("le numéro de dossier (JAP)")
+    if not (facts.magistrat_referent or "").strip():
+        missing.append("le juge de l'application des peines")
+    if facts.decision_on is None:
+        missing.append("la date de la décision ordonnant l'injonction de soins")
+    if facts.ordonnance_on is None:
+        missing.append("la date de l'ordonnance du JAP")
     if not (facts.person_name or "").strip() or facts.birth_date is None:
         missing.append("l'identité de la personne (nom, prénom, date de naissance)")
     return missing
@@ -346,10 +401,11 @@ def finalise(report_id: int, *, today: dt.date, confirm_flagged: bool,
         if report.status != ReportStatus.BROUILLON:
             raise ReportLocked(_locked_message(report))
         measure = report.measure
-        if report.version == 1 and is_closed(measure) and report.kind != ReportKind.FIN_DE_MESURE:
-            raise InvalidInput("Dossier clôturé : ce rapport ne peut plus être finalisé ; rédigez un rapport "
-                               "de fin de mesure, ou rouvrez le dossier.")
-        check_habilitated(require_user(), today)
+        if report.version == 1 and is_closed(measure) and report.kind not in CLOSING_KINDS:
+            last = "rapport annuel au JAP" if is_care_order(measure.kind) else "rapport de fin de mesure"
+            raise InvalidInput(f"Dossier clôturé : ce rapport ne peut plus être finalisé ; rédigez un {last}, ou "
+                               "rouvrez le dossier.")
+        check_may_act(require_user(), measure.kind, today)
         if not report.adherence:
             raise InvalidInput("Adhésion à la mesure : choisissez une réponse avant de finaliser.")
         if report.kind in PROPOSAL_REQUIRED and not report.proposal:
@@ -378,7 +434,7 @@ def correct(report_id: int, today: dt.date) -> Report:
         report = get_report(report_id)
         if report.status != ReportStatus.FINAL:
             raise InvalidInput("Seul un rapport définitif se corrige ; un brouillon se modifie directement.")
-        check_habilitated(require_user(), today)
+        check_may_act(require_user(), report.measure.kind, today)
         newer = Report.select().where(Report.previous == report).order_by(Report.id.desc()).first()
         if newer is not None and newer.status == ReportStatus.BROUILLON:
             return newer

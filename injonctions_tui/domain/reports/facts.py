@@ -16,9 +16,12 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Orientation, Renewal, Report
-from ..core.vocabulary import AppointmentStatus, ReportStatus, label
+from ..core.models import Appointment, Measure, Orientation, Professional, Renewal, Report
+from ..core.rules import is_care_order
+from ..core.vocabulary import AppointmentStatus, ReportKind, ReportStatus, label
 from ..deadlines.engine import measure_timeline
+from ..dossiers.attestations import deliveries
+from ..store.coordinator import listing_on, load_office
 from ..store.professionals import habilitation_on, require_user
 from ..store.settings import load_court
 
@@ -105,6 +108,27 @@ class ReportFacts:
     start_entered: bool | None = None
     #: « madame », « monsieur », « neutre » or None: how « habilité » agrees.
     professional_civility: str | None = None
+    # Added by version 9 for the injonction de soins (issue 21): a report to the JAP. Left
+    # out of an IT report's JSON (`CARE_ORDER_FIELDS`), so its frozen facts do not change.
+    measure_kind: str | None = None
+    ordonnance_on: dt.date | None = None
+    ordonnance_reference: str | None = None
+    sentence: str | None = None
+    obligation_end_on: dt.date | None = None
+    jap_tribunal: str | None = None
+    #: The coordonnateur's entry on the procureur's list on `prefilled_on` (not the ARS habilitation).
+    listing_tribunal: str | None = None
+    listing_decided_on: dt.date | None = None
+    listing_reference: str | None = None
+    listing_valid_until: dt.date | None = None
+    #: The coordonnateur's office (the letterhead of an injonction de soins).
+    office_name: str | None = None
+    office_address: str | None = None
+    office_phone: str | None = None
+    #: Médecin traitant or psychologue traitant (vocabulary.TreatingRole).
+    care_role: str | None = None
+    #: Attestations de suivi delivered in the period (the annual report states them).
+    attestations: tuple[dt.date, ...] = ()
 
     @property
     def habilitated(self) -> bool:
@@ -119,8 +143,16 @@ class ReportFacts:
 
     # ---------------------------------------------------------------- JSON
 
+    @property
+    def care_order(self) -> bool:
+        return is_care_order(self.measure_kind)
+
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        values = asdict(self)
+        if not self.care_order:  # an IT report freezes exactly what it froze before version 9
+            for name in CARE_ORDER_FIELDS:
+                values.pop(name)
+        return _jsonable(values)
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, no spaces, UTF-8 text (hashed when final)."""
@@ -158,10 +190,18 @@ def _datetime(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+#: The fields only an injonction de soins' report carries (and freezes).
+CARE_ORDER_FIELDS = ("measure_kind", "ordonnance_on", "ordonnance_reference", "sentence", "obligation_end_on",
+                     "jap_tribunal", "listing_tribunal", "listing_decided_on", "listing_reference",
+                     "listing_valid_until", "office_name", "office_address", "office_phone", "care_role",
+                     "attestations")
+
 _DECODERS: dict[str, Any] = {
     **{name: _date for name in ("prefilled_on", "birth_date", "facts_on", "decision_on", "saisine_received_on",
                                 "start_on", "planned_end_on", "max_end_on", "habilitation_decision_on", "care_chosen_on",
-                                "care_agreement_on")},
+                                "care_agreement_on", "ordonnance_on", "obligation_end_on", "listing_decided_on",
+                                "listing_valid_until")},
+    "attestations": lambda days: tuple(_date(d) for d in days or ()),
     **{name: _datetime for name in ("regularity_since", "regularity_until", "next_appointment")},
     "renewals": lambda rows: tuple((_date(a), _date(b)) for a, b in rows or ()),
     "appointments": lambda rows: tuple(AppointmentRow(_datetime(r["starts_at"]), r["kind"], r["status"],  # type: ignore[arg-type]
@@ -175,10 +215,15 @@ _DECODERS: dict[str, Any] = {
 Window = tuple[dt.datetime | None, dt.datetime | None]
 
 
-def last_final_until(measure_id: int, exclude: Collection[int] = ()) -> dt.datetime | None:
-    """Where the regularity of the last final report of the measure stopped (None: no report)."""
-    last = (Report.select().where((Report.measure == measure_id) & (Report.status == ReportStatus.FINAL.value)
-                                  & Report.id.not_in(list(exclude) or [0]))
+def last_final_until(measure_id: int, exclude: Collection[int] = (),
+                     kinds: Collection[str] | None = None) -> dt.datetime | None:
+    """Where the regularity of the last final report of the measure stopped (None: no report);
+    `kinds`: of those kinds only (the annual report to the JAP covers the year since the last one)."""
+    condition = ((Report.measure == measure_id) & (Report.status == ReportStatus.FINAL.value)
+                 & Report.id.not_in(list(exclude) or [0]))
+    if kinds is not None:
+        condition &= Report.kind.in_(list(kinds))
+    last = (Report.select().where(condition)
             .order_by(Report.finalised_at.desc(nulls="LAST"), Report.id.desc()).first())
     if last is None:
         return None
@@ -202,8 +247,10 @@ def prefill(measure_id: int, kind: str, today: dt.date, *, window: Window | None
     if measure is None:
         raise InvalidInput(f"Dossier n° {measure_id} introuvable.")
     person, user, court = measure.person, require_user(), load_court()
-    habilitation = habilitation_on(user, today)
-    since, until_limit = window if window is not None else (last_final_until(measure_id, exclude), None)
+    care_order = is_care_order(measure.kind)
+    habilitation = None if care_order else habilitation_on(user, today)
+    kinds = (ReportKind.RAPPORT_ANNUEL.value,) if kind == ReportKind.RAPPORT_ANNUEL else None
+    since, until_limit = window if window is not None else (last_final_until(measure_id, exclude, kinds), None)
     query = Appointment.select().where(Appointment.measure == measure).order_by(Appointment.starts_at, Appointment.id)
     rows: list[AppointmentRow] = []
     unmarked: list[dt.date] = []
@@ -227,14 +274,17 @@ def prefill(measure_id: int, kind: str, today: dt.date, *, window: Window | None
     renewals = tuple((r.decided_on, r.new_end_on) for r in
                      Renewal.select().where(Renewal.measure == measure).order_by(Renewal.decided_on, Renewal.id))
     dates = measure_timeline(measure)
+    extra = _care_order_facts(measure, user, today, since, until) if care_order else {}
     return ReportFacts(
         kind=kind, prefilled_on=today, measure_id=measure.id,
         person_name=person.full_name, birth_date=person.birth_date,
         parquet_number=measure.parquet_number, magistrat_referent=measure.magistrat_referent,
         authority=measure.authority, stage=measure.stage, facts_on=measure.facts_on,
         decision_on=measure.decision_on, saisine_received_on=measure.saisine_received_on,
-        start_on=dates.start if dates else None, planned_end_on=dates.planned_end if dates else None,
-        max_end_on=dates.max_end if dates else None, start_entered=dates.start_entered if dates else None,
+        start_on=dates.start if dates else None,
+        planned_end_on=extra.pop("planned_end_on", dates.planned_end if dates else None),
+        max_end_on=extra.pop("max_end_on", dates.max_end if dates else None),
+        start_entered=dates.start_entered if dates else None,
         renewals=renewals, professional_civility=user.civility,
         tribunal=court.tribunal, parquet=court.parquet, court_address=court.address,
         professional_name=user.full_name, professional_first_name=user.first_name,
@@ -246,5 +296,36 @@ def prefill(measure_id: int, kind: str, today: dt.date, *, window: Window | None
         care_structure=care.structure if care else None, care_doctor=care.doctor if care else None,
         care_chosen_on=care.chosen_on if care else None, care_agreement_on=care.agreement_on if care else None,
         regularity_since=since, regularity_until=until, appointments=tuple(rows),
-        next_appointment=next_appointment, unmarked=tuple(unmarked),
+        next_appointment=next_appointment, unmarked=tuple(unmarked), **extra,
     )
+
+
+def _care_order_facts(measure: Measure, user: Professional, today: dt.date, since: dt.datetime | None,
+                      until: dt.datetime | None) -> dict[str, Any]:
+    """What a report to the JAP states besides the IT's facts (DOMAIN.md "The sister measure"):
+    the ordonnance, the sentence, the end of the obligation, the coordonnateur's list entry and
+    office, the treating practitioner's role, the attestations delivered in the period. The
+    planned end is the obligation's only when it is recorded (never a computed bound)."""
+    listing = listing_on(user, today)
+    office = load_office()
+    dates = measure_timeline(measure)
+    care = (Orientation.select(Orientation.treating_role).where(
+        (Orientation.measure == measure) & Orientation.refused_on.is_null())
+        .order_by(Orientation.chosen_on.desc(), Orientation.id.desc()).first())
+    first = since.date() if since else dt.date.min
+    last = until.date() if until else today
+    return {
+        "measure_kind": measure.kind, "ordonnance_on": measure.ordonnance_on,
+        "ordonnance_reference": measure.ordonnance_reference, "sentence": measure.sentence,
+        "obligation_end_on": measure.obligation_end_on, "jap_tribunal": measure.jap_tribunal,
+        "planned_end_on": dates.planned_end if dates and dates.end_known else None,
+        "max_end_on": None,
+        "listing_tribunal": listing.tribunal if listing else None,
+        "listing_decided_on": listing.decided_on if listing else None,
+        "listing_reference": listing.reference if listing else None,
+        "listing_valid_until": listing.valid_until if listing else None,
+        "office_name": office.name if office else None, "office_address": office.address if office else None,
+        "office_phone": office.phone if office else None,
+        "care_role": care.treating_role if care else None,
+        "attestations": tuple(day for day in deliveries(measure.id) if first < day <= max(last, today)),
+    }

@@ -18,7 +18,8 @@ from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether
 
 from ..core.dates import format_fr
 from ..core.models import Professional, Report
-from ..core.vocabulary import ReportKind, ReportStatus, label
+from ..core.rules import is_care_order
+from ..core.vocabulary import ReportKind, ReportStatus, coordinator_clause, label
 from ..printing.context import time_fr
 from ..printing.pdf import GREY, MARGIN, city_of, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
@@ -39,8 +40,23 @@ KINDS: dict[str, tuple[str, str, str]] = {
     ReportKind.FIN_DE_MESURE.value: ("Rapport de fin de mesure", "article R3413-14 du code de la santé "
                                      "publique", "rapport-fin-de-mesure"),
 }
+#: The injonction de soins' reports to the JAP (seed 004; CSP L3711-1 3°: the coordonnateur
+#: « transmet au juge de l'application des peines [...] les éléments nécessaires au contrôle »).
+CARE_ORDER_KINDS: dict[str, tuple[str, str, str]] = {
+    ReportKind.RAPPORT_ANNUEL.value: ("Rapport annuel au juge de l'application des peines",
+                                      "bilan de la mise en œuvre de l'injonction de soins, avec les propositions du "
+                                      "médecin coordonnateur — article L3711-1 du code de la santé publique",
+                                      "rapport-annuel-jap"),
+    ReportKind.INCIDENT.value: ("Rapport d'incident", "incident dans le déroulement de l'injonction de soins, "
+                                "signalé au juge de l'application des peines — article L3711-1 du code de la santé "
+                                "publique", "rapport-incident-jap"),
+}
 SECRECY_NOTE = ("Rapport établi sous réserve du secret médical (art. R3413-14) : il ne contient aucune "
                 "information médicale.")
+#: The same for a report to the JAP: no IT article on an injonction de soins' report.
+CARE_ORDER_SECRECY_NOTE = ("Rapport établi par le médecin coordonnateur sous réserve du secret médical : il ne "
+                           "contient aucune information médicale.")
+CARE_ORDER_SECRECY_NOTE_KEPT = "Rapport établi par le médecin coordonnateur sous réserve du secret médical."
 #: Printed instead when the professional kept terms the secrecy guard flagged: the claim
 #: above would not be true (the confirmation, with the terms, is in the audit trail).
 SECRECY_NOTE_KEPT = "Rapport établi sous réserve du secret médical (art. R3413-14)."
@@ -58,20 +74,29 @@ ADDRESSEES: dict[str, tuple[str, bool]] = {
 KEEP_WITH_SIGNATURE = 600
 
 
+def kind_words(report: Report) -> tuple[str, str, str]:
+    """Title, legal basis and file-name stem, in the measure's own words."""
+    if is_care_order(report.measure.kind):
+        return CARE_ORDER_KINDS[report.kind]
+    return KINDS[report.kind]
+
+
 def secrecy_note(report: Report) -> str:
     """« … il ne contient aucune information médicale » only when that is true: no flagged
     term was confirmed at finalisation, and the guard finds none in the text today."""
-    if confirmed_terms(report) or flags_of(report):
-        return SECRECY_NOTE_KEPT
-    return SECRECY_NOTE
+    kept = bool(confirmed_terms(report) or flags_of(report))
+    if is_care_order(report.measure.kind):
+        return CARE_ORDER_SECRECY_NOTE_KEPT if kept else CARE_ORDER_SECRECY_NOTE
+    return SECRECY_NOTE_KEPT if kept else SECRECY_NOTE
 
 
 def report_pdf(report: Report, *, today: dt.date, image: bytes | None = None) -> bytes:
     """The PDF bytes of a report: final from its frozen facts, draft as a watermarked preview."""
     facts = report_facts(report, today)
-    title = KINDS[report.kind][0]
+    title = kind_words(report)[0]
     draft = report.status != ReportStatus.FINAL
-    reference = f"N° de parquet {facts.parquet_number} — {title}, version {report.version}"
+    number = "N° de dossier (JAP)" if facts.care_order else "N° de parquet"
+    reference = f"{number} {facts.parquet_number} — {title}, version {report.version}"
     on = today if draft else report.written_on
     image = image if image is not None else signature_image()
     return render(_story(report, facts, image, draft, on), title=title, author=facts.professional_name,
@@ -80,22 +105,29 @@ def report_pdf(report: Report, *, today: dt.date, image: bytes | None = None) ->
 
 def file_stem(report: Report) -> str:
     """"fiche-navette", "fiche-navette-v2", "PROJET-fiche-navette": says what the file is."""
-    stem = KINDS[report.kind][2] + (f"-v{report.version}" if report.version > 1 else "")
+    stem = kind_words(report)[2] + (f"-v{report.version}" if report.version > 1 else "")
     return stem if report.status == ReportStatus.FINAL else f"{DRAFT_MARK}-{stem}"
 
 
 # --------------------------------------------------------------------------- blocks
 
 def _letterhead(facts: ReportFacts) -> list[Flowable]:
-    """CSAPA on the left; the professional and their habilitation, as frozen, on the right."""
-    left = f"<b>{text(facts.csapa_name)}</b><br/>" + "<br/>".join(
-        text(part.strip()) for part in (facts.csapa_address or "").splitlines() if part.strip())
-    if facts.csapa_phone:
-        left += f"<br/>Tél. : {text(facts.csapa_phone)}"
+    """CSAPA on the left; the professional and their habilitation, as frozen, on the right. A
+    report to the JAP: the coordonnateur's office and their entry on the procureur's list."""
+    name, address, phone = ((facts.office_name or facts.csapa_name, facts.office_address or facts.csapa_address,
+                             facts.office_phone or facts.csapa_phone) if facts.care_order
+                            else (facts.csapa_name, facts.csapa_address, facts.csapa_phone))
+    left = f"<b>{text(name)}</b><br/>" + "<br/>".join(
+        text(part.strip()) for part in (address or "").splitlines() if part.strip())
+    if phone:
+        left += f"<br/>Tél. : {text(phone)}"
     right = [f"<b>{text(facts.professional_name)}</b>", text(label(facts.profession))]
     if facts.rpps_adeli:
         right.append(f"{'RPPS' if len(facts.rpps_adeli) == 11 else 'ADELI'} : {text(facts.rpps_adeli)}")
-    right.append(text(_habilitation(facts)))
+    if facts.care_order:
+        right += [text(coordinator_clause(facts.professional_civility).capitalize()), text(_listing(facts))]
+    else:
+        right.append(text(_habilitation(facts)))
     table = Table([[para(left, "head_left"), para("<br/>".join(right), "head_right")]],
                   colWidths=[WIDTH * 0.48, WIDTH * 0.52])
     table.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)))
@@ -115,10 +147,28 @@ def _habilitation(facts: ReportFacts) -> str:
     return " ".join(parts)
 
 
+def _listing(facts: ReportFacts) -> str:
+    if facts.listing_decided_on is None:
+        return "Liste des médecins coordonnateurs : inscription non renseignée à cette date"
+    parts = [f"Liste des médecins coordonnateurs — {facts.listing_tribunal}",
+             f"inscription du {format_fr(facts.listing_decided_on)}"]
+    if facts.listing_reference:
+        parts.append(f"(réf. {facts.listing_reference})")
+    return " ".join(parts)
+
+
 def _addressee(facts: ReportFacts) -> Flowable:
     """The magistrate who ordered the measure, at their court: the parquet only for the
     procureur's measures (a juge des enfants' report goes to that judge, not the parquet)."""
     role, through_parquet = ADDRESSEES.get(facts.authority, ("magistrat référent", True))
+    if facts.care_order:  # always the JAP who follows the measure, whoever ordered it
+        who = (f"À l'attention de {text(facts.magistrat_referent)}, juge de l'application des peines"
+               if facts.magistrat_referent else "À l'attention du juge de l'application des peines")
+        court = [text(facts.jap_tribunal)] if facts.jap_tribunal else [text(facts.tribunal), text(facts.court_address)]
+        block = Table([["", para("<br/>".join([f"<b>{who}</b>", "Service de l'application des peines", *court]),
+                                 "head_left")]], colWidths=[WIDTH - 9.4 * cm, 9.4 * cm])
+        block.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0)))
+        return block
     if through_parquet:
         who = (f"À l'attention de {text(facts.magistrat_referent)}, magistrat référent"
                if facts.magistrat_referent else "À l'attention du magistrat référent")
@@ -158,7 +208,30 @@ def _measure_rows(facts: ReportFacts) -> list[tuple[str, str]]:
     return rows
 
 
+def _care_order_rows(facts: ReportFacts) -> list[tuple[str, str]]:
+    """The injonction de soins' frame (DOMAIN.md "The sister measure"), as frozen."""
+    ordered = f"{label(facts.authority)} — décision du {format_fr(facts.decision_on) or 'non précisée'}"
+    ordonnance = format_fr(facts.ordonnance_on) or "non renseignée"
+    if facts.ordonnance_reference:
+        ordonnance += f" (réf. {facts.ordonnance_reference})"
+    start = "Début du suivi" + (" (autre date que l'ordonnance)" if facts.start_entered else "")
+    return [("Injonction de soins ordonnée par", text(ordered)),
+            ("Peine", text(label(facts.sentence) if facts.sentence else "non précisée")),
+            ("Juge de l'application des peines", text(facts.magistrat_referent or "non précisé")),
+            ("Ordonnance de désignation du médecin coordonnateur", ordonnance),
+            (start, format_fr(facts.start_on) or "non encore fixé"),
+            ("Fin de l'obligation de soins", format_fr(facts.planned_end_on) or "non renseignée")]
+
+
 def _care(facts: ReportFacts) -> str:
+    if facts.care_order:
+        if not facts.care_doctor:
+            return "Aucun médecin ni psychologue traitant n'a encore été choisi."
+        who = (f"{text(label(facts.care_role) if facts.care_role else 'Soignant')} : {text(facts.care_doctor)}"
+               + (f" — {text(facts.care_structure)}" if facts.care_structure else ""))
+        if facts.care_agreement_on:
+            return f"{who}<br/>Accord du soignant recueilli le {format_fr(facts.care_agreement_on)}."
+        return f"{who}<br/>Choisi le {format_fr(facts.care_chosen_on)} ; l'accord du soignant est attendu."
     if not facts.care_structure:
         return "Aucune structure de soins n'a encore été choisie."
     who = text(facts.care_structure) + (f" — {text(facts.care_doctor)}" if facts.care_doctor else "")
@@ -185,6 +258,13 @@ def _regularity(facts: ReportFacts) -> list[Flowable]:
         summary = ", ".join(f"{counts[status]} {text(_status_plural(status, counts[status]))}"
                             for status in _STATUS_ORDER if status in counts)
         story += [table, Spacer(1, 3), para(f"Soit {len(facts.appointments)} entretien(s) : {summary}.", "small")]
+    if facts.care_order:
+        held = facts.counts().get("present", 0)
+        story.append(para(f"Entretiens de bilan tenus sur la période : {held} (le médecin coordonnateur convoque la "
+                          "personne au moins 4 fois par an)."))
+        days = ", ".join(format_fr(day) for day in facts.attestations)
+        story.append(para(f"Attestations de suivi remises sur la période : {days}." if days
+                          else "Aucune attestation de suivi remise sur la période."))
     if facts.next_appointment:
         story.append(para(f"Prochain entretien prévu le {format_fr(facts.next_appointment.date())} "
                           f"à {time_fr(facts.next_appointment)}."))
@@ -218,14 +298,15 @@ def _version_line(report: Report) -> str | None:
 
 def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
            on: dt.date) -> list[Flowable]:
-    title, basis, _ = KINDS[report.kind]
+    title, basis, _ = kind_words(report)
     signer = Professional(first_name=facts.professional_first_name, last_name=facts.professional_last_name,
                           profession=facts.profession, civility=facts.professional_civility)
     person = [("Nom et prénom", f"<b>{text(facts.person_name)}</b>"),
               ("Date de naissance", format_fr(facts.birth_date) if facts.birth_date else "non renseignée"),
-              ("N° de parquet", f"<b>{text(facts.parquet_number)}</b>")]
+              ("N° de dossier (JAP)" if facts.care_order else "N° de parquet", f"<b>{text(facts.parquet_number)}</b>")]
+    frame = "Injonction de soins" if facts.care_order else "Injonction thérapeutique"
     story: list[Flowable] = [*_letterhead(facts), _addressee(facts),
-                             para(title.upper(), "title"), para(f"Injonction thérapeutique — {text(basis)}", "small"),
+                             para(title.upper(), "title"), para(f"{frame} — {text(basis)}", "small"),
                              Spacer(1, 4)]
     if draft:
         story.append(para("<b>Projet non finalisé : document de travail, à ne pas transmettre.</b>"))
@@ -234,7 +315,8 @@ def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
         story.append(para(version))
     story += [
         para("Personne concernée, mesure et prise en charge", "heading"),
-        _facts_table(person + _measure_rows(facts) + [("Prise en charge", _care(facts))]),
+        _facts_table(person + (_care_order_rows(facts) if facts.care_order else _measure_rows(facts))
+                     + [("Prise en charge", _care(facts))]),
         para("Régularité du suivi", "heading"), *_regularity(facts),
         KeepTogether([para("Adhésion et proposition", "heading"), _facts_table([
             ("Adhésion à la mesure", f"<b>{text(label(report.adherence))}</b>" if report.adherence
@@ -245,15 +327,17 @@ def _story(report: Report, facts: ReportFacts, image: bytes | None, draft: bool,
     # never stands alone on a page: the secrecy note, and a short last paragraph, go with it.
     paragraphs = _observations(report.observations or "")
     blocks = [b for b in (report.observations or "").replace("\r\n", "\n").split("\n\n") if b.strip()]
-    signature = signature_block(signer, city=city_of(facts.csapa_address) or city_of(facts.court_address),
-                                on=on, image=image)
+    home = facts.office_address if facts.care_order and facts.office_address else facts.csapa_address
+    signature = signature_block(signer, city=city_of(home) or city_of(facts.court_address), on=on, image=image,
+                                kind=facts.measure_kind or "injonction_therapeutique")
     note = para(text(secrecy_note(report)), "small")
     short_last = not blocks or len(blocks[-1]) <= KEEP_WITH_SIGNATURE
     body, ending = (paragraphs[:-1], [paragraphs[-1], note, signature]) if short_last else \
         (paragraphs, [note, signature])
     # The heading is never the last line of a page; the text then splits where the page ends
     # (a text short enough to go with the signature takes the heading along).
-    heading = para("Observations du professionnel habilité", "heading")
+    heading = para("Observations du médecin coordonnateur" if facts.care_order
+                   else "Observations du professionnel habilité", "heading")
     story += [CondPageBreak(1.8 * cm), heading, *body, KeepTogether(ending)] if body else \
         [KeepTogether([heading, *ending])]
     return story

@@ -129,7 +129,9 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "closed": ("Mesures clôturées", "décisions du magistrat (ou caducité) dans la période"),
     "closed_duration_mean_days": ("Durée moyenne des mesures clôturées (jours)", "de la saisine à la décision"),
 }
-REPORT_KINDS = tuple(ReportKind)
+#: The IT's reports (the bilan is the injonction thérapeutique's steering committee's, protocol
+#: art. 7-8: the injonction de soins' yearly report to the JAP is not one of its figures).
+REPORT_KINDS = tuple(kind for kind in ReportKind if kind != ReportKind.RAPPORT_ANNUEL)
 OUTCOMES = tuple(Outcome)
 
 

@@ -4,7 +4,7 @@ Why here and not in cli.py: the output (a readable French table, CSV, JSON or PD
 bytes) and the file writing are domain work, testable without argparse; cli.py only
 parses the options and prints what these return.
 
-    injonctions etat --year 2025 [--csv|--pdf] [--out FICHIER]
+    injonctions etat --year 2025 [--mesure injonction_de_soins] [--csv|--pdf] [--out FICHIER]
     injonctions bilan --from 01/01/2026 --to 31/12/2026 [--json|--pdf] [--out FICHIER]
 
 With `out`, the file is written like every document (0600, atomically, never over an
@@ -23,12 +23,13 @@ from typing import Literal
 from ..core.dates import format_fr
 from ..core.errors import InvalidInput
 from ..core.formats import days_fr, eur, month_label, number_fr, percent_fr, plain
+from ..core.rules import MeasureKind
 from ..printing.saving import save_file
 from .activity import ActivityReport, activity_csv, activity_json, activity_report, columns, value_of
 from .activity_pdf import activity_pdf
 from .settings import IDENTITY_SHORT, load_statement_settings
-from .statement import (Statement, annual_statement, last_statement_produced, mark_statement_produced, statement_csv,
-                        statement_reminder)
+from .statement import (Statement, StatementRow, annual_statement, last_statement_produced, mark_statement_produced,
+                        statement_csv, statement_reminder)
 from .statement_pdf import statement_pdf
 
 StatementFormat = Literal["text", "csv", "pdf"]
@@ -53,16 +54,31 @@ def _check(fmt: str, allowed: tuple[str, ...]) -> None:
 
 
 def statement_text(statement: Statement) -> str:
-    """The statement as a terminal table (names included: it is the user's own screen)."""
+    """The statement as a terminal table (names included: it is the user's own screen); one
+    block per judge for the injonction de soins (« 1 feuillet par juge »)."""
     fields = statement.identity_fields
     head = ["N°", *(IDENTITY_SHORT[f] for f in fields), "Entretiens de suivi", "Nb", "Montant"]
-    rows = [[str(r.number), *(r.identity(f) for f in fields),
-             ", ".join(format_fr(d) for d in r.followup_dates) or "aucun", str(r.followups),
-             plain(eur(r.amount)) + (" (réduit)" if r.reduced else "")] for r in statement.rows]
-    lines = [f"État justificatif annuel — année {statement.year}"
+
+    def rows_of(rows: tuple[StatementRow, ...]) -> list[list[str]]:
+        return [[str(r.number), *(r.identity(f) for f in fields),
+                 ", ".join(format_fr(d) for d in r.followup_dates) or "aucun", str(r.followups),
+                 plain(eur(r.amount)) + (" (réduit)" if r.reduced else "")] for r in rows]
+
+    kinds = " — injonctions de soins" if statement.per_judge else ""
+    lines = [f"État justificatif annuel{kinds} — année {statement.year}"
              + (f" — PROVISOIRE (au {format_fr(statement.produced_on)}, l'année n'est pas terminée)"
                 if statement.provisional else ""), ""]
-    lines += _table(head, rows, right={0, len(head) - 2, len(head) - 1}) if rows else ["Aucune personne suivie."]
+    right = {0, len(head) - 2, len(head) - 1}
+    if not statement.rows:
+        lines.append("Aucune personne suivie.")
+    elif statement.per_judge:
+        for sheet in statement.sheets:
+            lines += [f"Feuillet {sheet.number} sur {len(statement.sheets)} — juge de l'application des peines : "
+                      f"{sheet.judge} — {sheet.court} (à faire viser par ce juge)",
+                      *_table(head, rows_of(sheet.rows), right=right),
+                      f"  Sous-total : {sheet.persons} personne(s), {plain(eur(sheet.total))}", ""]
+    else:
+        lines += _table(head, rows_of(statement.rows), right=right)
     lines += ["",
               f"Personnes suivies : {statement.persons}",
               f"  au taux plein ({plain(eur(statement.full_amount))}) : {statement.full_rate}",
@@ -73,10 +89,17 @@ def statement_text(statement: Statement) -> str:
     return "\n".join(lines) + "\n"
 
 
-def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.date) -> str | bytes:
-    """The statement of `year` as text, CSV or PDF; written to `out` when given."""
+def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.date,
+                 kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> str | bytes:
+    """The statement of `year` for `kind` as text, CSV or PDF; written to `out` when given."""
     _check(fmt, ("text", "csv", "pdf"))
-    statement = annual_statement(year, today=today, identity_fields=load_statement_settings().identity_fields)
+    try:
+        kind = MeasureKind(kind)
+    except ValueError:
+        raise InvalidInput(f"Mesure « {str(kind)[:40]} » inconnue : choisissez parmi "
+                           f"{', '.join(k.value for k in MeasureKind)}.") from None
+    statement = annual_statement(year, today=today, identity_fields=load_statement_settings().identity_fields,
+                                 kind=kind)
     content: str | bytes
     if fmt == "pdf":
         content = statement_pdf(statement, today=today)
@@ -85,13 +108,15 @@ def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.da
     else:
         content = statement_text(statement)
     if fmt != "text" and year < today.year:  # a December preview of the running year is not the statement
-        mark_statement_produced(year, on=today)
+        mark_statement_produced(year, on=today, kind=kind)
     if out is None:
         return content
-    path = _write(content, fmt, out, f"etat-justificatif-{year}")
-    message = (f"État justificatif {year} enregistré : {path} ({statement.persons} personne(s), "
-               f"total {plain(eur(statement.total))}).")
-    reminder = statement_reminder(today, last_statement_produced())
+    care_order = statement.per_judge
+    path = _write(content, fmt, out, f"etat-justificatif-{'injonctions-soins-' if care_order else ''}{year}")
+    sheets = f", {len(statement.sheets)} feuillet(s) à faire viser par chaque juge" if care_order else ""
+    message = (f"État justificatif {year}{' des injonctions de soins' if care_order else ''} enregistré : {path} "
+               f"({statement.persons} personne(s), total {plain(eur(statement.total))}{sheets}).")
+    reminder = statement_reminder(today, last_statement_produced(kind), kind)
     return message + (f"\n{reminder}" if reminder else "") + "\n"
 
 

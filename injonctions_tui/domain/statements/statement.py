@@ -23,26 +23,41 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
 from ..core.formats import BOM, csv_text, day, day_start, decimal_fr, raw
 from ..core.models import Appointment, Measure, Person, Setting, person_name
-from ..core.rules import MeasureKind
+from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
 from ..core.vocabulary import AppointmentKind, AppointmentStatus
+from ..store.settings import load_court
 from .scope import own_measures
 from .settings import DEFAULT_IDENTITY, IDENTITY_FIELDS, PayRules, check_identity_fields, pay_rules
 
 PRODUCED_KEY = "statement_produced"
+#: The injonction de soins' statement is produced on its own (its sheets go to each JAP first).
+PRODUCED_KEYS = {MeasureKind.INJONCTION_THERAPEUTIQUE: PRODUCED_KEY,
+                 MeasureKind.INJONCTION_DE_SOINS: "statement_produced_injonction_de_soins"}
 READING_NOTE = ("Personne suivie : personne reçue au moins une fois en entretien dans l'année (évaluation ou "
                 "suivi, la personne étant présente) ; une personne suivie au titre de plusieurs mesures ne figure "
                 "qu'une fois. Entretiens de suivi : entretiens tenus dans l'année, la personne étant présente (M3, "
                 "M6, semestriels et supplémentaires) ; l'entretien d'évaluation initiale n'est pas compté comme un "
                 "entretien de suivi ; les entretiens manqués, excusés ou reportés ne sont pas comptés.")
 PROVISIONAL_MARK = "PROVISOIRE"
+#: The injonction de soins (seed 004): the same reading of « personne suivie » and of the
+#: follow-up interviews, none of which is an initial evaluation; one sheet per JAP.
+CARE_ORDER_READING_NOTE = (
+    "Personne suivie : personne reçue au moins une fois en entretien dans l'année par le médecin coordonnateur, "
+    "la personne étant présente ; une personne suivie au titre de plusieurs mesures ne figure qu'une fois, sur le "
+    "feuillet du juge de l'application des peines de son dernier entretien de l'année. Entretiens de suivi : "
+    "entretiens tenus dans l'année, la personne étant présente (premier entretien et entretiens de bilan, "
+    "l'injonction de soins ne comportant pas d'évaluation initiale) ; les entretiens manqués, excusés ou reportés "
+    "ne sont pas comptés. Un feuillet par juge de l'application des peines, visé par lui.")
+#: The sheet of the persons whose dossier names no JAP yet (to complete before sending).
+NO_JUDGE = "Juge de l'application des peines non renseigné"
 
 
 def due_date(year: int) -> dt.date:
@@ -63,6 +78,9 @@ class StatementRow:
     followup_dates: tuple[dt.date, ...]
     amount: Decimal
     reduced: bool
+    #: Injonction de soins: the JAP of the person's dossier and their court (one sheet each).
+    judge: str = ""
+    judge_court: str = ""
 
     @property
     def followups(self) -> int:
@@ -76,6 +94,36 @@ class StatementRow:
             return format_fr(self.birth_date)
         value = getattr(self, field)
         return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One judge's sheet of an injonction de soins statement (« 1 feuillet par juge », seed 004)."""
+
+    number: int
+    judge: str
+    court: str
+    rows: tuple[StatementRow, ...]
+
+    @property
+    def persons(self) -> int:
+        return len(self.rows)
+
+    @property
+    def full_rate(self) -> int:
+        return sum(not row.reduced for row in self.rows)
+
+    @property
+    def reduced_rate(self) -> int:
+        return sum(row.reduced for row in self.rows)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal("0.00"))
+
+    @property
+    def known(self) -> bool:
+        return self.judge != NO_JUDGE
 
 
 @dataclass(frozen=True)
@@ -121,7 +169,26 @@ class Statement:
     @property
     def reading_note(self) -> str:
         """How the rule was read: printed on the document (the ARS may read it otherwise)."""
-        return READING_NOTE
+        return CARE_ORDER_READING_NOTE if self.per_judge else READING_NOTE
+
+    @property
+    def per_judge(self) -> bool:
+        """One sheet per judge, each visé by that judge (the injonction de soins)."""
+        return rules_for(self.kind).statement_per_judge
+
+    @property
+    def sheets(self) -> tuple[Sheet, ...]:
+        """The rows grouped by judge (the judges by name, the missing one last), renumbered
+        within each sheet; one sheet with every row when the statement is not per judge."""
+        if not self.per_judge:
+            return (Sheet(1, "", "", self.rows),)
+        groups: dict[tuple[str, str], list[StatementRow]] = defaultdict(list)
+        for row in self.rows:
+            groups[(row.judge, row.judge_court)].append(row)
+        order = sorted(groups, key=lambda key: (key[0] == NO_JUDGE, search_key(key[0]), search_key(key[1])))
+        return tuple(Sheet(number, judge, court,
+                           tuple(replace(row, number=index) for index, row in enumerate(groups[(judge, court)], 1)))
+                     for number, (judge, court) in enumerate(order, 1))
 
     @property
     def due_on(self) -> dt.date:
@@ -141,18 +208,27 @@ def annual_statement(year: int, *, today: dt.date,
     identity = check_identity_fields(identity_fields)
     kind = MeasureKind(kind)
     rules = pay_rules(kind)
+    per_judge = rules_for(kind).statement_per_judge
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     in_year = ((Appointment.starts_at >= day_start(first))
                & (Appointment.starts_at < day_start(last + dt.timedelta(days=1))))
     held = own_measures(kind) & (Appointment.status == AppointmentStatus.PRESENT.value) & in_year
     followups: dict[int, set[dt.date]] = defaultdict(set)
     parquets: dict[int, set[str]] = defaultdict(set)
-    for person_id, parquet, starts_at, appointment_kind in raw(
-            Appointment.select(Measure.person, Measure.parquet_number, Appointment.starts_at, Appointment.kind)
+    court = load_court().tribunal
+    #: Injonction de soins: the JAP of the measure of each person's latest interview of the year.
+    judges: dict[int, tuple[dt.datetime, str, str]] = {}
+    for person_id, parquet, starts_at, appointment_kind, judge, judge_court in raw(
+            Appointment.select(Measure.person, Measure.parquet_number, Appointment.starts_at, Appointment.kind,
+                               Measure.magistrat_referent, Measure.jap_tribunal)
             .join(Measure).where(held)):
         parquets[person_id].add(parquet)
         if appointment_kind != AppointmentKind.EVALUATION_INITIALE:
             followups[person_id].add(day(starts_at))
+        moment = str(starts_at)
+        if person_id not in judges or moment >= judges[person_id][0]:
+            name = " ".join((judge or "").split()) or NO_JUDGE
+            judges[person_id] = (moment, name, " ".join((judge_court or "").split()) or court)
     people = raw(Person.select(Person.id, Person.last_name, Person.first_name, Person.birth_date)
                  .where(Person.id.in_(list(parquets))))
     rows = []
@@ -167,7 +243,8 @@ def annual_statement(year: int, *, today: dt.date,
             birth_date=born if "birth_date" in identity else None,
             parquet_numbers=tuple(sorted(parquets[person_id])) if "parquet_number" in identity else (),
             followup_dates=dates, amount=rules.amount_for(len(dates)),
-            reduced=rules.is_reduced(len(dates))))
+            reduced=rules.is_reduced(len(dates)),
+            judge=judges[person_id][1] if per_judge else "", judge_court=judges[person_id][2] if per_judge else ""))
     return Statement(year, kind, rules, identity, tuple(rows), today)
 
 
@@ -175,16 +252,24 @@ def annual_statement(year: int, *, today: dt.date,
 
 
 def statement_csv(statement: Statement) -> str:
-    """The rows and a total line, for the ARS's spreadsheet (amounts: "132,00")."""
-    header = ["N°", *(IDENTITY_FIELDS[f] for f in statement.identity_fields),
+    """The rows and a total line, for the ARS's spreadsheet (amounts: "132,00"). Per judge
+    (injonction de soins): the judge and their court on every row, a subtotal per sheet."""
+    judged = statement.per_judge
+    lead = ["Juge de l'application des peines", "Tribunal", "Feuillet"] if judged else []
+    header = [*lead, "N°", *(IDENTITY_FIELDS[f] for f in statement.identity_fields),
               "Dates des entretiens de suivi", "Nombre d'entretiens de suivi", "Taux", "Montant (EUR)"]
-    rows: list[list[object]] = [
-        [row.number, *(row.identity(f) for f in statement.identity_fields),
-         ", ".join(format_fr(d) for d in row.followup_dates), row.followups,
-         "réduit" if row.reduced else "plein", decimal_fr(row.amount)]
-        for row in statement.rows]
     blanks = [""] * len(statement.identity_fields)
-    rows.append(["Total", *blanks, "", sum(r.followups for r in statement.rows),
+    rows: list[list[object]] = []
+    for sheet in statement.sheets:
+        head = [sheet.judge, sheet.court, sheet.number] if judged else []
+        rows += [[*head, row.number, *(row.identity(f) for f in statement.identity_fields),
+                  ", ".join(format_fr(d) for d in row.followup_dates), row.followups,
+                  "réduit" if row.reduced else "plein", decimal_fr(row.amount)]
+                 for row in sheet.rows]
+        if judged:
+            rows.append([*head, "Sous-total", *blanks, "", sum(r.followups for r in sheet.rows),
+                         f"{sheet.full_rate} plein / {sheet.reduced_rate} réduit", decimal_fr(sheet.total)])
+    rows.append([*([""] * len(lead)), "Total", *blanks, "", sum(r.followups for r in statement.rows),
                  f"{statement.full_rate} plein / {statement.reduced_rate} réduit", decimal_fr(statement.total)])
     content = csv_text(header, rows)
     if statement.provisional:  # the first line says it, before the header
@@ -197,7 +282,8 @@ def statement_csv(statement: Statement) -> str:
 # --------------------------------------------------------------------------- reminder
 
 
-def statement_reminder(today: dt.date, last_produced_year: int | None) -> str | None:
+def statement_reminder(today: dt.date, last_produced_year: int | None,
+                       kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> str | None:
     """From 1 December, until the statement of the year ending (or ended) is produced.
 
     In December the year ending is due; from January, the year just ended. After
@@ -207,18 +293,23 @@ def statement_reminder(today: dt.date, last_produced_year: int | None) -> str | 
     if last_produced_year is not None and last_produced_year >= year:
         return None
     due = due_date(year)
+    if rules_for(kind).statement_per_judge:
+        what = (f"État justificatif annuel {year} des injonctions de soins (un feuillet par juge de l'application des "
+                "peines, visé par lui)")
+    else:
+        what = f"État justificatif annuel {year}"
     if today > due:
         late = (today - due).days
-        return (f"État justificatif annuel {year} en retard : il devait parvenir à l'ARS au plus tard le "
+        return (f"{what} en retard : il devait parvenir à l'ARS au plus tard le "
                 f"{format_long_fr(due)} ({late} jour{'s' if late > 1 else ''} de retard).")
     left = (due - today).days
-    return (f"État justificatif annuel {year} à adresser à l'ARS au plus tard le {format_long_fr(due)} "
+    return (f"{what} à adresser à l'ARS au plus tard le {format_long_fr(due)} "
             f"(dans {left} jour{'s' if left > 1 else ''}).")
 
 
-def last_statement_produced() -> int | None:
-    """The latest year whose statement was produced (saved as PDF or CSV), if any."""
-    row = Setting.get_or_none(Setting.key == PRODUCED_KEY)
+def last_statement_produced(kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> int | None:
+    """The latest year whose statement of `kind` was produced (saved as PDF or CSV), if any."""
+    row = Setting.get_or_none(Setting.key == PRODUCED_KEYS[MeasureKind(kind)])
     try:
         value = json.loads(row.value) if row else None
     except ValueError:
@@ -226,28 +317,30 @@ def last_statement_produced() -> int | None:
     return value.get("year") if isinstance(value, dict) and isinstance(value.get("year"), int) else None
 
 
-def mark_statement_produced(year: int, *, on: dt.date | None = None) -> None:
+def mark_statement_produced(year: int, *, on: dt.date | None = None,
+                            kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> None:
     """Remember the statement of `year` is produced; an older year never hides a newer one."""
-    previous = last_statement_produced()
+    previous = last_statement_produced(kind)
     if previous is not None and previous >= year:
         return
     payload = {"year": year, "on": on.isoformat() if on else None}
-    Setting.replace(key=PRODUCED_KEY, value=json.dumps(payload, sort_keys=True)).execute()
+    Setting.replace(key=PRODUCED_KEYS[MeasureKind(kind)], value=json.dumps(payload, sort_keys=True)).execute()
 
 
-def pending_statement_reminder(today: dt.date) -> str | None:
+def pending_statement_reminder(today: dt.date,
+                               kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> str | None:
     """The reminder for the app's banner: none when nobody was followed that year."""
     year = today.year if today.month == 12 else today.year - 1
-    message = statement_reminder(today, last_statement_produced())
+    message = statement_reminder(today, last_statement_produced(kind), kind)
     if message is None:
         return None
     seen = Appointment.select().join(Measure).where(
-        own_measures(MeasureKind.INJONCTION_THERAPEUTIQUE) & (Appointment.status == AppointmentStatus.PRESENT.value)
+        own_measures(kind) & (Appointment.status == AppointmentStatus.PRESENT.value)
         & (Appointment.starts_at >= day_start(dt.date(year, 1, 1)))
         & (Appointment.starts_at < day_start(dt.date(year + 1, 1, 1)))).exists()
     return message if seen else None
 
 
-__all__ = ["Statement", "StatementRow", "annual_statement", "due_date", "last_statement_produced",
+__all__ = ["NO_JUDGE", "Sheet", "Statement", "StatementRow", "annual_statement", "due_date", "last_statement_produced",
            "mark_statement_produced", "pending_statement_reminder", "statement_csv",
            "statement_reminder"]

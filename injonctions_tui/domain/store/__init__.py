@@ -7,12 +7,16 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
 - `backup`: encrypted backups, their check, the restore, and the passphrase change (issue 8).
   Public: BackupInfo, RestoreInfo, default_backup_path, backup, verify_backup, restore, last_backup_at,
   backup_reminder.
+- `coordinator`: the médecin coordonnateur's standing and settings: the procureur's list, the office, the
+  interval of the attestations de suivi (injonction de soins, issue 21).
+  Public: LISTING_YEARS, listing_end, listing_on, check_listed, check_may_act, Office, load_office, save_office,
+  attestation_months, save_attestation_months, open_care_orders.
 - `instance_lock`: one program at a time on a database: a second window is told, not let in.
   Public: InstanceLocked, lock_path, InstanceLock, acquire, held_here, hold, is_locked.
 - `journal`: reading the audit trail (writing is audit.py): for the screen and `injonctions audit`.
   Public: JournalRow, journal_rows, journal_json, journal_text.
 - `migrations`: schema versions, applied in order at start-up right after unlocking.
-  Public: stored_version, current_version, upgrade.
+  Public: version_of, stored_version, current_version, upgrade.
 - `passphrase`: rules for a new passphrase, shared by the wizard and `injonctions init`.
   Public: weakness, check_new_passphrase, strength_label.
 - `professionals`: the user of this installation and the habilitations that allow them to act.
@@ -31,4 +35,4 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: DamagedDatabase, StorageUnavailable, describe_os_error, explain_database_error.
 """
 
-__all__ = ["audit", "backup", "instance_lock", "journal", "migrations", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]
+__all__ = ["audit", "backup", "coordinator", "instance_lock", "journal", "migrations", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]

@@ -314,6 +314,48 @@ def one_timeline(db: Database) -> None:
                                                          measure_id, "migration 7 : " + " ".join(details)))
 
 
+_V9_STATEMENTS = [
+    # The measure (DOMAIN.md "The sister measure"): the JAP's ordonnance, the sentence, the end
+    # of the obligation, the expert, the JAP's court, a reason recorded beyond the legal cap.
+    'ALTER TABLE "measure" ADD COLUMN "ordonnance_on" DATE',
+    'ALTER TABLE "measure" ADD COLUMN "ordonnance_reference" VARCHAR(255)',
+    'ALTER TABLE "measure" ADD COLUMN "sentence" VARCHAR(255)',
+    'ALTER TABLE "measure" ADD COLUMN "obligation_end_on" DATE',
+    'ALTER TABLE "measure" ADD COLUMN "expert_name" VARCHAR(255)',
+    'ALTER TABLE "measure" ADD COLUMN "jap_tribunal" VARCHAR(255)',
+    'ALTER TABLE "measure" ADD COLUMN "cap_override_reason" TEXT',
+    'ALTER TABLE "orientation" ADD COLUMN "treating_role" VARCHAR(255)',
+    'ALTER TABLE "professional" ADD COLUMN "psychiatrist_since" DATE',
+    'ALTER TABLE "professional" ADD COLUMN "specialist_since" DATE',
+    """CREATE TABLE "coordinator_listing" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "professional_id" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL, "tribunal" VARCHAR(255) NOT NULL,
+        "decided_on" DATE NOT NULL, "reference" VARCHAR(255), "valid_until" DATE, "reason" TEXT,
+        "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("professional_id") REFERENCES "professional" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "coordinator_listing_professional_id" ON "coordinator_listing" ("professional_id")""",
+    """CREATE TABLE "attestation_delivery" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "measure_id" INTEGER NOT NULL, "delivered_on" DATE NOT NULL, "created_at" DATETIME NOT NULL,
+        FOREIGN KEY ("measure_id") REFERENCES "measure" ("id") ON DELETE CASCADE)""",
+    """CREATE INDEX "attestation_delivery_measure_id" ON "attestation_delivery" ("measure_id")""",
+] + [
+    # The deadline engine reads the attestations delivered: their measure goes stale (as in v6).
+    f"""CREATE TRIGGER "attestation_delivery_deadline_stale_{event.lower()}" AFTER {event} ON
+        "attestation_delivery" BEGIN {" ".join(_v6_mark_stale(row, "measure_id") for row in rows)} END"""
+    for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+]
+
+
+def _v9_injonction_de_soins(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 9 (issue 21): the injonction de soins carried out by a médecin coordonnateur.
+
+    New columns only (ALTER TABLE ADD COLUMN: no table is rebuilt, the v6 triggers stay),
+    a table for the coordonnateur's list entries and one for the attestations de suivi
+    delivered, whose changes mark their measure's deadlines stale like the other tables
+    the engine reads. No row changes: an existing IS measure simply has no ordonnance yet."""
+    for statement in _V9_STATEMENTS:
+        db.execute_sql(statement)
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
@@ -323,9 +365,16 @@ MIGRATIONS: list[Migration] = [
     _v5_dossier_list_index,
     _v6_deadline_cache,
     _v7_one_timeline,
+    _v9_injonction_de_soins,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
+
+
+def version_of(migration: Migration) -> int:
+    """The schema version a migration brings (its place in MIGRATIONS): what an export of an
+    older schema lacks, without a number written twice (the lead may renumber at merge)."""
+    return MIGRATIONS.index(migration) + 1
 
 
 def stored_version(db: Database) -> int:

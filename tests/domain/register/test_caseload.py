@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from injonctions_tui.domain.core.errors import InvalidInput
-from injonctions_tui.domain.core.models import Measure, Person, Professional
+from injonctions_tui.domain.core.models import CoordinatorListing, Measure, Person, Professional
 from injonctions_tui.domain.core.rules import MeasureKind, rules_for
 from injonctions_tui.domain.dossiers.conflicts import assign_with_checks
 from injonctions_tui.domain.register import caseload
@@ -24,10 +24,13 @@ IT = MeasureKind.INJONCTION_THERAPEUTIQUE
 
 @pytest.fixture
 def coordinator(db: object) -> Professional:
-    """A médecin coordonnateur, habilitated (the file is not the point here)."""
+    """A médecin coordonnateur, habilitated and on the procureur's list (the files are not the
+    point here: an injonction de soins is carried out under the list entry, issue 21)."""
     doctor = add_professional(last_name="Haddock", first_name="Archibald", profession="medecin",
                               order_registered_on=D(2001, 1, 1), csapa_name="CSAPA du Port (test)")
     set_status(doctor, "habilite", on=D(2026, 1, 5), reason=None, override_reason="Test de plafond.")
+    CoordinatorListing.create(professional=doctor, status="inscrit_liste", tribunal="Tribunal judiciaire (test)",
+                              decided_on=D(2025, 1, 6), valid_until=D(2028, 1, 5))
     return doctor
 
 

@@ -166,7 +166,8 @@ def test_only_the_users_measures_of_the_kind_are_declared(user) -> None:
         interview(measure(person(who), parquet, dt.date(2025, 2, 3), **extra), dt.date(2025, 2, 19))
     assert [r.name for r in annual_statement(2025, today=JANUARY).rows] == ["MIENNE Jean", "PERSONNE Jean"]
     soins = annual_statement(2025, today=JANUARY, kind="injonction_de_soins")
-    assert [(r.name, r.amount, r.reduced) for r in soins.rows] == [("SOINS Jean", Decimal("700.00"), False)]
+    # Seed 004: 700 EUR, « réduite de moitié » at 2 follow-up interviews or fewer (issue 21).
+    assert [(r.name, r.amount, r.reduced) for r in soins.rows] == [("SOINS Jean", Decimal("350.00"), True)]
 
 
 def test_totals_and_amounts_follow_the_settings(user) -> None:
