@@ -106,6 +106,12 @@ def unlock(args: argparse.Namespace) -> Any:
     return storage.open_database(resolve_db_path(args.db), read_passphrase(args))
 
 
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """`--force`: the only way to write over an existing file (never over the base)."""
+    parser.add_argument("--force", action="store_true",
+                        help="remplacer le fichier de sortie s'il existe déjà (jamais la base ni ses fichiers)")
+
+
 def check_pdf_out(fmt: str, out: str | None) -> None:
     """Refuse before unlocking anything: a PDF cannot go to the terminal."""
     if fmt == "pdf" and not out:
@@ -126,4 +132,6 @@ def output_place(out: str | None, year: int | None = None) -> tuple[Path, str | 
 
         return prepared_documents_dir(year), None
     path = Path(out).expanduser()
+    if not path.is_dir() and not path.parent.is_dir():
+        raise InjonctionsError(f"Le dossier {path.parent} n'existe pas : choisissez un dossier existant.")
     return (path, None) if path.is_dir() else (path.parent, path.name)

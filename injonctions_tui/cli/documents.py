@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
-from .common import EXIT_OK, output_place, unlock
+from .common import EXIT_OK, add_force, output_place, unlock
 from .views import date_option
 
 MAX_PDF = 100 * 1024 * 1024
@@ -29,6 +29,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
     printer.add_argument("--sign", action="store_true", help="signer numériquement (PAdES)")
+    add_force(printer)
     printer.set_defaults(run=cmd_print)
     verify = commands.add_parser("verify", parents=[common], help="vérifier la signature d'un PDF")
     verify.add_argument("file", metavar="FICHIER.pdf")
@@ -55,7 +56,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     with closing(unlock(args)):
         folder, filename = output_place(args.out)
         produced = produce_document(kind.key, target, folder=folder, filename=filename, sign=args.sign,
-                                    today=clock.today())
+                                    today=clock.today(), force=args.force)
     print(produced.summary())
     return EXIT_OK
 

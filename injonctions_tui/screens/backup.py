@@ -8,6 +8,7 @@ from textual.app import App
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store.backup import backup
+from ..domain.store.output_files import make_private_dirs
 from ..domain.store.storage import own_connection
 from .form_modal import FormModal, ModalField
 
@@ -36,7 +37,7 @@ def ask_backup(app: App) -> None:
 def _backup(app: App, db_path: Path, folder: Path) -> None:
     try:
         with own_connection():
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(folder)
             info = backup(db_path, folder)
     except (InjonctionsError, OSError) as error:
         text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)

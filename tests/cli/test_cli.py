@@ -62,18 +62,18 @@ def test_default_location_is_the_user_data_dir_and_env_overrides(tmp_path: Path,
 
 
 def test_no_passphrase_without_a_terminal_is_a_clear_error(tmp_path: Path, capsys) -> None:
-    assert cli.main(["export", "--db", str(tmp_path / "x.db")]) == 2
+    assert cli.main(["export", "--db", str(tmp_path / "x.db"), "--out", "-"]) == 2
     assert "INJONCTIONS_PASSPHRASE" in capsys.readouterr().err
 
 
 def test_unreadable_passphrase_file(tmp_path: Path, capsys) -> None:
-    assert cli.main(["export", "--db", str(tmp_path / "x.db"), "--passphrase-file", str(tmp_path / "absent")]) == 2
+    assert cli.main(["export", "--out", "-", "--db", str(tmp_path / "x.db"), "--passphrase-file", str(tmp_path / "absent")]) == 2
     assert "Impossible de lire le fichier de phrase secrète" in capsys.readouterr().err
 
 
 def test_missing_database_is_explained(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
-    assert cli.main(["export", "--db", str(tmp_path / "absente.db")]) == 2
+    assert cli.main(["export", "--db", str(tmp_path / "absente.db"), "--out", "-"]) == 2
     assert "Aucune base" in capsys.readouterr().err
 
 
@@ -93,7 +93,7 @@ def test_wrong_passphrase_in_a_real_process(tmp_path: Path) -> None:
                    env=env, check=True, capture_output=True, cwd=ROOT, timeout=120)
     before = db.read_bytes()
     env["INJONCTIONS_PASSPHRASE"] = "une autre phrase fausse"
-    result = subprocess.run([sys.executable, "-m", "injonctions_tui", "export", "--db", str(db)],
+    result = subprocess.run([sys.executable, "-m", "injonctions_tui", "export", "--db", str(db), "--out", "-"],
                             env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert "Phrase secrète incorrecte" in result.stderr
@@ -128,7 +128,9 @@ def test_export_to_stdout_is_json(tmp_path: Path, monkeypatch, capsys) -> None:
     assert cli.main(["demo", "--db", str(db), "--no-tui"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "demo")
-    assert cli.main(["export", "--db", str(db), "--format", "json"]) == 0
+    assert cli.main(["export", "--db", str(db), "--format", "json"]) == 2  # not to the terminal by default
+    assert "--out -" in capsys.readouterr().err
+    assert cli.main(["export", "--db", str(db), "--format", "json", "--out", "-"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert {"professionals", "persons", "measures", "appointments", "reports"} <= payload.keys()
 

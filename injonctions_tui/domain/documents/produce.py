@@ -48,9 +48,11 @@ def _sign(document: RenderedDocument, kind: DocumentKind, court: CourtSettings, 
 
 
 def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
-                     today: dt.date | None = None, court: CourtSettings | None = None) -> ProducedDocument:
-    """Write the document `key` about `target` in `folder` (a file name may be imposed);
-    signed when `sign` (refused for a draft report: a project is never signed)."""
+                     today: dt.date | None = None, court: CourtSettings | None = None,
+                     force: bool = False) -> ProducedDocument:
+    """Write the document `key` about `target` in `folder` (a file name may be imposed: then
+    an existing file is refused unless `force`); signed when `sign` (refused for a draft
+    report: a project is never signed)."""
     kind = document_kind(key)
     today = today or clock.today()
     court = court or load_court()
@@ -59,7 +61,8 @@ def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False,
     if sign and document.draft:
         raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
     data = _sign(document, kind, court, today) if sign else document.data
-    path = save_pdf(data, folder, filename or document.filename)
+    path = (save_pdf(data, folder, filename, exact=True, force=force) if filename
+            else save_pdf(data, folder, document.filename))
     entity_id = target if isinstance(target, int) else None
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
                  f"document={kind.key} signe={'oui' if sign else 'non'}{' projet=oui' if document.draft else ''}")

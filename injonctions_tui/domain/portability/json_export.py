@@ -12,12 +12,9 @@ The export is written in clear: it is the user's responsibility to keep it safe.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,6 +34,7 @@ from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..deadlines.engine import deadlines_by_measure
 from ..store import migrations
+from ..store.output_files import write_output
 
 FORMAT = "injonctions-export"
 #: Larger than any real caseload by far; refusing bigger files avoids exhausting memory.
@@ -154,33 +152,13 @@ def export_all(today: dt.date | None = None) -> dict[str, Any]:
     return payload
 
 
-def write_export(path: Path | None, today: dt.date | None = None) -> str:
-    """Serialise the export; write it atomically (mode 0600) when a path is given."""
+def write_export(path: Path | None, today: dt.date | None = None, *, force: bool = False) -> str:
+    """Serialise the export; write it atomically (mode 0600) when a path is given, through
+    the store's one writer (never over the base, an existing file unless `force`, a device)."""
     text = json.dumps(export_all(today), ensure_ascii=False, indent=2, sort_keys=True)
     if path is not None:
-        _write_atomically(Path(path), text)
+        write_output(Path(path), text.encode("utf-8"), force=force, what="l'export")
     return text
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """A crash never leaves a half-written export under the final name."""
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise InjonctionsError(f"Impossible d'écrire l'export dans le dossier {path.parent} : "
-                               f"{error.strerror or error}.") from None
-    try:
-        os.chmod(temp_name, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise InjonctionsError(f"Impossible d'écrire l'export {path} : "
-                               f"{error.strerror or error}. Aucun fichier n'a été modifié.") from None
 
 
 def read_export_file(path: Path) -> dict[str, Any]:

@@ -13,6 +13,9 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: JournalRow, journal_rows, journal_json, journal_text.
 - `migrations`: schema versions, applied in order at start-up right after unlocking.
   Public: stored_version, current_version, upgrade.
+- `output_files`: every file written for the user: never the base nor its companions, never a device, never
+  over an existing file unless forced; owner-only folders (issue 15).
+  Public: OutputRefused, check_output, write_output, write_numbered, make_private_dirs, os_error_message.
 - `passphrase`: rules for a new passphrase, shared by the wizard and `injonctions init`.
   Public: weakness, check_new_passphrase, strength_label.
 - `professionals`: the user of this installation and the habilitations that allow them to act.
@@ -31,4 +34,4 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: DamagedDatabase, StorageUnavailable, describe_os_error, explain_database_error.
 """
 
-__all__ = ["audit", "backup", "instance_lock", "journal", "migrations", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]
+__all__ = ["audit", "backup", "instance_lock", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]

@@ -31,6 +31,7 @@ from ..core.dates import format_fr
 from ..core.errors import DatabaseExists, InjonctionsError, WrongPassphrase
 from ..core.models import Measure, Setting, database
 from . import audit, instance_lock, migrations, storage
+from .output_files import check_output, make_private_dirs
 from .passphrase import check_new_passphrase
 from .rekey import change_passphrase  # noqa: F401  (the passphrase change lives beside)
 from .storage import KdfParams
@@ -90,6 +91,11 @@ def _source_key(db_path: Path) -> str:
     if db is None or Path(db.database).resolve() != Path(db_path).resolve():
         raise InjonctionsError("Ouvrez la base avant d'en faire une sauvegarde.")
     return db.connect_params["passphrase"]
+
+
+def _open_path() -> Path:
+    bound = database.obj
+    return Path(bound.database) if bound is not None else Path("/")
 
 
 def _connect(path: Path, key_sql: str, *, read_only: bool = False) -> sqlcipher.Connection:
@@ -160,7 +166,7 @@ def _inspect(path: Path, key_sql: str, *, created_at: dt.datetime | None = None,
 def _target(db_path: Path, out_path: Path | None, now: dt.datetime) -> Path:
     if out_path is None:
         target = default_backup_path(db_path, now)
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(target.parent)
         return target
     target = Path(out_path).expanduser()
     return target / default_backup_path(db_path, now).name if target.is_dir() else target
@@ -170,6 +176,7 @@ def _refuse_existing(target: Path) -> None:
     if target.exists() or storage.kdf_path(target).exists():
         raise DatabaseExists(f"Le fichier {target} existe déjà : choisissez un autre nom. Rien n'a "
                              "été écrasé.")
+    check_output(target, force=True, bases=[_open_path()])  # never the base (by another spelling)
 
 
 def _export(db_path: Path, source_key: str, tmp: Path, key_sql: str) -> None:

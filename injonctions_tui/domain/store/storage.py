@@ -35,6 +35,7 @@ from playhouse.sqlcipher_ext import SqlCipherDatabase
 from ..core.errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
 from ..core.models import database
 from . import migrations
+from .output_files import make_private_dirs
 from .storage_errors import (RESTORE_HINT, SQL_ERRORS, DamagedDatabase, StorageUnavailable, describe_os_error,
                              explain_database_error)
 
@@ -326,7 +327,7 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
     if db_path.exists() or kdf_path(db_path).exists():
         raise DatabaseExists(f"Une base existe déjà à l'emplacement {db_path} ; elle n'a pas été modifiée.")
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(db_path.parent)
         salt = _write_kdf_file(db_path, kdf)
     except OSError as error:
         raise StorageUnavailable(

@@ -160,7 +160,7 @@ def test_written_file_is_private_and_matches(db: object, tmp_path: Path) -> None
 
 
 def test_write_into_missing_folder_is_a_french_error(db: object, tmp_path: Path) -> None:
-    with pytest.raises(InjonctionsError, match="Impossible d'écrire l'export"):
+    with pytest.raises(InjonctionsError, match="n'existe pas"):
         export_json.write_export(tmp_path / "absent" / "export.json")
 
 
