@@ -132,7 +132,7 @@ class InjonctionsApp(App[int]):
     def database_ready(self, database: Database, failed_attempts: int = 0) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
-        if not getattr(database, "integrity_checked", True):
+        if not getattr(database, "integrity_checked", True) or not getattr(database, "tamper_checked", True):
             # After the agenda's first paint: the check reads the whole file on the other core.
             self.set_timer(REMINDERS_DELAY, self.check_integrity, name="integrity")
         if failed_attempts:  # refused passphrases could not be written before the unlock
@@ -150,12 +150,22 @@ class InjonctionsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), in a
-        thread: SQLite releases the GIL while it reads, the agenda stays usable."""
+        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), then the
+        tamper check of the final reports and the journal (store.integrity), in a thread:
+        SQLite releases the GIL while it reads, the agenda stays usable."""
         try:
-            storage.check_integrity(self.plan.db_path)
+            if not getattr(self.database, "integrity_checked", True):
+                storage.check_integrity(self.plan.db_path)
+            verdict = storage.check_tampering()
         except InjonctionsError as error:
             self.call_from_thread(self.database_damaged, error.message)
+            return
+        if not verdict.intact:
+            self.call_from_thread(self.database_altered, verdict.message())
+
+    def database_altered(self, message: str) -> None:
+        """Tampering is said at once; the base stays usable (nothing in it is unreadable)."""
+        self.push_screen(ErrorScreen(message, title="Base modifiée hors de l'application"))
 
     def database_damaged(self, message: str) -> None:
         """A damaged base is not worked on: say so, then close (as the unlock used to)."""

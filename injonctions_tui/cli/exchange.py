@@ -12,7 +12,7 @@ from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
 from ..domain.store import audit
 from ..paths import resolve_db_path
-from .common import EXIT_OK, add_force, unlock
+from .common import EXIT_OK, add_force, read_passphrase, unlock
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -26,6 +26,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
     importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
     importer.add_argument("file", metavar="FICHIER")
+    importer.add_argument("--source-passphrase-file", metavar="FICHIER",
+                          help="phrase secrète de la base qui a fait l'export (première ligne) : vérifie les preuves "
+                               "d'intégrité du fichier ; sans elle, les rapports définitifs sont importés « sans "
+                               "preuve d'intégrité »")
     importer.set_defaults(run=cmd_import)
 
 
@@ -58,9 +62,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.kind == "json":
             from ..domain.portability.json_export import import_all, read_export_file
 
-            counts = import_all(read_export_file(Path(args.file)))
-            audit.record("import_json")
+            source = None
+            if args.source_passphrase_file:
+                source = read_passphrase(argparse.Namespace(passphrase_file=args.source_passphrase_file))
+            counts = import_all(read_export_file(Path(args.file)), source_passphrase=source)
             print("Import terminé : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+            print("Preuves d'intégrité vérifiées avec la base d'origine." if source else
+                  "Les rapports définitifs sont marqués « importés sans preuve d'intégrité » (donnez "
+                  "--source-passphrase-file pour vérifier leurs preuves).")
         else:
             from ..domain.dossiers.saisines import import_saisines
             from ..domain.store.professionals import current_user

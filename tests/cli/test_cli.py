@@ -144,11 +144,21 @@ def test_import_json_round_trip_through_the_cli(tmp_path: Path, monkeypatch, cap
     monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
     target = tmp_path / "cible.db"
     assert cli.main(["init", "--db", str(target)]) == 0
-    assert cli.main(["import", "json", str(first), "--db", str(target)]) == 0
+    source_key = tmp_path / "phrase-demo.txt"
+    source_key.write_text("demo\n")
+    assert cli.main(["import", "json", str(first), "--db", str(target), "--source-passphrase-file",
+                     str(source_key)]) == 0
+    assert "Preuves d'intégrité vérifiées" in capsys.readouterr().out
     second = tmp_path / "2.json"
     assert cli.main(["export", "--db", str(target), "--out", str(second)]) == 0
-    strip = lambda p: {k: v for k, v in json.loads(p.read_text(encoding="utf-8")).items()  # noqa: E731
-                       if k not in {"exported_at", "audit_events"}}
+
+    def strip(path: Path) -> dict:
+        """Each base seals with its own key: the MACs differ, nothing else (issue 15)."""
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        for report in payload["reports"]:
+            report.pop("integrity_mac")
+        return {k: v for k, v in payload.items() if k not in {"exported_at", "audit_events", "integrity"}}
+
     assert strip(first) == strip(second)
     assert cli.main(["import", "json", str(first), "--db", str(target)]) == 2  # not empty any more
     assert "base neuve" in capsys.readouterr().err

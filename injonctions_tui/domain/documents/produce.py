@@ -16,8 +16,10 @@ from typing import Any
 
 from ..core import clock
 from ..core.errors import InvalidInput
+from ..core.models import Report
+from ..core.vocabulary import ReportStatus
 from ..printing.saving import save_pdf
-from ..store import audit
+from ..store import audit, integrity
 from ..store.settings import CourtSettings, load_court
 from .catalogue import DocumentKind, RenderedDocument, document_kind
 
@@ -47,6 +49,20 @@ def _sign(document: RenderedDocument, kind: DocumentKind, court: CourtSettings, 
                     on=today)
 
 
+def _check_sealed(report: Report, sign: bool) -> None:
+    """A final report prints only as it was sealed (its MAC); one imported without proof is
+    printed marked so, never signed as this base's own (issue 15)."""
+    if report.status != ReportStatus.FINAL:
+        return
+    problem = integrity.verify_report(report.id)
+    if problem:
+        raise InvalidInput(f"{problem} Il n'est ni imprimé ni signé : comparez avec votre dernière sauvegarde.")
+    if sign and report.provenance == integrity.UNPROVEN:
+        raise InvalidInput("Ce rapport a été importé sans preuve d'intégrité : il ne peut pas être signé comme un "
+                           "rapport de cette base. Imprimez-le sans signature (il porte la mention « importé sans "
+                           "preuve d'intégrité »).")
+
+
 def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
                      today: dt.date | None = None, court: CourtSettings | None = None,
                      force: bool = False) -> ProducedDocument:
@@ -57,6 +73,8 @@ def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False,
     today = today or clock.today()
     court = court or load_court()
     loaded = kind.load(target)
+    if isinstance(loaded, Report):
+        _check_sealed(loaded, sign)
     document = kind.render(loaded, today=today, court=court)
     if sign and document.draft:
         raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")

@@ -9,6 +9,9 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   backup_reminder.
 - `instance_lock`: one program at a time on a database: a second window is told, not let in.
   Public: InstanceLocked, lock_path, InstanceLock, acquire, held_here, hold, is_locked.
+- `integrity`: tamper-evidence: HMACs of final reports, the audit trail as a hash chain, their check (issue 15).
+  Public: UNPROVEN, Verdict, keys_for, keys_from, report_mac, event_mac, seal_report, append_events, permit,
+  verify_base, verify_report.
 - `journal`: reading the audit trail (writing is audit.py): for the screen and `injonctions audit`.
   Public: JournalRow, journal_rows, journal_json, journal_text.
 - `migrations`: schema versions, applied in order at start-up right after unlocking.
@@ -34,4 +37,4 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: DamagedDatabase, StorageUnavailable, describe_os_error, explain_database_error.
 """
 
-__all__ = ["audit", "backup", "instance_lock", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]
+__all__ = ["audit", "backup", "instance_lock", "integrity", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]

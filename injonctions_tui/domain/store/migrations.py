@@ -257,6 +257,62 @@ def _v6_deadline_cache(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
 
 
+def _v7_reserved(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 7: reserved for another change merged separately (a placeholder that does nothing
+    here, so version 8 keeps its number)."""
+
+
+_V8_STATEMENTS = [
+    'ALTER TABLE "report" ADD COLUMN "integrity_mac" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "provenance" VARCHAR(255)',
+    'ALTER TABLE "audit_event" ADD COLUMN "mac" TEXT',
+    """CREATE TABLE "integrity_permit" ("reason" VARCHAR(255) NOT NULL PRIMARY KEY)""",
+    """CREATE TABLE "audit_chain_head" ("id" INTEGER NOT NULL PRIMARY KEY CHECK ("id" = 1),
+        "event_id" INTEGER NOT NULL, "event_mac" TEXT NOT NULL, "baseline_event_id" INTEGER NOT NULL,
+        "mac" TEXT NOT NULL)""",
+]
+
+_V8_TRIGGERS = [
+    # The seal of a final report is written once (NULL -> MAC) and never changes after.
+    """CREATE TRIGGER "report_final_seal_is_immutable" BEFORE UPDATE ON "report"
+        WHEN OLD."status" = 'final' AND OLD."integrity_mac" IS NOT NULL AND (
+            NEW."integrity_mac" IS NOT OLD."integrity_mac" OR NEW."provenance" IS NOT OLD."provenance")
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : preuve d''intégrité non modifiable'); END""",
+    """CREATE TRIGGER "report_final_no_delete" BEFORE DELETE ON "report"
+        WHEN OLD."status" = 'final'
+            AND NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'conservation')
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : suppression interdite'); END""",
+    """CREATE TRIGGER "audit_event_no_update" BEFORE UPDATE ON "audit_event"
+        BEGIN SELECT RAISE(ABORT, 'journal : modification interdite'); END""",
+    """CREATE TRIGGER "audit_event_no_delete" BEFORE DELETE ON "audit_event"
+        WHEN NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'import_json')
+        BEGIN SELECT RAISE(ABORT, 'journal : suppression interdite'); END""",
+]
+
+
+def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 8 (issue 15): final reports and the audit trail become tamper-evident.
+
+    Every final report gets an HMAC of its stored columns and every event a MAC chained to
+    the previous one, with keys derived from the base key (store/integrity.py, encoding
+    version 1, frozen); the head of the chain is kept and MAC'd; triggers then refuse
+    UPDATE and DELETE of final reports and events, except under a permit row written by
+    the retention erasure or the JSON import inside their own transaction. What the base
+    holds now is the baseline: it is sealed as it is, whatever happened to it before."""
+    from . import integrity  # the frozen version-1 encoding
+
+    for statement in _V8_STATEMENTS:
+        db.execute_sql(statement)
+    keys = integrity.keys_for(db)
+    finals = db.execute_sql(integrity._REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall()
+    for row in finals:
+        db.execute_sql('UPDATE "report" SET "integrity_mac" = ? WHERE "id" = ?',
+                       (integrity.report_mac(keys, tuple(row)), row[0]))
+    integrity.rechain_all(db, keys)
+    for statement in _V8_TRIGGERS:
+        db.execute_sql(statement)
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
@@ -265,6 +321,8 @@ MIGRATIONS: list[Migration] = [
     _v4_habilitation_register,
     _v5_dossier_list_index,
     _v6_deadline_cache,
+    _v7_reserved,
+    _v8_tamper_evidence,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -252,13 +252,13 @@ def test_file_names_are_safe() -> None:
 
 
 def test_save_pdf_writes_a_private_file_and_never_overwrites(tmp_path: Path) -> None:
-    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-TOURNESOL.pdf")
-    assert first == tmp_path / "attestation-presence-2026-11-19-TOURNESOL.pdf"
+    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-26-111-00001.pdf")
+    assert first == tmp_path / "attestation-presence-2026-11-19-26-111-00001.pdf"
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     second = save_pdf(b"%PDF-1 deux", tmp_path, first.name)
     third = save_pdf(b"%PDF-1 trois", tmp_path, first.name)
-    assert second.name == "attestation-presence-2026-11-19-TOURNESOL (2).pdf"
-    assert third.name == "attestation-presence-2026-11-19-TOURNESOL (3).pdf"
+    assert second.name == "attestation-presence-2026-11-19-26-111-00001 (2).pdf"
+    assert third.name == "attestation-presence-2026-11-19-26-111-00001 (3).pdf"
     assert first.read_bytes() == b"%PDF-1 un" and second.read_bytes() == b"%PDF-1 deux"
     assert stat.S_IMODE(third.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name, third.name])

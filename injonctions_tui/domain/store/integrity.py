@@ -1,0 +1,367 @@
+"""Tamper-evidence: keyed MACs on final reports, the audit trail as a hash chain (issue 15).
+
+Why: the passphrase opens the base to anyone who holds it, and SQL tools can then
+rewrite a final report or empty the journal. A plain SHA-256 can be recomputed by
+anyone; an HMAC-SHA-256 needs a key. The keys here are derived from the base key
+(HMAC of the 32-byte SQLCipher key with a fixed label), never stored, derived again
+when needed from the open connection's parameters.
+
+- A final report carries `integrity_mac`: HMAC over its stored columns (frozen facts,
+  the professional's text, version, links, provenance), computed from the row as SQLite
+  stores it, so what is checked is exactly what is kept.
+- Each audit event carries `mac` = HMAC(previous event's MAC ‖ the event): deleting,
+  changing or inserting an event breaks every later link. The head of the chain (last
+  event id and MAC, and the baseline) lives in `audit_chain_head`, itself MAC'd, so a
+  truncated or emptied journal is noticed too.
+- Triggers (migration 8) refuse UPDATE and DELETE of final reports and of events; the
+  two legitimate deletions, the retention erasure and the JSON import, insert a row in
+  `integrity_permit` inside their own transaction, remove it before committing, and are
+  recorded in the chain (one event per erased dossier).
+
+What it cannot do: someone who holds the passphrase *and* writes code can derive the
+keys and recompute every MAC (RELIABILITY.md says so); a base rolled back whole to an
+older copy is consistent with itself. The encoding below is frozen (version 1): the
+migration that computed the baseline uses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.models import database
+
+#: Column order of a report's MAC (frozen, version 1).
+REPORT_COLUMNS = ("id", "measure_id", "kind", "status", "version", "previous_id", "adherence", "proposal",
+                  "observations", "written_on", "finalised_at", "content_hash", "facts_json", "confirmed_terms",
+                  "provenance")
+EVENT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "details")
+GENESIS = "0" * 64
+#: A final report imported without a proof that the exporting base wrote it.
+UNPROVEN = "import_sans_preuve"
+PERMIT_RETENTION, PERMIT_IMPORT = "conservation", "import_json"
+TRIGGERS = ("report_final_is_immutable", "report_final_seal_is_immutable", "report_final_no_delete",
+            "audit_event_no_update", "audit_event_no_delete")
+MAX_PROBLEMS = 20
+
+
+class _Keys:
+    """The three MAC keys of one base key (report, journal, head of the journal)."""
+
+    def __init__(self, base_key: bytes) -> None:
+        def sub(label: bytes) -> bytes:
+            return hmac.new(base_key, b"injonctions/integrite/v1/" + label, hashlib.sha256).digest()
+
+        self.report, self.event, self.head = sub(b"rapport"), sub(b"journal"), sub(b"tete")
+
+
+def key_from_raw(raw_key_sql: str) -> bytes:
+    """The 32 bytes of SQLCipher's raw key literal `x'…'`."""
+    match = re.fullmatch(r"x'([0-9a-fA-F]{64})'", raw_key_sql or "")
+    if match is None:
+        raise ValueError("not a raw SQLCipher key")
+    return bytes.fromhex(match.group(1))
+
+
+def keys_from(base_key: bytes) -> _Keys:
+    """The MAC keys of another base (an export's source), from its derived key."""
+    return _Keys(base_key)
+
+
+def keys_for(db: Any = None) -> _Keys:
+    """The MAC keys of the open base (or of `db`, an open peewee database)."""
+    bound = db if db is not None else database.obj
+    return _Keys(key_from_raw(bound.connect_params["passphrase"]))
+
+
+def _encode(values: Iterable[Any]) -> bytes:
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _mac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def report_mac(keys: _Keys, row: tuple[Any, ...]) -> str:
+    """MAC of a report row given in REPORT_COLUMNS order (as SQLite stores it)."""
+    return _mac(keys.report, _encode(row))
+
+
+def event_mac(keys: _Keys, previous: str, row: tuple[Any, ...]) -> str:
+    """MAC of an event (EVENT_COLUMNS order) chained to the previous event's MAC."""
+    return _mac(keys.event, previous.encode("ascii") + b"|" + _encode(row))
+
+
+def head_mac(keys: _Keys, event_id: int, event_mac_: str, baseline: int) -> str:
+    return _mac(keys.head, _encode((event_id, event_mac_, baseline)))
+
+
+_REPORT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in REPORT_COLUMNS) + ' FROM "report"'
+_EVENT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in EVENT_COLUMNS) + ', "mac" FROM "audit_event"'
+
+
+def seal_report(report_id: int, db: Any = None) -> str:
+    """Compute and store the MAC of a report just made final (inside its transaction)."""
+    db = db if db is not None else database
+    row = db.execute_sql(_REPORT_SELECT + ' WHERE "id" = ?', (report_id,)).fetchone()
+    mac = report_mac(keys_for(None if db is database else db), tuple(row))
+    db.execute_sql('UPDATE "report" SET "integrity_mac" = ? WHERE "id" = ?', (mac, report_id))
+    return mac
+
+
+# --------------------------------------------------------------------------- the chain
+
+
+def read_head(db: Any = None) -> tuple[int, str, int, str] | None:
+    db = db if db is not None else database
+    return db.execute_sql('SELECT "event_id", "event_mac", "baseline_event_id", "mac" FROM "audit_chain_head" '
+                          'WHERE "id" = 1').fetchone()
+
+
+def write_head(keys: _Keys, event_id: int, mac: str, baseline: int, db: Any = None) -> None:
+    db = db if db is not None else database
+    db.execute_sql('INSERT OR REPLACE INTO "audit_chain_head" ("id", "event_id", "event_mac", "baseline_event_id", '
+                   '"mac") VALUES (1, ?, ?, ?, ?)', (event_id, mac, baseline, head_mac(keys, event_id, mac, baseline)))
+
+
+def append_events(rows: list[tuple[Any, ...]], *, db: Any = None, keys: _Keys | None = None) -> list[int]:
+    """Append events (at, actor, action, entity, entity_id, details) to the chain, in the
+    caller's write transaction: ids follow the head, each MAC covers the previous one."""
+    db = db if db is not None else database
+    keys = keys or keys_for(None if db is database else db)
+    head = read_head(db)
+    if head is not None:
+        last_id, previous, baseline = head[0], head[1], head[2]
+    else:  # no head: a chain broken from outside (verification says so); keep recording
+        last = db.execute_sql('SELECT "id", "mac" FROM "audit_event" ORDER BY "id" DESC LIMIT 1').fetchone()
+        last_id, previous, baseline = (last[0], last[1] or GENESIS, 0) if last else (0, GENESIS, 0)
+    top = db.execute_sql('SELECT MAX("id") FROM "audit_event"').fetchone()[0] or 0
+    next_id = max(last_id, top) + 1
+    ids, values = [], []
+    for at, actor, action, entity, entity_id, details in rows:
+        row = (next_id, at, actor, action, entity, entity_id, details)
+        previous = event_mac(keys, previous, row)
+        values.append((*row, previous))
+        ids.append(next_id)
+        next_id += 1
+    for start in range(0, len(values), 200):
+        chunk = values[start:start + 200]
+        db.execute_sql('INSERT INTO "audit_event" ("id", "at", "actor", "action", "entity", "entity_id", "details", '
+                       '"mac") VALUES ' + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                       [v for row in chunk for v in row])
+    if ids:
+        write_head(keys, ids[-1], previous, baseline, db)
+    return ids
+
+
+def restart_chain(rows: list[tuple[Any, ...]], baseline: int) -> None:
+    """The JSON import: the file's events (with their ids, in order) become the start of a
+    new chain under this base's keys; `baseline` is the exporting base's (proven) or 0."""
+    keys = keys_for()
+    previous = GENESIS
+    values = []
+    for row in rows:
+        previous = event_mac(keys, previous, tuple(row))
+        values.append((*row, previous))
+    for start in range(0, len(values), 200):
+        chunk = values[start:start + 200]
+        database.execute_sql('INSERT INTO "audit_event" ("id", "at", "actor", "action", "entity", "entity_id", '
+                             '"details", "mac") VALUES ' + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                             [v for row in chunk for v in row])
+    write_head(keys, rows[-1][0] if rows else 0, previous, baseline)
+
+
+def move_baseline_to_last() -> None:
+    """From now on the cross-checks start after the last event (an unproven import)."""
+    head = read_head()
+    if head is not None:
+        write_head(keys_for(), head[0], head[1], head[0])
+
+
+def rechain_all(db: Any, keys: _Keys, *, baseline: int | None = None) -> None:
+    """Compute every event's MAC from the first (the baseline of migration 8, or after a
+    proven import); the events are rewritten by the caller, under a permit."""
+    previous, last_id = GENESIS, 0
+    rows = db.execute_sql(_EVENT_SELECT + ' ORDER BY "id"').fetchall()
+    for row in rows:
+        previous = event_mac(keys, previous, tuple(row[:-1]))
+        db.execute_sql('UPDATE "audit_event" SET "mac" = ? WHERE "id" = ?', (previous, row[0]))
+        last_id = row[0]
+    write_head(keys, last_id, previous, last_id if baseline is None else baseline, db)
+
+
+# --------------------------------------------------------------------------- permits
+
+
+class permit:  # noqa: N801 (a context manager used as `with permit(...)`)
+    """Inside a write transaction: allow the guarded deletions of `reason` until the block
+    ends (the row never outlives the transaction)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __enter__(self) -> permit:
+        database.execute_sql('INSERT OR IGNORE INTO "integrity_permit" ("reason") VALUES (?)', (self.reason,))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        database.execute_sql('DELETE FROM "integrity_permit" WHERE "reason" = ?', (self.reason,))
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass
+class Verdict:
+    """What the verification found: French sentences, and what was checked."""
+
+    problems: list[str] = field(default_factory=list)
+    reports: int = 0
+    events: int = 0
+    seconds: float = 0.0
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def message(self) -> str:
+        if self.intact:
+            return (f"Intégrité vérifiée : {self.reports} rapport(s) définitif(s) et {self.events} événement(s) "
+                    "du journal sont tels que l'application les a enregistrés.")
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        return ("La base a été modifiée en dehors de l'application :\n" + "\n".join(f"- {p}" for p in shown)
+                + (f"\n- … et {more} autre(s) anomalie(s)." if more > 0 else "")
+                + "\nLes documents concernés ne doivent plus être imprimés ni signés tels quels ; comparez avec "
+                  "votre dernière sauvegarde.")
+
+
+def _when(stamp: Any) -> str:
+    text = str(stamp or "")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text[:19] or "date inconnue"
+    return f"{moment:%d/%m/%Y à %H:%M}"
+
+
+def _day(stamp: Any) -> str:
+    try:
+        return f"{dt.date.fromisoformat(str(stamp)[:10]):%d/%m/%Y}"
+    except ValueError:
+        return "date inconnue"
+
+
+def _check_structure(problems: list[str]) -> None:
+    present = {row[0] for row in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    missing = [name for name in TRIGGERS if name not in present]
+    if missing:
+        problems.append(f"les protections de la base ont été retirées ({len(missing)} déclencheur(s) supprimé(s) : "
+                        f"{', '.join(missing)}) : les vérifications ci-dessous disent ce qui a pu changer depuis.")
+    leftover = database.execute_sql('SELECT count(*) FROM "integrity_permit"').fetchone()[0]
+    if leftover:
+        problems.append("une autorisation de suppression est restée active en dehors de l'application : "
+                        "des rapports ou des événements ont pu être supprimés.")
+
+
+def verify_report_row(keys: _Keys, row: tuple[Any, ...], mac: str | None) -> str | None:
+    """A French sentence when this final report is not as the application sealed it."""
+    report_id, kind, written = row[0], row[2], row[9]
+    what = f"le rapport définitif n° {report_id} ({str(kind).replace('_', ' ')}, rédigé le {_day(written)}, " \
+           f"dossier n° {row[1]})"
+    if not mac:
+        return f"{what} n'a pas de preuve d'intégrité : il a été rendu définitif ou inséré hors de l'application."
+    if not hmac.compare_digest(mac, report_mac(keys, row)):
+        return f"{what} a été modifié hors de l'application après sa finalisation (le {_when(row[10])})."
+    return None
+
+
+def _check_reports(keys: _Keys, verdict: Verdict) -> set[int]:
+    finals: set[int] = set()
+    cursor = database.execute_sql(_REPORT_SELECT.replace(' FROM "report"', ', "integrity_mac" FROM "report"')
+                                  + ' WHERE "status" = \'final\'')
+    for row in cursor:
+        finals.add(row[0])
+        verdict.reports += 1
+        problem = verify_report_row(keys, tuple(row[:-1]), row[-1])
+        if problem:
+            verdict.problems.append(problem[0].upper() + problem[1:])
+    return finals
+
+
+_MEASURE_IN_DETAILS = re.compile(r"mesure=(\d+)")
+
+
+def _check_chain(keys: _Keys, verdict: Verdict, finals: set[int]) -> None:
+    head = read_head()
+    previous, last_good = GENESIS, None
+    last_id, broken = 0, False
+    finalised: dict[int, tuple[int, str]] = {}  # report -> (its measure, the date)
+    erased: set[int] = set()
+    baseline = head[2] if head else 0
+    for row in database.execute_sql(_EVENT_SELECT + ' ORDER BY "id"'):
+        values, mac = tuple(row[:-1]), row[-1]
+        verdict.events += 1
+        expected = event_mac(keys, previous, values)
+        if mac is None or not hmac.compare_digest(mac, expected):
+            since = f"le journal est intact jusqu'au {_when(last_good[1])} (événement n° {last_good[0]})" \
+                if last_good else "dès le premier événement"
+            verdict.problems.append(f"Journal : l'événement n° {row[0]} du {_when(row[1])} a été modifié, ajouté ou "
+                                    f"un événement qui le précédait a été supprimé hors de l'application ; {since}.")
+            broken = True
+        else:
+            last_good = (row[0], row[1])
+        previous = mac or expected
+        last_id = row[0]
+        if row[0] > baseline:
+            if row[3] == "rapport_finalise" and row[5] is not None:
+                found = _MEASURE_IN_DETAILS.search(row[6] or "")
+                finalised[row[5]] = (int(found.group(1)) if found else -1, row[1])
+            elif row[3] == "effacement_conservation" and row[5] is not None:
+                erased.add(row[5])
+    if head is None:
+        verdict.problems.append("Journal : sa tête de chaîne a disparu : des événements ont pu être supprimés "
+                                "hors de l'application.")
+    elif not hmac.compare_digest(head[3], head_mac(keys, head[0], head[1], head[2])):
+        verdict.problems.append("Journal : sa tête de chaîne a été modifiée hors de l'application.")
+    elif head[0] != last_id or (not broken and head[1] != previous):
+        kept = f"le dernier événement conservé est le n° {last_id}" if last_id else "il n'en reste aucun"
+        verdict.problems.append(f"Journal : les événements qui suivaient ont été supprimés hors de l'application "
+                                f"(le dernier enregistré était le n° {head[0]} ; {kept}).")
+    for report_id, (measure_id, at) in sorted(finalised.items()):
+        if report_id not in finals and measure_id not in erased:
+            verdict.problems.append(f"Le rapport définitif n° {report_id} (finalisé le {_when(at)}) a disparu de la "
+                                    "base sans effacement enregistré (durée de conservation).")
+
+
+def verify_base() -> Verdict:
+    """Check the structure, every final report's MAC and the whole chain (a worker thread
+    after unlocking; `injonctions audit`). Reads only."""
+    import time
+
+    started = time.perf_counter()
+    verdict = Verdict()
+    keys = keys_for()
+    with database.atomic("DEFERRED"):  # one snapshot for the reports and the chain
+        _check_structure(verdict.problems)
+        finals = _check_reports(keys, verdict)
+        _check_chain(keys, verdict, finals)
+    verdict.seconds = time.perf_counter() - started
+    return verdict
+
+
+def verify_report(report_id: int) -> str | None:
+    """Before printing or signing a final report: None, or what was altered (French)."""
+    cursor = database.execute_sql(_REPORT_SELECT.replace(' FROM "report"', ', "integrity_mac" FROM "report"')
+                                  + ' WHERE "id" = ?', (report_id,))
+    row = cursor.fetchone()
+    if row is None or row[3] != "final":
+        return None
+    problem = verify_report_row(keys_for(), tuple(row[:-1]), row[-1])
+    return problem[0].upper() + problem[1:] if problem else None
