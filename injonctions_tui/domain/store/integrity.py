@@ -80,37 +80,57 @@ def keys_for(db: Any = None) -> _Keys:
     return _Keys(key_from_raw(bound.connect_params["passphrase"]))
 
 
-def _encode(values: Iterable[Any]) -> bytes:
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def _mac(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hmac.digest(key, payload, "sha256").hex()
 
 
-def report_mac(keys: _Keys, row: tuple[Any, ...]) -> str:
+def encode(values: Iterable[Any], db: Any = None) -> str:
+    """The encoding a MAC covers: SQLite's own `json_array` of the values as stored (the
+    same C code encodes a row read in bulk and a row given from Python: no drift)."""
+    values = list(values)
+    db = db if db is not None else database
+    return db.execute_sql(f"SELECT json_array({', '.join('?' * len(values))})", values).fetchone()[0]
+
+
+def report_mac_of(keys: _Keys, encoded: str) -> str:
+    return _mac(keys.report, encoded.encode("utf-8"))
+
+
+def report_mac(keys: _Keys, row: tuple[Any, ...], db: Any = None) -> str:
     """MAC of a report row given in REPORT_COLUMNS order (as SQLite stores it)."""
-    return _mac(keys.report, _encode(row))
+    return report_mac_of(keys, encode(row, db))
 
 
-def event_mac(keys: _Keys, previous: str, row: tuple[Any, ...]) -> str:
+def event_mac_of(keys: _Keys, previous: str, encoded: str) -> str:
+    return _mac(keys.event, previous.encode("ascii") + b"|" + encoded.encode("utf-8"))
+
+
+def event_mac(keys: _Keys, previous: str, row: tuple[Any, ...], db: Any = None) -> str:
     """MAC of an event (EVENT_COLUMNS order) chained to the previous event's MAC."""
-    return _mac(keys.event, previous.encode("ascii") + b"|" + _encode(row))
+    return event_mac_of(keys, previous, encode(row, db))
 
 
 def head_mac(keys: _Keys, event_id: int, event_mac_: str, baseline: int) -> str:
-    return _mac(keys.head, _encode((event_id, event_mac_, baseline)))
+    return _mac(keys.head, json.dumps([event_id, event_mac_, baseline]).encode("ascii"))
 
 
-_REPORT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in REPORT_COLUMNS) + ' FROM "report"'
-_EVENT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in EVENT_COLUMNS) + ', "mac" FROM "audit_event"'
+def _json_array(columns: tuple[str, ...]) -> str:
+    return "json_array(" + ", ".join(f'"{c}"' for c in columns) + ")"
+
+
+#: id, measure, kind, written_on, finalised_at (for the messages), the encoding, the MAC.
+_REPORT_SELECT = ('SELECT "id", "measure_id", "kind", "written_on", "finalised_at", '
+                  f'{_json_array(REPORT_COLUMNS)}, "integrity_mac" FROM "report"')
+#: id, at, action, entity_id, details (for the cross-checks), the encoding, the MAC.
+_EVENT_SELECT = (f'SELECT "id", "at", "action", "entity_id", "details", {_json_array(EVENT_COLUMNS)}, "mac" '
+                 'FROM "audit_event"')
 
 
 def seal_report(report_id: int, db: Any = None) -> str:
     """Compute and store the MAC of a report just made final (inside its transaction)."""
     db = db if db is not None else database
     row = db.execute_sql(_REPORT_SELECT + ' WHERE "id" = ?', (report_id,)).fetchone()
-    mac = report_mac(keys_for(None if db is database else db), tuple(row))
+    mac = report_mac_of(keys_for(None if db is database else db), row[5])
     db.execute_sql('UPDATE "report" SET "integrity_mac" = ? WHERE "id" = ?', (mac, report_id))
     return mac
 
@@ -146,7 +166,7 @@ def append_events(rows: list[tuple[Any, ...]], *, db: Any = None, keys: _Keys | 
     ids, values = [], []
     for at, actor, action, entity, entity_id, details in rows:
         row = (next_id, at, actor, action, entity, entity_id, details)
-        previous = event_mac(keys, previous, row)
+        previous = event_mac(keys, previous, row, db)
         values.append((*row, previous))
         ids.append(next_id)
         next_id += 1
@@ -190,7 +210,7 @@ def rechain_all(db: Any, keys: _Keys, *, baseline: int | None = None) -> None:
     previous, last_id = GENESIS, 0
     rows = db.execute_sql(_EVENT_SELECT + ' ORDER BY "id"').fetchall()
     for row in rows:
-        previous = event_mac(keys, previous, tuple(row[:-1]))
+        previous = event_mac_of(keys, previous, row[5])
         db.execute_sql('UPDATE "audit_event" SET "mac" = ? WHERE "id" = ?', (previous, row[0]))
         last_id = row[0]
     write_head(keys, last_id, previous, last_id if baseline is None else baseline, db)
@@ -270,28 +290,27 @@ def _check_structure(problems: list[str]) -> None:
                         "des rapports ou des événements ont pu être supprimés.")
 
 
-def verify_report_row(keys: _Keys, row: tuple[Any, ...], mac: str | None) -> str | None:
-    """A French sentence when this final report is not as the application sealed it."""
-    report_id, kind, written = row[0], row[2], row[9]
-    what = f"le rapport définitif n° {report_id} ({str(kind).replace('_', ' ')}, rédigé le {_day(written)}, " \
-           f"dossier n° {row[1]})"
+def verify_report_row(keys: _Keys, row: tuple[Any, ...]) -> str | None:
+    """A French sentence when this final report (a row of _REPORT_SELECT) is not as the
+    application sealed it."""
+    report_id, measure_id, kind, written, finalised, encoded, mac = row
+    if mac and hmac.compare_digest(mac, report_mac_of(keys, encoded)):
+        return None
+    what = f"Le rapport définitif n° {report_id} ({str(kind).replace('_', ' ')}, rédigé le {_day(written)}, " \
+           f"dossier n° {measure_id})"
     if not mac:
         return f"{what} n'a pas de preuve d'intégrité : il a été rendu définitif ou inséré hors de l'application."
-    if not hmac.compare_digest(mac, report_mac(keys, row)):
-        return f"{what} a été modifié hors de l'application après sa finalisation (le {_when(row[10])})."
-    return None
+    return f"{what} a été modifié hors de l'application après sa finalisation (le {_when(finalised)})."
 
 
 def _check_reports(keys: _Keys, verdict: Verdict) -> set[int]:
     finals: set[int] = set()
-    cursor = database.execute_sql(_REPORT_SELECT.replace(' FROM "report"', ', "integrity_mac" FROM "report"')
-                                  + ' WHERE "status" = \'final\'')
-    for row in cursor:
+    for row in database.execute_sql(_REPORT_SELECT + ' WHERE "status" = \'final\''):
         finals.add(row[0])
         verdict.reports += 1
-        problem = verify_report_row(keys, tuple(row[:-1]), row[-1])
+        problem = verify_report_row(keys, row)
         if problem:
-            verdict.problems.append(problem[0].upper() + problem[1:])
+            verdict.problems.append(problem)
     return finals
 
 
@@ -306,25 +325,25 @@ def _check_chain(keys: _Keys, verdict: Verdict, finals: set[int]) -> None:
     erased: set[int] = set()
     baseline = head[2] if head else 0
     for row in database.execute_sql(_EVENT_SELECT + ' ORDER BY "id"'):
-        values, mac = tuple(row[:-1]), row[-1]
+        event_id, at, action, entity_id, details, encoded, mac = row
         verdict.events += 1
-        expected = event_mac(keys, previous, values)
+        expected = event_mac_of(keys, previous, encoded)
         if mac is None or not hmac.compare_digest(mac, expected):
             since = f"le journal est intact jusqu'au {_when(last_good[1])} (événement n° {last_good[0]})" \
                 if last_good else "dès le premier événement"
-            verdict.problems.append(f"Journal : l'événement n° {row[0]} du {_when(row[1])} a été modifié, ajouté ou "
+            verdict.problems.append(f"Journal : l'événement n° {event_id} du {_when(at)} a été modifié, ajouté ou "
                                     f"un événement qui le précédait a été supprimé hors de l'application ; {since}.")
             broken = True
         else:
-            last_good = (row[0], row[1])
+            last_good = (event_id, at)
         previous = mac or expected
-        last_id = row[0]
-        if row[0] > baseline:
-            if row[3] == "rapport_finalise" and row[5] is not None:
-                found = _MEASURE_IN_DETAILS.search(row[6] or "")
-                finalised[row[5]] = (int(found.group(1)) if found else -1, row[1])
-            elif row[3] == "effacement_conservation" and row[5] is not None:
-                erased.add(row[5])
+        last_id = event_id
+        if event_id > baseline and entity_id is not None:
+            if action == "rapport_finalise":
+                found = _MEASURE_IN_DETAILS.search(details or "")
+                finalised[entity_id] = (int(found.group(1)) if found else -1, at)
+            elif action == "effacement_conservation":
+                erased.add(entity_id)
     if head is None:
         verdict.problems.append("Journal : sa tête de chaîne a disparu : des événements ont pu être supprimés "
                                 "hors de l'application.")
@@ -358,10 +377,5 @@ def verify_base() -> Verdict:
 
 def verify_report(report_id: int) -> str | None:
     """Before printing or signing a final report: None, or what was altered (French)."""
-    cursor = database.execute_sql(_REPORT_SELECT.replace(' FROM "report"', ', "integrity_mac" FROM "report"')
-                                  + ' WHERE "id" = ?', (report_id,))
-    row = cursor.fetchone()
-    if row is None or row[3] != "final":
-        return None
-    problem = verify_report_row(keys_for(), tuple(row[:-1]), row[-1])
-    return problem[0].upper() + problem[1:] if problem else None
+    row = database.execute_sql(_REPORT_SELECT + ' WHERE "id" = ? AND "status" = \'final\'', (report_id,)).fetchone()
+    return None if row is None else verify_report_row(keys_for(), row)

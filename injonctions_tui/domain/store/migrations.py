@@ -305,9 +305,14 @@ def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
     keys = integrity.keys_for(db)
     finals = db.execute_sql(integrity._REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall()
-    for row in finals:
-        db.execute_sql('UPDATE "report" SET "integrity_mac" = ? WHERE "id" = ?',
-                       (integrity.report_mac(keys, tuple(row)), row[0]))
+    db.execute_sql("CREATE TEMP TABLE report_seal (id INTEGER PRIMARY KEY, mac TEXT NOT NULL)")
+    for start in range(0, len(finals), 400):
+        chunk = finals[start:start + 400]
+        db.execute_sql("INSERT INTO report_seal VALUES " + ", ".join(["(?, ?)"] * len(chunk)),
+                       [v for row in chunk for v in (row[0], integrity.report_mac_of(keys, row[5]))])
+    db.execute_sql('UPDATE "report" SET "integrity_mac" = (SELECT mac FROM report_seal WHERE report_seal.id = '
+                   '"report"."id") WHERE "id" IN (SELECT id FROM report_seal)')
+    db.execute_sql("DROP TABLE report_seal")
     integrity.rechain_all(db, keys)
     for statement in _V8_TRIGGERS:
         db.execute_sql(statement)
