@@ -16,7 +16,8 @@ from ..domain.core import clock
 from ..domain.core.errors import ImportRejected, InjonctionsError
 from ..paths import resolve_db_path
 from . import care, documents, exchange, start, statements, views
-from .common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options
+from .common import (EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options,
+                     harden_process)
 
 GROUPS = (start, exchange, views, statements, care, documents)
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    harden_process()
     args = build_parser().parse_args(argv)
     try:
         clock.configure_from_environment()

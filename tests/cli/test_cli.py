@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -271,3 +272,17 @@ def test_print_verify_and_secret_check(tmp_path: Path, monkeypatch, capsys) -> N
     assert "ligne 2 : « méthadone »" in capsys.readouterr().out
     note.write_text("Il vient à chaque rendez-vous.\n", encoding="utf-8")
     assert cli.main(["secret-check", str(note)]) == 0
+
+
+def test_the_passphrase_variable_is_removed_once_read_and_core_dumps_are_off(tmp_path: Path, monkeypatch) -> None:
+    import resource
+
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
+    assert cli.real_main(["init", "--db", str(tmp_path / "b.db")]) == 0
+    assert "INJONCTIONS_PASSPHRASE" not in os.environ
+    assert resource.getrlimit(resource.RLIMIT_CORE) == (0, 0)
+    status = Path("/proc/self/status")
+    if status.exists():  # Linux: PR_SET_DUMPABLE 0 (reads back through prctl(PR_GET_DUMPABLE))
+        import ctypes
+
+        assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0
