@@ -16,8 +16,7 @@ from ..domain.core import clock
 from ..domain.core.errors import ImportRejected, InjonctionsError
 from ..paths import resolve_db_path
 from . import care, documents, exchange, start, statements, views
-from .common import (EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options,
-                     harden_process)
+from .common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options, harden_process
 
 GROUPS = (start, exchange, views, statements, care, documents)
 

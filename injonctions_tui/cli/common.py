@@ -113,17 +113,39 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default:
 
 
 def type_new_passphrase(prompt: str) -> str:
-    """A new passphrase is typed twice at the keyboard, never given on the command line."""
+    """A new passphrase is typed twice at the keyboard, never given on the command line; its
+    estimated strength is shown (in French) before the confirmation is asked."""
+    from ..domain.store.passphrase import strength_label, weakness
+
     if not sys.stdin.isatty():
         raise InjonctionsError("Une nouvelle phrase secrète se saisit au clavier (deux fois).")
     first = getpass.getpass(prompt)
+    print(f"Solidité : {strength_label(first)}", file=sys.stderr)
+    reason = weakness(first)
+    if reason:
+        raise InjonctionsError(reason)
     check_new_passphrase(first, getpass.getpass("Confirmez : "))
     return first
 
 
 def unlock(args: argparse.Namespace) -> Any:
-    """The base named by --db (or the default one), opened with the passphrase."""
-    return storage.open_database(resolve_db_path(args.db), read_passphrase(args))
+    """The base named by --db (or the default one), opened with the passphrase. A refused
+    passphrase waits longer each time and is recorded at the next opening (store.attempts)."""
+    from ..domain.core.errors import WrongPassphrase
+    from ..domain.store import attempts
+
+    path = resolve_db_path(args.db)
+    try:
+        db = storage.open_database(path, read_passphrase(args))
+    except WrongPassphrase as error:
+        if path.is_file():
+            waited = attempts.refused(path)
+            if waited:
+                raise WrongPassphrase(f"{error.message} (réponse retardée de {waited} s : essais refusés "
+                                      "successifs, ils seront notés au journal)") from None
+        raise
+    attempts.settle(path)
+    return db
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:

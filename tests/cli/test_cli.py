@@ -100,8 +100,10 @@ def test_wrong_passphrase_in_a_real_process(tmp_path: Path) -> None:
     assert "Phrase secrète incorrecte" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert db.read_bytes() == before
-    # The lock file is init's (no personal data); the failed export wrote nothing at all.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.db", "base.db.kdf", "base.db.lock"]
+    # The lock file is init's (no personal data); the failed export wrote nothing but the count
+    # of refused attempts (a number and a time, issue 15).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.db", "base.db.echecs", "base.db.kdf", "base.db.lock"]
+    assert b"Tournesol" not in (tmp_path / "base.db.echecs").read_bytes()
 
 
 def test_demo_no_tui_then_export_and_nothing_leaks(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -286,3 +288,23 @@ def test_the_passphrase_variable_is_removed_once_read_and_core_dumps_are_off(tmp
         import ctypes
 
         assert ctypes.CDLL(None).prctl(3, 0, 0, 0, 0) == 0
+
+
+def test_refused_passphrases_wait_longer_each_time_and_are_recorded(configured_db_path: Path, monkeypatch,
+                                                                    capsys) -> None:
+    from injonctions_tui.domain.store import attempts
+
+    waits: list[float] = []
+    monkeypatch.setattr(attempts.time, "sleep", waits.append)
+    db = str(configured_db_path)
+    for _ in range(3):
+        monkeypatch.setenv("INJONCTIONS_PASSPHRASE", "une phrase qui n'est pas la bonne")
+        assert cli.main(["agenda", "--db", db]) == 2
+    assert waits == [1, 2, 4]
+    assert "réponse retardée de 4 s" in capsys.readouterr().err
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
+    assert cli.main(["audit", "--db", db, "--json"]) == 0
+    events = json.loads(capsys.readouterr().out)
+    assert any(e["action"] == "echec_deverrouillage" and "essais refusés avant ouverture=3" in e["details"]
+               for e in events)
+    assert not attempts.path_of(configured_db_path).exists()

@@ -2,6 +2,8 @@
 
 Storage, migrations, passphrase, rekey, instance lock, backup, settings, the user, the audit trail.
 
+- `attempts`: refused passphrases on the command line: each waits longer, all are recorded (issue 15).
+  Public: FAILURE_DELAYS, failures, refused, settle.
 - `audit`: the audit trail: who did what, when, to which record (issue 8 extends it).
   Public: record.
 - `backup`: encrypted backups, their check, the restore, and the passphrase change (issue 8).
@@ -37,4 +39,4 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: DamagedDatabase, StorageUnavailable, describe_os_error, explain_database_error.
 """
 
-__all__ = ["audit", "backup", "instance_lock", "integrity", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]
+__all__ = ["attempts", "audit", "backup", "instance_lock", "integrity", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]

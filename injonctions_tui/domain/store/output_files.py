@@ -26,7 +26,7 @@ from ..core.models import database
 from .storage_errors import describe_os_error
 
 #: The files that live beside a base and belong to it.
-COMPANION_SUFFIXES = ("-wal", "-shm", "-journal", ".kdf", ".kdf.new", ".lock")
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal", ".kdf", ".kdf.new", ".lock", ".echecs", ".restauration")
 
 
 class OutputRefused(InjonctionsError):
