@@ -118,6 +118,18 @@ class InjonctionsApp(App[int]):
         if self.plan.demo:
             secret = f" · phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
             self.sub_title = f"DÉMO{secret}"
+        if self.database is None and not self.plan.demo:
+            from .domain.store.backup import finish_interrupted_restore, wizard_blocker
+
+            try:
+                if (done := finish_interrupted_restore(self.plan.db_path)):
+                    self.notify(done, timeout=15)
+                blocker = None if self.plan.db_path.exists() else wizard_blocker(self.plan.db_path)
+            except InjonctionsError as error:
+                blocker = error.message
+            if blocker:  # never an empty base over the user's history
+                self.push_screen(ErrorScreen(blocker, title="Base introuvable"), lambda _: self.exit(EXIT_DAMAGED))
+                return
         if self.database is not None:
             self.database_ready(self.database)
         elif self.plan.db_path.exists():

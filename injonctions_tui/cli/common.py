@@ -133,8 +133,11 @@ def unlock(args: argparse.Namespace) -> Any:
     passphrase waits longer each time and is recorded at the next opening (store.attempts)."""
     from ..domain.core.errors import WrongPassphrase
     from ..domain.store import attempts
+    from ..domain.store.backup import finish_interrupted_restore
 
     path = resolve_db_path(args.db)
+    if (done := finish_interrupted_restore(path)):
+        print(done, file=sys.stderr)
     try:
         db = storage.open_database(path, read_passphrase(args))
     except WrongPassphrase as error:

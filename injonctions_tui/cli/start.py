@@ -32,8 +32,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = resolve_db_path(args.db)
     with hold(path):
+        from ..domain.store.backup import finish_interrupted_restore, wizard_blocker
+
+        finish_interrupted_restore(path)
         if path.exists():
             raise InjonctionsError(f"Une base existe déjà à l'emplacement {path} ; elle n'a pas été modifiée.")
+        if (blocker := wizard_blocker(path)):
+            raise InjonctionsError(blocker)
         passphrase = read_passphrase(args, confirm=True)
         check_new_passphrase(passphrase)
         with closing(storage.create_database(path, passphrase)):
