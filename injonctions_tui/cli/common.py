@@ -95,8 +95,10 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default:
             with open(args.passphrase_file, encoding="utf-8") as handle:
                 return handle.readline().rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            raise InjonctionsError("Impossible de lire le fichier de phrase secrète : "
-                                   f"{getattr(error, 'strerror', None) or error}.") from None
+            from ..domain.store.storage_errors import describe_os_error
+
+            reason = describe_os_error(error) if isinstance(error, OSError) else "il n'est pas en UTF-8"
+            raise InjonctionsError(f"Impossible de lire le fichier de phrase secrète : {reason}.") from None
     if PASSPHRASE_ENV in os.environ:
         return os.environ.pop(PASSPHRASE_ENV)  # gone from the environment at once (children, /proc)
     if default is not None:

@@ -76,8 +76,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_secret_check(args: argparse.Namespace) -> int:
     from ..domain.reports.secrecy import default_lexicon, scan
 
-    if args.file == "-":
-        text = sys.stdin.read()
+    if args.file == "-":  # capped like a file: a pipe can be endless
+        raw = sys.stdin.buffer.read(MAX_TEXT + 1)
+        if len(raw) > MAX_TEXT:
+            raise InjonctionsError("L'entrée standard dépasse 10 Mo : rien n'a été vérifié.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InjonctionsError("L'entrée standard n'est pas un texte en UTF-8.") from None
     else:
         from ..domain.core.files import read_limited
 

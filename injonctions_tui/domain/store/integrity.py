@@ -45,7 +45,7 @@ EVENT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "details"
 GENESIS = "0" * 64
 #: A final report imported without a proof that the exporting base wrote it.
 UNPROVEN = "import_sans_preuve"
-PERMIT_RETENTION, PERMIT_IMPORT = "conservation", "import_json"
+PERMIT_RETENTION, PERMIT_IMPORT, PERMIT_NEW_KEY = "conservation", "import_json", "nouvelle_cle"
 TRIGGERS = ("report_final_is_immutable", "report_final_seal_is_immutable", "report_final_no_delete",
             "audit_event_no_update", "audit_event_no_delete")
 MAX_PROBLEMS = 20
@@ -214,6 +214,31 @@ def rechain_all(db: Any, keys: _Keys, *, baseline: int | None = None) -> None:
         db.execute_sql('UPDATE "audit_event" SET "mac" = ? WHERE "id" = ?', (previous, row[0]))
         last_id = row[0]
     write_head(keys, last_id, previous, last_id if baseline is None else baseline, db)
+
+
+def reseal(old: _Keys, new: _Keys) -> None:
+    """After a passphrase change (the base key changed, so did the MAC keys): every seal
+    that the old keys verify is written again with the new ones; one they do not verify is
+    left as it is, so the alteration stays visible. In the caller's write transaction."""
+    with permit(PERMIT_NEW_KEY):
+        for row in database.execute_sql(_REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall():
+            mac = row[6]
+            if mac and hmac.compare_digest(mac, report_mac_of(old, row[5])):
+                database.execute_sql('UPDATE "report" SET "integrity_mac" = ? WHERE "id" = ?',
+                                     (report_mac_of(new, row[5]), row[0]))
+        old_previous = new_previous = GENESIS
+        for row in database.execute_sql(_EVENT_SELECT + ' ORDER BY "id"').fetchall():
+            mac, encoded = row[6], row[5]
+            intact = mac is not None and hmac.compare_digest(mac, event_mac_of(old, old_previous, encoded))
+            old_previous = mac or old_previous
+            new_previous = event_mac_of(new, new_previous, encoded) if intact else (mac or "")
+            database.execute_sql('UPDATE "audit_event" SET "mac" = ? WHERE "id" = ?', (new_previous or None, row[0]))
+        head = read_head()
+        if head is not None:
+            valid = hmac.compare_digest(head[3], head_mac(old, head[0], head[1], head[2]))
+            last = database.execute_sql('SELECT "mac" FROM "audit_event" WHERE "id" = ?', (head[0],)).fetchone()
+            if valid and last is not None and head[1] == old_previous:
+                write_head(new, head[0], last[0], head[2])
 
 
 # --------------------------------------------------------------------------- permits

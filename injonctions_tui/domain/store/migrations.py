@@ -277,12 +277,17 @@ _V8_TRIGGERS = [
     """CREATE TRIGGER "report_final_seal_is_immutable" BEFORE UPDATE ON "report"
         WHEN OLD."status" = 'final' AND OLD."integrity_mac" IS NOT NULL AND (
             NEW."integrity_mac" IS NOT OLD."integrity_mac" OR NEW."provenance" IS NOT OLD."provenance")
+            AND NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'nouvelle_cle')
         BEGIN SELECT RAISE(ABORT, 'rapport définitif : preuve d''intégrité non modifiable'); END""",
     """CREATE TRIGGER "report_final_no_delete" BEFORE DELETE ON "report"
         WHEN OLD."status" = 'final'
             AND NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'conservation')
         BEGIN SELECT RAISE(ABORT, 'rapport définitif : suppression interdite'); END""",
     """CREATE TRIGGER "audit_event_no_update" BEFORE UPDATE ON "audit_event"
+        WHEN NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'nouvelle_cle')
+            OR NEW."id" IS NOT OLD."id" OR NEW."at" IS NOT OLD."at" OR NEW."actor" IS NOT OLD."actor"
+            OR NEW."action" IS NOT OLD."action" OR NEW."entity" IS NOT OLD."entity"
+            OR NEW."entity_id" IS NOT OLD."entity_id" OR NEW."details" IS NOT OLD."details"
         BEGIN SELECT RAISE(ABORT, 'journal : modification interdite'); END""",
     """CREATE TRIGGER "audit_event_no_delete" BEFORE DELETE ON "audit_event"
         WHEN NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'import_json')

@@ -38,7 +38,7 @@ from ..core.models import database
 from . import migrations
 from .output_files import make_private_dirs
 from .storage_errors import (RESTORE_HINT, SQL_ERRORS, DamagedDatabase, StorageUnavailable, describe_os_error,
-                             explain_database_error)
+                             explain_database_error, kdf_stamp)
 
 KDF_SUFFIX = ".kdf"
 #: The new salt of an unfinished passphrase change (see rekey.change_passphrase).
@@ -236,7 +236,10 @@ def _settle_passphrase_change(db_path: Path, passphrase: str, key: bytes) -> byt
     new_key = derive_key(passphrase, salt, params)
     if not key_opens(db_path, new_key):
         return key
-    os.replace(pending, kdf_path(db_path))
+    try:
+        os.replace(pending, kdf_path(db_path))
+    except FileNotFoundError:
+        pass  # the change finished it meanwhile
     fsync_dir(db_path.parent)
     return new_key
 
@@ -357,6 +360,7 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True,
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or _probe_error(db_path, error) from None
     db.key_digest = key_digest(key)  # type: ignore[attr-defined]
+    db.kdf_stamp = kdf_stamp(db_path)  # type: ignore[attr-defined]
     db.integrity_checked = check_now  # type: ignore[attr-defined]
     db.tamper_checked = False  # type: ignore[attr-defined]  # store.integrity, in the app's worker
     database.initialize(db)
@@ -376,6 +380,14 @@ def open_database(db_path: Path, passphrase: str, *, defer_integrity_check: bool
     """Unlock an existing database with its passphrase."""
     if not passphrase:
         raise WrongPassphrase("La phrase secrète ne peut pas être vide.")
+    before = kdf_stamp(db_path)
+    try:
+        return open_with_key(db_path, derive_key_for(db_path, passphrase), defer_integrity_check=defer_integrity_check)
+    except (WrongPassphrase, DamagedDatabase):
+        if kdf_stamp(db_path) == before and not pending_kdf_path(db_path).exists():
+            raise
+    # The passphrase was changed by another program between reading `.kdf` and opening: once
+    # more with the key parameters now in place (the old passphrase is then refused, rightly).
     return open_with_key(db_path, derive_key_for(db_path, passphrase), defer_integrity_check=defer_integrity_check)
 
 
