@@ -56,6 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `injonctions agenda | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:  # a file operation nobody expected: said in French, never strerror
+        from ..domain.store.storage_errors import describe_os_error
+
+        print(f"Opération sur un fichier impossible : {describe_os_error(error)}. Aucune donnée enregistrée n'a "
+              "été perdue.", file=sys.stderr)
+        return EXIT_USER_ERROR
     except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
         from ..domain.store.storage import explain_database_error
 

@@ -66,10 +66,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             try:
                 with db.atomic():
                     populate_demo(clock.today())
-            except BaseException:
+            except BaseException as error:
                 db.close()
-                for leftover in (path, storage.kdf_path(path)):
-                    leftover.unlink(missing_ok=True)
+                for suffix in ("", "-wal", "-shm", "-journal", ".kdf"):  # nothing left behind (full disk)
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+                explained = storage.explain_database_error(error, path)
+                if explained is not None:
+                    raise InjonctionsError(f"{explained.message.split(' :')[0]} : la base de démonstration n'a pas "
+                                           "été créée, et rien n'a été laissé.") from None
                 raise
         if args.no_tui:
             db.close()

@@ -78,8 +78,11 @@ class InstanceLock:
         except OSError as error:
             os.close(fd)
             raise StorageUnavailable(f"Impossible de verrouiller la base : {describe_os_error(error)}.") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError:
+            pass  # a full disk: the lock holds without the process id (only shown to a second window)
         self._fd = fd
         _HELD[_key(self.db_path)] = self
         return self

@@ -404,18 +404,38 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
         make_private_dirs(db_path.parent)
         salt = _write_kdf_file(db_path, kdf)
     except OSError as error:
+        _remove_new_base(db_path)
         raise StorageUnavailable(
-            f"Impossible de créer la base dans {db_path.parent} : {describe_os_error(error)}."
+            f"Impossible de créer la base dans {db_path.parent} : {describe_os_error(error)}. Rien n'a été laissé."
         ) from None
-    key = derive_key(passphrase, salt, kdf)
-    db = _connect(db_path, key, _PRAGMAS)
-    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
-    db.integrity_checked = True  # type: ignore[attr-defined]  # nothing to check in a new base
-    db.tamper_checked = True  # type: ignore[attr-defined]
-    os.chmod(db_path, 0o600)
-    database.initialize(db)
-    migrations.upgrade(db, upgrade_to)
+    try:
+        key = derive_key(passphrase, salt, kdf)
+        db = _connect(db_path, key, _PRAGMAS)
+        db.key_digest = key_digest(key)  # type: ignore[attr-defined]
+        db.kdf_stamp = kdf_stamp(db_path)  # type: ignore[attr-defined]
+        db.integrity_checked = True  # type: ignore[attr-defined]  # nothing to check in a new base
+        db.tamper_checked = True  # type: ignore[attr-defined]
+        os.chmod(db_path, 0o600)
+        database.initialize(db)
+        migrations.upgrade(db, upgrade_to)
+    except (OSError, *SQL_ERRORS) as error:  # a full disk half-way: a new base is all or nothing
+        if database.obj is not None and Path(database.obj.database) == db_path:
+            database.obj.close()
+        _remove_new_base(db_path)
+        reason = describe_os_error(error) if isinstance(error, OSError) else (
+            "le disque est plein" if "full" in str(error).lower() else "erreur d'écriture (disque plein ?)")
+        raise StorageUnavailable(f"Impossible de créer la base dans {db_path.parent} : {reason}. "
+                                 "Rien n'a été laissé.") from None
     return db
+
+
+def _remove_new_base(db_path: Path) -> None:
+    """What a failed creation wrote (the base did not exist before: create_database checks)."""
+    for suffix in ("", "-wal", "-shm", "-journal", KDF_SUFFIX):
+        try:
+            db_path.with_name(db_path.name + suffix).unlink()
+        except OSError:
+            pass
 
 
 @contextmanager
