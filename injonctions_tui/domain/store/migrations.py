@@ -310,6 +310,8 @@ def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
     keys = integrity.keys_for(db)
     finals = db.execute_sql(integrity._REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall()
+    # Sealing is not a change of the deadlines: the cache's triggers must not mark every dossier.
+    db.execute_sql('CREATE TEMP TABLE stale_before AS SELECT "measure_id" FROM "deadline_stale"')
     db.execute_sql("CREATE TEMP TABLE report_seal (id INTEGER PRIMARY KEY, mac TEXT NOT NULL)")
     for start in range(0, len(finals), 400):
         chunk = finals[start:start + 400]
@@ -318,6 +320,8 @@ def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
     db.execute_sql('UPDATE "report" SET "integrity_mac" = (SELECT mac FROM report_seal WHERE report_seal.id = '
                    '"report"."id") WHERE "id" IN (SELECT id FROM report_seal)')
     db.execute_sql("DROP TABLE report_seal")
+    db.execute_sql('DELETE FROM "deadline_stale" WHERE "measure_id" NOT IN (SELECT "measure_id" FROM stale_before)')
+    db.execute_sql("DROP TABLE stale_before")
     integrity.rechain_all(db, keys)
     for statement in _V8_TRIGGERS:
         db.execute_sql(statement)

@@ -311,8 +311,9 @@ def check_tampering() -> Any:
 
     try:
         verdict = integrity.verify_base()
-        audit.record("controle_integrite", details=f"rapports={verdict.reports} evenements={verdict.events} "
-                                                   f"anomalies={len(verdict.problems)}")
+        if not verdict.intact:  # the finding itself goes into the chain (a clean check is not news)
+            audit.record("controle_integrite", details=f"rapports={verdict.reports} evenements={verdict.events} "
+                                                       f"anomalies={len(verdict.problems)}")
         return verdict
     except SQL_ERRORS as error:
         raise explain_database_error(error) or DamagedDatabase(f"La base ne peut pas être relue. {RESTORE_HINT}.") \

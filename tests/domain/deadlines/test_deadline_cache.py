@@ -21,7 +21,7 @@ from injonctions_tui.domain.deadlines.engine import (Deadline, DeadlineKind as K
 from injonctions_tui.domain.demo.builder import populate_demo
 from injonctions_tui.domain.dossiers import form as dossier_form, measures, retention
 from injonctions_tui.domain.reports import drafts as report_drafts
-from injonctions_tui.domain.store import migrations, storage
+from injonctions_tui.domain.store import integrity, migrations, storage
 from injonctions_tui.domain.store.settings import load_court
 from tests.conftest import PASSPHRASE, TODAY
 
@@ -268,7 +268,8 @@ def test_raw_sql_on_each_table_marks_the_measure(demo: object) -> None:
     assert new.id in {d.measure_id for d in pending_deadlines(TODAY)}
     after("DELETE FROM measure WHERE id = ?", (new.id,), new.id)
     assert not PendingDeadline.select().where(PendingDeadline.measure == new.id).exists()
-    after("DELETE FROM measure WHERE id = ?", (one.id,))  # cascades to its children
+    with integrity.permit(integrity.PERMIT_RETENTION):  # its final reports go only under a permit (issue 15)
+        after("DELETE FROM measure WHERE id = ?", (one.id,))  # cascades to its children
 
 
 def test_a_refused_change_to_a_final_report_marks_nothing(demo: object) -> None:
@@ -283,12 +284,27 @@ def test_a_refused_change_to_a_final_report_marks_nothing(demo: object) -> None:
 
 # ------------------------------------------------------------------ upgrade, engine change
 
+def _back_to_version_5(db: object) -> None:
+    """Undo migrations 6 to 8 by SQL (their tables, triggers and columns), as a base of version 5."""
+    sql = db.execute_sql  # type: ignore[attr-defined]
+    for (name,) in sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        if name != "report_final_is_immutable":
+            sql(f'DROP TRIGGER "{name}"')
+    for table in ("pending_deadline", "deadline_stale", "deadline_cache_state", "integrity_permit",
+                  "audit_chain_head"):
+        sql(f'DROP TABLE "{table}"')
+    for table, column in (("report", "integrity_mac"), ("report", "provenance"), ("audit_event", "mac")):
+        sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    sql('DELETE FROM "schema_version" WHERE "version" > 5')
+
+
 def test_upgrade_from_version_5_keeps_the_data_and_the_results(db_path: Path) -> None:
-    old = storage.create_database(db_path, PASSPHRASE, kdf=storage.FAST_KDF, upgrade_to=5)
+    old = storage.create_database(db_path, PASSPHRASE, kdf=storage.FAST_KDF)
     populate_demo(TODAY)
     counts = {model: model.select().count() for model in (Person, Measure, Appointment, Report)}
     expected = {today: full(pending_deadlines_live(today)) for today in DAYS}
     flags = {today: live_overdue([m.id for m in Measure.select(Measure.id)], today) for today in DAYS}
+    _back_to_version_5(old)  # the demo writes with today's models: the schema is taken back afterwards
     old.close()
 
     upgraded = storage.open_database(db_path, PASSPHRASE)
