@@ -308,3 +308,27 @@ def test_refused_passphrases_wait_longer_each_time_and_are_recorded(configured_d
     assert any(e["action"] == "echec_deverrouillage" and "essais refusés avant ouverture=3" in e["details"]
                for e in events)
     assert not attempts.path_of(configured_db_path).exists()
+
+
+def test_bad_files_are_said_in_french_never_in_the_system_s_english(configured_db_path: Path, tmp_path: Path,
+                                                                     monkeypatch, capsys) -> None:
+    """Missing files, folders, wrong encodings, an endless standard input (issue 15, point 8)."""
+    import io
+
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("numéro;nom\n".encode("cp1252"))
+    cases = [["import", "saisines", str(tmp_path / "absent.csv")], ["import", "saisines", str(tmp_path)],
+             ["import", "saisines", str(latin1)], ["import", "json", str(tmp_path / "absent.json")],
+             ["import", "json", str(tmp_path)], ["import", "json", str(latin1)], ["verify", str(tmp_path)],
+             ["secret-check", str(latin1)], ["secret-check", str(tmp_path / "absent.txt")],
+             ["export", "--out", str(tmp_path / "absent" / "x.json")], ["backup", "--out", str(tmp_path / "a" / "b.db")]]
+    for command in cases:
+        monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
+        assert cli.main([*command, "--db", str(configured_db_path)]) == 2, command
+        err = capsys.readouterr().err
+        for english in ("No such file", "Is a directory", "codec", "No space", "Errno", "Permission denied"):
+            assert english not in err, (command, err)
+        assert err.strip(), command
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"a" * (10 * 1024 * 1024 + 1))))
+    assert cli.main(["secret-check", "-"]) == 2
+    assert "dépasse 10 Mo" in capsys.readouterr().err

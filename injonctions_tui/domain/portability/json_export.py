@@ -440,9 +440,10 @@ def import_all(payload: dict[str, Any], *, source_passphrase: str | None = None)
                                                 f"rapports_definitifs={len(finals)}")
             if baseline is None:  # what came before this event was not proven: checked from here on
                 integrity.move_baseline_to_last()
-    except PeeweeException as error:
+    except PeeweeException:
         raise ImportRejected("Import refusé : la base a refusé les données, rien n'a été importé.",
-                             [f"erreur de la base : {error}"]) from None
+                             ["une contrainte de la base n'est pas respectée (références ou valeurs "
+                              "incohérentes entre les listes)"]) from None
     return counts
 
 

@@ -203,7 +203,8 @@ def load_lexicon(extra_path: Path | None = None) -> Lexicon:
             problems.append(f"{extra_path} : fichier illisible (il doit être enregistré en UTF-8) ; ignoré.")
         except OSError as error:
             content = ""
-            problems.append(f"{extra_path} : lecture impossible ({error.strerror or error}) ; ignoré.")
+            why = "accès refusé" if isinstance(error, PermissionError) else "erreur du système"  # strerror is English
+            problems.append(f"{extra_path} : lecture impossible ({why}) ; ignoré.")
         more, more_removed, more_problems = parse_lexicon(content, Path(extra_path).name)
         entries += more
         removed |= more_removed
