@@ -264,6 +264,8 @@ class InjonctionsApp(App[int]):
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
                             self.action_journal)
+        yield SystemCommand("Changer la phrase secrète", "Nouvelle phrase, sa solidité estimée pendant la saisie",
+                            self.action_passphrase)
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
 
@@ -276,6 +278,16 @@ class InjonctionsApp(App[int]):
         from .screens.journal import JournalScreen
 
         self.push_screen(JournalScreen())
+
+    def action_passphrase(self) -> None:
+        from .screens.passphrase import PassphraseModal
+
+        def changed(reopened: Database | None) -> None:
+            if reopened is not None:
+                self.database = reopened
+                self.notify("Phrase secrète changée. Les sauvegardes déjà faites gardent l'ancienne.", timeout=10)
+
+        self.push_screen(PassphraseModal(), changed)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
