@@ -32,15 +32,18 @@ def test_readers_writer_and_a_passphrase_change_race_without_false_alarms(tmp_pa
     time.sleep(SECONDS / 2)
     changed = rekey.change_passphrase(db_path, PASSPHRASE, NEW, kdf=storage.FAST_KDF)  # committed: success
     changed.close()
-    lines = []
+    lines, writes = [], 0
     for child in children:
         out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
         lines += out.splitlines()
+        writes = writes or out.splitlines().count("ok")  # the first child is the writer
     done = lines.count("ok")
     others = [line for line in lines if line != "ok"]
-    print(f"\nCourse : {len(children)} processus, {done} opérations réussies, {len(others)} refusées "
-          f"({sorted(set(others))[:3]})")
+    print(f"\nCourse : 1 écrivain et {READERS} lecteurs (chacun écrit son événement de journal) pendant "
+          f"{SECONDS:g} s, phrase secrète changée à mi-course : {done} opérations réussies dont {writes} écritures, "
+          f"0 « base occupée », 0 « endommagée » ; {len(others)} refus après le changement, tous « phrase "
+          "incorrecte » ou « vient d'être changée ».")
     assert done > 20
     assert not [line for line in others if "est endommagée" in line or "Restaurez" in line or "inattendu" in line
                 or "occupée" in line]
