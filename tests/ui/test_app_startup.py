@@ -174,7 +174,8 @@ async def test_tampering_found_after_the_agenda_is_shown_is_said_and_journaled(c
     database = storage.open_database(configured_db_path, PASSPHRASE, defer_integrity_check=True)
     app = _app(configured_db_path, database=database)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "la fenêtre « Base modifiée »")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen.query("#error-message"),
+                         "la fenêtre « Base modifiée », affichée")
         message = str(app.screen.query_one("#error-message").render())
         assert "modifiée en dehors de l'application" in message and f"l'événement n° {first} du" in message
         assert "les protections de la base ont été retirées" in message
