@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.errors import InvalidInput
-from ..core.models import Measure, Report
+from ..core.models import Measure, Person, Report
 from ..core.vocabulary import ReportKind, ReportStatus, label
 from ..dossiers.measures import load_measure
 from ..printing.context import AppointmentContext, load_appointment
-from ..printing.saving import document_filename
+from ..printing.saving import document_filename, person_reference
 from ..reports.drafts import check_signable, get_report
-from ..store.settings import CourtSettings, load_court
+from ..store.settings import CourtSettings, file_name_style, load_court
 
 Target = Literal["rendez-vous", "jour", "rapport", "dossier", "aucun"]
 
@@ -42,10 +42,16 @@ def _renderer(module: str, name: str) -> Callable[..., bytes]:
     return getattr(importlib.import_module(f"..{module}", __package__), name)  # type: ignore[no-any-return]
 
 
+def _reference(measure: Measure, person: Person | None = None) -> str:
+    """The dossier as a file name shows it: parquet number or initials (a setting), no surname."""
+    person = person or measure.person
+    return person_reference(measure.parquet_number, person.last_name, person.first_name, file_name_style())
+
+
 def _appointment(ctx: AppointmentContext, key: str, module: str, name: str, *, today: dt.date,
                  court: CourtSettings) -> RenderedDocument:
     data = _renderer(module, name)(ctx, today=today, court=court)
-    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), ctx.person.last_name))
+    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), _reference(ctx.measure, ctx.person)))
 
 
 def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -68,7 +74,7 @@ def _follow_up(ended: bool) -> Callable[..., RenderedDocument]:
     def render(measure: Measure, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
         data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
             measure, today=today, ended=ended, court=court)
-        return RenderedDocument(data, document_filename(stem, today, measure.person.last_name))
+        return RenderedDocument(data, document_filename(stem, today, _reference(measure)))
 
     render.__name__ = f"render_{stem.replace('-', '_')}"
     return render
@@ -81,7 +87,7 @@ def render_report(report: Report, *, today: dt.date, court: CourtSettings | None
     data = module.report_pdf(report, today=today, image=image)
     final = report.status == ReportStatus.FINAL
     day = report.written_on if final else today
-    return RenderedDocument(data, document_filename(module.file_stem(report), day, report.measure.person.last_name),
+    return RenderedDocument(data, document_filename(module.file_stem(report), day, _reference(report.measure)),
                             draft=not final)
 
 

@@ -142,7 +142,8 @@ def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:
     for report in measure.reports.order_by(Report.written_on, Report.id):
         version = f" (version {report.version})" if report.version > 1 else ""
         events.append(TimelineEvent(report.written_on, "", f"{label(report.kind)}{version}",
-                                    label(report.status), "report"))
+                                    label(report.status) + (" (importé sans preuve d'intégrité)"
+                                                            if report.provenance else ""), "report"))
     for renewal in renewals:
         events.append(TimelineEvent(renewal.decided_on, "", "Renouvellement",
                                     f"jusqu'au {format_fr(renewal.new_end_on)}", "renewal"))

@@ -149,3 +149,24 @@ def first_configuration(court: CourtSettings, **identity: str | None) -> None:
         create_user(**identity)  # type: ignore[arg-type]
         save_court(court)
         audit.record("premiere_configuration")
+
+
+FILE_NAMES_KEY = "document_file_names"
+#: How a document's file names its person: never by surname (a file name shows in every
+#: folder listing, backup and e-mail); by the parquet number (default) or by initials.
+FILE_NAME_STYLES = {"parquet": "numéro de parquet", "initiales": "initiales"}
+
+
+def file_name_style() -> str:
+    row = Setting.get_or_none(Setting.key == FILE_NAMES_KEY)
+    try:
+        style = json.loads(row.value) if row else "parquet"
+    except (ValueError, TypeError):
+        return "parquet"
+    return style if style in FILE_NAME_STYLES else "parquet"
+
+
+def save_file_name_style(style: str) -> None:
+    if style not in FILE_NAME_STYLES:
+        raise InvalidInput(f"Nom des fichiers : choisissez parmi {', '.join(FILE_NAME_STYLES)}.")
+    Setting.replace(key=FILE_NAMES_KEY, value=json.dumps(style)).execute()
