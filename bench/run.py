@@ -207,8 +207,7 @@ def views(report: Report, manifest: dict, repeat: int) -> dict[str, float]:
     """Every view's median, by label (also what the scale table compares)."""
     from injonctions_tui.domain.agenda import days as agenda
     from injonctions_tui.domain.deadlines import listing as echeances
-    from injonctions_tui.domain.dossiers import detail as dossier_detail
-    from injonctions_tui.domain.dossiers import listing as dossiers
+    from injonctions_tui.domain.dossiers import detail as dossier_detail, listing as dossiers
     from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
@@ -365,15 +364,8 @@ def secrecy_guard(report: Report, repeat: int) -> None:
     import hashlib
 
     from injonctions_tui.domain.reports import secrecy
-    from tests.domain.reports.secrecy_corpus import (
-        CLEAN,
-        HELD_OUT,
-        HELD_OUT_SHA256,
-        LEAK,
-        TUNING,
-        evaluate,
-        report_text,
-    )
+    from tests.domain.reports.secrecy_corpus import (CLEAN, HELD_OUT, HELD_OUT_SHA256, LEAK, TUNING, evaluate,
+                                                     report_text)
 
     started = time.perf_counter()
     lexicon = secrecy.load_lexicon(None)

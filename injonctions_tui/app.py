@@ -12,6 +12,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from peewee import Database
@@ -261,7 +262,9 @@ class InjonctionsApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.unlocked and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Rechercher une commande…", id="--command-palette"))
+            from .screens.palette import FrenchCommandPalette
+
+            self.push_screen(FrenchCommandPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette's commands, in French (Textual's defaults are English)."""
@@ -280,6 +283,22 @@ class InjonctionsApp(App[int]):
                             self.action_passphrase)
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
+        yield from self.screen_key_commands(screen)
+
+    def screen_key_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the screen in use, as a command: a key the footer has no room for
+        is still found by its name (issue 16)."""
+        seen: set[str] = set()
+        for _, binding in screen._bindings:
+            if not binding.description or binding.description in seen or binding.action.startswith("app."):
+                continue
+            seen.add(binding.description)
+            from .screens.help import french_key
+
+            keys = ", ".join(french_key(key) for key in binding.key.split(",") if not key.startswith("super+"))
+            yield SystemCommand(binding.description, f"{binding.tooltip + ' — ' if binding.tooltip else ''}"
+                                                     f"touche {keys}",
+                                partial(screen.run_action, binding.action))
 
     def action_bilan(self) -> None:
         from .screens.bilan import BilanScreen
@@ -325,6 +344,10 @@ class InjonctionsApp(App[int]):
 
     def on_document_produced(self, message: DocumentProduced) -> None:
         self.notify(message.produced.summary(), timeout=10)
+        for warning in message.produced.warnings:
+            self.notify(warning, title="À compléter", severity="warning", timeout=15)
+        if message.produced.kind.key in ("convocation", "convocations") and isinstance(self.screen, AgendaScreen):
+            self.screen.refresh_day()  # the « à envoyer » count changes
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

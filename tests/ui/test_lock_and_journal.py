@@ -14,7 +14,7 @@ from injonctions_tui.screens.dossier_edit import DossierEditScreen
 from injonctions_tui.screens.journal import JournalScreen
 from injonctions_tui.screens.lock import LockScreen
 from injonctions_tui.widgets.record_table import RecordTable
-from tests.conftest import PASSPHRASE, run_palette_command
+from tests.conftest import PASSPHRASE, run_palette_command, wait_until
 
 
 def _app(configured_db_path: Path) -> InjonctionsApp:
@@ -26,7 +26,7 @@ async def test_lock_hides_everything_and_keeps_typed_input(configured_db_path: P
     monkeypatch.setattr("injonctions_tui.screens.lock.FAILURE_DELAYS", (0, 0))
     app = _app(configured_db_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3", "n")
+        await pilot.press("f3", "ctrl+n")
         assert isinstance(app.screen, DossierEditScreen)
         await pilot.press(*"Castafiore")
         await pilot.press("ctrl+l")
@@ -112,9 +112,9 @@ async def test_passphrase_change_from_the_palette_shows_its_strength_while_typin
         await pilot.pause()
         assert "solide" in str(modal.query_one("#modal-error").render())
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert not isinstance(app.screen, PassphraseModal)
+        # Waiting for every worker would also wait for the palette's searches, which Textual
+        # cancels as the user types (WorkerCancelled): wait for the dialog to close instead.
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassphraseModal), "la phrase changée")
         assert models.Person.select().count() == 0  # the app goes on, with the base reopened
     app.database.close()
     storage.open_database(configured_db_path, new).close()

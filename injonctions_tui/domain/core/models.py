@@ -190,6 +190,8 @@ class Appointment(BaseModel):
     status = CharField(default="attendu")  # vocabulary.AppointmentStatus
     walk_in = BooleanField(default=False)
     created_at = DateTimeField(default=_now)
+    #: When its convocation was last printed (« Convocations à envoyer » lists the others).
+    convocation_printed_on = DateField(null=True)
 
 
 class Report(BaseModel):

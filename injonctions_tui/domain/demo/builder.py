@@ -550,4 +550,22 @@ def populate_demo(today: dt.date, seed: int = 2026) -> DemoSummary:
             from ..statements.statement import mark_statement_produced
 
             mark_statement_produced(today.year - 1, on=dt.date(today.year, 1, 20))
+        _convocations_posted(today)
         return summary
+
+
+#: In the demo, the convocations of the appointments booked in the last days are still to
+#: post (« Convocations à envoyer » shows a few); the older ones went out when booked.
+RECENT_BOOKINGS = 3
+
+
+def _convocations_posted(today: dt.date) -> None:
+    from peewee import fn
+
+    from ..core.models import Appointment
+
+    ahead = (Appointment.select(Appointment.id).where((Appointment.starts_at >= today) & ~Appointment.walk_in)
+             .order_by(Appointment.created_at.desc(), Appointment.id.desc()))
+    waiting = [a.id for a in ahead.limit(RECENT_BOOKINGS)]
+    (Appointment.update(convocation_printed_on=fn.DATE(Appointment.created_at))
+     .where(Appointment.id.not_in(waiting or [0])).execute())

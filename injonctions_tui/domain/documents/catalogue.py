@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
+from ..agenda.convocations import address_warnings, contexts_to_send, mark_printed
 from ..core.errors import InvalidInput
 from ..core.models import Measure, Person, Report
 from ..core.vocabulary import ReportKind, ReportStatus, label
@@ -35,6 +37,10 @@ class RenderedDocument:
     filename: str
     #: A report not finalised: printed as « PROJET », never signed.
     draft: bool = False
+    #: What the professional should fix, in French (the document is still produced).
+    warnings: tuple[str, ...] = ()
+    #: Run once the file is written (a convocation is then no longer « à envoyer »).
+    saved: Callable[[], None] | None = None
 
 
 def _renderer(module: str, name: str) -> Callable[..., bytes]:
@@ -60,7 +66,18 @@ def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtS
 
 
 def render_convocation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
-    return _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    document = _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    return replace(document, warnings=tuple(address_warnings(ctx)),
+                   saved=partial(mark_printed, [ctx.appointment.id], today))
+
+
+def render_convocations_to_send(contexts: list[AppointmentContext], *, today: dt.date,
+                                court: CourtSettings) -> RenderedDocument:
+    """« Convocations à envoyer »: every convocation booked and never printed, one PDF."""
+    data = _renderer("agenda.convocation_pdf", "convocations")(contexts, today=today, court=court)
+    warnings = tuple(warning for ctx in contexts for warning in address_warnings(ctx))
+    return RenderedDocument(data, document_filename("convocations-a-envoyer", today), warnings=warnings,
+                            saved=partial(mark_printed, [ctx.appointment.id for ctx in contexts], today))
 
 
 def render_feuille(day: dt.date, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -148,6 +165,11 @@ def _appointment_texts(ctx: AppointmentContext) -> dict[str, str]:
     return {"Le lieu du rendez-vous": ctx.appointment.place or ""}
 
 
+def _places(contexts: list[AppointmentContext]) -> dict[str, str]:
+    return {f"Le lieu du rendez-vous du {ctx.appointment.starts_at:%d/%m/%Y à %Hh%M}": ctx.appointment.place or ""
+            for ctx in contexts}
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
         DocumentKind("attestation", "Attestation de présence", "rendez-vous", load_appointment,
@@ -155,6 +177,8 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
         DocumentKind("convocation", "Convocation", "rendez-vous", load_appointment, render_convocation,
                      "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
+        DocumentKind("convocations", "Convocations à envoyer", "jour", contexts_to_send,
+                     render_convocations_to_send, None, free_texts=_places),
         DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
                      "measure"),
         DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,

@@ -40,6 +40,8 @@ class ProducedDocument:
     kind: DocumentKind
     signed: bool
     draft: bool
+    #: What the professional should fix (a convocation without a postal address...), in French.
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """What the user is told, in French."""
@@ -111,7 +113,9 @@ def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: byt
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
                  f"document={kind.key} signe={'oui' if signed else 'non'}{' projet=oui' if document.draft else ''}"
                  f"{' echec_signature=oui' if failed else ''}")
-    return ProducedDocument(path, kind, signed, document.draft)
+    if document.saved is not None:
+        document.saved()
+    return ProducedDocument(path, kind, signed, document.draft, document.warnings)
 
 
 def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: bool = False, pin: str | None = None,

@@ -438,6 +438,8 @@ def import_all(payload: dict[str, Any], *, source_passphrase: str | None = None)
             integrity.append_events([tuple(row) for row in kept])
             if payload["schema_version"] < 7:  # an older export: one timeline per measure, as migrated
                 integrity.append_events(migrations.one_timeline(database.obj))
+            if payload["schema_version"] < migrations.CONVOCATIONS_PRINTED_VERSION:
+                migrations.convocations_printed_before(database.obj)
             audit.record("import_json", details=f"preuve={'verifiee' if baseline is not None else 'absente'} "
                                                 f"rapports_definitifs={len(finals)}")
             if baseline is None:  # what came before this event was not proven: checked from here on

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from peewee import CharField, Database
+from peewee import CharField, Database, DateField
 from playhouse.migrate import SqliteMigrator, migrate
 
 from ..core import clock
@@ -384,6 +384,27 @@ def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
         db.execute_sql(statement)
 
 
+def _v9_convocation_printed(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 11 (issue 16): when each convocation was printed, so « Convocations à
+    envoyer » lists those booked and never printed. Appointments booked before this
+    version count as printed when they are in the past or were printed according to the
+    audit trail (« impression » of a convocation); the others are listed."""
+    migrate(migrator.add_column("appointment", "convocation_printed_on", DateField(null=True)))
+    convocations_printed_before(db)
+
+
+def convocations_printed_before(db: Database) -> None:
+    """Version 11's data fix, also applied to an older export when imported: the
+    convocations printed according to the audit trail, and every past appointment, are
+    not « à envoyer »."""
+    db.execute_sql(
+        'UPDATE "appointment" SET "convocation_printed_on" = (SELECT MAX(DATE("at")) FROM "audit_event" '
+        'WHERE "action" = \'impression\' AND "entity" = \'appointment\' AND "entity_id" = "appointment"."id" '
+        'AND "details" LIKE \'document=convocation %\')')
+    db.execute_sql('UPDATE "appointment" SET "convocation_printed_on" = DATE("starts_at") '
+                   'WHERE "convocation_printed_on" IS NULL AND "starts_at" < ?', (clock.now().isoformat(" "),))
+
+
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
 MIGRATIONS: list[Migration] = [
     _v1_initial_schema,
@@ -394,9 +415,12 @@ MIGRATIONS: list[Migration] = [
     _v6_deadline_cache,
     _v7_one_timeline,
     _v8_tamper_evidence,
+    _v9_convocation_printed,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
+#: The schema version that records when each convocation was printed.
+CONVOCATIONS_PRINTED_VERSION = MIGRATIONS.index(_v9_convocation_printed) + 1
 
 
 def stored_version(db: Database) -> int:

@@ -223,7 +223,7 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
 
 
 def test_document_kinds_build_bytes_and_a_sortable_file_name(data) -> None:
-    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence",
+    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence", "convocations",
                                    "fiche-navette", "avis-motive", "incident", "fin-de-mesure",
                                    "attestation-suivi", "attestation-fin-suivi", "registre"}
     built = DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY)

@@ -134,7 +134,7 @@ def test_an_existing_base_is_sealed_by_the_migration_as_its_baseline(db_path: Pa
     old.close()
     upgraded = storage.open_database(db_path, PASSPHRASE)
     try:
-        assert migrations.current_version(upgraded) == migrations.LATEST_VERSION == 8
+        assert migrations.current_version(upgraded) == migrations.LATEST_VERSION >= 8
         verdict = integrity.verify_base()
         assert verdict.intact and verdict.reports == 1 and verdict.events == 2
         assert Report.get_by_id(1).integrity_mac
