@@ -12,6 +12,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from peewee import Database
@@ -120,6 +121,18 @@ class InjonctionsApp(App[int]):
         if self.plan.demo:
             secret = f" · phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
             self.sub_title = f"DÉMO{secret}"
+        if self.database is None and not self.plan.demo:
+            from .domain.store.backup import finish_interrupted_restore, wizard_blocker
+
+            try:
+                if (done := finish_interrupted_restore(self.plan.db_path)):
+                    self.notify(done, timeout=15)
+                blocker = None if self.plan.db_path.exists() else wizard_blocker(self.plan.db_path)
+            except InjonctionsError as error:
+                blocker = error.message
+            if blocker:  # never an empty base over the user's history
+                self.push_screen(ErrorScreen(blocker, title="Base introuvable"), lambda _: self.exit(EXIT_DAMAGED))
+                return
         if self.database is not None:
             self.database_ready(self.database)
         elif self.plan.db_path.exists():
@@ -134,7 +147,7 @@ class InjonctionsApp(App[int]):
     def database_ready(self, database: Database, failed_attempts: int = 0) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
-        if not getattr(database, "integrity_checked", True):
+        if not getattr(database, "integrity_checked", True) or not getattr(database, "tamper_checked", True):
             # After the agenda's first paint: the check reads the whole file on the other core.
             self.set_timer(REMINDERS_DELAY, self.check_integrity, name="integrity")
         if failed_attempts:  # refused passphrases could not be written before the unlock
@@ -162,12 +175,22 @@ class InjonctionsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), in a
-        thread: SQLite releases the GIL while it reads, the agenda stays usable."""
+        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), then the
+        tamper check of the final reports and the journal (store.integrity), in a thread:
+        SQLite releases the GIL while it reads, the agenda stays usable."""
         try:
-            storage.check_integrity(self.plan.db_path)
+            if not getattr(self.database, "integrity_checked", True):
+                storage.check_integrity(self.plan.db_path)
+            verdict = storage.check_tampering()
         except InjonctionsError as error:
             self.call_from_thread(self.database_damaged, error.message)
+            return
+        if not verdict.intact:
+            self.call_from_thread(self.database_altered, verdict.message())
+
+    def database_altered(self, message: str) -> None:
+        """Tampering is said at once; the base stays usable (nothing in it is unreadable)."""
+        self.push_screen(ErrorScreen(message, title="Base modifiée hors de l'application"))
 
     def database_damaged(self, message: str) -> None:
         """A damaged base is not worked on: say so, then close (as the unlock used to)."""
@@ -239,7 +262,9 @@ class InjonctionsApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.unlocked and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Rechercher une commande…", id="--command-palette"))
+            from .screens.palette import FrenchCommandPalette
+
+            self.push_screen(FrenchCommandPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette's commands, in French (Textual's defaults are English)."""
@@ -254,8 +279,26 @@ class InjonctionsApp(App[int]):
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
                             self.action_journal)
+        yield SystemCommand("Changer la phrase secrète", "Nouvelle phrase, sa solidité estimée pendant la saisie",
+                            self.action_passphrase)
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
+        yield from self.screen_key_commands(screen)
+
+    def screen_key_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the screen in use, as a command: a key the footer has no room for
+        is still found by its name (issue 16)."""
+        seen: set[str] = set()
+        for _, binding in screen._bindings:
+            if not binding.description or binding.description in seen or binding.action.startswith("app."):
+                continue
+            seen.add(binding.description)
+            from .screens.help import french_key
+
+            keys = ", ".join(french_key(key) for key in binding.key.split(",") if not key.startswith("super+"))
+            yield SystemCommand(binding.description, f"{binding.tooltip + ' — ' if binding.tooltip else ''}"
+                                                     f"touche {keys}",
+                                partial(screen.run_action, binding.action))
 
     def action_bilan(self) -> None:
         from .screens.bilan import BilanScreen
@@ -266,6 +309,16 @@ class InjonctionsApp(App[int]):
         from .screens.journal import JournalScreen
 
         self.push_screen(JournalScreen())
+
+    def action_passphrase(self) -> None:
+        from .screens.passphrase import PassphraseModal
+
+        def changed(reopened: Database | None) -> None:
+            if reopened is not None:
+                self.database = reopened
+                self.notify("Phrase secrète changée. Les sauvegardes déjà faites gardent l'ancienne.", timeout=10)
+
+        self.push_screen(PassphraseModal(), changed)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -291,6 +344,10 @@ class InjonctionsApp(App[int]):
 
     def on_document_produced(self, message: DocumentProduced) -> None:
         self.notify(message.produced.summary(), timeout=10)
+        for warning in message.produced.warnings:
+            self.notify(warning, title="À compléter", severity="warning", timeout=15)
+        if message.produced.kind.key in ("convocation", "convocations") and isinstance(self.screen, AgendaScreen):
+            self.screen.refresh_day()  # the « à envoyer » count changes
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

@@ -10,14 +10,14 @@ from typing import Any
 
 from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
-from .common import EXIT_OK, output_place, read_pin, unlock
+from .common import EXIT_OK, add_force, output_place, read_pin, unlock
 from .views import date_option
 
 MAX_PDF = 100 * 1024 * 1024
 MAX_TEXT = 10 * 1024 * 1024
 #: The keys of documents.catalogue.DOCUMENT_KINDS, written out so the help does not load
 #: the catalogue at every start (a test keeps both lists equal).
-DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "attestation-suivi", "attestation-fin-suivi",
+DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi", "attestation-fin-suivi",
                  "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "rapport-annuel", "registre")
 
 
@@ -25,14 +25,16 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
     printer.add_argument("kind", metavar="DOCUMENT", help=", ".join(DOCUMENT_KEYS))
     printer.add_argument("targets", metavar="N°", nargs="*", type=int,
-                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence » et « registre ») ; "
+                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations » "
+                              "et « registre ») ; "
                               "plusieurs : signés ensemble, un seul code PIN")
-    printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence")
+    printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence et les convocations à envoyer")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
     printer.add_argument("--sign", action="store_true",
                          help="signer numériquement (PAdES) avec la carte choisie ou le certificat de l'application")
     printer.add_argument("--pin-file", metavar="FICHIER",
                          help="code PIN de la carte (première ligne), pour les scripts ; sinon il est demandé")
+    add_force(printer)
     printer.set_defaults(run=cmd_print)
     verify = commands.add_parser("verify", parents=[common],
                                  help="vérifier les signatures d'un PDF : signataire, émetteur, chaîne, modifications")
@@ -66,9 +68,11 @@ def cmd_print(args: argparse.Namespace) -> int:
             card = pin_needed()
             pin = read_pin(args.pin_file, card.token) if card is not None else None
         produced = produce_documents(kind.key, targets, folder=folder, filename=filename, sign=args.sign, pin=pin,
-                                     today=clock.today())
+                                     today=clock.today(), force=args.force)
     for document in produced:
         print(document.summary())
+        for warning in document.warnings:
+            print(f"Attention : {warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -87,8 +91,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_secret_check(args: argparse.Namespace) -> int:
     from ..domain.reports.secrecy import default_lexicon, scan
 
-    if args.file == "-":
-        text = sys.stdin.read()
+    if args.file == "-":  # capped like a file: a pipe can be endless
+        raw = sys.stdin.buffer.read(MAX_TEXT + 1)
+        if len(raw) > MAX_TEXT:
+            raise InjonctionsError("L'entrée standard dépasse 10 Mo : rien n'a été vérifié.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InjonctionsError("L'entrée standard n'est pas un texte en UTF-8.") from None
     else:
         from ..domain.core.files import read_limited
 

@@ -9,28 +9,44 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.core import clock
+from ..domain.core.errors import InjonctionsError
 from ..domain.store import audit
 from ..paths import resolve_db_path
-from .common import EXIT_OK, unlock
+from .common import EXIT_OK, add_force, read_passphrase, unlock
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser("export", parents=[common], help="exporter toutes les données (JSON)")
     export.add_argument("--format", choices=["json"], default="json", help="format d'export (json)")
-    export.add_argument("--out", metavar="FICHIER", help="fichier de sortie (sinon la sortie standard)")
+    export.add_argument("--out", metavar="FICHIER",
+                        help="fichier de sortie ; « - » pour la sortie standard (l'export contient des données "
+                             "personnelles : il resterait dans l'historique du terminal)")
+    add_force(export)
     export.set_defaults(run=cmd_export)
     importer = commands.add_parser("import", parents=[common], help="importer un export JSON ou des saisines (CSV)")
     importer.add_argument("kind", choices=["json", "saisines"], metavar="TYPE", help="json ou saisines")
     importer.add_argument("file", metavar="FICHIER")
+    importer.add_argument("--source-passphrase-file", metavar="FICHIER",
+                          help="phrase secrète de la base qui a fait l'export (première ligne) : vérifie les preuves "
+                               "d'intégrité du fichier ; sans elle, les rapports définitifs sont importés « sans "
+                               "preuve d'intégrité »")
     importer.set_defaults(run=cmd_import)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ..domain.portability.json_export import write_export
 
+    if not args.out:
+        raise InjonctionsError("L'export contient toutes les données personnelles : indiquez --out FICHIER "
+                               "(ou --out - pour l'afficher, il resterait alors dans l'historique du terminal).")
+    to_terminal = args.out == "-"
+    out = None if to_terminal else Path(args.out)
+    if out is not None:
+        from ..domain.store.output_files import check_output
+
+        check_output(out, force=args.force, bases=[resolve_db_path(args.db)])  # before the passphrase
     with closing(unlock(args)):
-        out = Path(args.out) if args.out else None
-        text = write_export(out)
+        text = write_export(out, force=args.force)
         audit.record("export", details=f"format={args.format}")
     if out is None:
         sys.stdout.write(text + "\n")
@@ -46,9 +62,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.kind == "json":
             from ..domain.portability.json_export import import_all, read_export_file
 
-            counts = import_all(read_export_file(Path(args.file)))
-            audit.record("import_json")
+            source = None
+            if args.source_passphrase_file:
+                source = read_passphrase(argparse.Namespace(passphrase_file=args.source_passphrase_file))
+            counts = import_all(read_export_file(Path(args.file)), source_passphrase=source)
             print("Import terminé : " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+            print("Preuves d'intégrité vérifiées avec la base d'origine." if source else
+                  "Les rapports définitifs sont marqués « importés sans preuve d'intégrité » (donnez "
+                  "--source-passphrase-file pour vérifier leurs preuves).")
         else:
             from ..domain.dossiers.saisines import import_saisines
             from ..domain.store.professionals import current_user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
@@ -16,9 +17,19 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+#: Textual's own screen keys, re-declared so the help and the palette say them in French.
+FRENCH_SCREEN_BINDINGS = [
+    Binding("tab", "app.focus_next", "Zone suivante", show=False),
+    Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False),
+    Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False),
+]
+
+
 class AppScreen(Screen[ResultType]):
     """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
     the helpers of InjonctionsApp without casts of their own."""
+
+    BINDINGS = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
@@ -27,6 +38,8 @@ class AppScreen(Screen[ResultType]):
 
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""
+
+    BINDINGS = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]

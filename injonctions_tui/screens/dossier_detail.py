@@ -49,12 +49,16 @@ class DossierDetailScreen(AppScreen[None]):
         Binding("l", "representative", "Représentant", id="dossier.representative"),
         Binding("f", "reports", "Rapports", id="dossier.reports"),
         Binding("a", "attestation", "Attestation de suivi", show=False, id="dossier.attestation"),
+        Binding("p", "book_next", "Prochain RDV", tooltip="Réserver le prochain entretien et imprimer la convocation",
+                id="dossier.book_next"),
+        Binding("v", "convocation", "Convocation", tooltip="Imprimer la convocation du prochain rendez-vous",
+                id="dossier.convocation"),
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
     ]
     #: Acts that change the dossier: hidden while it is closed (only "Rouvrir" then).
-    EDITING_ACTIONS = {"edit", "choose", "agreement", "refusal", "representative", "renew", "close"}
+    EDITING_ACTIONS = {"edit", "choose", "agreement", "refusal", "representative", "renew", "close", "book_next"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = getattr(self, "detail", None)
@@ -126,6 +130,20 @@ class DossierDetailScreen(AppScreen[None]):
         for event in detail.timeline:
             table.add_row(format_fr(event.on), event.time, event.what, event.detail)
         return table
+
+    def action_book_next(self) -> None:
+        from ..domain.store.settings import load_court
+        from .booking_dialog import open_booking
+
+        open_booking(self, self.measure_id, self.detail.title.split(" — ")[0], load_court(), now=self.app.now(),
+                     done=self.refresh_detail)
+
+    def action_convocation(self) -> None:
+        """The convocation of the next appointment still expected."""
+        if self.detail.next_appointment_id is None:
+            self.notify("Aucun rendez-vous à venir : réservez-en un (p).", severity="warning")
+            return
+        produce_in_background(self.app, "convocation", self.detail.next_appointment_id)
 
     def action_edit(self) -> None:
         if self.detail.closed:

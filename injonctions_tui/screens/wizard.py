@@ -205,6 +205,15 @@ class WizardScreen(AppScreen[None]):
         button.disabled = True
         error_line = self.query_one("#wizard-error", Static)
         error_line.update("Création de la base chiffrée…" if self.database is None else "")
+        context = [self._value(key) for key in ("last_name", "first_name", "csapa_name", "csapa_address",
+                                                "tribunal", "parquet", "place")]
+        if self.database is None and (reason := weakness(self._value("passphrase"), context)):
+            self.step_index = 0  # the identity and the court are what an attacker tries first
+            self._show_step()
+            self.query_one("#f-passphrase", Field).set_error(reason)
+            button.disabled = False
+            error_line.update("")
+            return
         try:
             database = self.database
             if database is None:

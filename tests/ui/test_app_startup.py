@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain.core import models
-from injonctions_tui.domain.store import settings, storage
+from injonctions_tui.domain.store import audit, settings, storage
 from injonctions_tui.domain.store.professionals import current_user
 from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.unlock import UnlockScreen
@@ -161,6 +161,32 @@ async def test_a_damage_found_after_the_agenda_is_shown_closes_the_app(configure
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 2
+    database.close()
+
+
+async def test_tampering_found_after_the_agenda_is_shown_is_said_and_journaled(configured_db_path: Path) -> None:
+    """The same worker checks the seals (issue 15): what was altered is said in a modal, in
+    French, the base stays usable, and the finding goes into the chain."""
+    from injonctions_tui.screens.error import ErrorScreen
+
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    database.execute_sql('DROP TRIGGER "audit_event_no_update"')
+    models.AuditEvent.select().count() or audit.record("creation_base")
+    first = models.AuditEvent.select().order_by(models.AuditEvent.id).first().id
+    database.execute_sql("UPDATE audit_event SET details = 'réécrit' WHERE id = ?", (first,))
+    database.close()
+    database = storage.open_database(configured_db_path, PASSPHRASE, defer_integrity_check=True)
+    app = _app(configured_db_path, database=database)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen.query("#error-message"),
+                         "la fenêtre « Base modifiée », affichée")
+        message = str(app.screen.query_one("#error-message").render())
+        assert "modifiée en dehors de l'application" in message and f"l'événement n° {first} du" in message
+        assert "les protections de la base ont été retirées" in message
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)  # still usable: nothing in it is unreadable
+    assert models.AuditEvent.select().where(models.AuditEvent.action == "controle_integrite").count() == 1
     database.close()
 
 

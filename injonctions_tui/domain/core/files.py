@@ -18,8 +18,13 @@ def read_limited(path: Path, max_bytes: int, *, is_dir_message: str, too_big_mes
             raw = b"" if too_big else handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InjonctionsError(f"Le fichier {path} est introuvable.") from None
-    except OSError as error:
-        raise InjonctionsError(f"Impossible de lire le fichier {path} : {error.strerror or error}.") from None
+    except PermissionError:
+        raise InjonctionsError(f"Impossible de lire le fichier {path} : accès refusé.") from None
+    except IsADirectoryError:
+        raise InjonctionsError(is_dir_message) from None
+    except OSError as error:  # strerror is English: the code only
+        raise InjonctionsError(f"Impossible de lire le fichier {path} : erreur du système (code "
+                               f"{error.errno or '?'}).") from None
     if too_big or len(raw) > max_bytes:
         raise InjonctionsError(too_big_message)
     return raw

@@ -211,6 +211,8 @@ class Appointment(BaseModel):
     status = CharField(default="attendu")  # vocabulary.AppointmentStatus
     walk_in = BooleanField(default=False)
     created_at = DateTimeField(default=_now)
+    #: When its convocation was last printed (« Convocations à envoyer » lists the others).
+    convocation_printed_on = DateField(null=True)
 
 
 class Report(BaseModel):
@@ -239,6 +241,11 @@ class Report(BaseModel):
     confirmed_terms = TextField(null=True)
     #: Last autosave of a draft.
     updated_at = DateTimeField(null=True)
+    #: HMAC of the final report's stored columns (store/integrity.py, migration 8).
+    integrity_mac = TextField(null=True)
+    #: None for this base's own reports; "import_sans_preuve" for a final report imported
+    #: without a proof that the exporting base wrote it (never signed as this base's own).
+    provenance = CharField(null=True)
 
 
 class AuditEvent(BaseModel):
@@ -250,6 +257,8 @@ class AuditEvent(BaseModel):
     entity = CharField(null=True)
     entity_id = IntegerField(null=True)
     details = TextField(default="")
+    #: HMAC chained to the previous event (store/integrity.py, migration 8).
+    mac = TextField(null=True)
 
 
 class SigningIdentity(BaseModel):
@@ -374,6 +383,22 @@ class DeadlineStale(BaseModel):
     measure_id = IntegerField(primary_key=True)
 
 
+class IntegrityPermit(BaseModel):
+    """A guarded deletion in progress (retention erasure, JSON import): present only inside
+    the transaction that deletes (migration 8's triggers read it)."""
+
+    reason = CharField(primary_key=True)
+
+
+class AuditChainHead(BaseModel):
+    """The last event of the audit chain, its MAC and the baseline, MAC'd (migration 8)."""
+
+    event_id = IntegerField()
+    event_mac = TextField()
+    baseline_event_id = IntegerField()
+    mac = TextField()
+
+
 class DeadlineCacheState(BaseModel):
     """One row: the engine (version and rules) the cached deadlines were computed with."""
 
@@ -406,3 +431,6 @@ CREDENTIAL_MODELS: tuple[type[BaseModel], ...] = (SigningIdentity,)
 
 #: Derived tables, rebuilt from the others (the deadline cache): never exported nor imported.
 CACHE_MODELS: tuple[type[BaseModel], ...] = (PendingDeadline, DeadlineStale, DeadlineCacheState)
+
+#: The integrity bookkeeping (migration 8): never exported nor imported as rows.
+INTEGRITY_MODELS: tuple[type[BaseModel], ...] = (IntegrityPermit, AuditChainHead)

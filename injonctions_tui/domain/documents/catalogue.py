@@ -12,18 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
+from ..agenda.convocations import address_warnings, contexts_to_send, mark_printed
 from ..core.errors import InvalidInput
-from ..core.models import Measure, Report
+from ..core.models import Measure, Person, Report
 from ..core.rules import MeasureKind, is_care_order
 from ..core.vocabulary import ReportKind, ReportStatus, label
+from ..dossiers.attestations import record_delivery
 from ..dossiers.measures import load_measure
 from ..printing.context import AppointmentContext, load_appointment
-from ..printing.saving import document_filename
+from ..printing.saving import document_filename, person_reference
 from ..reports.drafts import check_signable, get_report
-from ..store.settings import CourtSettings, load_court
+from ..store.settings import CourtSettings, file_name_style, load_court
 
 Target = Literal["rendez-vous", "jour", "rapport", "dossier", "aucun"]
 
@@ -36,6 +39,10 @@ class RenderedDocument:
     filename: str
     #: A report not finalised: printed as « PROJET », never signed.
     draft: bool = False
+    #: What the professional should fix, in French (the document is still produced).
+    warnings: tuple[str, ...] = ()
+    #: Run once the file is written (a convocation is then no longer « à envoyer »).
+    saved: Callable[[], None] | None = None
 
 
 def _renderer(module: str, name: str) -> Callable[..., bytes]:
@@ -43,10 +50,16 @@ def _renderer(module: str, name: str) -> Callable[..., bytes]:
     return getattr(importlib.import_module(f"..{module}", __package__), name)  # type: ignore[no-any-return]
 
 
+def _reference(measure: Measure, person: Person | None = None) -> str:
+    """The dossier as a file name shows it: parquet number or initials (a setting), no surname."""
+    person = person or measure.person
+    return person_reference(measure.parquet_number, person.last_name, person.first_name, file_name_style())
+
+
 def _appointment(ctx: AppointmentContext, key: str, module: str, name: str, *, today: dt.date,
                  court: CourtSettings) -> RenderedDocument:
     data = _renderer(module, name)(ctx, today=today, court=court)
-    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), ctx.person.last_name))
+    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), _reference(ctx.measure, ctx.person)))
 
 
 def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -55,7 +68,18 @@ def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtS
 
 
 def render_convocation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
-    return _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    document = _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    return replace(document, warnings=tuple(address_warnings(ctx)),
+                   saved=partial(mark_printed, [ctx.appointment.id], today))
+
+
+def render_convocations_to_send(contexts: list[AppointmentContext], *, today: dt.date,
+                                court: CourtSettings) -> RenderedDocument:
+    """« Convocations à envoyer »: every convocation booked and never printed, one PDF."""
+    data = _renderer("agenda.convocation_pdf", "convocations")(contexts, today=today, court=court)
+    warnings = tuple(warning for ctx in contexts for warning in address_warnings(ctx))
+    return RenderedDocument(data, document_filename("convocations-a-envoyer", today), warnings=warnings,
+                            saved=partial(mark_printed, [ctx.appointment.id for ctx in contexts], today))
 
 
 def render_feuille(day: dt.date, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -70,10 +94,12 @@ def _follow_up(ended: bool) -> Callable[..., RenderedDocument]:
         if is_care_order(measure.kind):  # the injonction de soins' own attestation (seed 004)
             data = _renderer("dossiers.care_order_attestation_pdf", "care_order_attestation")(
                 measure, today=today, ended=ended, court=court)
-        else:
-            data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
-                measure, today=today, ended=ended, court=court)
-        return RenderedDocument(data, document_filename(stem, today, measure.person.last_name))
+            # Delivered once written (not on a preview): the next one is counted from it.
+            saved = None if ended else partial(record_delivery, measure.id, today)
+            return RenderedDocument(data, document_filename(stem, today, _reference(measure)), saved=saved)
+        data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
+            measure, today=today, ended=ended, court=court)
+        return RenderedDocument(data, document_filename(stem, today, _reference(measure)))
 
     render.__name__ = f"render_{stem.replace('-', '_')}"
     return render
@@ -86,7 +112,7 @@ def render_report(report: Report, *, today: dt.date, court: CourtSettings | None
     data = module.report_pdf(report, today=today, image=image)
     final = report.status == ReportStatus.FINAL
     day = report.written_on if final else today
-    return RenderedDocument(data, document_filename(module.file_stem(report), day, report.measure.person.last_name),
+    return RenderedDocument(data, document_filename(module.file_stem(report), day, _reference(report.measure)),
                             draft=not final)
 
 
@@ -124,9 +150,6 @@ class DocumentKind:
     #: which the secrecy guard checks before printing (a report's own text is checked by
     #: its finalisation, where the professional may keep a term deliberately).
     free_texts: Callable[[Any], dict[str, str]] | None = None
-    #: Called with the target and the day once the document is written (not on a preview):
-    #: an attestation de suivi of an injonction de soins is then delivered (its cadence).
-    after_save: Callable[[Any, dt.date], None] | None = None
 
     def build(self, target: Any, *, today: dt.date, court: CourtSettings | None = None) -> RenderedDocument:
         """Load and render in memory (no file, no audit): previews and tests."""
@@ -151,18 +174,18 @@ def _appointment_texts(ctx: AppointmentContext) -> dict[str, str]:
     return {"Le lieu du rendez-vous": ctx.appointment.place or ""}
 
 
-def _delivered(target: Any, today: dt.date) -> None:
-    from ..dossiers.attestations import record_delivery
-
-    if isinstance(target, int):
-        record_delivery(target, today)
-
-
-def measure_kind_of(loaded: Any) -> str:
-    """The kind of measure a loaded target belongs to (the signature's guard depends on it);
+def measure_kinds_of(loaded: Any) -> set[str]:
+    """The kinds of measure a loaded target belongs to (the signature's guard depends on it);
     the injonction thérapeutique for what belongs to no measure (a day, the register)."""
-    measure = (loaded if isinstance(loaded, Measure) else getattr(loaded, "measure", None))
-    return getattr(measure, "kind", None) or MeasureKind.INJONCTION_THERAPEUTIQUE.value
+    items = loaded if isinstance(loaded, list) else [loaded]
+    kinds = {getattr(item if isinstance(item, Measure) else getattr(item, "measure", None), "kind", None)
+             for item in items}
+    return {kind for kind in kinds if kind} or {MeasureKind.INJONCTION_THERAPEUTIQUE.value}
+
+
+def _places(contexts: list[AppointmentContext]) -> dict[str, str]:
+    return {f"Le lieu du rendez-vous du {ctx.appointment.starts_at:%d/%m/%Y à %Hh%M}": ctx.appointment.place or ""
+            for ctx in contexts}
 
 
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
@@ -172,8 +195,10 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
         DocumentKind("convocation", "Convocation", "rendez-vous", load_appointment, render_convocation,
                      "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
+        DocumentKind("convocations", "Convocations à envoyer", "jour", contexts_to_send,
+                     render_convocations_to_send, None, free_texts=_places),
         DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
-                     "measure", after_save=_delivered),
+                     "measure"),
         DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,
                      _follow_up(True), "measure"),
         *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report",

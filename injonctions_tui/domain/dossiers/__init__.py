@@ -16,8 +16,11 @@ Guards and state changes, list and search, form, detail, representatives, confli
   Public: TimelineEvent, DossierDetail, status_text, care_order_timeline_line, timeline_line, dossier_detail.
 - `form`: the dossier form: identity of the person and the measure, validated as a whole.
   Public: FormField, FIELDS, values_from, validate, FormRejected, save.
+- `identity`: one person, one dossier per parquet number: the checks every way in goes through.
+  Public: parquet_key, dossier_with_parquet, describe, ParquetAlreadyKnown, check_parquet_free, namesakes,
+  latest_dossier, Candidate, walk_in_candidates.
 - `listing`: the dossier list: one row per measure, filtered, searchable without accents or case.
-  Public: DossierRow, DossierFilters, dossier_rows, magistrats.
+  Public: DossierRow, DossierFilters, dossier_rows, rows_for_ids, magistrats.
 - `measures`: guards and state changes on a measure: habilitation, orientation, renewal, closure.
   Public: load_measure, is_closed, ensure_editable, assign_professional, compute_status, refresh_status,
   names_professional, choose_orientation, record_agreement, renew, close, outcomes_for, reopen, record_refusal,
@@ -33,4 +36,4 @@ Guards and state changes, list and search, form, detail, representatives, confli
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["attestation_suivi_pdf", "attestations", "care_order_attestation_pdf", "conflicts", "detail", "form", "listing", "measures", "representatives", "retention", "saisines"]
+__all__ = ["attestation_suivi_pdf", "attestations", "care_order_attestation_pdf", "conflicts", "detail", "form", "identity", "listing", "measures", "representatives", "retention", "saisines"]

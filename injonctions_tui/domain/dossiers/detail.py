@@ -42,6 +42,8 @@ class DossierDetail:
     deadlines: list[tuple[dt.date, str, bool]] = field(default_factory=list)
     #: An injonction de soins (the user is its médecin coordonnateur).
     care_order: bool = False
+    #: The next appointment still expected (its convocation can be printed from here).
+    next_appointment_id: int | None = None
 
 
 def _age_text(birth: dt.date | None, on: dt.date | None) -> str:
@@ -144,6 +146,10 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
     for orientation in measure.orientations.order_by(Orientation.chosen_on):
         detail.orientation.append(_orientation_line(orientation, measure.kind))
     detail.timeline = _timeline(measure, renewals)
+    upcoming = (measure.appointments.where((Appointment.status == "attendu")
+                                           & (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min)))
+                .order_by(Appointment.starts_at).first())
+    detail.next_appointment_id = upcoming.id if upcoming else None
     pending = [d for d in deadlines_for(measure, today) if not d.done]
     pending.sort(key=lambda d: (not d.overdue(today), d.due_on))
     detail.deadlines = [(d.due_on, f"{d.label} ({when_text(d, today)})", d.overdue(today)) for d in pending]
@@ -208,14 +214,19 @@ def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:
     events = [TimelineEvent(measure.saisine_received_on, "", "Saisine reçue",
                             f"{label(measure.authority)}", "saisine")]
     for appointment in measure.appointments.order_by(Appointment.starts_at):
+        convoked = (f" — convocation imprimée le {format_fr(appointment.convocation_printed_on)}"
+                    if appointment.convocation_printed_on and appointment.status == "attendu"
+                    and not appointment.walk_in else "")
         events.append(TimelineEvent(appointment.starts_at.date(), appointment.starts_at.strftime("%Hh%M"),
                                     label(appointment.kind),
                                     f"{label(appointment.status)} — {appointment.place}"
-                                    + (" — sans rendez-vous" if appointment.walk_in else ""), "appointment"))
+                                    + (" — sans rendez-vous" if appointment.walk_in else "") + convoked,
+                                    "appointment"))
     for report in measure.reports.order_by(Report.written_on, Report.id):
         version = f" (version {report.version})" if report.version > 1 else ""
         events.append(TimelineEvent(report.written_on, "", f"{label(report.kind)}{version}",
-                                    label(report.status), "report"))
+                                    label(report.status) + (" (importé sans preuve d'intégrité)"
+                                                            if report.provenance else ""), "report"))
     for renewal in renewals:
         events.append(TimelineEvent(renewal.decided_on, "", "Renouvellement",
                                     f"jusqu'au {format_fr(renewal.new_end_on)}", "renewal"))

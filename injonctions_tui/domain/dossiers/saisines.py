@@ -25,7 +25,7 @@ from ..core.models import Measure, Person, Professional, database
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..core.vocabulary import LABELS, Authority, MeasureStatus, Stage
-from ..store.audit import record
+from ..store.audit import record_many
 
 COLUMNS = ("numero_parquet", "nom", "prenom", "date_naissance", "date_faits",
            "date_decision", "date_saisine", "magistrat_referent", "autorite")
@@ -278,14 +278,24 @@ def _read_rows(path: Path, today: dt.date) -> tuple[list[_Row], list[str]]:
     return rows, problems
 
 
-def _find_or_create_person(row: _Row) -> Person:
+def _known_persons() -> dict[tuple[dt.date, str, str], int]:
+    """(birth date, folded last name, folded first name) -> the first person's id: read once,
+    so an import is linear in its rows (no query per row, issue 15)."""
+    known: dict[tuple[dt.date, str, str], int] = {}
+    query = (Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
+             .where(Person.birth_date.is_null(False)).order_by(Person.id).tuples())
+    for person_id, birth, last, first in query:
+        known.setdefault((birth, search_key(last), search_key(first)), person_id)
+    return known
+
+
+def _find_or_create_person(row: _Row, known: dict[tuple[dt.date, str, str], int]) -> int:
     """Same last name, first name (ignoring case and accents) and birth date: same person."""
-    wanted = (search_key(row.last_name), search_key(row.first_name))
-    for person in Person.select().where(Person.birth_date == row.birth_date).order_by(Person.id):
-        if (search_key(person.last_name), search_key(person.first_name)) == wanted:
-            return person
-    return Person.create(last_name=row.last_name, first_name=row.first_name,
-                         birth_date=row.birth_date)
+    wanted = (row.birth_date, search_key(row.last_name), search_key(row.first_name))
+    if wanted not in known:
+        known[wanted] = Person.create(last_name=row.last_name, first_name=row.first_name,
+                                      birth_date=row.birth_date).id
+    return known[wanted]
 
 
 def import_saisines(path: Path, *, today: dt.date,
@@ -303,12 +313,13 @@ def import_saisines(path: Path, *, today: dt.date,
     with database.atomic():
         known = {"".join(number.split())
                  for (number,) in Measure.select(Measure.parquet_number).tuples()}
+        persons = _known_persons()
         for row in rows:
             if row.parquet_number in known:
                 result.duplicates.append(row.parquet_number)
                 continue
             measure = Measure.create(
-                person=_find_or_create_person(row), professional=professional,
+                person=_find_or_create_person(row, persons), professional=professional,
                 kind=MeasureKind.INJONCTION_THERAPEUTIQUE.value,
                 parquet_number=row.parquet_number, authority=row.authority.value,
                 stage=STAGE_FOR_AUTHORITY[row.authority].value,
@@ -316,7 +327,7 @@ def import_saisines(path: Path, *, today: dt.date,
                 decision_on=row.decision_on, saisine_received_on=row.saisine_on,
                 status=MeasureStatus.A_CONVOQUER.value,
             )
-            record("import_saisine", "measure", measure.id)
             result.measure_ids.append(measure.id)
+        record_many("import_saisine", "measure", list(result.measure_ids))
         result.imported = len(result.measure_ids)
     return result

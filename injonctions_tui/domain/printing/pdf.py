@@ -282,13 +282,15 @@ class _FooterCanvas(Canvas):
     def _draw_watermark(self) -> None:
         """A large, light diagonal word ("PROJET") over every page: readable, unmistakable."""
         width, height = self._pagesize
+        text = self._watermark or ""
+        size = min(96.0, 0.85 * (width ** 2 + height ** 2) ** 0.5 / max(1.0, self.stringWidth(text, FONT_BOLD, 1)))
         self.saveState()
-        self.setFont(FONT_BOLD, 96)
+        self.setFont(FONT_BOLD, size)
         self.setFillColor(colors.HexColor("#C0392B"))
         self.setFillAlpha(0.13)
         self.translate(width / 2, height / 2)
         self.rotate(45)
-        self.drawCentredString(0, -34, self._watermark or "")
+        self.drawCentredString(0, -size * 0.35, text)
         self.restoreState()
 
     def _footer(self, number: int, total: int) -> None:

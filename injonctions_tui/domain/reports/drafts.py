@@ -22,7 +22,7 @@ from ..core.models import Appointment, Measure, Report, database
 from ..core.rules import MeasureKind, is_care_order
 from ..core.vocabulary import Adherence, AppointmentKind, Proposal, ReportKind, ReportStatus, label
 from ..dossiers.measures import is_closed
-from ..store import audit
+from ..store import audit, integrity
 from ..store.coordinator import check_may_act
 from ..store.professionals import require_user
 from .facts import ReportFacts, Window, canonical_json, prefill
@@ -388,7 +388,9 @@ def seal(report: Report, *, today: dt.date, at: dt.datetime) -> Report:
     report.content_hash = _hash(report, report.facts_json, _previous_hash(report))
     report.status = ReportStatus.FINAL.value
     report.finalised_at = at
-    report.save()
+    with database.atomic():
+        report.save()
+        report.integrity_mac = integrity.seal_report(report.id)  # HMAC of the row as stored (issue 15)
     return report
 
 

@@ -37,12 +37,14 @@ ReportFormat = Literal["text", "json", "csv", "pdf"]
 _SUFFIX = {"text": ".txt", "csv": ".csv", "json": ".json", "pdf": ".pdf"}
 
 
-def _write(content: str | bytes, fmt: str, out: Path, default_name: str) -> Path:
-    """`out` is a folder (the default name is used) or a file path."""
+def _write(content: str | bytes, fmt: str, out: Path, default_name: str, force: bool = False) -> Path:
+    """`out` is a folder (the default name is used, numbered if taken) or a file path (refused
+    when it exists, unless `force`)."""
     out = Path(out).expanduser()
-    folder, name = (out, default_name) if out.is_dir() else (out.parent, out.name)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return save_file(data, folder, name, suffix=_SUFFIX[fmt])
+    if out.is_dir():
+        return save_file(data, out, default_name, suffix=_SUFFIX[fmt])
+    return save_file(data, out.parent, out.name, suffix=_SUFFIX[fmt], exact=True, force=force)
 
 
 def _check(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -90,7 +92,8 @@ def statement_text(statement: Statement) -> str:
 
 
 def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.date,
-                 kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE) -> str | bytes:
+                 kind: str | MeasureKind = MeasureKind.INJONCTION_THERAPEUTIQUE, *,
+                 force: bool = False) -> str | bytes:
     """The statement of `year` for `kind` as text, CSV or PDF; written to `out` when given."""
     _check(fmt, ("text", "csv", "pdf"))
     try:
@@ -112,7 +115,8 @@ def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.da
     if out is None:
         return content
     care_order = statement.per_judge
-    path = _write(content, fmt, out, f"etat-justificatif-{'injonctions-soins-' if care_order else ''}{year}")
+    path = _write(content, fmt, out, f"etat-justificatif-{'injonctions-soins-' if care_order else ''}{year}",
+                  force)
     sheets = f", {len(statement.sheets)} feuillet(s) à faire viser par chaque juge" if care_order else ""
     message = (f"État justificatif {year}{' des injonctions de soins' if care_order else ''} enregistré : {path} "
                f"({statement.persons} personne(s), total {plain(eur(statement.total))}{sheets}).")
@@ -161,7 +165,7 @@ def _month_values(f: object) -> list[str]:
 
 
 def bilan_command(start: dt.date, end: dt.date, fmt: ReportFormat, out: Path | None,
-                  today: dt.date) -> str | bytes:
+                  today: dt.date, *, force: bool = False) -> str | bytes:
     """The bilan of [start, end] as text, JSON, CSV or PDF; written to `out` when given."""
     _check(fmt, ("text", "json", "csv", "pdf"))
     report = activity_report(start, end, today=today)
@@ -176,7 +180,7 @@ def bilan_command(start: dt.date, end: dt.date, fmt: ReportFormat, out: Path | N
         content = activity_text(report)
     if out is None:
         return content
-    path = _write(content, fmt, out, f"bilan-activite-{start.isoformat()}-{end.isoformat()}")
+    path = _write(content, fmt, out, f"bilan-activite-{start.isoformat()}-{end.isoformat()}", force)
     return f"Bilan d'activité enregistré : {path}\n"
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import InjonctionsError
+from .output_files import make_private_dirs
 from .storage_errors import StorageUnavailable, describe_os_error
 
 LOCK_SUFFIX = ".lock"
@@ -58,8 +59,10 @@ class InstanceLock:
         if self._fd is not None:
             return self
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self.path.parent)  # every level 0700
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except InjonctionsError as error:
+            raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base : {error.message}") from None
         except OSError as error:
             # mkdir says "exists" when a plain file stands where the folder should be
             reason = ("un élément du chemin n'est pas un dossier" if isinstance(error, FileExistsError)
@@ -78,8 +81,11 @@ class InstanceLock:
         except OSError as error:
             os.close(fd)
             raise StorageUnavailable(f"Impossible de verrouiller la base : {describe_os_error(error)}.") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError:
+            pass  # a full disk: the lock holds without the process id (only shown to a second window)
         self._fd = fd
         _HELD[_key(self.db_path)] = self
         return self

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "premiere_configuration": "Première configuration", "creation_base": "Création de la base",
     "sauvegarde": "Sauvegarde", "restauration": "Restauration", "changement_phrase_secrete": "Phrase secrète changée",
     "suppression_conservation": "Suppression (durée de conservation)",
+    "effacement_conservation": "Dossier effacé (durée de conservation)",
+    "controle_integrite": "Contrôle d'intégrité", "import_saisines": "Import de saisines",
     "parametre_conservation": "Durée de conservation", "consultation_agenda": "Consultation de l'agenda",
     "consultation_echeances": "Consultation des échéances", "consultation_journal": "Consultation du journal",
     "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",

@@ -73,6 +73,19 @@ def permanence_from_text(weekday: int | str, hours: str, public: str, place: str
     return permanence
 
 
+DEFAULT_LEAD_DAYS = 10
+MIN_LEAD_DAYS, MAX_LEAD_DAYS = 0, 60
+
+
+def parse_lead_days(text: str) -> int:
+    """The settings screen's « délai minimal de convocation », in days."""
+    value = text.strip().removesuffix("jours").removesuffix("j").strip()
+    if not value.isdigit() or not MIN_LEAD_DAYS <= int(value) <= MAX_LEAD_DAYS:
+        raise InvalidInput(f"Délai minimal de convocation : un nombre de jours entre {MIN_LEAD_DAYS} "
+                           f"et {MAX_LEAD_DAYS} (ex. 10).")
+    return int(value)
+
+
 @dataclass
 class CourtSettings:
     """The court the professional works with."""
@@ -84,6 +97,15 @@ class CourtSettings:
         Permanence(0, "09:00", "13:00", Public.MINEURS.value, "Tribunal judiciaire de Nanterre"),
         Permanence(3, "09:00", "13:00", Public.MAJEURS.value, "Tribunal judiciaire de Nanterre"),
     ])
+    #: « Délai minimal de convocation »: no proposal is sooner than this many days, so a
+    #: convocation posted today arrives before the appointment (issue 16).
+    convocation_lead_days: int = DEFAULT_LEAD_DAYS
+
+    def validate(self) -> None:
+        for permanence in self.permanences:
+            permanence.validate()
+        if not MIN_LEAD_DAYS <= self.convocation_lead_days <= MAX_LEAD_DAYS:
+            raise InvalidInput(f"Délai minimal de convocation : entre {MIN_LEAD_DAYS} et {MAX_LEAD_DAYS} jours.")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -101,8 +123,7 @@ def load_court() -> CourtSettings:
 
 
 def save_court(court: CourtSettings) -> None:
-    for permanence in court.permanences:
-        permanence.validate()
+    court.validate()
     Setting.replace(key=COURT_KEY, value=court.to_json()).execute()
 
 
@@ -149,3 +170,24 @@ def first_configuration(court: CourtSettings, **identity: str | None) -> None:
         create_user(**identity)  # type: ignore[arg-type]
         save_court(court)
         audit.record("premiere_configuration")
+
+
+FILE_NAMES_KEY = "document_file_names"
+#: How a document's file names its person: never by surname (a file name shows in every
+#: folder listing, backup and e-mail); by the parquet number (default) or by initials.
+FILE_NAME_STYLES = {"parquet": "numéro de parquet", "initiales": "initiales"}
+
+
+def file_name_style() -> str:
+    row = Setting.get_or_none(Setting.key == FILE_NAMES_KEY)
+    try:
+        style = json.loads(row.value) if row else "parquet"
+    except (ValueError, TypeError):
+        return "parquet"
+    return style if style in FILE_NAME_STYLES else "parquet"
+
+
+def save_file_name_style(style: str) -> None:
+    if style not in FILE_NAME_STYLES:
+        raise InvalidInput(f"Nom des fichiers : choisissez parmi {', '.join(FILE_NAME_STYLES)}.")
+    Setting.replace(key=FILE_NAMES_KEY, value=json.dumps(style)).execute()

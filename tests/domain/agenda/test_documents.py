@@ -22,7 +22,7 @@ from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
 from injonctions_tui.domain.printing.context import load_appointment
 from injonctions_tui.domain.printing.pdf import CONFIDENTIALITY
 from injonctions_tui.domain.printing.saving import document_filename, safe_filename, save_pdf
-from injonctions_tui.domain.store.settings import CourtSettings
+from injonctions_tui.domain.store.settings import CourtSettings, save_file_name_style
 from tests.conftest import TODAY
 from tests.factories.documents import NEXT_MONDAY, THURSDAY
 from tests.pdf_checks import CLINICAL, embedded_font_problems, pages_text, text_of
@@ -223,22 +223,25 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
 
 
 def test_document_kinds_build_bytes_and_a_sortable_file_name(data) -> None:
-    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence",
+    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence", "convocations",
                                    "fiche-navette", "avis-motive", "incident", "fin-de-mesure",
                                    "rapport-annuel", "attestation-suivi", "attestation-fin-suivi", "registre"}
     built = DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY)
-    assert built.filename == "attestation-presence-2026-11-19-TOURNESOL.pdf"
+    assert built.filename == "attestation-presence-2026-11-19-26-111-00001.pdf"  # no surname (issue 15)
     assert built.data == attestation_de_presence(load_appointment(data["present"].id), today=TODAY)
     assert DOCUMENT_KINDS["convocation"].build(data["minor_next"].id, today=TODAY).filename == \
-        "convocation-2026-11-30-LAMPION.pdf"
+        "convocation-2026-11-30-26-222-00003.pdf"
+    save_file_name_style("initiales")
+    assert DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY).filename == \
+        "attestation-presence-2026-11-19-TT.pdf"
     day = DOCUMENT_KINDS["permanence"]
     assert day.target == "jour" and day.build(NEXT_MONDAY, today=TODAY).filename == \
         "feuille-permanence-2026-11-30.pdf"
 
 
 def test_file_names_are_safe() -> None:
-    assert document_filename("attestation-presence", THURSDAY, "de la Fontaine/../Éléonore") == \
-        "attestation-presence-2026-11-19-DE-LA-FONTAINE-ÉLÉONORE.pdf"
+    assert document_filename("attestation-presence", THURSDAY, "26/../00001 é") == \
+        "attestation-presence-2026-11-19-26-..-00001-é.pdf"
     assert safe_filename("../../etc/passwd") == "etc-passwd.pdf"
     assert safe_filename('a:b*c?"d<e>f|g\\h\x00i') == "a-b-c-d-e-f-g-h-i.pdf"
     assert safe_filename("...") == "document.pdf"
@@ -249,13 +252,13 @@ def test_file_names_are_safe() -> None:
 
 
 def test_save_pdf_writes_a_private_file_and_never_overwrites(tmp_path: Path) -> None:
-    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-TOURNESOL.pdf")
-    assert first == tmp_path / "attestation-presence-2026-11-19-TOURNESOL.pdf"
+    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-26-111-00001.pdf")
+    assert first == tmp_path / "attestation-presence-2026-11-19-26-111-00001.pdf"
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     second = save_pdf(b"%PDF-1 deux", tmp_path, first.name)
     third = save_pdf(b"%PDF-1 trois", tmp_path, first.name)
-    assert second.name == "attestation-presence-2026-11-19-TOURNESOL (2).pdf"
-    assert third.name == "attestation-presence-2026-11-19-TOURNESOL (3).pdf"
+    assert second.name == "attestation-presence-2026-11-19-26-111-00001 (2).pdf"
+    assert third.name == "attestation-presence-2026-11-19-26-111-00001 (3).pdf"
     assert first.read_bytes() == b"%PDF-1 un" and second.read_bytes() == b"%PDF-1 deux"
     assert stat.S_IMODE(third.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name, third.name])

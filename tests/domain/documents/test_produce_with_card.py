@@ -39,7 +39,8 @@ def _final_report(measure_id: int, kind: str) -> int:
 def _targets(dossier) -> dict[str, object]:
     """One target for every kind of the catalogue."""
     measure = dossier.measure.id
-    return {"attestation": dossier.m6.id, "convocation": dossier.upcoming.id, "permanence": TODAY,
+    return {"attestation": dossier.m6.id, "convocations": TODAY, "convocation": dossier.upcoming.id,
+            "permanence": TODAY,
             "attestation-suivi": measure, "fiche-navette": _final_report(measure, "fiche_navette"),
             "avis-motive": _final_report(measure, "avis_motive"), "incident": _final_report(measure, "incident"),
             "fin-de-mesure": _final_report(measure, "fin_de_mesure"), "registre": None,

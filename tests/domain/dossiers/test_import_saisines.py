@@ -206,3 +206,26 @@ def test_many_bad_rows_are_summarised(db: object, tmp_path: Path) -> None:
     error = rejected(write(tmp_path, HEADER, *bad))
     assert error.message == "Import refusé : 300 ligne(s) en erreur, rien n'a été importé."
     assert len(error.problems) == 201 and error.problems[-1] == "… et 100 autre(s) problème(s)."
+
+
+def test_matching_persons_reads_the_base_once_whatever_the_number_of_rows(db: object, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear (issue 15): 100 000 saisines took quadratic time matching persons by birth date
+    (one query per row over every person born that day). Now one read, then a dictionary."""
+    import_saisines(write(tmp_path, HEADER, TOURNESOL, name="premier.csv"), today=TODAY)
+    calls: list[int] = []
+    real = Person.select
+
+    def counted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Person, "select", counted)
+    for rows, name in ((10, "dix.csv"), (2000, "deux-mille.csv")):
+        lines = [f"27/{name[:3]}{i:05d};Fictif{i % 7};Ange;01/01/1990;;;02/11/2026;;" for i in range(rows)]
+        calls.clear()
+        result = import_saisines(write(tmp_path, HEADER, *lines, name=name), today=TODAY)
+        assert result.imported == rows
+        assert len(calls) == 1, rows  # the same for 10 rows as for 2 000
+    assert Person.select().where(Person.last_name.startswith("Fictif")).count() == 7  # persons reused
+    assert AuditEvent.select().where(AuditEvent.action == "import_saisine").count() == 2011

@@ -20,7 +20,7 @@ def test_new_database_is_at_latest_version(db) -> None:
 
 def test_models_match_the_migrated_schema(db) -> None:
     """The model classes describe exactly the tables the migrations built."""
-    for model in models.ALL_MODELS + models.CREDENTIAL_MODELS + models.CACHE_MODELS:
+    for model in models.ALL_MODELS + models.CREDENTIAL_MODELS + models.CACHE_MODELS + models.INTEGRITY_MODELS:
         table = model._meta.table_name
         columns = {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")')}
         expected = {field.column_name for field in model._meta.sorted_fields}
