@@ -25,6 +25,7 @@ from textual.screen import Screen
 
 from .domain.core import clock
 from .domain.core.errors import InjonctionsError
+from .domain.core.rules import MeasureKind
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
 from .screens.agenda import AgendaScreen
@@ -205,15 +206,19 @@ class InjonctionsApp(App[int]):
         from .domain.statements.statement import pending_statement_reminder
         from .domain.store.backup import backup_reminder
 
-        reminder = pending_statement_reminder(self.today())
-        if reminder:
-            self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
-                        timeout=20)
+        for kind in MeasureKind:  # each measure its own statement (one sheet per JAP for the IS)
+            if (reminder := pending_statement_reminder(self.today(), kind)):
+                self.notify(reminder + " (Ctrl+P, « Bilan »)", title="État justificatif", severity="warning",
+                            timeout=20)
+        from .domain.register.coordinator import own_listing_warning
         from .domain.register.rows import own_habilitation_warning
 
         if (warning := own_habilitation_warning(current_user(), self.today())):
             self.notify(warning + " (F5, Entrée sur votre nom)", title="Habilitation", severity="warning",
                         timeout=20)
+        if (warning := own_listing_warning(current_user(), self.today())):
+            self.notify(warning + " (F5, Entrée sur votre nom, puis l)", title="Médecin coordonnateur",
+                        severity="warning", timeout=20)
         if not self.plan.demo and (late := backup_reminder(self.today())):
             self.notify(late + " (Ctrl+P, « Sauvegarder »)", title="Sauvegarde", severity="warning", timeout=20)
 

@@ -45,7 +45,10 @@ class BilanScreen(AppScreen[None]):
         Binding("left", "year(-1)", "Année préc.", priority=True, id="bilan.previous_year"),
         Binding("right", "year(1)", "Année suiv.", priority=True, id="bilan.next_year"),
         Binding("b", "print_bilan", "Bilan PDF", id="bilan.pdf"),
-        Binding("e", "print_statement", "État ARS (PDF + CSV)", id="bilan.statement"),
+        Binding("e", "print_statement('injonction_therapeutique')", "État ARS (PDF + CSV)", id="bilan.statement"),
+        Binding("j", "print_statement('injonction_de_soins')", "État IS par JAP",
+                tooltip="État justificatif des injonctions de soins : un feuillet par juge de l'application des "
+                        "peines (PDF + CSV)", id="bilan.statement_care_order"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -97,20 +100,22 @@ class BilanScreen(AppScreen[None]):
         self.export("bilan", lambda folder, today: [bilan_command(start, end, "pdf", folder, today),
                                                     bilan_command(start, end, "csv", folder, today)])
 
-    def action_print_statement(self) -> None:
+    def action_print_statement(self, kind: str = "injonction_therapeutique") -> None:
+        """The état justificatif of the measure `kind` (the injonction de soins: one sheet per JAP)."""
         year = self.year
-        self.export("etat", lambda folder, today: [etat_command(year, "pdf", folder, today),
-                                                   etat_command(year, "csv", folder, today)])
+        self.export("etat", lambda folder, today: [etat_command(year, "pdf", folder, today, kind),
+                                                   etat_command(year, "csv", folder, today, kind)],
+                    f" mesure={kind}")
 
     @work(thread=True, exclusive=True, group="bilan")
-    def export(self, what: str, produce) -> None:  # type: ignore[no-untyped-def]
+    def export(self, what: str, produce, details: str = "") -> None:  # type: ignore[no-untyped-def]
         """PDFs with charts take a moment: rendered off the UI thread, own connection."""
         today = self.app.today()
         try:
             with own_connection():
                 folder: Path = prepared_documents_dir(self.year)
                 messages = produce(folder, today)
-                audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}")
+                audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}{details}")
         except (InjonctionsError, OSError) as error:
             text = error.message if isinstance(error, InjonctionsError) else describe_os_error(error)
             self.app.call_from_thread(self.notify, text, severity="error", timeout=8)

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ..domain.core.dates import format_fr, parse_date
-from ..domain.core.vocabulary import ChosenBy, Outcome, choices
+from ..domain.core.vocabulary import ChosenBy, TreatingRole, choices, label
 from ..domain.dossiers import measures
 from ..domain.dossiers.detail import DossierDetail, dossier_detail
 from ..domain.dossiers.representatives import add_representative
@@ -65,6 +65,8 @@ class DossierDetailScreen(AppScreen[None]):
         if detail is None:
             return True
         if action in self.EDITING_ACTIONS:
+            if action == "renew" and detail.care_order:  # the court sets the end of the obligation
+                return False
             return not detail.closed
         if action == "reopen":
             return detail.closed
@@ -183,7 +185,10 @@ class DossierDetailScreen(AppScreen[None]):
             return True
 
         self.app.push_screen(FormModal(
-            "Clôturer le dossier", [ModalField("outcome", "Décision du magistrat", choices=tuple(choices(Outcome))),
+            "Clôturer le dossier", [ModalField("outcome", "Fin de la mesure" if self.detail.care_order
+                                               else "Décision du magistrat",
+                                               choices=tuple((label(o), o.value) for o in
+                                                             measures.outcomes_for(self._measure().kind))),
                                     ModalField("on", "Date de la décision", format_fr(today), placeholder="JJ/MM/AAAA")],
             close_now, submit_label="Clôturer",
             intro="Le dossier passera en lecture seule (il pourra être rouvert, avec un motif)."),
@@ -200,6 +205,9 @@ class DossierDetailScreen(AppScreen[None]):
 
     def action_choose(self) -> None:
         today = self.app.today()
+        if self.detail.care_order:
+            self._choose_treating(today)
+            return
 
         def choose_now(values: dict[str, str]) -> object:
             return measures.choose_orientation(
@@ -217,6 +225,25 @@ class DossierDetailScreen(AppScreen[None]):
             intro="La personne (pour un mineur, ses représentants légaux ; pour un majeur protégé, son tuteur) "
                   "choisit dans les 10 jours ; le soignant confirme par écrit dans les 15 jours. "
                   "Vous ne pouvez pas être ce soignant."), self._after("Soignant enregistré."))
+
+    def _choose_treating(self, today) -> None:  # noqa: ANN001 - a date
+        """Injonction de soins: the médecin or psychologue traitant the person chose (seed 004)."""
+        def choose_now(values: dict[str, str]) -> object:
+            return measures.choose_orientation(
+                self._measure(), structure=values["structure"], doctor=values["doctor"], address=values["address"],
+                chosen_on=parse_date(values["chosen_on"], "Date du choix"), chosen_by=ChosenBy.PERSONNE.value,
+                user=current_user(), treating_role=values["role"])
+
+        self.app.push_screen(FormModal(
+            "Soignant traitant (injonction de soins)",
+            [ModalField("role", "Soignant", choices=tuple(choices(TreatingRole))),
+             ModalField("doctor", "Nom du soignant"), ModalField("structure", "Cabinet ou structure"),
+             ModalField("address", "Adresse"),
+             ModalField("chosen_on", "Choisi le", format_fr(today), placeholder="JJ/MM/AAAA")],
+            choose_now, submit_label="Enregistrer",
+            intro="La personne choisit un médecin traitant ou un psychologue traitant ; vous recueillez son "
+                  "accord (touche g) et le conseillez. Vous ne pouvez pas être ce soignant."),
+            self._after("Soignant enregistré."))
 
     def _pending(self) -> Orientation | None:
         orientation = measures.pending_orientation(self._measure())
@@ -237,7 +264,7 @@ class DossierDetailScreen(AppScreen[None]):
             return True
 
         self.app.push_screen(FormModal(
-            f"{title} — {orientation.structure}",
+            f"{title} — {orientation.doctor if self.detail.care_order else orientation.structure}",
             [ModalField("on", field_label, format_fr(today), placeholder="JJ/MM/AAAA")], record,
             submit_label="Enregistrer", intro=intro), self._after(done))
 

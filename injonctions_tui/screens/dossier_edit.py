@@ -28,6 +28,10 @@ def _control(field: FormField, value: str) -> Widget:
                  placeholder="JJ/MM/AAAA" if field.kind == "date" else "")
 
 
+def _label(field: FormField, kind: str) -> str:
+    return field.label_for(kind) + (" *" if field.required else "")
+
+
 class DossierEditScreen(AppScreen[int | None]):
     """Returns the measure id when saved, None when cancelled."""
 
@@ -39,17 +43,21 @@ class DossierEditScreen(AppScreen[int | None]):
     def __init__(self, measure_id: int | None = None) -> None:
         super().__init__()
         self.measure_id = measure_id
+        self._kind = ""
 
     def compose(self) -> ComposeResult:
         measure = load_measure(self.measure_id) if self.measure_id else None
         values = values_from(measure)
+        self._kind = values["kind"]
         yield Header(icon="⚖")
         title = "Nouveau dossier" if measure is None else f"Modifier le dossier — {measure.person.full_name}"
         yield ModeTitle(title)
         with VerticalScroll(id="dossier-form"):
             for field in FIELDS:
-                yield Field(field.label + (" *" if field.required else ""), _control(field, values[field.key]),
-                            hint=field.hint, id=f"f-{field.key}")
+                row = Field(_label(field, self._kind), _control(field, values[field.key]),
+                            hint=field.hint_for(self._kind), id=f"f-{field.key}")
+                row.display = field.applies_to(self._kind)
+                yield row
             yield Static("* obligatoire. Dates au format JJ/MM/AAAA. Ctrl+S enregistre, Échap annule.",
                          classes="dialog-hint")
         yield Static("", id="form-message")
@@ -59,6 +67,21 @@ class DossierEditScreen(AppScreen[int | None]):
         self.initial_values = self.form_values()
         self.cancel_armed = False
         self.query_one("#last_name", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The « Mesure » field decides which fields show and in which words (injonction
+        thérapeutique or injonction de soins): the domain's FIELDS say it."""
+        if event.select.id != "kind" or event.value is Select.NULL or str(event.value) == self._kind:
+            return
+        self._kind = str(event.value)
+        if self.measure_id is None:  # a new dossier: the authority and stage of that measure
+            defaults = values_from(None, self._kind)
+            for key in ("authority", "stage"):
+                self.query_one(f"#{key}", Select).value = defaults[key]
+        for field in FIELDS:
+            row = self.query_one(f"#f-{field.key}", Field)
+            row.display = field.applies_to(self._kind)
+            row.relabel(_label(field, self._kind), field.hint_for(self._kind))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()

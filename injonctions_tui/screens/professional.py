@@ -16,9 +16,11 @@ from textual.widgets import Footer, Header, Static
 
 from ..domain.core.dates import format_fr, parse_date
 from ..domain.core.errors import InvalidInput
-from ..domain.core.vocabulary import ConflictCategory, EvidenceItem, HabilitationStatus, RemovalGround, choices, label
+from ..domain.core.vocabulary import (ConflictCategory, EvidenceItem, HabilitationStatus, ListingStatus, RemovalGround,
+                                      choices, label)
 from ..domain.dossiers.conflicts import declarations, declare_conflict
 from ..domain.register.caseload import caseload_of
+from ..domain.register.coordinator import listing_checklist, listing_view, set_listing, set_practice_since
 from ..domain.register.eligibility import STATE_LABELS, ItemState, checklist, record_evidence
 from ..domain.register.history import history
 from ..domain.register.status import set_status, status_view
@@ -47,6 +49,10 @@ class ProfessionalScreen(AppScreen[None]):
         Binding("r", "radiate", "Radier", id="professional.radiate"),
         Binding("w", "withdraw", "Retrait", id="professional.withdraw"),
         Binding("c", "conflict", "Conflit d'intérêts", id="professional.conflict"),
+        Binding("l", "listing", "Liste coordonnateurs", tooltip="Décision du procureur sur la liste des médecins "
+                "coordonnateurs (injonction de soins)", id="professional.listing"),
+        Binding("e", "practice", "Exercice", show=False, tooltip="Psychiatre ou spécialiste depuis (liste des "
+                "médecins coordonnateurs)", id="professional.practice"),
     ]
 
     def __init__(self, professional_id: int) -> None:
@@ -57,7 +63,7 @@ class ProfessionalScreen(AppScreen[None]):
         yield Header(icon="⚖")
         with VerticalScroll(id="professional-body"):
             yield ModeTitle(id="professional-title")
-            for section in ("identity", "checklist", "conflicts", "history"):
+            for section in ("identity", "checklist", "listing", "conflicts", "history"):
                 yield Static(id=f"professional-{section}", classes="section")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -93,6 +99,8 @@ class ProfessionalScreen(AppScreen[None]):
             items.add_row(Text(item.label, style="bold"), Text(STATE_LABELS[item.state], style=STATE_STYLES[item.state]))
             items.add_row("", Text(item.explanation, style="dim"))
         self._section("checklist", "Critères et pièces du dossier", items)
+        self._section("listing", "Médecin coordonnateur (injonction de soins) — liste du procureur",
+                      self._listing(professional, today))
         conflicts = declarations(professional)
         self._section("conflicts", "Personnes à ne pas suivre (conflits d'intérêts)", Text(
             "\n".join(f"{d.last_name or ''} {d.first_name or ''} — {label(d.category)} — déclaré le "
@@ -100,6 +108,19 @@ class ProfessionalScreen(AppScreen[None]):
         lines = history(professional, limit=12)
         self._section("history", "Historique du registre", Text(
             "\n".join(f"{r.at:%d/%m/%Y %H:%M}  {r.actor} — {r.action} {r.details}" for r in lines) or "—"))
+
+    @staticmethod
+    def _listing(professional: Professional, today: dt.date) -> Table:
+        """The procureur's list, beside the ARS habilitation: its own state, criteria and file."""
+        view = listing_view(professional, today)
+        items = Table.grid(padding=(0, 2))
+        items.add_row(Text("Inscription", style="bold"), Text(view.text if view.recorded else
+                                                              "Aucune décision (touche l pour en enregistrer une)",
+                                                              style="green" if view.listed else "yellow"))
+        for item in listing_checklist(professional, today).items:
+            items.add_row(Text(item.label, style="bold"), Text(STATE_LABELS[item.state], style=STATE_STYLES[item.state]))
+            items.add_row("", Text(item.explanation, style="dim"))
+        return items
 
     def _section(self, name: str, title: str, body) -> None:  # noqa: ANN001 - a renderable
         widget = self.query_one(f"#professional-{name}", Static)
@@ -179,3 +200,39 @@ class ProfessionalScreen(AppScreen[None]):
             ModalField("birth_date", "Date de naissance", placeholder="JJ/MM/AAAA (recommandée)"),
             ModalField("category", "Lien", choices=tuple(choices(ConflictCategory)))], declare,
             "Déclaration enregistrée.", "Un dossier ne pourra pas être confié à ce professionnel pour cette personne.")
+
+    def action_listing(self) -> None:
+        def decide(values: dict[str, str]) -> object:
+            return set_listing(self.professional(), values["status"], on=_date(values, "on", "Décision du"),
+                               tribunal=values["tribunal"], reference=values["reference"] or None,
+                               valid_until=_date(values, "valid_until", "Valable jusqu'au"),
+                               reason=values["reason"] or None, override_reason=values["override"] or None)
+
+        self._act("Liste des médecins coordonnateurs (procureur de la République)", [
+            ModalField("status", "Décision", choices=tuple(choices(ListingStatus))),
+            ModalField("on", "Décision du", format_fr(self.today()), placeholder="JJ/MM/AAAA"),
+            ModalField("tribunal", "Tribunal", placeholder="ex. TJ de Lyon"),
+            ModalField("reference", "Référence", placeholder="facultatif"),
+            ModalField("valid_until", "Valable jusqu'au", placeholder="vide : 3 ans après la décision"),
+            ModalField("reason", "Motif", placeholder="obligatoire pour une radiation"),
+            ModalField("override", "Dérogation motivée", placeholder="seulement si un critère n'est pas rempli")],
+            decide, "Décision enregistrée au registre.",
+            "Liste établie tous les 3 ans (CSP L3711-1). L'inscription est refusée si un critère ou une pièce "
+            "manque, sauf dérogation motivée (elle est enregistrée).")
+
+    def action_practice(self) -> None:
+        professional = self.professional()
+
+        def record(values: dict[str, str]) -> object:
+            return set_practice_since(self.professional(),
+                                      psychiatrist_since=_date(values, "psychiatrist", "Psychiatre depuis le"),
+                                      specialist_since=_date(values, "specialist", "Spécialiste depuis le"),
+                                      today=self.today())
+
+        self._act("Exercice (liste des médecins coordonnateurs)", [
+            ModalField("psychiatrist", "Psychiatre depuis le", format_fr(professional.psychiatrist_since),
+                       placeholder="JJ/MM/AAAA"),
+            ModalField("specialist", "Spécialiste depuis le", format_fr(professional.specialist_since),
+                       placeholder="JJ/MM/AAAA")], record, "Exercice enregistré.",
+            "Critère 2 : psychiatre depuis au moins 3 ans, ou spécialiste depuis au moins 5 ans (ou formation "
+            "attestée : pièce du dossier).")

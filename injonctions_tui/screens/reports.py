@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ..domain.core.dates import format_fr
 from ..domain.core.errors import InjonctionsError
-from ..domain.core.vocabulary import ReportKind, ReportStatus, choices, label
+from ..domain.core.vocabulary import ReportStatus, label
 from ..domain.dossiers.measures import load_measure
 from ..domain.reports import drafts as report_drafts
 from ..widgets.mode_header import ModeTitle
@@ -93,6 +93,7 @@ class ReportsScreen(AppScreen[None]):
             if result is not None:
                 open_new_report(self, self.measure_id, chosen["kind"])
 
+        kinds = report_drafts.report_kinds_of(self.measure_id)
         self.app.push_screen(FormModal("Nouveau rapport", [ModalField(
-            "kind", "Type", ReportKind.FICHE_NAVETTE.value, choices=tuple(choices(ReportKind)))], pick,
+            "kind", "Type", kinds[0].value if kinds else "", choices=tuple((label(k), k.value) for k in kinds))], pick,
             submit_label="Rédiger"), picked)

@@ -80,6 +80,13 @@ class Field(Vertical):
         yield Static(self.hint, classes="field-hint" if self.hint else "field-hint -empty")
         yield Static("", classes="field-error")
 
+    def relabel(self, label: str, hint: str) -> None:
+        """Another label and hint for the same control (the dossier form speaks each measure's words)."""
+        self.query_one(".field-label", Label).update(label)
+        hint_line = self.query_one(".field-hint", Static)
+        hint_line.update(hint)
+        hint_line.set_class(not hint, "-empty")
+
     def set_error(self, message: str | None) -> None:
         """Show (or clear) the French error under the field."""
         self.query_one(".field-error", Static).update(message or "")

@@ -7,7 +7,7 @@ Professionals, eligibility, status decisions, history, caseload, exports and the
 - `coordinator`: the médecin coordonnateur's entry on the procureur's list, beside the IT habilitation
   (injonction de soins, issue 21).
   Public: ListingChecklist, ListingItem, ListingView, listing_checklist, listing_view, own_listing_warning,
-  set_listing.
+  set_listing, set_practice_since.
 - `eligibility`: who may be habilitated: the four criteria and the application file (CSP R3413-1 to R3413-5).
   Public: B2_VALID_MONTHS, DOCTOR_ORDER_YEARS, SANCTION_CERTIFICATE_VALID_MONTHS, Checklist, ChecklistItem,
   ItemKey, ItemState, add_professional, checklist, missing_items, record_evidence, remove_evidence,

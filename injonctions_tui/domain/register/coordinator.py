@@ -240,6 +240,24 @@ def set_listing(professional: Professional, status: str, *, on: dt.date, tribuna
     return row
 
 
+def set_practice_since(professional: Professional, *, psychiatrist_since: dt.date | None,
+                       specialist_since: dt.date | None, today: dt.date) -> Professional:
+    """Criterion 2 of seed 004: since when the doctor practises psychiatry, or another
+    speciality (a date in the future is a typo, refused)."""
+    for name, value in (("Psychiatre depuis le", psychiatrist_since), ("Spécialiste depuis le", specialist_since)):
+        if value is not None and (not isinstance(value, dt.date) or value > today):
+            raise InvalidInput(f"{name} : date dans le futur ou invalide.")
+    with database.atomic():
+        professional.psychiatrist_since, professional.specialist_since = psychiatrist_since, specialist_since
+        professional.save()
+        log(professional, "liste_coordonnateur",
+            "Exercice : " + ", ".join(f"{name.lower()} {format_fr(value)}" for name, value in (
+                ("Psychiatre depuis le", psychiatrist_since), ("Spécialiste depuis le", specialist_since)) if value)
+            if psychiatrist_since or specialist_since else "Exercice : dates effacées",
+            audit_details="exercice")
+    return professional
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -313,4 +331,4 @@ def own_listing_warning(user: Professional | None, today: dt.date) -> str | None
 
 
 __all__ = ["ListingChecklist", "ListingItem", "ListingView", "listing_checklist", "listing_view",
-           "own_listing_warning", "set_listing"]
+           "own_listing_warning", "set_listing", "set_practice_since"]

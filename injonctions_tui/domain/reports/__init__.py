@@ -4,8 +4,8 @@ Drafts, frozen facts, the secrecy guard, the PDF.
 
 - `drafts`: the life of a report to the magistrate: draft, autosave, finalise, correct (issue 5).
   Public: FlaggedTermsRemain, MAX_OBSERVATIONS, ReportFacts, ReportLocked, clean_observations, confirmed_terms,
-  correct, delete_draft, finalise, flags_of, get_report, prefill, report_facts, save_draft, start_draft,
-  verify_integrity.
+  correct, delete_draft, finalise, flags_of, get_report, prefill, report_facts, report_kinds_of, save_draft,
+  start_draft, verify_integrity.
 - `facts`: what a report states that comes from the dossier, never retyped (issue 5).
   Public: AppointmentRow, ReportFacts, canonical_json, last_final_until, prefill.
 - `report_pdf`: the reports to the magistrate: avis motivé, fiche navette, incident, fin de mesure.

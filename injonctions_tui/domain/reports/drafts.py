@@ -75,6 +75,12 @@ def report_kinds_for(measure_kind: str) -> tuple[ReportKind, ...]:
     return REPORT_KINDS[MeasureKind(measure_kind).value]
 
 
+def report_kinds_of(measure_id: int) -> tuple[ReportKind, ...]:
+    """The reports a dossier's measure has (the screen offers those only)."""
+    measure = Measure.get_or_none(Measure.id == measure_id)
+    return report_kinds_for(measure.kind) if measure else ()
+
+
 class ReportLocked(InvalidInput):
     """A final report cannot change; a correction is a new version."""
 
@@ -455,4 +461,4 @@ def correct(report_id: int, today: dt.date) -> Report:
 # Re-exported so callers have the lifecycle in one place.
 __all__ = ["FlaggedTermsRemain", "MAX_OBSERVATIONS", "ReportFacts", "ReportLocked", "clean_observations",
            "confirmed_terms", "correct", "delete_draft", "finalise", "flags_of", "get_report", "prefill",
-           "report_facts", "save_draft", "start_draft", "verify_integrity"]
+           "report_facts", "report_kinds_of", "save_draft", "start_draft", "verify_integrity"]
