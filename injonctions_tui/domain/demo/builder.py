@@ -28,6 +28,7 @@ from ..store import audit
 from ..store.professionals import create_user, current_user
 from ..store.settings import CourtSettings, Permanence, save_court
 from . import pools as data
+from .care_orders import Helpers, add_care_orders, make_coordinator
 from .register import fill_register
 
 DAY = dt.timedelta(days=1)
@@ -518,8 +519,14 @@ class _Builder:
         self.professionals()
         fill_register(self.today)
         self.user = current_user()
+        make_coordinator(self.user, self.today)
         for spec in self.specs():
             self.story(spec)
+        add_care_orders(Helpers(
+            self.today, self.now, self.user, self.days, lambda around: self.cal.csapa(around), self._parquet,
+            self.phone, lambda ctx, kind, at, status, booked: self._appointment(
+                ctx, kind, at, data.USER["csapa_name"], status, booked),
+            self._report, lambda measure: _Ctx(_Spec("injonction_de_soins"), measure, at_csapa=True)))
         first = (Report.select().join(Measure)  # one corrected fiche navette
                  .where((Report.kind == ReportKind.FICHE_NAVETTE) & (Report.status == ReportStatus.FINAL)
                         & (Measure.outcome == Outcome.CLASSEMENT)).order_by(Report.id).first())

@@ -11,7 +11,7 @@ from __future__ import annotations
 USER = {
     "last_name": "SECCOTINE",
     "first_name": "Séraphine",
-    "profession": "psychologue",
+    "profession": "medecin",  # a psychiatrist: médecin relais (IT) and médecin coordonnateur (IS)
     "rpps_adeli": "99000000026",
     "csapa_name": "CSAPA Les Tilleuls (démo)",
     "csapa_address": "7 rue de l'Exemple, 92000 Nanterre",
