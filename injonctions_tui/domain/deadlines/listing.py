@@ -25,6 +25,8 @@ class DeadlineRow:
     parquet_number: str
     label: str
     source: str
+    #: The deadline's kind (engine.DeadlineKind value): the injonction de soins has its own.
+    kind: str = ""
 
 
 def when_text(deadline: Deadline, today: dt.date) -> str:
@@ -48,7 +50,7 @@ def deadline_rows(today: dt.date, *, limit: int | None = PAGE, overdue_only: boo
             names[measure.id] = (measure.person.full_name, measure.parquet_number)
     return [DeadlineRow(d.measure_id, d.due_on, when_text(d, today), d.overdue(today),
                         names.get(d.measure_id, ("?", ""))[0], names.get(d.measure_id, ("?", ""))[1],
-                        d.label, d.source)
+                        d.label, d.source, d.kind.value)
             for d in deadlines]
 
 
@@ -64,4 +66,4 @@ def deadlines_json(rows: list[DeadlineRow], day: dt.date) -> dict[str, Any]:
     """The same rows for scripts (`injonctions echeances --json`): ISO dates, ids, labels."""
     return {"date": day.isoformat(), "echeances": [
         {"measure_id": r.measure_id, "due_on": r.due_on.isoformat(), "overdue": r.overdue, "person": r.person,
-         "parquet_number": r.parquet_number, "label": r.label, "source": r.source} for r in rows]}
+         "parquet_number": r.parquet_number, "label": r.label, "kind": r.kind, "source": r.source} for r in rows]}

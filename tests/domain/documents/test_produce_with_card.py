@@ -17,6 +17,7 @@ from injonctions_tui.domain.printing.pkcs11 import PinIncorrect
 from injonctions_tui.domain.printing.verification import verify_signature
 from injonctions_tui.domain.reports import drafts as rd
 from tests.conftest import TODAY
+from tests.factories.care_orders import list_coordinator, make_care_order
 from tests.factories.reports import make_dossier
 from tests.factories.signature import choose_test_card
 from tests.pkcs11_token import TokenDir
@@ -36,6 +37,14 @@ def _final_report(measure_id: int, kind: str) -> int:
     return rd.finalise(report.id, today=TODAY, confirm_flagged=False).id
 
 
+def _care_order(dossier) -> int:
+    """An injonction de soins of the same user, listed as médecin coordonnateur."""
+    import datetime as dt
+
+    list_coordinator(dossier.user)
+    return make_care_order(dossier.user, TODAY, ordonnance_on=dt.date(2025, 11, 3), number="26/200/00009").id
+
+
 def _targets(dossier) -> dict[str, object]:
     """One target for every kind of the catalogue."""
     measure = dossier.measure.id
@@ -44,6 +53,7 @@ def _targets(dossier) -> dict[str, object]:
             "attestation-suivi": measure, "fiche-navette": _final_report(measure, "fiche_navette"),
             "avis-motive": _final_report(measure, "avis_motive"), "incident": _final_report(measure, "incident"),
             "fin-de-mesure": _final_report(measure, "fin_de_mesure"), "registre": None,
+            "rapport-annuel": _final_report(_care_order(dossier), "rapport_annuel"),
             "attestation-fin-suivi": measure}  # last: the measure is closed first
 
 
