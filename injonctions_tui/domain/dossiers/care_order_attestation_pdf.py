@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from ..core.dates import format_fr
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Orientation, Professional
-from ..core.rules import is_care_order
+from ..core.rules import is_care_order, rules_for
 from ..core.vocabulary import AppointmentStatus, MeasureStatus, agreed, coordinator_clause, label
 from ..deadlines.engine import measure_timeline
 from ..printing.pdf import city_of, letterhead, para, render, signature_block, table_style, text
@@ -100,7 +100,7 @@ def _story(measure: Measure, professional: Professional, court: CourtSettings, t
     rows = [("Personne suivie", f"<b>{text(person.full_name)}</b>")]
     if person.birth_date:
         rows.append(("Date de naissance", format_fr(person.birth_date)))
-    rows.append(("Cadre", text(f"Injonction de soins {_ordered(measure)}")))
+    rows.append(("Cadre", text(f"Injonction de soins {_ordered(measure)} ({rules_for(measure.kind).law})")))
     rows.append(("N° de dossier (JAP)", text(measure.parquet_number or "non renseigné")))
     rows.append(("Désignation", f"ordonnance du juge de l'application des peines du {format_fr(measure.ordonnance_on)}"
                  if measure.ordonnance_on else "ordonnance du juge de l'application des peines"))
