@@ -20,6 +20,7 @@ from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Civility, Public, choices, label
 from ..domain.printing.signer_choice import describe_signer
+from ..domain.store.coordinator import attestation_months, load_office, save_coordinator_settings
 from ..domain.store.professionals import current_user, set_civility
 from ..domain.store.settings import (Permanence, load_court, lock_minutes, parse_lead_days, permanence_from_text,
                                      save_court_and_lock)
@@ -44,6 +45,8 @@ class SettingsScreen(ModeScreen):
         Binding("k", "certificate", "Certificat", id="settings.certificate"),
         Binding("u", "civility", "Civilité", id="settings.civility"),
         Binding("c", "card", "Carte de signature", id="settings.card"),
+        Binding("o", "office", "Cabinet (IS)", tooltip="Injonction de soins : le cabinet du médecin coordonnateur "
+                "et l'intervalle des attestations de suivi", id="settings.office"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -154,6 +157,26 @@ class SettingsScreen(ModeScreen):
             apply, submit_label="Enregistrer", intro="Accorde « Je soussigné(e) » et « habilité(e) » sur chaque "
                                                      "document imprimé à partir de maintenant."),
             lambda result: result is not None and self.notify("Civilité enregistrée."))
+
+    def action_office(self) -> None:
+        """Injonction de soins: where the coordonnateur receives, and how often the attestations
+        de suivi are due (« à intervalles réguliers », seed 004)."""
+        office = load_office()
+
+        def apply(values: dict[str, str]) -> object:
+            return save_coordinator_settings(values["name"], values["address"], values["phone"] or None,
+                                             values["months"])
+
+        self.app.push_screen(FormModal(
+            "Injonction de soins — cabinet et attestations",
+            [ModalField("name", "Cabinet", office.name if office else ""),
+             ModalField("address", "Adresse", office.address if office else ""),
+             ModalField("phone", "Téléphone", (office.phone or "") if office else ""),
+             ModalField("months", "Attestations tous les (mois)", str(attestation_months()))],
+            apply, submit_label="Enregistrer",
+            intro="Les entretiens de l'injonction de soins ont lieu au cabinet du médecin coordonnateur, pas aux "
+                  "permanences du tribunal ; les attestations de suivi sont dues à cet intervalle."),
+            lambda result: result is not None and self.notify("Cabinet et intervalle enregistrés."))
 
     def action_journal(self) -> None:
         from .journal import JournalScreen

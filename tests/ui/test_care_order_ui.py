@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from injonctions_tui.app import InjonctionsApp, StartupPlan
 from injonctions_tui.domain.core import models
@@ -105,3 +105,23 @@ async def test_the_etat_per_judge_from_the_bilan_screen(demo_db, tmp_path: Path,
         assert produced == ["etat-justificatif-injonctions-soins-2025.csv",
                             "etat-justificatif-injonctions-soins-2025.pdf"]
         assert any("2 feuillet(s)" in n.message for n in app._notifications)
+
+
+async def test_the_office_and_the_attestations_interval_in_the_settings(configured_db_path: Path) -> None:
+    from injonctions_tui.domain.store.coordinator import attestation_months, load_office
+
+    app = _app(configured_db_path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("f6")
+        await pilot.press("o")
+        assert isinstance(app.screen, FormModal)
+        assert app.screen.query_one("#name", Input).value == "CSAPA Les Tilleuls (test)"  # the CSAPA by default
+        _fill(app, name="Cabinet du Dr Prunelle (test)", address="2 rue de l'Exemple, 92000 Nanterre", months="13")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # 13 months: refused in place
+        _fill(app, months="2")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, FormModal), "la fermeture")
+        assert load_office().name == "Cabinet du Dr Prunelle (test)" and attestation_months() == 2
+    app.database.close()

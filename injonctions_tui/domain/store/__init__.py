@@ -12,7 +12,7 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
 - `coordinator`: the médecin coordonnateur's standing and settings: the procureur's list, the office, the
   interval of the attestations de suivi (injonction de soins, issue 21).
   Public: LISTING_YEARS, listing_end, listing_on, check_listed, check_may_act, Office, load_office, save_office,
-  attestation_months, save_attestation_months, open_care_orders.
+  attestation_months, save_attestation_months, save_coordinator_settings, open_care_orders.
 - `instance_lock`: one program at a time on a database: a second window is told, not let in.
   Public: InstanceLocked, lock_path, InstanceLock, acquire, held_here, hold, is_locked.
 - `integrity`: tamper-evidence: HMACs of final reports, the audit trail as a hash chain, their check (issue 15).

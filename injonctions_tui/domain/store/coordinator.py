@@ -159,6 +159,17 @@ def save_attestation_months(months: int) -> None:
             (MeasureKind.INJONCTION_DE_SOINS.value,))
 
 
+def save_coordinator_settings(name: str, address: str, phone: str | None, months: int | str) -> Office:
+    """The office and the attestations' interval together, all or nothing (the settings screen)."""
+    text = str(months).strip()
+    if not text.isdigit():
+        raise InvalidInput("Intervalle des attestations de suivi : un nombre de mois entre 1 et 12.")
+    with database.atomic():
+        office = save_office(name, address, phone)
+        save_attestation_months(int(text))
+    return office
+
+
 def open_care_orders(professional: Professional) -> int:
     """How many open injonctions de soins the professional carries (the reminders' context)."""
     return (Measure.select().where((Measure.professional == professional)
