@@ -22,7 +22,8 @@ from .base import ModeScreen
 from .form_modal import FormModal, ModalField
 
 COLUMNS = (Column("Professionnel"), Column("Profession", optional=True), Column("CSAPA", optional=True),
-           Column("Habilitation"), Column("Valide jusqu'au"), Column("Dossier"), Column("Suivis", optional=True))
+           Column("Habilitation"), Column("Valide jusqu'au"), Column("Dossier"), Column("Suivis", optional=True),
+           Column("Liste coordonnateurs (IS)", optional=True))
 
 
 def _status(row: RegisterRow) -> Text:
@@ -31,6 +32,13 @@ def _status(row: RegisterRow) -> Text:
     if row.habilitated_today:
         return Text(row.status, style="green")
     return Text(row.state or row.status, style="red")  # the domain says "expirée", "suspendu"…
+
+
+def _listing(row: RegisterRow) -> Text:
+    """The procureur's list of médecins coordonnateurs (injonction de soins), beside the habilitation."""
+    if row.listed_today:
+        return Text(f"inscrit(e) jusqu'au {format_fr(row.listing_until)}", style="green")
+    return Text(row.listing or "—", style="yellow" if row.listing else "dim")
 
 
 def _file(row: RegisterRow) -> Text:
@@ -61,7 +69,7 @@ class RegisterScreen(ModeScreen):
         count = self.query_one("#register-table", RecordTable).replace_rows(
             (r.professional_id, (Text(r.name + (" (vous)" if r.is_user else ""), style="bold" if r.is_user else ""),
                                  r.profession, r.csapa, _status(r), format_fr(r.valid_until), _file(r),
-                                 str(r.caseload_persons)))
+                                 str(r.caseload_persons), _listing(r)))
             for r in rows)
         habilitated = sum(r.habilitated_today for r in rows)
         self.query_one("#register-count", Static).update(

@@ -129,7 +129,7 @@ def register_text(today: dt.date) -> str:
 CSV_HEADER = ["Nom", "Profession", "N° RPPS/ADELI", "Ordre professionnel", "CSAPA employeur", "Départements",
               "Statut", "Depuis le", "Référence de la décision", "Décision du", "Année de la liste",
               "Valable jusqu'au", "Expire sous 60 jours", "Motif", "Dossier complet", "Éléments manquants",
-              "Dérogations", "Personnes suivies", "Alerte plafond"]
+              "Dérogations", "Personnes suivies", "Alerte plafond", "Liste des médecins coordonnateurs"]
 
 
 def register_csv(today: dt.date) -> str:
@@ -138,7 +138,7 @@ def register_csv(today: dt.date) -> str:
              format_fr(r.since), r.decision_reference, format_fr(r.decision_on), r.list_year or "",
              format_fr(r.valid_until), "oui" if r.expires_soon else "non", r.reason,
              "oui" if not r.missing else "non", " ; ".join(r.missing), r.overrides or "",
-             r.caseload_persons, " ".join(r.caseload_warnings)]
+             r.caseload_persons, " ".join(r.caseload_warnings), r.listing]
             for r in register_rows(today)]
     return csv_text(CSV_HEADER, rows)
 

@@ -13,7 +13,7 @@ from injonctions_tui.domain.core.models import RegisterEvent
 from injonctions_tui.domain.register.coordinator import (listing_checklist, listing_view, own_listing_warning,
                                                          set_listing, set_practice_since)
 from injonctions_tui.domain.register.eligibility import record_evidence
-from injonctions_tui.domain.register.export import register_json, register_text
+from injonctions_tui.domain.register.export import register_csv, register_json, register_text
 from injonctions_tui.domain.store.coordinator import check_may_act
 from injonctions_tui.domain.store.professionals import create_user, habilitation_on, record_habilitation
 from tests.conftest import TODAY
@@ -107,3 +107,5 @@ def test_the_register_exports_show_the_entry_beside_the_habilitation(doctor) -> 
     assert entry["coordinator_listing"]["listed"] is True and entry["coordinator_listing"]["file_complete"]
     assert entry["coordinator_listing"]["valid_until"] == "2029-03-08"
     assert "Liste des médecins coordonnateurs : Inscrit(e) sur la liste" in register_text(TODAY)
+    header, row = register_csv(TODAY).lstrip("\ufeff").splitlines()
+    assert header.endswith(";Liste des médecins coordonnateurs") and "jusqu'au 08/03/2029" in row
