@@ -11,11 +11,14 @@ from peewee import SQL, Case, NodeList, fn
 
 from ..core.models import Measure, Person, database, person_name
 from ..core.people import MAJORITY_AGE, public_for
+from ..core.rules import MeasureKind, is_care_order
 from ..core.text import search_key
 from ..core.vocabulary import MeasureStatus, Public, label
 from ..deadlines.cache import measures_due
 
 MAX_SEARCH = 100
+#: What the « Public » column says of an injonction de soins: no permanence, the coordonnateur's office.
+CARE_ORDER_PUBLIC = "Inj. de soins"
 #: Rows shown at once; a search or a filter narrows the rest down.
 PAGE = 500
 
@@ -70,7 +73,7 @@ def _minor_expression():
 #: What a row shows, fetched as tuples: 500 Measure+Person models cost more than the query.
 _COLUMNS = (Measure.id, Person.last_name, Person.first_name, Person.birth_date, Measure.parquet_number,
             Measure.facts_on, Measure.public_override, Measure.status, Measure.saisine_received_on,
-            Measure.magistrat_referent)
+            Measure.magistrat_referent, Measure.kind)
 _NEWEST_FIRST = (Measure.saisine_received_on.desc(), Measure.id.desc())
 #: Up to this many persons (and as many parquet numbers) matching, a search is
 #: selective: fetching its dossiers by id beats a scan newest first, which
@@ -117,9 +120,10 @@ def _other_filters(query, filters: DossierFilters, *, by_id: bool = False):
         query = query.where(Measure.magistrat_referent == filters.magistrat)
     if filters.due and filters.today:
         query = query.where(_among(Measure.id, _measures_due(filters.today, filters.due)))
-    if filters.public:
+    if filters.public:  # a permanence's public: the injonction de soins goes to none
         minor = _minor_expression()
-        query = query.where(minor == (filters.public == Public.MINEURS.value))
+        query = query.where((minor == (filters.public == Public.MINEURS.value))
+                            & (Measure.kind == MeasureKind.INJONCTION_THERAPEUTIQUE.value))
     return query
 
 
@@ -138,13 +142,14 @@ def _selective_matches(name: str, number: str) -> tuple[list[int], list[int]] | 
 
 def _row(values: tuple) -> DossierRow:
     (measure_id, last_name, first_name, birth_date, parquet_number, facts_on, public_override, status,
-     saisine_received_on, magistrat_referent) = values
+     saisine_received_on, magistrat_referent, kind) = values
     return DossierRow(
         measure_id=measure_id,
         person=person_name(last_name, first_name),
         birth_date=birth_date,
         parquet_number=parquet_number,
-        public=label(public_for(birth_date, facts_on, public_override, saisine_received_on)),
+        public=(CARE_ORDER_PUBLIC if is_care_order(kind)
+                else label(public_for(birth_date, facts_on, public_override, saisine_received_on))),
         status=label(status),
         saisine_received_on=saisine_received_on,
         magistrat_referent=magistrat_referent or "",

@@ -85,10 +85,12 @@ def _reference(filters: DossierFilters) -> list[tuple]:
         query = query.where(Measure.magistrat_referent == filters.magistrat)
     if filters.due and filters.today:
         query = query.where(Measure.id.in_(dossiers._measures_due(filters.today, filters.due)))
-    if filters.public:
-        query = query.where(dossiers._minor_expression() == (filters.public == "mineurs"))
+    if filters.public:  # a permanence's public: never an injonction de soins (issue 21)
+        query = query.where((dossiers._minor_expression() == (filters.public == "mineurs"))
+                            & (Measure.kind == "injonction_therapeutique"))
     query = query.order_by(Measure.saisine_received_on.desc(), Measure.id.desc())
-    return [(m.id, m.person.full_name, m.person.birth_date, m.parquet_number, label(measure_public(m)),
+    return [(m.id, m.person.full_name, m.person.birth_date, m.parquet_number,
+             dossiers.CARE_ORDER_PUBLIC if m.kind == "injonction_de_soins" else label(measure_public(m)),
              label(m.status), m.saisine_received_on, m.magistrat_referent or "") for m in query]
 
 
