@@ -125,3 +125,16 @@ async def test_the_office_and_the_attestations_interval_in_the_settings(configur
         await wait_until(pilot, lambda: not isinstance(app.screen, FormModal), "la fermeture")
         assert load_office().name == "Cabinet du Dr Prunelle (test)" and attestation_months() == 2
     app.database.close()
+
+
+async def test_the_list_entry_about_to_expire_is_recalled_at_start(configured_db_path: Path) -> None:
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    list_coordinator(models.Professional.get(models.Professional.is_user == True),  # noqa: E712
+                     dt.date(2024, 1, 8))  # valid until 07/01/2027: 45 days left on 23/11/2026
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: any("coordonnateurs" in n.message for n in app._notifications),
+                         "le rappel de la liste")
+        reminder = next(n for n in app._notifications if "coordonnateurs" in n.message)
+        assert "expire le 07/01/2027" in reminder.message and reminder.title == "Médecin coordonnateur"
+    database.close()

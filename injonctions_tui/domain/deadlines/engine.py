@@ -559,6 +559,8 @@ def _compute(m: Facts, rows: Rows, today: dt.date | None, pending_only: bool = F
             _follow_up_cadence(c, c.start)
             _periods(c, c.start)
     out = c.found
+    if today is not None and c.rules.end_entered:  # as the cache reads it: not before its anchor
+        out = [d for d in out if d.anchor_on is None or d.anchor_on <= today]
     if _is_closed(m):
         out = [d for d in out if d.done_on is not None]
     return out if pending_only else sorted(out, key=lambda d: (d.due_on, KIND_RANK[d.kind], d.label))
