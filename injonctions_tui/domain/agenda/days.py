@@ -24,6 +24,7 @@ from ..core import clock
 from ..core.dates import age_on, format_long_fr, hour_fr
 from ..core.models import Appointment, Measure, Person, Report, person_name
 from ..core.people import MAJORITY_AGE, public_for
+from ..core.rules import MeasureKind
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, Public, label
 from ..deadlines.cache import cached_overdue
 from ..deadlines.engine import Deadline, DeadlineKind
@@ -192,7 +193,12 @@ def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list
     """Every appointment from `first_day` to `last_day` inclusive, in time order."""
     start = dt.datetime.combine(first_day, dt.time.min)
     end = dt.datetime.combine(last_day + DAY, dt.time.min)
-    reported = fn.EXISTS(Report.select(Report.id).where(Report.measure == Measure.id))
+    seen = Appointment.alias()
+    # « nouveau »: nothing reported yet; an injonction de soins (reports once a year), no interview held yet.
+    reported = fn.EXISTS(Report.select(Report.id).where(Report.measure == Measure.id)) | (
+        (Measure.kind == MeasureKind.INJONCTION_DE_SOINS.value)
+        & fn.EXISTS(seen.select(seen.id).where((seen.measure == Measure.id)
+                                               & (seen.status == AppointmentStatus.PRESENT.value))))
     booked = [_Booked(*row) for row in Appointment.select(*_ROW_FIELDS, reported.alias("reported"))
               .join(Measure).join(Person)
               .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))

@@ -556,7 +556,8 @@ def populate_demo(today: dt.date, seed: int = 2026) -> DemoSummary:
         if today.month > 1:
             from ..statements.statement import mark_statement_produced
 
-            mark_statement_produced(today.year - 1, on=dt.date(today.year, 1, 20))
+            for kind in MeasureKind:  # the IT's and the IS's (one sheet per JAP)
+                mark_statement_produced(today.year - 1, on=dt.date(today.year, 1, 20), kind=kind)
         _convocations_posted(today)
         return summary
 
