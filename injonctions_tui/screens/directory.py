@@ -7,6 +7,7 @@ The rules (what an entry holds, no duplicates, the CSV import) are the domain's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -30,9 +31,11 @@ from .form_modal import FormModal, ModalField
 COLUMNS = (Column("Nom"), Column("Type"), Column("Public"), Column("Adresse", optional=True),
            Column("Téléphone", optional=True), Column("Messagerie sécurisée", optional=True))
 #: The type in the table's few columns (the form and the papers say it in full).
-SHORT_KIND = {StructureKind.CSAPA: "CSAPA", StructureKind.CJC: "CJC", StructureKind.HOPITAL: "Hôpital",
-              StructureKind.MEDECIN: "Médecin", StructureKind.PSYCHOLOGUE: "Psychologue", StructureKind.AUTRE: "Autre"}
-SHORT_PUBLIC = {StructurePublic.MINEURS: "Mineurs", StructurePublic.MAJEURS: "Majeurs", StructurePublic.TOUS: "Tous"}
+SHORT_KIND: dict[str, str] = {
+    StructureKind.CSAPA: "CSAPA", StructureKind.CJC: "CJC", StructureKind.HOPITAL: "Hôpital",
+    StructureKind.MEDECIN: "Médecin", StructureKind.PSYCHOLOGUE: "Psychologue", StructureKind.AUTRE: "Autre"}
+SHORT_PUBLIC: dict[str, str] = {StructurePublic.MINEURS: "Mineurs", StructurePublic.MAJEURS: "Majeurs",
+                                StructurePublic.TOUS: "Tous"}
 #: How many problems of a refused file the dialog shows (the CLI lists them all).
 SHOWN_PROBLEMS = 6
 
@@ -115,7 +118,8 @@ class DirectoryScreen(AppScreen[None]):
             return None
         return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    def _saved(self, message: str):  # type: ignore[no-untyped-def]
+    def _saved(self, message: str) -> Callable[[object], None]:
+        """What to do once the dialog is done: say so, and list again."""
         def done(result: object) -> None:
             if result is not None:
                 self.notify(message)

@@ -194,5 +194,5 @@ def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:
         events.append(TimelineEvent(measure.outcome_on, "", "Clôture", label(measure.outcome), "outcome"))
     events += _printed(measure)
     # Within a day: the saisine first, then interviews by time, then what followed them.
-    rank = {"saisine": 0, "appointment": 1}
+    rank = {"saisine": 0, "appointment": 1, "document": 1}  # printed at a time of the day, like interviews
     return sorted(events, key=lambda e: (e.on, rank.get(e.category, 2), e.time))

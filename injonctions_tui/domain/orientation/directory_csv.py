@@ -129,8 +129,8 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise InjonctionsError(f"{not_a_table} lisible (UTF-16 abîmé).") from None
     if b"\x00" in raw:
-        line = raw[:raw.index(b"\x00")].count(b"\n") + 1
-        raise InjonctionsError(f"{not_a_table} : il contient des données binaires (octet nul ligne {line}). "
+        nul = raw[:raw.index(b"\x00")].count(b"\n") + 1
+        raise InjonctionsError(f"{not_a_table} : il contient des données binaires (octet nul ligne {nul}). "
                                "Enregistrez-le depuis votre tableur au format « CSV UTF-8 ».")
     try:
         text, encoding = raw.decode("utf-8-sig"), "UTF-8"
@@ -141,8 +141,8 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             line = raw[:error.start].count(b"\n") + 1
             raise InjonctionsError(f"{not_a_table} lisible : ni UTF-8 ni Windows-1252 (caractère illisible ligne "
                                    f"{line}). Enregistrez-le depuis votre tableur au format « CSV UTF-8 ».") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if any(unicodedata.category(char) == "Cc" and char != "\t" for char in line):
+    for number, row in enumerate(text.splitlines(), start=1):
+        if any(unicodedata.category(char) == "Cc" and char != "\t" for char in row):
             raise InjonctionsError(f"{not_a_table} : caractères de contrôle ligne {number} (fichier binaire ou "
                                    "mal enregistré). Enregistrez-le depuis votre tableur au format « CSV UTF-8 ».")
     return text, encoding

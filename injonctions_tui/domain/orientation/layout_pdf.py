@@ -59,8 +59,10 @@ def duration_text(papers: OrientationPapers) -> str:
     if dates is None:
         return f"{months(rules.initial_duration_months)} à compter de la décision, {renewable}"
     since = "du début fixé par la saisine" if dates.start_entered else "de la décision"
+    renewed = papers.measure.renewals.count()
+    after = f" (après {renewed} renouvellement{'s' if renewed > 1 else ''})" if renewed else ""
     return (f"{months(rules.initial_duration_months)} à compter {since} ({format_fr(dates.start)}) ; fin prévue le "
-            f"{format_fr(dates.planned_end)} ; {renewable} (au plus tard le {format_fr(dates.max_end)})")
+            f"{format_fr(dates.planned_end)}{after} ; {renewable} (au plus tard le {format_fr(dates.max_end)})")
 
 
 def ordinal(month: int) -> str:

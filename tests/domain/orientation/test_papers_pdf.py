@@ -244,3 +244,27 @@ def test_printed_and_signed_papers_are_listed_in_the_timeline(chosen: Permanence
     orientation = dict(dossier_detail(chosen.adult.id, TODAY).orientation)["CSAPA Le Phare (fictif)"]
     assert orientation.endswith("accord écrit attendu au plus tard le 04/12/2026 — tél. 01 00 00 00 11, "
                                 "accueil@phare.exemple-mssante.invalid")
+
+
+def test_without_a_decision_date_the_sheet_states_no_date_and_a_renewal_is_said(chosen: Permanence) -> None:
+    Measure.update(decision_on=None).where(Measure.id == chosen.protected.id).execute()
+    (page,) = pages_text(_pdf("fiche-information", chosen.protected.id))
+    assert ("6 mois à compter de la décision, renouvelable par périodes de 6 mois, 24 mois au plus." in page
+            and "au 3" in page and "fin prévue" not in page)
+    assert "Une convocation vous indiquera le jour, l'heure et le lieu." in page  # no cadence date to give
+    measures.renew(Measure.get_by_id(chosen.adult.id), dt.date(2026, 11, 20), TODAY)
+    (page,) = pages_text(_pdf("fiche-information", chosen.adult.id))
+    assert "fin prévue le 02/10/2027 (après 1 renouvellement)" in page
+
+
+def test_same_input_same_bytes_and_long_names_wrap(chosen: Permanence) -> None:
+    for key, target in (("lettre-soignant", chosen.adult.id), ("formulaire-choix", chosen.minor.id),
+                        ("fiche-information", chosen.adult.id), ("annuaire", None)):
+        assert _pdf(key, target) == _pdf(key, target), key
+    orientation = Orientation.get(Orientation.measure == chosen.adult.id)
+    orientation.structure = " ".join(["CENTREDESOINSDEMOULINSART"] * 8)[:200]
+    orientation.doctor = "W" * 120
+    orientation.save()
+    for key in ("lettre-soignant", "formulaire-choix"):
+        text = "".join(text_of(_pdf(key, chosen.adult.id)).split())
+        assert "CENTREDESOINSDEMOULINSART" * 2 in text and "W" * 40 in text
