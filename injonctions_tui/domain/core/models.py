@@ -185,11 +185,13 @@ class TreatingStructure(BaseModel):
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(null=True)
 
-    def refresh_search_name(self) -> None:
-        self.search_name = search_key(f"{self.name} {self.address or ''}")
+    @staticmethod
+    def folded(name: str, address: str | None) -> str:
+        """The search column of an entry named `name` at `address`."""
+        return search_key(f"{name} {address or ''}")
 
     def save(self, *args, **kwargs):  # type: ignore[override]
-        self.refresh_search_name()
+        self.search_name = self.folded(self.name, self.address)
         return super().save(*args, **kwargs)
 
 

@@ -15,7 +15,7 @@ from ..core.dates import add_months, age_on, format_fr
 from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Orientation, Person, Professional, Renewal, TreatingStructure, database
 from ..core.people import MAJORITY_AGE, measure_public
-from ..core.rules import rules_for
+from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome, Public
 from ..deadlines.engine import choice_deadline, measure_timeline
@@ -157,7 +157,10 @@ def expected_chooser(measure: Measure, on: dt.date) -> ChosenBy:
 
 
 def _check_chooser(measure: Measure, chosen_by: ChosenBy, on: dt.date) -> None:
-    """Refuses a chooser the law does not allow that day (R3413-12)."""
+    """Refuses a chooser the law does not allow that day (R3413-12: the injonction thérapeutique's
+    rule; another kind of measure keeps what the professional records)."""
+    if measure.kind != MeasureKind.INJONCTION_THERAPEUTIQUE:
+        return
     person = measure.person
     minor = _minor_on(person, on)
     day = format_fr(on)

@@ -9,8 +9,9 @@ at the permanence; the person takes home a sheet saying how the measure works.
 - `choice_form_pdf`: the form recording the choice of the treating doctor or structure, signed at the permanence.
   Public: formulaire_de_choix.
 - `directory`: the directory of treating doctors and structures: where a person may be oriented.
-  Public: DirectoryEntry, EntryValues, check_values, same_entry, save_entry, structure_row, get_entry, delete_entry,
-  publics_for, search_directory, directory_size, DirectoryList, load_list, list_filename_stem.
+  Public: DirectoryEntry, EntryValues, check_values, same_entry, save_entry, known_keys, add_entries, structure_row,
+  get_entry, delete_entry, publics_for, search_directory, directory_size, DirectoryList, load_list,
+  list_filename_stem.
 - `directory_csv`: import the directory from the CSV file a CSAPA already keeps (a spreadsheet's export).
   Public: fold, DirectoryImport, import_directory.
 - `directory_pdf`: the list of doctors and structures handed to the person: names and addresses only.

@@ -27,7 +27,7 @@ from ..core.models import database
 from ..core.text import search_key
 from ..core.vocabulary import StructureKind, StructurePublic, label
 from ..store import audit
-from .directory import EntryValues, check_values, same_entry, save_entry
+from .directory import EntryValues, add_entries, check_values, known_keys
 
 #: A directory is a few hundred lines; this only guards against a wrong file.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -297,11 +297,10 @@ def import_directory(path: Path) -> DirectoryImport:
         raise _rejected(problems)
     result = DirectoryImport(ignored_columns=columns.ignored, encoding=encoding)
     with database.atomic():
-        for _, values in lines:
-            if same_entry(values) is not None:
-                result.already_there.append(values.name)
-            else:
-                save_entry(None, values, audited=False)  # one event for the file, below
-                result.imported += 1
+        known = known_keys()
+        new = [values for _, values in lines if values.key not in known]
+        result.already_there = [values.name for _, values in lines if values.key in known]
+        add_entries(new)
+        result.imported = len(new)
         audit.record("annuaire_import", details=f"ajoutees={result.imported} deja={len(result.already_there)}")
     return result

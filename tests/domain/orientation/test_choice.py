@@ -97,3 +97,12 @@ def test_the_answer_is_one_step_and_a_refusal_calls_for_a_new_choice(perm: Perma
     assert Measure.get_by_id(perm.adult.id).status == "suivi"
     with pytest.raises(InvalidInput, match="a refusé la prise en charge le 21/11/2026"):
         measures.record_answer(Orientation.get_by_id(first.id), accepted=True, on=TODAY)
+
+
+def test_the_chooser_rule_is_the_injonction_therapeutiques_own(perm: Permanence) -> None:
+    """R3413-12 is an article of the injonction thérapeutique: another kind of measure keeps what
+    the professional records."""
+    Measure.update(kind="injonction_de_soins").where(Measure.id == perm.minor.id).execute()
+    orientation = choose_structure(perm.minor.id, entry_id=perm.entry("CJC").id, doctor=None, chosen_on=EVALUATED,
+                                   chosen_by="personne")
+    assert orientation.chosen_by == "personne"
