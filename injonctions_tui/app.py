@@ -28,6 +28,7 @@ from .domain.core.errors import InjonctionsError
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
 from .screens.agenda import AgendaScreen
+from .screens.base import AppScreen
 from .screens.documents import DocumentProduced, DocumentRefused
 from .screens.error import ErrorScreen
 
@@ -275,6 +276,8 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
                             self.action_bilan)
+        yield SystemCommand("Annuaire des soignants", "Médecins et structures de soins : chercher, ajouter, importer, "
+                            "imprimer la liste remise à la personne", self.action_directory)
         yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
@@ -304,6 +307,11 @@ class InjonctionsApp(App[int]):
         from .screens.bilan import BilanScreen
 
         self.push_screen(BilanScreen())
+
+    def action_directory(self) -> None:
+        from .screens.directory import DirectoryScreen
+
+        self.push_screen(DirectoryScreen())
 
     def action_journal(self) -> None:
         from .screens.journal import JournalScreen
@@ -346,8 +354,8 @@ class InjonctionsApp(App[int]):
         self.notify(message.produced.summary(), timeout=10)
         for warning in message.produced.warnings:
             self.notify(warning, title="À compléter", severity="warning", timeout=15)
-        if message.produced.kind.key in ("convocation", "convocations") and isinstance(self.screen, AgendaScreen):
-            self.screen.refresh_day()  # the « à envoyer » count changes
+        if isinstance(self.screen, AppScreen):
+            self.screen.document_written()
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

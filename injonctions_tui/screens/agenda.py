@@ -112,6 +112,9 @@ class AgendaScreen(AgendaActions):
             self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
 
+    def document_written(self) -> None:
+        self.refresh_day()  # a convocation printed leaves the « à envoyer » count
+
     def refresh_day(self) -> None:
         today = self.today()
         if self.week:

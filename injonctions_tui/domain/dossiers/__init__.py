@@ -18,7 +18,8 @@ Guards and state changes, list and search, form, detail, representatives, confli
   Public: DossierRow, DossierFilters, dossier_rows, rows_for_ids, magistrats.
 - `measures`: guards and state changes on a measure: habilitation, orientation, renewal, closure.
   Public: load_measure, is_closed, ensure_editable, assign_professional, compute_status, refresh_status,
-  choose_orientation, record_agreement, renew, close, reopen, record_refusal, pending_orientation.
+  expected_chooser, choose_orientation, record_agreement, renew, close, reopen, record_refusal, record_answer,
+  pending_orientation.
 - `representatives`: legal representatives of a minor: convoked with them, they choose the treating doctor.
   Public: add_representative, remove_representative.
 - `retention`: retention: closed dossiers kept no longer than necessary (GDPR art.

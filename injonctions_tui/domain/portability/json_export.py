@@ -27,7 +27,7 @@ from ..core.errors import ImportRejected, InjonctionsError
 from ..core.files import read_limited
 from ..core.models import (Appointment, AuditEvent, BaseModel, ConflictDeclaration, EligibilityEvidence, Habilitation,
                            HabilitationOverride, LegalRepresentative, Measure, Orientation, Person, Professional,
-                           RegisterEvent, Renewal, Report, Setting, database)
+                           RegisterEvent, Renewal, Report, Setting, TreatingStructure, database)
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..deadlines.engine import deadlines_by_measure
@@ -67,6 +67,7 @@ SECTIONS: tuple[Section, ...] = (
                       Section("register_events", RegisterEvent, "professional"))),
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
+    Section("treating_structures", TreatingStructure),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
                                            Section("orientations", Orientation, "measure")),
             derived=("deadlines",)),
@@ -85,6 +86,7 @@ ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
     (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
     (Report, "status"): v.ReportStatus, (Habilitation, "ground"): v.RemovalGround,
     (EligibilityEvidence, "item"): v.EvidenceItem, (ConflictDeclaration, "category"): v.ConflictCategory,
+    (TreatingStructure, "kind"): v.StructureKind, (TreatingStructure, "public"): v.StructurePublic,
 }
 
 #: Nested lists added by a later schema: (parent list, list, schema version that added it).
@@ -94,6 +96,11 @@ ADDED_LISTS: tuple[tuple[str, str, int], ...] = (
     ("professionals", "conflict_declarations", 4), ("professionals", "register_events", 4),
 )
 
+#: Top-level lists added by a later schema: (list, schema version that added it). An export
+#: from an older schema has none of them; they are read as empty lists.
+ADDED_SECTIONS: tuple[tuple[str, int], ...] = (
+    ("treating_structures", migrations.DIRECTORY_VERSION),
+)
 
 
 def all_sections(sections: tuple[Section, ...] = SECTIONS) -> list[Section]:
@@ -279,8 +286,11 @@ def _check_header(payload: Any) -> None:
 
 
 def _fill_added_lists(payload: dict[str, Any]) -> None:
-    """Lists an older schema did not have are empty, not missing (ADDED_LISTS)."""
+    """Lists an older schema did not have are empty, not missing (ADDED_LISTS, ADDED_SECTIONS)."""
     version = payload["schema_version"]
+    for key, since in ADDED_SECTIONS:
+        if version < since:
+            payload.setdefault(key, [])
     for parent, key, since in ADDED_LISTS:
         records = payload.get(parent)
         if version >= since or not isinstance(records, list):

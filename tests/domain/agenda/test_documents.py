@@ -225,7 +225,8 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
 def test_document_kinds_build_bytes_and_a_sortable_file_name(data) -> None:
     assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence", "convocations",
                                    "fiche-navette", "avis-motive", "incident", "fin-de-mesure",
-                                   "attestation-suivi", "attestation-fin-suivi", "registre"}
+                                   "attestation-suivi", "attestation-fin-suivi", "registre",
+                                   "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire"}
     built = DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY)
     assert built.filename == "attestation-presence-2026-11-19-26-111-00001.pdf"  # no surname (issue 15)
     assert built.data == attestation_de_presence(load_appointment(data["present"].id), today=TODAY)
