@@ -290,6 +290,9 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
                             self.action_bilan)
+        yield SystemCommand("Importer des saisines (CSV)",
+                            "Le fichier du parquet : aperçu des colonnes, des erreurs et des déjà connues, puis import",
+                            self.action_import_saisines)
         yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
@@ -303,6 +306,20 @@ class InjonctionsApp(App[int]):
         from .screens.bilan import BilanScreen
 
         self.push_screen(BilanScreen())
+
+    def action_import_saisines(self) -> None:
+        """From anywhere: the import, then the saisines to convoke (where the new ones wait)."""
+        from .domain.store.settings import load_court
+        from .screens.saisines import SaisinesScreen
+        from .screens.saisines_import import import_saisines_dialog
+
+        def imported(_: object) -> None:
+            if isinstance(self.screen, SaisinesScreen):
+                self.screen.refresh_rows()
+            else:
+                self.push_screen(SaisinesScreen(load_court()))
+
+        import_saisines_dialog(self, imported)
 
     def action_journal(self) -> None:
         from .screens.journal import JournalScreen

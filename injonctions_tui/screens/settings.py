@@ -53,8 +53,8 @@ class SettingsScreen(ModeScreen):
             yield Field("Parquet", Input(self.court.parquet, id="parquet", compact=True, max_length=200))
             yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
             yield Field("Verrouillage (min)", Input(str(lock_minutes()), id="lock_minutes", compact=True, max_length=3),
-                        hint=f"Écran verrouillé après ce temps sans activité ({MIN_LOCK_MINUTES} à {MAX_LOCK_MINUTES} min, "
-                             "toujours actif : données de santé). Ctrl+L : tout de suite.")
+                        hint=f"Écran verrouillé après ce temps sans activité ({MIN_LOCK_MINUTES} à "
+                             f"{MAX_LOCK_MINUTES} min, toujours actif). Ctrl+L : tout de suite.")
             yield ModeTitle("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer")
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
