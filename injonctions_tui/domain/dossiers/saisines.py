@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..core.dates import age_on, format_fr, parse_date
@@ -134,8 +135,9 @@ class SaisinesPreview:
     #: How many lines have at least one problem.
     error_lines: int = 0
 
-    @property
+    @cached_property
     def new_rows(self) -> list[SaisineRow]:
+        """The lines to import (read several times by the screen: computed once)."""
         known = {duplicate.line for duplicate in self.duplicates}
         return [row for row in self.rows if row.line not in known]
 
@@ -260,9 +262,9 @@ def _parse_row(values: dict[str, str], line: int, today: dt.date,
     if len(problems) > before:
         return None
     return SaisineRow(line, number.upper(), texts["nom"] or "", texts["prenom"] or "",
-                parsed["date_naissance"], parsed["date_faits"],  # type: ignore[arg-type]
-                parsed["date_decision"], parsed["date_saisine"],  # type: ignore[arg-type]
-                texts["magistrat_referent"], authority)  # type: ignore[arg-type]
+                      parsed["date_naissance"], parsed["date_faits"],  # type: ignore[arg-type]
+                      parsed["date_decision"], parsed["date_saisine"],  # type: ignore[arg-type]
+                      texts["magistrat_referent"], authority)  # type: ignore[arg-type]
 
 
 def _delimiter(first_line: str) -> str:
