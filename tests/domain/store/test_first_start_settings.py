@@ -83,3 +83,13 @@ def test_an_older_stored_delay_is_clamped_on_read_then_stored_once(db: object, s
     else:
         assert message is None
     assert normalise_lock_minutes() is None  # said once
+
+
+def test_a_passphrase_longer_than_zxcvbn_accepts_is_estimated_not_a_crash() -> None:
+    """The wizard estimates while typing: 80 characters (or keys typed before Tab was seen)
+    used to stop the app (zxcvbn refuses more than 72)."""
+    from injonctions_tui.domain.store.passphrase import strength_label, weakness
+
+    phrase = ("une phrase secrète assez longue pour tester " * 2).strip()
+    assert len(phrase) > 72
+    assert strength_label(phrase).startswith("très solide") and weakness(phrase) is None
