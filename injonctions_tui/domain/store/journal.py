@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",
     "rapport_brouillon": "Rapport commencé", "rapport_finalise": "Rapport finalisé",
     "rapport_termes_confirmes": "Termes signalés confirmés",
+    "parametres_verrouillage": "Délai de verrouillage ramené dans les limites",
 }
 
 
