@@ -55,9 +55,9 @@ class SettingsScreen(ModeScreen):
             yield Field("Verrouillage (min)", Input(str(lock_minutes()), id="lock_minutes", compact=True, max_length=3),
                         hint=f"Écran verrouillé après ce temps sans activité ({MIN_LOCK_MINUTES} à "
                              f"{MAX_LOCK_MINUTES} min, toujours actif). Ctrl+L : tout de suite.")
-            yield Field("Délai de convocation (j)",
+            yield Field("Convocation (jours)",
                         Input(str(self.court.convocation_lead_days), id="lead_days", compact=True, max_length=3),
-                        hint="Aucun rendez-vous proposé avant ce délai : le courrier doit arriver à temps.")
+                        hint="Délai minimal avant un rendez-vous proposé : le courrier doit arriver à temps.")
             yield ModeTitle("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer")
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
