@@ -25,10 +25,14 @@ Guards and state changes, list and search, form, detail, representatives, confli
 - `retention`: retention: closed dossiers kept no longer than necessary (GDPR art.
   Public: RetentionCandidate, DeletionResult, retention_years, save_retention_years, due_for_deletion,
   delete_dossiers.
-- `saisines`: import the saisines (saisines) that the parquet sends as a CSV file.
-  Public: SaisinesResult, import_saisines.
+- `saisines`: import the saisines that the parquet sends as a CSV file: a preview, then all or nothing.
+  Public: Duplicate, SaisinesResult, SaisineRow, SaisinesPreview, parquet_key, preview_saisines, apply_saisines,
+  import_saisines.
+- `saisines_columns`: the columns of a saisines file: the headers people actually write, mapped to ours.
+  Public: COLUMNS, REQUIRED, FIELD_LABELS, header_key, HEADER_ALIASES, ColumnMatch, HeaderMapping, map_header.
 
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["attestation_suivi_pdf", "conflicts", "detail", "form", "identity", "listing", "measures", "representatives", "retention", "saisines"]
+__all__ = ["attestation_suivi_pdf", "conflicts", "detail", "form", "identity", "listing", "measures", "representatives",
+           "retention", "saisines", "saisines_columns"]

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "rapport_termes_confirmes": "Termes signalés confirmés",
     "annuaire_ajout": "Annuaire : structure ajoutée", "annuaire_modification": "Annuaire : structure modifiée",
     "annuaire_suppression": "Annuaire : structure supprimée", "annuaire_import": "Annuaire : import d'un fichier",
+    "parametres_verrouillage": "Délai de verrouillage ramené dans les limites",
 }
 
 
