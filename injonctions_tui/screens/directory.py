@@ -116,7 +116,7 @@ class DirectoryScreen(AppScreen[None]):
         table = self.query_one("#directory-table", RecordTable)
         if not table.row_count:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     def _saved(self, message: str) -> Callable[[object], None]:
         """What to do once the dialog is done: say so, and list again."""
@@ -137,7 +137,7 @@ class DirectoryScreen(AppScreen[None]):
 
     @on(DataTable.RowSelected, "#directory-table")
     def _edit(self, event: DataTable.RowSelected) -> None:
-        entry = get_entry(int(event.row_key.value))
+        entry = get_entry(int(str(event.row_key.value)))
 
         def change(values: dict[str, str]) -> object:
             return save_entry(entry.id, check_values(**values))

@@ -11,6 +11,7 @@ professional only and are never printed. Changes are audited with ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from peewee import fn
 
@@ -130,8 +131,9 @@ def save_entry(entry_id: int | None, values: EntryValues) -> DirectoryEntry:
 def known_keys() -> set[tuple[str, str]]:
     """The (folded name, folded address) of every entry: an import checks its lines against
     them in memory rather than one query per line."""
-    return {(search_key(name), search_key(address or ""))
-            for name, address in TreatingStructure.select(TreatingStructure.name, TreatingStructure.address).tuples()}
+    rows = cast("list[tuple[str, str | None]]",
+                list(TreatingStructure.select(TreatingStructure.name, TreatingStructure.address).tuples()))
+    return {(search_key(name), search_key(address or "")) for name, address in rows}
 
 
 def add_entries(entries: list[EntryValues]) -> None:

@@ -270,6 +270,23 @@ def _check_references(out: _Rows) -> None:
                                         f"à aucun enregistrement de « {names[field.rel_model]} ».")
 
 
+def _check_parquet_numbers(out: _Rows) -> None:
+    """One dossier per parquet number, as the form, the walk-in and the saisines import
+    require: a file giving two measures the same number is refused, both named."""
+    from ..dossiers.identity import parquet_key
+
+    first: dict[str, str] = {}
+    for label, row in out.rows.get(Measure, []):
+        key = parquet_key(row.get("parquet_number") or "")
+        if not key:
+            continue
+        if key in first:
+            out.problems.append(f"{label} : n° de parquet {row['parquet_number']} déjà donné à {first[key]} "
+                                "(un seul dossier par n° de parquet).")
+        else:
+            first[key] = label
+
+
 def _check_header(payload: Any) -> None:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         message = "Import refusé : ce fichier n'est pas un export de l'application (format inconnu)."
@@ -356,6 +373,7 @@ def validate(payload: dict[str, Any]) -> _Rows:
         _collect(section, payload[section.key], f"$.{section.key}", None, out)
     if not out.problems:
         _check_references(out)
+        _check_parquet_numbers(out)
     if out.problems:
         raise _reject(out.problems)
     return out

@@ -443,3 +443,17 @@ def test_the_published_schema_is_current() -> None:
     published = Path(__file__).resolve().parents[3] / "docs" / "export-schema.json"
     assert json.loads(published.read_text(encoding="utf-8")) == export_json.json_schema(), \
         "docs/export-schema.json : régénérez-le (python -m injonctions_tui.domain.portability.json_export)"
+
+
+def test_two_dossiers_with_one_parquet_number_are_refused(fresh_database: Callable[[], object]) -> None:
+    """One dossier per parquet number, here as in the form: the same number written another
+    way (« 26/001.A » and « 26 001 A ») is the same number; both dossiers are named."""
+    populate()
+    payload = export_json.export_all()
+    payload["measures"][1]["parquet_number"] = "26 001 A"
+    fresh_database()
+    with pytest.raises(ImportRejected) as refused:
+        export_json.import_all(payload)
+    assert any("n° de parquet 26 001 A déjà donné à $.measures[0]" in problem
+               for problem in refused.value.problems), refused.value.problems
+    assert Measure.select().count() == 0
