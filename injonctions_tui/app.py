@@ -18,10 +18,10 @@ from pathlib import Path
 from peewee import Database
 from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand, UnknownModeError
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from .domain.core import clock
 from .domain.core.errors import InjonctionsError
@@ -29,6 +29,7 @@ from .domain.core.rules import MeasureKind
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
 from .screens.agenda import AgendaScreen
+from .screens.base import AppScreen
 from .screens.documents import DocumentProduced, DocumentRefused
 from .screens.error import ErrorScreen
 
@@ -106,6 +107,8 @@ class InjonctionsApp(App[int]):
         #: The lock screen is up (idle time, or Ctrl+L).
         self.locked = False
         self.last_activity = time.monotonic()
+        #: The start-up reminders were said (once per session).
+        self.reminded = False
 
     @staticmethod
     def today() -> dt.date:
@@ -200,9 +203,23 @@ class InjonctionsApp(App[int]):
                          lambda _: self.exit(return_code=EXIT_DAMAGED))
 
     def _reminders(self) -> None:
-        """What must not be forgotten: the ARS statement (December to 31 January)."""
-        if not self.unlocked:  # a damaged base was found meanwhile: only that matters
+        """What must not be forgotten: the ARS statement (December to 31 January), the user's
+        own habilitation, the backup, an auto-lock delay brought back into bounds.
+
+        Said once per session, and only when no dialog is open: a dialog opened at start
+        (an integrity message, the lock) comes first, the reminders wait until it closes.
+        A dialog opened later hides the toasts while it is up (app.tcss), so none ever
+        covers its buttons."""
+        if not self.unlocked or self.reminded:  # a damaged base was found meanwhile: only that matters
             return
+        try:
+            dialog_open = isinstance(self.screen, ModalScreen)
+        except (ScreenStackError, UnknownModeError):  # the app is closing
+            return
+        if dialog_open:
+            self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
+            return
+        self.reminded = True
         from .domain.statements.statement import pending_statement_reminder
         from .domain.store.backup import backup_reminder
 
@@ -221,6 +238,8 @@ class InjonctionsApp(App[int]):
                         severity="warning", timeout=20)
         if not self.plan.demo and (late := backup_reminder(self.today())):
             self.notify(late + " (Ctrl+P, « Sauvegarder »)", title="Sauvegarde", severity="warning", timeout=20)
+        if (clamped := settings.normalise_lock_minutes()):
+            self.notify(clamped, title="Verrouillage automatique", severity="warning", timeout=20)
 
     def open_mode(self, mode: str) -> None:
         while len(self.screen_stack) > 1 and self.current_mode == self.DEFAULT_MODE:
@@ -280,6 +299,11 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
                             self.action_bilan)
+        yield SystemCommand("Annuaire des soignants", "Médecins et structures de soins : chercher, ajouter, importer, "
+                            "imprimer la liste remise à la personne", self.action_directory)
+        yield SystemCommand("Importer des saisines (CSV)",
+                            "Le fichier du parquet : aperçu des colonnes, des erreurs et des déjà connues, puis import",
+                            self.action_import_saisines)
         yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
@@ -309,6 +333,25 @@ class InjonctionsApp(App[int]):
         from .screens.bilan import BilanScreen
 
         self.push_screen(BilanScreen())
+
+    def action_directory(self) -> None:
+        from .screens.directory import DirectoryScreen
+
+        self.push_screen(DirectoryScreen())
+
+    def action_import_saisines(self) -> None:
+        """From anywhere: the import, then the saisines to convoke (where the new ones wait)."""
+        from .domain.store.settings import load_court
+        from .screens.saisines import SaisinesScreen
+        from .screens.saisines_import import import_saisines_dialog
+
+        def imported(_: object) -> None:
+            if isinstance(self.screen, SaisinesScreen):
+                self.screen.refresh_rows()
+            else:
+                self.push_screen(SaisinesScreen(load_court()))
+
+        import_saisines_dialog(self, imported)
 
     def action_journal(self) -> None:
         from .screens.journal import JournalScreen
@@ -351,8 +394,8 @@ class InjonctionsApp(App[int]):
         self.notify(message.produced.summary(), timeout=10)
         for warning in message.produced.warnings:
             self.notify(warning, title="À compléter", severity="warning", timeout=15)
-        if message.produced.kind.key in ("convocation", "convocations") and isinstance(self.screen, AgendaScreen):
-            self.screen.refresh_day()  # the « à envoyer » count changes
+        if isinstance(self.screen, AppScreen):
+            self.screen.document_written()
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

@@ -51,3 +51,14 @@ def prepared_documents_dir(year: int | None = None) -> Path:
     except InjonctionsError as error:
         raise InjonctionsError(f"Impossible de créer le dossier des documents {folder} : "
                                f"{error.message.split(' : ', 1)[-1]}") from None
+
+
+def import_start_dir() -> Path:
+    """Where the file picker of an import opens: the downloads folder (the parquet's list
+    comes by e-mail), else the home folder."""
+    from platformdirs import user_downloads_path
+
+    for folder in (user_downloads_path(), Path.home()):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()

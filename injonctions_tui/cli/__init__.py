@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from ..domain.core import clock
 from ..domain.core.errors import ImportRejected, InjonctionsError
 from ..paths import resolve_db_path
-from . import care, documents, exchange, signature, start, statements, views
+from . import care, directory, documents, exchange, signature, start, statements, views
 from .common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options, harden_process
 
-GROUPS = (start, exchange, views, statements, care, documents, signature)
+GROUPS = (start, exchange, views, statements, care, documents, directory, signature)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,15 +18,16 @@ MAX_TEXT = 10 * 1024 * 1024
 #: The keys of documents.catalogue.DOCUMENT_KINDS, written out so the help does not load
 #: the catalogue at every start (a test keeps both lists equal).
 DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi", "attestation-fin-suivi",
-                 "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "rapport-annuel", "registre")
+                 "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire", "fiche-navette", "avis-motive",
+                 "incident", "fin-de-mesure", "rapport-annuel", "registre")
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
     printer.add_argument("kind", metavar="DOCUMENT", help=", ".join(DOCUMENT_KEYS))
     printer.add_argument("targets", metavar="N°", nargs="*", type=int,
-                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations » "
-                              "et « registre ») ; "
+                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations », "
+                              "« annuaire » et « registre ») ; "
                               "plusieurs : signés ensemble, un seul code PIN")
     printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence et les convocations à envoyer")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")

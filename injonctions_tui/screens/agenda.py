@@ -12,11 +12,12 @@ Every key is also in the command palette (Ctrl+P).
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ..domain.agenda import booking
@@ -65,7 +66,7 @@ class AgendaScreen(AgendaActions):
     """Opens on today, or the next permanence day."""
 
     MODE = "agenda"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "jump(-1)", "Permanence précédente", show=False, priority=True,
                 id="agenda.previous_permanence"),
         Binding("right", "jump(1)", "Permanence suivante", show=False, priority=True, id="agenda.next_permanence"),
@@ -111,6 +112,9 @@ class AgendaScreen(AgendaActions):
         elif hasattr(self, "court"):
             self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
+
+    def document_written(self) -> None:
+        self.refresh_day()  # a convocation printed leaves the « à envoyer » count
 
     def refresh_day(self) -> None:
         today = self.today()

@@ -35,6 +35,10 @@ class AppScreen(Screen[ResultType]):
     def app(self) -> InjonctionsApp:  # type: ignore[override]
         return cast("InjonctionsApp", super().app)
 
+    def document_written(self) -> None:
+        """A document was just written (documents.produce_in_background): a screen that lists
+        what was printed (the dossier's timeline) shows it at once."""
+
 
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""

@@ -44,8 +44,7 @@ class DossierDetailScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Retour", id="dossier.back"),
         Binding("m", "edit", "Modifier", id="dossier.edit"),
         Binding("s", "choose", "Soignant", id="dossier.orientation"),
-        Binding("g", "agreement", "Accord", id="dossier.agreement"),
-        Binding("x", "refusal", "Refus du soignant", show=False, id="dossier.refusal"),
+        Binding("g", "answer", "Réponse", tooltip="Réponse du soignant choisi (accord ou refus)", id="dossier.answer"),
         Binding("l", "representative", "Représentant", id="dossier.representative"),
         Binding("f", "reports", "Rapports", id="dossier.reports"),
         Binding("a", "attestation", "Attestation de suivi", show=False, id="dossier.attestation"),
@@ -56,9 +55,11 @@ class DossierDetailScreen(AppScreen[None]):
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
+        Binding("d", "papers", "Papiers", tooltip="Formulaire de choix, lettre au soignant, fiche d'information, "
+                                                  "liste des structures", id="dossier.papers"),
     ]
     #: Acts that change the dossier: hidden while it is closed (only "Rouvrir" then).
-    EDITING_ACTIONS = {"edit", "choose", "agreement", "refusal", "representative", "renew", "close", "book_next"}
+    EDITING_ACTIONS = {"edit", "choose", "answer", "representative", "renew", "close", "book_next"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = getattr(self, "detail", None)
@@ -68,6 +69,8 @@ class DossierDetailScreen(AppScreen[None]):
             if action == "renew" and detail.care_order:  # the court sets the end of the obligation
                 return False
             return not detail.closed
+        if action == "papers" and detail.care_order:  # the orientation papers are the IT's
+            return False
         if action == "reopen":
             return detail.closed
         return True
@@ -93,6 +96,9 @@ class DossierDetailScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_detail()
+
+    def document_written(self) -> None:
+        self.refresh_detail()  # the timeline lists what was printed
 
     def refresh_detail(self) -> None:
         detail = dossier_detail(self.measure_id, self.app.today())
@@ -204,27 +210,35 @@ class DossierDetailScreen(AppScreen[None]):
             self._after("Dossier rouvert."))
 
     def action_choose(self) -> None:
-        today = self.app.today()
+        """The choice of the doctor, from the directory (R3413-11, R3413-12); then its papers.
+        An injonction de soins: the médecin or psychologue traitant the person chose."""
         if self.detail.care_order:
-            self._choose_treating(today)
+            self._choose_treating(self.app.today())
             return
+        from .orientation import OrientationModal
 
-        def choose_now(values: dict[str, str]) -> object:
-            return measures.choose_orientation(
-                self._measure(), structure=values["structure"], doctor=values["doctor"],
-                address=values["address"], chosen_on=parse_date(values["chosen_on"], "Date du choix"),
-                chosen_by=values["chosen_by"], user=current_user())
+        def chosen(orientation_id: int | None) -> None:
+            if orientation_id is None:
+                return
+            self.notify("Soignant enregistré : imprimez le formulaire de choix à signer et la lettre au soignant.")
+            self.refresh_detail()
+            self.action_papers()
 
-        self.app.push_screen(FormModal(
-            "Soignant choisi par la personne",
-            [ModalField("structure", "Structure (CSAPA…)"), ModalField("doctor", "Médecin / praticien"),
-             ModalField("address", "Adresse"),
-             ModalField("chosen_on", "Choisi le", format_fr(today), placeholder="JJ/MM/AAAA"),
-             ModalField("chosen_by", "Choisi par", choices=tuple(choices(ChosenBy)))],
-            choose_now, submit_label="Enregistrer",
-            intro="La personne (pour un mineur, ses représentants légaux ; pour un majeur protégé, son tuteur) "
-                  "choisit dans les 10 jours ; le soignant confirme par écrit dans les 15 jours. "
-                  "Vous ne pouvez pas être ce soignant."), self._after("Soignant enregistré."))
+        self.app.push_screen(OrientationModal(self.measure_id, dict(self.detail.identity)["Nom, prénom"]), chosen)
+
+    def action_papers(self) -> None:
+        from ..domain.orientation.choice import choice_defaults
+        from .orientation import PapersModal
+
+        public, _ = choice_defaults(self.measure_id, self.app.today())
+        self.app.push_screen(PapersModal(self.measure_id, public.value))
+
+    def _pending(self) -> Orientation | None:
+        orientation = measures.pending_orientation(self._measure())
+        if orientation is None:
+            self.notify("Aucun choix de soignant en attente d'accord (touche s pour en enregistrer un).",
+                        severity="warning")
+        return orientation
 
     def _choose_treating(self, today) -> None:  # noqa: ANN001 - a date
         """Injonction de soins: the médecin or psychologue traitant the person chose (seed 004)."""
@@ -245,37 +259,40 @@ class DossierDetailScreen(AppScreen[None]):
                   "accord (touche g) et le conseillez. Vous ne pouvez pas être ce soignant."),
             self._after("Soignant enregistré."))
 
-    def _pending(self) -> Orientation | None:
-        orientation = measures.pending_orientation(self._measure())
-        if orientation is None:
-            self.notify("Aucun choix de soignant en attente d'accord (touche s pour en enregistrer un).",
-                        severity="warning")
-        return orientation
-
-    def _orientation_date(self, title: str, field_label: str, act, done: str, intro: str) -> None:
-        """A dated act on the pending orientation: the written agreement, or a refusal."""
+    def action_answer(self) -> None:
+        """The acceptance form came back (R3413-12): one step, dated the day it was received; a
+        refusal opens a new choice at once."""
         orientation = self._pending()
         if orientation is None:
             return
         today = self.app.today()
 
         def record(values: dict[str, str]) -> object:
-            act(orientation, parse_date(values["on"], field_label))
-            return True
+            accepted = values["answer"] == "accepte"
+            choose_by = measures.record_answer(orientation, accepted=accepted,
+                                               on=parse_date(values["on"], "Réponse reçue le"))
+            return (values["answer"], choose_by)
+
+        def done(result: object) -> None:
+            if not isinstance(result, tuple):
+                return
+            answer, choose_by = result
+            self.refresh_detail()
+            if answer == "accepte":
+                self.notify("Accord du soignant enregistré : la prise en charge est en place.")
+                return
+            self.notify("Refus enregistré : choisissez un autre soignant"
+                        + (f" avant le {format_fr(choose_by)}." if choose_by else "."), severity="warning")
+            self.action_choose()
 
         self.app.push_screen(FormModal(
-            f"{title} — {orientation.doctor if self.detail.care_order else orientation.structure}",
-            [ModalField("on", field_label, format_fr(today), placeholder="JJ/MM/AAAA")], record,
-            submit_label="Enregistrer", intro=intro), self._after(done))
-
-    def action_agreement(self) -> None:
-        self._orientation_date("Accord écrit", "Date de l'accord écrit", measures.record_agreement,
-                               "Accord écrit enregistré.",
-                               "La mesure commence à cette date si son début n'est pas déjà fixé.")
-
-    def action_refusal(self) -> None:
-        self._orientation_date("Refus", "Date du refus", measures.record_refusal, "Refus enregistré.",
-                               "Un autre soignant devra être choisi (touche s).")
+            f"Réponse du soignant — {orientation.doctor if self.detail.care_order else orientation.structure}",
+            [ModalField("answer", "Réponse", choices=(("Accepte la prise en charge", "accepte"),
+                                                       ("Refuse la prise en charge", "refuse"))),
+             ModalField("on", "Réponse reçue le", format_fr(today), placeholder="JJ/MM/AAAA")],
+            record, submit_label="Enregistrer",
+            intro=f"Choisi le {format_fr(orientation.chosen_on)}. Le formulaire d'accord revient signé : un refus "
+                  "ouvre aussitôt un nouveau choix."), done)
 
     def action_representative(self) -> None:
         person_id = self._measure().person_id

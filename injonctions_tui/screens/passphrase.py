@@ -47,7 +47,7 @@ class PassphraseModal(FormModal):
         if values["again"] != values["new"]:
             raise InjonctionsError("Les deux saisies de la nouvelle phrase secrète ne sont pas identiques.")
 
-    def action_submit(self) -> None:
+    def action_submit(self, confirmed: bool = False) -> None:
         values = self.values()
         try:
             self._check(values)

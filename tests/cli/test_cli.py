@@ -181,10 +181,23 @@ def test_import_saisines_reports_bad_rows_and_imports_nothing(tmp_path: Path, mo
     assert "ligne 3" in err and "rien n'a été importé" in err
     csv_path.write_text(header + "26001000001;TOURNESOL;Tryphon;01/02/1990;01/09/2026;01/10/2026;05/10/2026;Mme DÉMO;procureur\n",
                         encoding="utf-8")
+    assert cli.main(["import", "saisines", str(csv_path), "--db", str(db), "--apercu"]) == 0
+    out = capsys.readouterr().out
+    assert "« numero_parquet » → numéro de parquet" in out and "Aperçu seulement : rien n'a été importé." in out
     assert cli.main(["import", "saisines", str(csv_path), "--db", str(db)]) == 0
     assert "1 saisine(s) importée(s)" in capsys.readouterr().out
     assert cli.main(["import", "saisines", str(csv_path), "--db", str(db)]) == 0
-    assert "Déjà présente, ignorée : 26001000001" in capsys.readouterr().out
+    assert ("Ignorée, ligne 2 : 26001000001 déjà connu : dossier n° 1 (TOURNESOL Tryphon)"
+            in capsys.readouterr().out)
+    csv_path.write_text("N° parquet;NOM;Prénom;Né(e) le;Reçue le;Téléphone\n"
+                        "26001000002;HADDOCK;Archibald;01/02/1990;05/10/2026;06 00 00 00 00\n", encoding="utf-8")
+    assert cli.main(["import", "saisines", str(csv_path), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    for line in ("« Né(e) le » → date de naissance", "« Téléphone » → ignorée",
+                 "magistrat référent : colonne absente (restera vide)", "1 saisine(s) importée(s)."):
+        assert line in out, line
+    assert cli.main(["import", "json", str(csv_path), "--db", str(db), "--apercu"]) == 2
+    assert "--apercu vaut pour les saisines" in capsys.readouterr().err
 
 
 def test_agenda_echeances_and_audit_commands(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -333,3 +346,25 @@ def test_bad_files_are_said_in_french_never_in_the_system_s_english(configured_d
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"a" * (10 * 1024 * 1024 + 1))))
     assert cli.main(["secret-check", "-"]) == 2
     assert "dépasse 10 Mo" in capsys.readouterr().err
+
+
+def test_import_saisines_while_the_app_is_open_points_to_the_app(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The open app holds the base: the command is refused, and says where the import is."""
+    import signal
+
+    from tests.domain.store.test_instance_lock import _other_program
+
+    monkeypatch.setenv("INJONCTIONS_PASSPHRASE", PASSPHRASE)
+    db = tmp_path / "base.db"
+    assert cli.main(["init", "--db", str(db)]) == 0
+    csv_path = tmp_path / "saisines.csv"
+    csv_path.write_text("N° parquet;Nom;Prénom;Date de naissance;Date de saisine\n", encoding="utf-8")
+    app = _other_program(db, keep=True)
+    try:
+        assert app.stdout.readline().strip() == "verrou pris"
+        assert cli.main(["import", "saisines", str(csv_path), "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert "La base est déjà ouverte" in err and "Ctrl+P, « Importer des saisines »" in err
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=60)

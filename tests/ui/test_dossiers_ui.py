@@ -72,8 +72,10 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
     from textual.widgets import Select
 
     from injonctions_tui.domain.dossiers.form import save, values_from
+    from injonctions_tui.domain.orientation.directory import search_directory
     from injonctions_tui.domain.store.professionals import current_user
     from injonctions_tui.screens.form_modal import FormModal
+    from injonctions_tui.screens.orientation import OrientationModal, PapersModal
 
     app = _open_app(configured_db_path)
     measure = save(values_from(None) | {"last_name": "Haddock", "first_name": "Archibald",
@@ -87,15 +89,21 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
         app.push_screen(DossierDetailScreen(measure.id))
         await pilot.pause()
         await pilot.press("s")
-        assert isinstance(app.screen, FormModal)
-        _type(app, structure="CSAPA Le Phare (test)", doctor="Dr Léon PRUNELLE", chosen_on="10/06/2026")
+        assert isinstance(app.screen, OrientationModal)  # an empty directory: a new structure, typed
+        await pilot.press("ctrl+n")
+        await pilot.press(*"CSAPA Le Phare (test)")
+        _type(app, doctor="Dr Léon PRUNELLE", chosen_on="10/06/2026")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "ne soigne jamais" in str(app.screen.query_one("#modal-error").render())  # not the user
+        assert models.TreatingStructure.select().count() == 0  # refused: nothing joined the directory
         _type(app, doctor="Dr Tryphon TOURNESOL")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert isinstance(app.screen, PapersModal)  # its papers are offered at once
+        await pilot.press("escape")
         assert isinstance(app.screen, DossierDetailScreen)
+        assert [e.name for e in search_directory()[0]] == ["CSAPA Le Phare (test)"]
         await pilot.press("g")
         _type(app, on="20/06/2026")
         await pilot.press("ctrl+s")

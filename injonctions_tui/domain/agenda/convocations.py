@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
@@ -202,7 +202,7 @@ class ConvocationToSend:
     kind: str
 
 
-def _to_send_query(today: dt.date):  # noqa: ANN202 - a peewee query
+def _to_send_query(today: dt.date) -> Any:  # a peewee query
     return (Appointment.select(Appointment.id, Appointment.starts_at, Appointment.kind, Person.last_name,
                                Person.first_name)
             .join(Measure).join(Person)

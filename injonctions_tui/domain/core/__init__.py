@@ -17,7 +17,7 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
   percent_fr, days_fr, plain, csv_text.
 - `models`: the data model, in one place.
   Public: BaseModel, Setting, Professional, Habilitation, person_name, Person, LegalRepresentative, Measure,
-  Renewal, Orientation, Appointment, Report, AuditEvent, SigningIdentity, EligibilityEvidence,
+  Renewal, TreatingStructure, Orientation, Appointment, Report, AuditEvent, SigningIdentity, EligibilityEvidence,
   HabilitationOverride, ConflictDeclaration, RegisterEvent, CoordinatorListing, AttestationDelivery,
   PendingDeadline, DeadlineStale, DeadlineCacheState.
 - `people`: rules about persons: minority at the date of the facts, the permanence they go to.
@@ -31,8 +31,8 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
 - `vocabulary`: the closed lists of the domain, with the French label shown to the user.
   Public: Profession, HabilitationStatus, EvidenceItem, RemovalGround, ConflictCategory, Authority, Stage,
   MeasureStatus, Outcome, Public, AppointmentKind, AppointmentStatus, ReportKind, ReportStatus, Adherence,
-  Proposal, ChosenBy, Sentence, TreatingRole, CareOrderEnd, ListingStatus, label, choices,
-  coordinator_clause.
+  Proposal, ChosenBy, Sentence, TreatingRole, CareOrderEnd, ListingStatus, StructureKind, StructurePublic,
+  DOCUMENT_TITLES, label, choices, coordinator_clause.
 """
 
 __all__ = ["clock", "dates", "errors", "files", "formats", "models", "people", "rules", "text", "validation", "vocabulary"]

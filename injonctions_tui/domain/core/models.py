@@ -185,8 +185,39 @@ class Renewal(BaseModel):
     new_end_on = DateField()
 
 
+class TreatingStructure(BaseModel):
+    """An entry of the directory of treating doctors and structures (migration 10): where the
+    professional may orient a person (CSAPA, CJC, hospital unit, private doctor...). Public
+    contact details of a care provider, never a person under a measure."""
+
+    name = CharField()
+    kind = CharField()  # vocabulary.StructureKind
+    address = TextField(null=True)
+    phone = CharField(null=True)
+    #: The secure health messaging address (MSSanté) the letter may be sent to.
+    secure_email = CharField(null=True)
+    public = CharField(default="tous")  # vocabulary.StructurePublic
+    #: For the professional only: never printed.
+    notes = TextField(null=True)
+    #: Accent- and case-folded name and address, for search as you type.
+    search_name = CharField(default="", index=True)
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(null=True)
+
+    @staticmethod
+    def folded(name: str, address: str | None) -> str:
+        """The search column of an entry named `name` at `address`."""
+        return search_key(f"{name} {address or ''}")
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.search_name = self.folded(self.name, self.address)
+        return super().save(*args, **kwargs)
+
+
 class Orientation(BaseModel):
-    """The treating structure or doctor chosen by the person (never the user)."""
+    """The treating structure or doctor chosen by the person (never the user). The names
+    are copied at the choice: the letter and the forms print what was chosen, whatever
+    the directory becomes."""
 
     measure = ForeignKeyField(Measure, backref="orientations", on_delete="CASCADE")
     structure = CharField()
@@ -198,6 +229,9 @@ class Orientation(BaseModel):
     refused_on = DateField(null=True)
     #: Injonction de soins: médecin or psychologue traitant (vocabulary.TreatingRole, migration 9).
     treating_role = CharField(null=True)
+    #: The directory entry it was picked from (migration 10); its contact details.
+    treating_structure = ForeignKeyField(TreatingStructure, null=True, backref="orientations",
+                                         on_delete="SET NULL")
 
 
 class Appointment(BaseModel):
@@ -259,6 +293,10 @@ class AuditEvent(BaseModel):
     details = TextField(default="")
     #: HMAC chained to the previous event (store/integrity.py, migration 8).
     mac = TextField(null=True)
+
+    class Meta:
+        #: The dossier's timeline reads the documents printed about it (migration 10).
+        indexes = ((("entity", "entity_id"), False),)
 
 
 class SigningIdentity(BaseModel):
@@ -414,6 +452,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     LegalRepresentative,
     Measure,
     Renewal,
+    TreatingStructure,
     Orientation,
     Appointment,
     Report,

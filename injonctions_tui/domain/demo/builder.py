@@ -17,7 +17,7 @@ from ..calendar.slots import holiday_name, slots_of
 from ..core.dates import add_months, format_fr
 from ..core.errors import InvalidInput
 from ..core.models import (Appointment, Habilitation, LegalRepresentative, Measure, Orientation, Person, Professional,
-                           Renewal, Report, database)
+                           Renewal, Report, TreatingStructure, database)
 from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
 from ..core.vocabulary import (AppointmentKind as AK, AppointmentStatus as AS, Authority, ChosenBy, HabilitationStatus,
@@ -154,6 +154,8 @@ class _Builder:
         self.cal = _Calendar(CourtSettings(), today, self.rng)
         self.day, self.day_public = self.cal.agenda_day(today)
         self.parquet_numbers: set[str] = set()
+        #: The directory's entries by name: the stories' orientations point to them.
+        self.directory: dict[str, TreatingStructure] = {}
         self.references = 0
         rules = rules_for(MeasureKind.INJONCTION_THERAPEUTIQUE)
         self.max_months = rules.max_duration_months
@@ -210,6 +212,14 @@ class _Builder:
             self._habilitation(colleague, ok, add_months(today, -14), valid)
             if story != "habilite":  # then suspended, struck off or withdrawn
                 self._habilitation(colleague, story, today - self.days(20, 150), list_year=today.year)
+
+    def fill_directory(self) -> None:
+        """The directory of treating structures (no random draw: the stories stay the same)."""
+        created = dt.datetime.combine(add_months(self.today, -20), dt.time(9))
+        for name, kind, address, phone, email, public, notes in data.DIRECTORY:
+            self.directory[name] = TreatingStructure.create(name=name, kind=kind, address=address, phone=phone,
+                                                            secure_email=email, public=public, notes=notes,
+                                                            created_at=created)
 
     # --- the stories ------------------------------------------------------------------
     def specs(self) -> list[_Spec]:
@@ -439,7 +449,8 @@ class _Builder:
               else ChosenBy.TUTEUR if ctx.spec.protected else ChosenBy.PERSONNE)
         Orientation.create(measure=ctx.measure, structure=structure[0], doctor=structure[1],
                            address=structure[2], chosen_on=chosen, chosen_by=by,
-                           agreement_on=agreement_on, refused_on=refused_on)
+                           agreement_on=agreement_on, refused_on=refused_on,
+                           treating_structure=self.directory.get(structure[0]))
         ctx.measure.minor_agreement = True if minor else None
 
     def _report(self, ctx: _Ctx, kind: str, written: dt.date, texts: list[str],
@@ -518,6 +529,7 @@ class _Builder:
         save_court(CourtSettings())
         self.professionals()
         fill_register(self.today)
+        self.fill_directory()
         self.user = current_user()
         make_coordinator(self.user, self.today)
         for spec in self.specs():

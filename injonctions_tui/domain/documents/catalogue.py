@@ -20,9 +20,11 @@ from ..agenda.convocations import address_warnings, contexts_to_send, mark_print
 from ..core.errors import InvalidInput
 from ..core.models import Measure, Person, Report
 from ..core.rules import MeasureKind, is_care_order
-from ..core.vocabulary import ReportKind, ReportStatus, label
+from ..core.vocabulary import DOCUMENT_TITLES, ReportKind, ReportStatus, label
 from ..dossiers.attestations import record_delivery
 from ..dossiers.measures import load_measure
+from ..orientation.directory import DirectoryList, list_filename_stem, load_list
+from ..orientation.papers import OrientationPapers, chosen_texts, load_chosen, load_papers
 from ..printing.context import AppointmentContext, load_appointment
 from ..printing.saving import document_filename, person_reference
 from ..reports.drafts import check_signable, get_report
@@ -116,6 +118,24 @@ def render_report(report: Report, *, today: dt.date, court: CourtSettings | None
                             draft=not final)
 
 
+def _orientation_paper(stem: str, module: str, name: str) -> Callable[..., RenderedDocument]:
+    """A paper about one dossier's orientation (orientation/*_pdf.py), its file named like every
+    other dossier's paper: by parquet number or initials, never by surname."""
+
+    def render(papers: OrientationPapers, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
+        data = _renderer(module, name)(papers, today=today, court=court)
+        return RenderedDocument(data, document_filename(stem, today, _reference(papers.measure, papers.person)))
+
+    render.__name__ = f"render_{stem.replace('-', '_')}"
+    return render
+
+
+def render_directory_list(listing: DirectoryList, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
+    """The list handed to the person: it names no one, its file neither."""
+    data = _renderer("orientation.directory_pdf", "liste_des_soignants")(listing, today=today, court=court)
+    return RenderedDocument(data, document_filename(list_filename_stem(listing.public), today))
+
+
 def render_register(_: None, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
     from ..register.export import register_filename, register_pdf
 
@@ -188,19 +208,36 @@ def _places(contexts: list[AppointmentContext]) -> dict[str, str]:
             for ctx in contexts}
 
 
+def _information_texts(papers: OrientationPapers) -> dict[str, str]:
+    """The choice, and the place of any interview still expected (the next one is printed)."""
+    places = {f"Le lieu du rendez-vous du {day}": place for day, place in papers.expected_places()}
+    return {**chosen_texts(papers), **places}
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
-        DocumentKind("attestation", "Attestation de présence", "rendez-vous", load_appointment,
+        DocumentKind("attestation", DOCUMENT_TITLES["attestation"], "rendez-vous", load_appointment,
                      render_attestation, "appointment", free_texts=_appointment_texts),
-        DocumentKind("convocation", "Convocation", "rendez-vous", load_appointment, render_convocation,
-                     "appointment", free_texts=_appointment_texts),
+        DocumentKind("convocation", DOCUMENT_TITLES["convocation"], "rendez-vous", load_appointment,
+                     render_convocation, "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
         DocumentKind("convocations", "Convocations à envoyer", "jour", contexts_to_send,
                      render_convocations_to_send, None, free_texts=_places),
-        DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
-                     "measure"),
-        DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,
+        DocumentKind("attestation-suivi", DOCUMENT_TITLES["attestation-suivi"], "dossier", load_measure,
+                     _follow_up(False), "measure"),
+        DocumentKind("attestation-fin-suivi", DOCUMENT_TITLES["attestation-fin-suivi"], "dossier", load_measure,
                      _follow_up(True), "measure"),
+        DocumentKind("fiche-information", DOCUMENT_TITLES["fiche-information"], "dossier", load_papers,
+                     _orientation_paper("fiche-information", "orientation.information_pdf", "fiche_information"),
+                     "measure", free_texts=_information_texts),
+        DocumentKind("formulaire-choix", DOCUMENT_TITLES["formulaire-choix"], "dossier", load_papers,
+                     _orientation_paper("formulaire-choix", "orientation.choice_form_pdf", "formulaire_de_choix"),
+                     "measure", free_texts=chosen_texts),
+        DocumentKind("lettre-soignant", DOCUMENT_TITLES["lettre-soignant"], "dossier", load_chosen,
+                     _orientation_paper("lettre-soignant", "orientation.letter_pdf", "lettre_au_soignant"),
+                     "measure", free_texts=chosen_texts),
+        DocumentKind("annuaire", "Liste des médecins et structures de soins", "aucun", load_list,
+                     render_directory_list, None),
         *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report",
                        check_signable)
           for kind, (name, key) in REPORT_KEYS.items()),

@@ -23,17 +23,22 @@ Guards and state changes, list and search, form, detail, representatives, confli
   Public: DossierRow, DossierFilters, dossier_rows, rows_for_ids, magistrats.
 - `measures`: guards and state changes on a measure: habilitation, orientation, renewal, closure.
   Public: load_measure, is_closed, ensure_editable, assign_professional, compute_status, refresh_status,
-  names_professional, choose_orientation, record_agreement, renew, close, outcomes_for, reopen, record_refusal,
+  names_professional, expected_chooser, choose_orientation, record_agreement, renew, close, outcomes_for, reopen,
+  record_refusal, record_answer,
   pending_orientation.
 - `representatives`: legal representatives of a minor: convoked with them, they choose the treating doctor.
   Public: add_representative, remove_representative.
 - `retention`: retention: closed dossiers kept no longer than necessary (GDPR art.
   Public: RetentionCandidate, DeletionResult, retention_years, save_retention_years, due_for_deletion,
   delete_dossiers.
-- `saisines`: import the saisines (saisines) that the parquet sends as a CSV file.
-  Public: SaisinesResult, import_saisines.
+- `saisines`: import the saisines that the parquet sends as a CSV file: a preview, then all or nothing.
+  Public: Duplicate, SaisinesResult, SaisineRow, SaisinesPreview, parquet_key, preview_saisines, apply_saisines,
+  import_saisines.
+- `saisines_columns`: the columns of a saisines file: the headers people actually write, mapped to ours.
+  Public: COLUMNS, REQUIRED, FIELD_LABELS, header_key, HEADER_ALIASES, ColumnMatch, HeaderMapping, map_header.
 
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["attestation_suivi_pdf", "attestations", "care_order_attestation_pdf", "conflicts", "detail", "form", "identity", "listing", "measures", "representatives", "retention", "saisines"]
+__all__ = ["attestation_suivi_pdf", "attestations", "care_order_attestation_pdf", "conflicts", "detail", "form", "identity",
+           "listing", "measures", "representatives", "retention", "saisines", "saisines_columns"]

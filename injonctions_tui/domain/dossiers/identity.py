@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import fn
 
@@ -35,8 +36,9 @@ def parquet_key(number: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", number.upper())
 
 
-def _parquet_expression():  # noqa: ANN202 - a peewee expression
-    column = Measure.parquet_number
+def _parquet_expression() -> Any:
+    """The stored number as `parquet_key` compares it, in SQL (a peewee expression)."""
+    column: Any = Measure.parquet_number
     for separator in ("/", ".", "-", " "):
         column = fn.REPLACE(column, separator, "")
     return fn.UPPER(column)

@@ -28,7 +28,7 @@ from ..core.files import read_limited
 from ..core.models import (Appointment, AttestationDelivery, AuditEvent, BaseModel, ConflictDeclaration,
                            CoordinatorListing, EligibilityEvidence, Habilitation, HabilitationOverride,
                            LegalRepresentative, Measure, Orientation, Person, Professional, RegisterEvent, Renewal,
-                           Report, Setting, database)
+                           Report, Setting, TreatingStructure, database)
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..deadlines.engine import deadlines_by_measure
@@ -69,6 +69,7 @@ SECTIONS: tuple[Section, ...] = (
                       Section("coordinator_listings", CoordinatorListing, "professional"))),
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
+    Section("treating_structures", TreatingStructure),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
                                            Section("orientations", Orientation, "measure"),
                                            Section("attestation_deliveries", AttestationDelivery, "measure")),
@@ -91,6 +92,7 @@ ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum] | tuple[type[StrEnu
     (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
     (Report, "status"): v.ReportStatus, (Habilitation, "ground"): v.RemovalGround,
     (EligibilityEvidence, "item"): v.EvidenceItem, (ConflictDeclaration, "category"): v.ConflictCategory,
+    (TreatingStructure, "kind"): v.StructureKind, (TreatingStructure, "public"): v.StructurePublic,
 }
 
 #: Nested lists added by a later schema: (parent list, list, schema version that added it).
@@ -102,6 +104,11 @@ ADDED_LISTS: tuple[tuple[str, str, int], ...] = (
     ("measures", "attestation_deliveries", migrations.version_of(migrations._v11_injonction_de_soins)),
 )
 
+#: Top-level lists added by a later schema: (list, schema version that added it). An export
+#: from an older schema has none of them; they are read as empty lists.
+ADDED_SECTIONS: tuple[tuple[str, int], ...] = (
+    ("treating_structures", migrations.DIRECTORY_VERSION),
+)
 
 
 def all_sections(sections: tuple[Section, ...] = SECTIONS) -> list[Section]:
@@ -271,6 +278,23 @@ def _check_references(out: _Rows) -> None:
                                         f"à aucun enregistrement de « {names[field.rel_model]} ».")
 
 
+def _check_parquet_numbers(out: _Rows) -> None:
+    """One dossier per parquet number, as the form, the walk-in and the saisines import
+    require: a file giving two measures the same number is refused, both named."""
+    from ..dossiers.identity import parquet_key
+
+    first: dict[str, str] = {}
+    for label, row in out.rows.get(Measure, []):
+        key = parquet_key(row.get("parquet_number") or "")
+        if not key:
+            continue
+        if key in first:
+            out.problems.append(f"{label} : n° de parquet {row['parquet_number']} déjà donné à {first[key]} "
+                                "(un seul dossier par n° de parquet).")
+        else:
+            first[key] = label
+
+
 def _check_header(payload: Any) -> None:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         message = "Import refusé : ce fichier n'est pas un export de l'application (format inconnu)."
@@ -287,8 +311,11 @@ def _check_header(payload: Any) -> None:
 
 
 def _fill_added_lists(payload: dict[str, Any]) -> None:
-    """Lists an older schema did not have are empty, not missing (ADDED_LISTS)."""
+    """Lists an older schema did not have are empty, not missing (ADDED_LISTS, ADDED_SECTIONS)."""
     version = payload["schema_version"]
+    for key, since in ADDED_SECTIONS:
+        if version < since:
+            payload.setdefault(key, [])
     for parent, key, since in ADDED_LISTS:
         records = payload.get(parent)
         if version >= since or not isinstance(records, list):
@@ -354,6 +381,7 @@ def validate(payload: dict[str, Any]) -> _Rows:
         _collect(section, payload[section.key], f"$.{section.key}", None, out)
     if not out.problems:
         _check_references(out)
+        _check_parquet_numbers(out)
     if out.problems:
         raise _reject(out.problems)
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Optional
 
 from peewee import (BooleanField, DateField, DateTimeField, Field as PeeweeField, ForeignKeyField, IntegerField,
@@ -80,7 +81,7 @@ def _type_of(table: str, field: PeeweeField, enums: dict[str, Any]) -> Any:
     """The pydantic type of one column, with its limits."""
     if field.name in enums:  # one closed list, or the union of several (a measure's outcome)
         lists = enums[field.name] if isinstance(enums[field.name], tuple) else (enums[field.name],)
-        return Literal[tuple(member.value for enum in lists for member in enum)]  # type: ignore[misc]
+        return Literal[tuple(member.value for enum in lists for member in enum)]
     if isinstance(field, (IntegerField, ForeignKeyField)):
         low, high = INT_RANGES.get((table, field.column_name), (1 if field.primary_key or isinstance(
             field, ForeignKeyField) else -MAX_ID, MAX_ID))
@@ -121,18 +122,22 @@ def export_schema(sections: tuple[Any, ...], enum_fields: dict[tuple[Any, str], 
         enums = {name: enum for (model, name), enum in enum_fields.items() if model is section.model}
         return record_schema(section, enums, {child.key: build(child) for child in section.children})
 
-    kdf = create_model("KdfParameters", __config__=ConfigDict(extra="forbid"),
-                       salt=(Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,128}$")], ...),
-                       time_cost=(Annotated[StrictInt, Field(ge=1)], ...),
-                       memory_cost_kib=(Annotated[StrictInt, Field(ge=1)], ...),
-                       parallelism=(Annotated[StrictInt, Field(ge=1)], ...))
+    # Field definitions built at run time: typed as Any, as pydantic's create_model takes them.
+    kdf_fields: dict[str, Any] = {
+        "salt": (Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,128}$")], ...),
+        "time_cost": (Annotated[StrictInt, Field(ge=1)], ...),
+        "memory_cost_kib": (Annotated[StrictInt, Field(ge=1)], ...),
+        "parallelism": (Annotated[StrictInt, Field(ge=1)], ...)}
+    kdf = create_model("KdfParameters", __config__=ConfigDict(extra="forbid"), **kdf_fields)
     mac = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    head = create_model("ChainHead", __config__=ConfigDict(extra="forbid"),
-                        event_id=(Annotated[StrictInt, Field(ge=0)], ...), event_mac=(mac, ...),
-                        baseline_event_id=(Annotated[StrictInt, Field(ge=0)], ...), mac=(mac, ...))
-    integrity = create_model("Integrity", __config__=ConfigDict(extra="forbid"),
-                             algorithm=(Literal["HMAC-SHA-256"], ...), encoding=(Literal[1], ...),
-                             kdf=(kdf, ...), head=(Optional[head], None))
+    head_fields: dict[str, Any] = {
+        "event_id": (Annotated[StrictInt, Field(ge=0)], ...), "event_mac": (mac, ...),
+        "baseline_event_id": (Annotated[StrictInt, Field(ge=0)], ...), "mac": (mac, ...)}
+    head = create_model("ChainHead", __config__=ConfigDict(extra="forbid"), **head_fields)
+    integrity_fields: dict[str, Any] = {
+        "algorithm": (Literal["HMAC-SHA-256"], ...), "encoding": (Literal[1], ...),
+        "kdf": (kdf, ...), "head": (Optional[head], None)}
+    integrity = create_model("Integrity", __config__=ConfigDict(extra="forbid"), **integrity_fields)
     fields: dict[str, Any] = {
         "format": (Literal["injonctions-export"], ...),
         "schema_version": (Annotated[StrictInt, Field(ge=1, le=latest)], ...),
@@ -140,7 +145,7 @@ def export_schema(sections: tuple[Any, ...], enum_fields: dict[tuple[Any, str], 
         "integrity": (Optional[integrity], None),
     }
     for section in sections:
-        fields[section.key] = (list[build(section)], ...)  # type: ignore[valid-type]
+        fields[section.key] = (list.__class_getitem__(build(section)), ...)
     return create_model("InjonctionsExport", __config__=ConfigDict(extra="forbid"), **fields)
 
 
@@ -159,7 +164,7 @@ def _shown(value: Any) -> str:
     return text[:60]
 
 
-def french(error: dict[str, Any]) -> str:
+def french(error: Mapping[str, Any]) -> str:
     """One pydantic error as a French sentence (the path is added by the caller)."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
@@ -173,7 +178,7 @@ def french(error: dict[str, Any]) -> str:
     if kind == "string_type":
         return "texte attendu"
     if kind == "string_too_long":
-        return f"texte trop long ({len(value)} caractères, au plus {ctx.get('max_length')})"
+        return f"texte trop long ({len(value or '')} caractères, au plus {ctx.get('max_length')})"
     if kind == "string_pattern_mismatch":
         wanted = "AAAA-MM-JJTHH:MM:SS" if "T" in str(ctx.get("pattern")) else \
             "AAAA-MM-JJ" if "\\d{4}" in str(ctx.get("pattern")) else "le format attendu"

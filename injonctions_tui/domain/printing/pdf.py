@@ -240,8 +240,9 @@ class _FooterCanvas(Canvas):
     """Holds pages until the end so the footer can say "Page x sur n"."""
 
     def __init__(self, *args: object, reference: str | None = None, watermark: str | None = None,
-                 **kwargs: object) -> None:
+                 notice: str | None = CONFIDENTIALITY, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._notice = notice
         self._saved_pages: list[dict] = []
         self._sections: set[int] = {0}
         self._reference = reference
@@ -298,7 +299,8 @@ class _FooterCanvas(Canvas):
         self.saveState()
         self.setFont(FONT, 7.5)
         self.setFillColor(GREY)
-        self.drawString(MARGIN, 1.25 * cm, CONFIDENTIALITY)
+        if self._notice:
+            self.drawString(MARGIN, 1.25 * cm, self._notice)
         if self._reference:
             self.drawString(MARGIN, 0.85 * cm, self._reference)
         self.drawRightString(width - MARGIN, 0.85 * cm, f"Page {number} sur {total}")
@@ -307,9 +309,10 @@ class _FooterCanvas(Canvas):
 
 def render(story: Sequence[Flowable], *, title: str, author: str = "",
            reference: str | None = None, landscape_page: bool = False,
-           watermark: str | None = None) -> bytes:
+           watermark: str | None = None, confidential: bool = True) -> bytes:
     """The PDF bytes of a story. `reference` (e.g. the parquet number) goes on every page;
-    `watermark` (e.g. "PROJET" on a draft) across every page.
+    `watermark` (e.g. "PROJET" on a draft) across every page; the secrecy notice on every
+    page unless the document names no one (`confidential` False: it would not be true).
 
     The title and author are PDF metadata, indexed by desktop search: they must not
     name the person.
@@ -326,7 +329,8 @@ def render(story: Sequence[Flowable], *, title: str, author: str = "",
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def make_canvas(*args: object, **kwargs: object) -> _FooterCanvas:
-        return _FooterCanvas(*args, reference=reference, watermark=watermark, **kwargs)
+        return _FooterCanvas(*args, reference=reference, watermark=watermark,
+                             notice=CONFIDENTIALITY if confidential else None, **kwargs)
 
     doc.build(list(story), canvasmaker=make_canvas)
     return buffer.getvalue()

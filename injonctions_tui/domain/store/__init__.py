@@ -24,7 +24,7 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: version_of, stored_version, current_version, upgrade.
 - `output_files`: every file written for the user: never the base nor its companions, never a device, never
   over an existing file unless forced; owner-only folders (issue 15).
-  Public: OutputRefused, check_output, write_output, write_numbered, make_private_dirs, os_error_message.
+  Public: OutputRefused, belongs_to_a_base, check_output, write_output, write_numbered, make_private_dirs, os_error_message.
 - `passphrase`: rules for a new passphrase, shared by the wizard and `injonctions init`.
   Public: weakness, check_new_passphrase, strength_label.
 - `professionals`: the user of this installation and the habilitations that allow them to act.

@@ -405,6 +405,32 @@ def convocations_printed_before(db: Database) -> None:
                    'WHERE "convocation_printed_on" IS NULL AND "starts_at" < ?', (clock.now().isoformat(" "),))
 
 
+_V10_STATEMENTS = [
+    """CREATE TABLE "treating_structure" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "name" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "address" TEXT,
+        "phone" VARCHAR(255), "secure_email" VARCHAR(255), "public" VARCHAR(255) NOT NULL,
+        "notes" TEXT, "search_name" VARCHAR(255) NOT NULL, "created_at" DATETIME NOT NULL,
+        "updated_at" DATETIME)""",
+    """CREATE INDEX "treating_structure_search_name" ON "treating_structure" ("search_name")""",
+    # Adding a column keeps the table (and the version 6 triggers on "orientation"); a
+    # column with a foreign key may be added as long as its default is NULL.
+    """ALTER TABLE "orientation" ADD COLUMN "treating_structure_id" INTEGER
+        REFERENCES "treating_structure" ("id") ON DELETE SET NULL""",
+    """CREATE INDEX "orientation_treating_structure_id" ON "orientation" ("treating_structure_id")""",
+    """CREATE INDEX "audit_event_entity_entity_id" ON "audit_event" ("entity", "entity_id")""",
+]
+
+
+def _v10_treating_structures(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 10 (issue 22): the directory of treating doctors and structures the person
+    chooses from (DOMAIN.md step 4); each orientation may point to the entry it was picked
+    from (its names stay copied on the orientation). An index on the audit trail's record
+    so the dossier's timeline lists the documents printed about it without reading the
+    whole trail. Tables and columns are only added: no trigger is dropped."""
+    for statement in _V10_STATEMENTS:
+        db.execute_sql(statement)
+
+
 _V11_STATEMENTS = [
     # The measure (DOMAIN.md "The sister measure"): the JAP's ordonnance, the sentence, the end
     # of the obligation, the expert, the JAP's court, a reason recorded beyond the legal cap.
@@ -458,12 +484,15 @@ MIGRATIONS: list[Migration] = [
     _v7_one_timeline,
     _v8_tamper_evidence,
     _v9_convocation_printed,
+    _v10_treating_structures,
     _v11_injonction_de_soins,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
 #: The schema version that records when each convocation was printed.
 CONVOCATIONS_PRINTED_VERSION = MIGRATIONS.index(_v9_convocation_printed) + 1
+#: The version that added the directory of treating structures (an older export has none).
+DIRECTORY_VERSION = MIGRATIONS.index(_v10_treating_structures) + 1
 
 
 def version_of(migration: Migration) -> int:

@@ -56,11 +56,18 @@ def _belongs_to_a_base(real: str) -> bool:
     return any(real.endswith(suffix) and os.path.exists(real[: -len(suffix)]) for suffix in COMPANION_SUFFIXES)
 
 
+def belongs_to_a_base(path: Path, bases: Iterable[Path] = ()) -> bool:
+    """True for the open base, one of `bases`, any file with its own `.kdf`, or a companion
+    of one of them: never written over, never read as an import either."""
+    real = _real(path)
+    protected = set().union(*(_base_files(b) for b in [*bases, *_open_bases()]))
+    return real in protected or _belongs_to_a_base(real)
+
+
 def check_output(path: Path, *, force: bool = False, bases: Iterable[Path] = ()) -> Path:
     """The resolved target, or OutputRefused (French) saying why it may not be written."""
     real = _real(path)
-    protected = set().union(*(_base_files(b) for b in [*bases, *_open_bases()]))
-    if real in protected or _belongs_to_a_base(real):
+    if belongs_to_a_base(path, bases):
         raise OutputRefused(f"Refusé : {path} est la base de données ou l'un de ses fichiers (clé, journal, "
                             "verrou). L'écrire la rendrait illisible pour toujours ; choisissez un autre nom. "
                             "Rien n'a été écrit.")

@@ -27,8 +27,9 @@ MIN_LENGTH = 12
 MIN_GUESSES = 10 ** 14
 #: Guesses per second of a well-equipped offline attacker at the argon2id cost (see above).
 ATTACK_RATE = 2 * 10 ** 5
-#: zxcvbn's cost grows with the length: a longer phrase is strong anyway.
-ESTIMATED_PREFIX = 100
+#: zxcvbn's cost grows with the length (and it refuses more than 72 characters): a longer phrase
+#: is strong anyway, each character beyond counts as ten guesses more.
+ESTIMATED_PREFIX = 72
 
 
 @lru_cache(maxsize=1)

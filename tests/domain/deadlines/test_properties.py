@@ -19,7 +19,8 @@ from injonctions_tui.domain.core.dates import format_fr, parse_date, parse_hours
 from injonctions_tui.domain.core.errors import InjonctionsError, InvalidInput, WeakPassphrase
 from injonctions_tui.domain.core.models import Measure, Person
 from injonctions_tui.domain.dossiers import form as dossier_form
-from injonctions_tui.domain.dossiers.saisines import COLUMNS, SaisinesResult, import_saisines
+from injonctions_tui.domain.dossiers.saisines import SaisinesResult, import_saisines
+from injonctions_tui.domain.dossiers.saisines_columns import COLUMNS
 from injonctions_tui.domain.portability.json_export import import_all, read_export_file
 from injonctions_tui.domain.store import passphrase
 from tests.conftest import TODAY

@@ -16,7 +16,8 @@ import pytest
 from injonctions_tui.domain.core import models
 from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
 from injonctions_tui.domain.core.models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
-                                                Orientation, Person, Professional, Renewal, Report, Setting)
+                                                Orientation, Person, Professional, Renewal, Report, Setting,
+                                                TreatingStructure)
 from injonctions_tui.domain.portability import json_export as export_json
 from injonctions_tui.domain.store import audit, integrity, migrations, storage
 from tests.conftest import PASSPHRASE
@@ -56,8 +57,14 @@ def populate() -> None:
                             outcome="classement_sans_suite", outcome_on=dt.date(2026, 9, 1),
                             status="cloture", created_at=dt.datetime(2026, 3, 1, 11, 0))
     Renewal.create(measure=first, decided_on=dt.date(2026, 7, 1), new_end_on=dt.date(2027, 1, 1))
+    csapa = TreatingStructure.create(name="CSAPA de Moulinsart", kind="csapa", address="2 rue du Château, 92000 Œ",
+                                     phone="01 00 00 00 01", secure_email="csapa@moulinsart.exemple-mssante.invalid",
+                                     public="tous", notes="Accueil « jeunes » le mercredi",
+                                     created_at=dt.datetime(2026, 1, 5, 9, 0))
+    TreatingStructure.create(name="Dr Haddock (fictif)", kind="medecin_liberal", public="majeurs",
+                             created_at=dt.datetime(2026, 1, 6, 9, 0), updated_at=dt.datetime(2026, 2, 1, 9, 0))
     Orientation.create(measure=first, structure="CSAPA de Moulinsart", doctor=None,
-                       chosen_on=dt.date(2026, 2, 10), chosen_by="representants_legaux")
+                       chosen_on=dt.date(2026, 2, 10), chosen_by="representants_legaux", treating_structure=csapa)
     Orientation.create(measure=second, structure="Cabinet Haddock", doctor="Dr Haddock",
                        chosen_on=dt.date(2026, 3, 5), refused_on=dt.date(2026, 3, 9))
     visit = Appointment.create(measure=first, kind="evaluation_initiale",
@@ -130,6 +137,32 @@ def test_export_shape_and_types(db: object) -> None:
     assert [len(first["renewals"]), len(first["orientations"])] == [1, 1]
     assert payload["reports"][1]["previous_id"] == payload["reports"][0]["id"]
     assert [s["key"] for s in payload["settings"]] == ["court", "montant"]
+    directory = payload["treating_structures"]
+    assert [(t["name"], t["kind"], t["public"], t["search_name"]) for t in directory] == [
+        ("CSAPA de Moulinsart", "csapa", "tous", "csapa de moulinsart 2 rue du chateau, 92000 oe"),
+        ("Dr Haddock (fictif)", "medecin_liberal", "majeurs", "dr haddock (fictif)")]
+    assert first["orientations"][0]["treating_structure_id"] == directory[0]["id"]
+    assert second["orientations"][0]["treating_structure_id"] is None
+
+
+def test_an_export_before_the_directory_imports_without_it(fresh_database: Callable[[], object]) -> None:
+    """An export of the schema before the directory has no « treating_structures » (nor the link of
+    each orientation): read as empty; from that schema on, the list is required like every other."""
+    populate()
+    payload = export_json.export_all()
+    for measure in payload["measures"]:
+        for orientation in measure["orientations"]:
+            del orientation["treating_structure_id"]
+    del payload["treating_structures"]
+    later = copy.deepcopy(payload)
+    payload["schema_version"] = migrations.DIRECTORY_VERSION - 1
+    fresh_database()
+    with pytest.raises(ImportRejected) as refused:
+        export_json.import_all(later)
+    assert "$.treating_structures : champ obligatoire absent." in refused.value.problems
+    counts = export_json.import_all(payload)
+    assert counts["treating_structures"] == 0 and counts["orientations"] == 2
+    assert [o.treating_structure for o in Orientation.select()] == [None, None]
 
 
 def test_round_trip_is_exact(fresh_database: Callable[[], object], tmp_path: Path) -> None:
@@ -410,3 +443,17 @@ def test_the_published_schema_is_current() -> None:
     published = Path(__file__).resolve().parents[3] / "docs" / "export-schema.json"
     assert json.loads(published.read_text(encoding="utf-8")) == export_json.json_schema(), \
         "docs/export-schema.json : régénérez-le (python -m injonctions_tui.domain.portability.json_export)"
+
+
+def test_two_dossiers_with_one_parquet_number_are_refused(fresh_database: Callable[[], object]) -> None:
+    """One dossier per parquet number, here as in the form: the same number written another
+    way (« 26/001.A » and « 26 001 A ») is the same number; both dossiers are named."""
+    populate()
+    payload = export_json.export_all()
+    payload["measures"][1]["parquet_number"] = "26 001 A"
+    fresh_database()
+    with pytest.raises(ImportRejected) as refused:
+        export_json.import_all(payload)
+    assert any("n° de parquet 26 001 A déjà donné à $.measures[0]" in problem
+               for problem in refused.value.problems), refused.value.problems
+    assert Measure.select().count() == 0
