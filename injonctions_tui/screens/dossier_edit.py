@@ -125,7 +125,10 @@ class DossierEditScreen(AppScreen[int | None]):
             self._ask_same_person(question)
             return
         except NotHabilitated as error:
-            message.update(f"{error.message} Enregistrez votre habilitation : F5 (Registre), Entrée sur votre nom, puis h.")
+            where = ("votre inscription sur la liste des médecins coordonnateurs : F5 (Registre), Entrée sur votre "
+                     "nom, puis l" if self._kind == "injonction_de_soins"
+                     else "votre habilitation : F5 (Registre), Entrée sur votre nom, puis h")
+            message.update(f"{error.message} Enregistrez {where}.")
             return
         except InjonctionsError as error:
             message.update(error.message)
