@@ -1,6 +1,6 @@
 """Fictional demonstration data, so the app can be shown without a single real person.
 
-`populate_demo` fills a freshly created, empty database with about sixty invented
+`populate_demo` fills a freshly created, empty database with about seventy invented
 persons followed over two years: every stage of a measure, every outcome, a full
 agenda on the first permanence day, reports and a habilitation register. All of it
 derives from `today` and a seed, never from the clock, so two runs give identical
