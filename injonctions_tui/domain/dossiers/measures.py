@@ -201,11 +201,14 @@ def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, 
     with database.atomic():
         ensure_editable(measure)
         if care_order:
+            if treating_role is None and treating_structure is not None:  # picked from the directory
+                treating_role = (TreatingRole.PSYCHOLOGUE_TRAITANT if treating_structure.kind == "psychologue_liberal"
+                                 else TreatingRole.MEDECIN_TRAITANT).value
             try:
                 treating_role = TreatingRole(treating_role or "").value
             except ValueError:
                 raise InvalidInput("Soignant : médecin traitant ou psychologue traitant.") from None
-            doctor = _text(doctor, label(treating_role), required=True, limit=MAX_DOCTOR)
+            doctor = _text(doctor, label(treating_role), required=treating_structure is None, limit=MAX_DOCTOR)
             structure = _text(structure, "Cabinet ou structure", limit=MAX_STRUCTURE) or ""
         else:
             treating_role = None
