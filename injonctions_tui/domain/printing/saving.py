@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import secrets
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -72,9 +73,10 @@ def save_file(data: bytes, folder: Path, filename: str, *, suffix: str) -> Path:
     filename = safe_filename(filename, suffix=suffix)
     temp = folder / f".{secrets.token_hex(8)}{suffix}.tmp"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
-            os.fchmod(fd, 0o600)
+            if sys.platform != "win32":  # Windows has no modes: the profile folder's rights protect it
+                os.fchmod(fd, 0o600)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -115,6 +117,8 @@ def _publish(temp: Path, target: Path) -> None:
 
 def _sync_folder(folder: Path) -> None:
     """Best effort: make the new name itself survive a power cut (POSIX only)."""
+    if sys.platform == "win32":
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

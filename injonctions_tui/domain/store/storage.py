@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -79,7 +80,10 @@ def pending_kdf_path(db_path: Path) -> Path:
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename durable: the directory entry is only on disk after this."""
+    """Make a rename durable: the directory entry is only on disk after this (POSIX; on
+    Windows a folder cannot be opened as a file, and NTFS journals the rename itself)."""
+    if sys.platform == "win32":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -93,7 +97,7 @@ def _write_kdf_file(db_path: Path, params: KdfParams, *, target: Path | None = N
     payload = {"format": "injonctions-kdf", "version": 1, "algorithm": "argon2id",
                "salt": salt.hex(), **asdict(params)}
     path = target or kdf_path(db_path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, indent=2)
         handle.flush()
