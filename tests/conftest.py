@@ -158,3 +158,15 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TokenDir]:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
         os.environ["SOFTHSM2_CONF"] = before
+
+
+@pytest.fixture(scope="session")
+def cups() -> str:
+    """A real CUPS server with the virtual PDF printers (tests/cups_printer.py); the name
+    of the one that prints. Missing, the tests FAIL with the command that sets it up."""
+    from tests import cups_printer
+
+    problems = cups_printer.setup_problems()
+    if problems:
+        pytest.fail(f"The printing tests need {', '.join(problems)}: {cups_printer.INSTALL_HINT}.", pytrace=False)
+    return cups_printer.OK_PRINTER

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",
     "rapport_brouillon": "Rapport commencé", "rapport_finalise": "Rapport finalisé",
     "rapport_termes_confirmes": "Termes signalés confirmés",
+    "envoi_imprimante": "Envoi à l'imprimante", "parametres_impression": "Paramètres d'impression",
 }
 
 
