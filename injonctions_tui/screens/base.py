@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
-from ..widgets.mode_bar import ModeBar
+from ..keymap import GOTO_KEYS, HELP_KEYS, MODES, shown_keys
+from ..widgets.mode_bar import Entry, ModeBar
 
 if TYPE_CHECKING:
     from ..app import InjonctionsApp
@@ -33,6 +34,15 @@ class AppModal(ModalScreen[ResultType]):
         return cast("InjonctionsApp", super().app)
 
 
+def mode_bar_entries(app: InjonctionsApp) -> tuple[list[Entry], list[Entry]]:
+    """The modes, the help and « Aller à » with the keys the user's keymap leaves them."""
+    modes: list[Entry] = [(mode, tuple(shown_keys(app.keys_of(binding_id, keys))), title)
+                          for mode, binding_id, keys, title in MODES]
+    extras: list[Entry] = [("help", tuple(shown_keys(app.keys_of("app.help", HELP_KEYS))), "Aide"),
+                           ("goto", tuple(shown_keys(app.keys_of("app.goto", GOTO_KEYS))), "Aller à")]
+    return modes, extras
+
+
 class ModeScreen(AppScreen[None]):
     """A screen reachable with the mode keys; subclasses fill the body."""
 
@@ -41,7 +51,7 @@ class ModeScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
-        yield ModeBar(self.MODE)
+        yield ModeBar(self.MODE, *mode_bar_entries(self.app))
         yield from self.compose_body()
         # The palette (Ctrl+P) is listed in the help (F1): at 80 columns the
         # footer keeps its room for the keys of the screen.

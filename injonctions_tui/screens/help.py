@@ -17,6 +17,13 @@ ABOUT = (
 )
 
 
+def keymap_hint() -> str:
+    from ..paths import keymap_path
+
+    return (f"Sans touches F : Alt+chiffre (Alt+2 = F2…) ou Ctrl+G puis un chiffre. Vos touches : "
+            f"{keymap_path()} (README, « Raccourcis »).")
+
+
 class HelpScreen(AppModal[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer l'aide", id="help.close")]
 
@@ -27,7 +34,7 @@ class HelpScreen(AppModal[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static("Aide — touches", classes="dialog-title")
-            yield Static(ABOUT, id="help-about")
+            yield Static(f"{ABOUT}\n{keymap_hint()}", id="help-about")
             yield Static(self._keys_table(), id="help-keys")
             yield Static("Échap : fermer l'aide", classes="dialog-hint")
 
@@ -48,7 +55,7 @@ class HelpScreen(AppModal[None]):
             if not binding.description:
                 continue
             keys = grouped.setdefault(binding.description, [])
-            for key in binding.key.split(","):
+            for key in (self.app.keys_of(binding.id, binding.key) if binding.id else binding.key).split(","):
                 shown = self.app.get_key_display(Binding(key, ""))
                 if shown not in keys:
                     keys.append(shown)

@@ -32,6 +32,16 @@ COLUMNS = (Column("Jour"), Column("Horaires"), Column("Public"), Column("Lieu"),
 WEEKDAY_CHOICES = tuple((name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR))
 
 
+#: The printer choice that means « the computer's default printer ».
+SYSTEM_DEFAULT = "-"
+
+
+def _printing_line() -> str:
+    from ..domain.printing.print_settings import load_print_settings
+
+    return f"Impression : {load_print_settings().describe()} (p : changer)."
+
+
 class SettingsScreen(ModeScreen):
     MODE = "settings"
     BINDINGS = [
@@ -43,6 +53,7 @@ class SettingsScreen(ModeScreen):
         Binding("k", "certificate", "Certificat", id="settings.certificate"),
         Binding("u", "civility", "Civilité", id="settings.civility"),
         Binding("c", "card", "Carte de signature", id="settings.card"),
+        Binding("p", "printer", "Imprimante", id="settings.printer"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -57,6 +68,7 @@ class SettingsScreen(ModeScreen):
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
             yield Static(describe_signer(), id="settings-signature", classes="empty-hint")
+            yield Static(_printing_line(), id="settings-printer", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.permanences = list(self.court.permanences)
@@ -197,3 +209,40 @@ class SettingsScreen(ModeScreen):
                 self.notify(message, timeout=8)
 
         self.app.push_screen(SignatureCardModal(), done)
+
+    def action_printer(self) -> None:
+        """The printer the documents go to and the copies: the printers are listed in a worker
+        (on Windows, asking WMI takes a second), then the dialog opens."""
+
+        def work() -> None:
+            from ..domain.printing.printers import list_printers
+
+            try:
+                printers, problem = list_printers(), ""
+            except InjonctionsError as error:
+                printers, problem = [], error.message
+            self.app.call_from_thread(self._printer_dialog, [p.name for p in printers], problem)
+
+        self.run_worker(work, thread=True, group="printers", description="imprimantes")
+
+    def _printer_dialog(self, names: list[str], problem: str) -> None:
+        from ..domain.printing.print_settings import (PrintSettings, load_print_settings, parse_copies,
+                                                      save_print_settings)
+
+        current = load_print_settings()
+        if current.printer and current.printer not in names:
+            names.append(current.printer)  # kept, even when this computer does not know it (now)
+        choices = (("Imprimante par défaut du poste", SYSTEM_DEFAULT), *((name, name) for name in names))
+
+        def apply(values: dict[str, str]) -> object:
+            printer = None if values["printer"] == SYSTEM_DEFAULT else values["printer"]
+            save_print_settings(PrintSettings(printer, parse_copies(values["copies"])))
+            self.query_one("#settings-printer", Static).update(_printing_line())
+            return "Imprimante enregistrée."
+
+        intro = "Où partent les documents quand vous choisissez « Imprimer » (et Ctrl+B, les papiers du jour)."
+        self.app.push_screen(FormModal(
+            "Impression", [ModalField("printer", "Imprimante", current.printer or SYSTEM_DEFAULT, choices=choices),
+                           ModalField("copies", "Exemplaires", str(current.copies))],
+            apply, submit_label="Enregistrer", intro=f"{intro} {problem}".strip()),
+            lambda message: message and self.notify(str(message)))

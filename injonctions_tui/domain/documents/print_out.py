@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..agenda.papers import DayPapers, day_papers
 from ..core.errors import InvalidInput
-from ..printing.print_common import PrintingError, PrintJob
+from ..printing.print_common import JobState, PrintingError, PrintJob
 from ..printing.print_settings import load_print_settings
 from ..printing.printers import print_pdfs
 from ..store import audit
@@ -48,6 +48,21 @@ def print_documents(paths: Sequence[Path], *, printer: str | None = None, copies
     audit.record(AUDIT_ACTION, details=f"documents={len(job.documents)} pages={job.pages} "
                                        f"exemplaires={job.copies} imprimante={job.printer or 'defaut'}"[:500])
     return job
+
+
+def follow(job: PrintJob, timeout: float = 120.0) -> JobState:
+    """Until the printer has taken the job (CUPS; Windows gives no job to follow): a job
+    stopped on an error raises, saying where the documents stay."""
+    if job.job_id is None:
+        return JobState.UNKNOWN
+    from ..printing.cups import wait_for_job
+
+    try:
+        return wait_for_job(job.job_id, timeout)
+    except PrintingError as error:
+        error.message = _kept(error.message, job.documents)
+        error.args = (error.message,)
+        raise
 
 
 @dataclass(frozen=True)

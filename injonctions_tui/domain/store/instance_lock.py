@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from io import FileIO
+from pathlib import Path
 
 import portalocker
 

@@ -14,8 +14,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from injonctions_tui.domain.printing import cups as cups_backend
-from injonctions_tui.domain.printing import printers, windows_printing
+from injonctions_tui.domain.printing import cups as cups_backend, printers, windows_printing
 from injonctions_tui.domain.printing.print_common import (JOB_TITLE, InvalidCopies, JobFailed, JobState, NoPrinter,
                                                           NotAPdf, PrinterInfo, PrinterOffline, PrinterRejecting,
                                                           PrintingError, PrintSystemMissing, SchedulerUnavailable,
