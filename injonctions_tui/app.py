@@ -172,7 +172,9 @@ class InjonctionsApp(App[int]):
     def get_key_display(self, binding: Binding) -> str:
         """Alt+digit arrives as a character name (keymap.ALT_DIGIT_ALIASES): shown as alt+2."""
         shown = display_key(binding.key)
-        return shown.lower() if shown.startswith("Alt+") and not binding.key_display else super().get_key_display(binding)
+        if shown.startswith("Alt+") and not binding.key_display:
+            return shown.lower()
+        return super().get_key_display(binding)
 
     @work(thread=True, exclusive=True, group="secrecy-guard")
     def _warm_up_the_guard(self) -> None:
@@ -293,10 +295,10 @@ class InjonctionsApp(App[int]):
             "Papiers du jour", [], lambda _: True, submit_label="Imprimer",
             intro=f"{format_long_fr(day).capitalize()} : {papers.describe()}, en un seul envoi vers "
                   f"l'{load_print_settings().describe()}. Les PDF sont aussi enregistrés."),
-            lambda confirmed: confirmed and print_day_in_background(self, day))
+            lambda confirmed: print_day_in_background(self, day) if confirmed else None)
 
     def action_command_palette(self) -> None:
-        if self.unlocked and not CommandPalette.is_open(self):
+        if self.unlocked and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(placeholder="Rechercher une commande…", id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -304,7 +306,8 @@ class InjonctionsApp(App[int]):
         for mode, title in MODE_TITLES.items():
             yield SystemCommand(title, f"Afficher : {title.lower()}", lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Aide", "Les touches de l'écran en cours", self.action_help)
-        yield SystemCommand("Aller à…", "Un mode ou l'aide par un chiffre ou une initiale (Ctrl+G)", self.action_goto)
+        yield SystemCommand("Aller à…", "Un mode ou l'aide par un chiffre ou une initiale (Ctrl+G)",
+                            self.action_goto)
         yield SystemCommand("Imprimer les papiers du jour",
                             "Feuille de permanence, attestations et convocations du jour affiché, en un seul envoi "
                             "(Ctrl+B)", self.action_day_papers)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store.backup import backup
 from ..domain.store.storage import own_connection
 from .form_modal import FormModal, ModalField
 
+if TYPE_CHECKING:
+    from ..app import InjonctionsApp
 
-def ask_backup(app: App) -> None:
+
+def ask_backup(app: InjonctionsApp) -> None:
     """Ask where (a USB key protects against a lost laptop), then copy in a thread."""
     db_path: Path = app.plan.db_path
     default = db_path.parent / "sauvegardes"
@@ -33,7 +35,7 @@ def ask_backup(app: App) -> None:
                                     "Sur une clé USB, elle protège aussi de la perte du portable."), start)
 
 
-def _backup(app: App, db_path: Path, folder: Path) -> None:
+def _backup(app: InjonctionsApp, db_path: Path, folder: Path) -> None:
     try:
         with own_connection():
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

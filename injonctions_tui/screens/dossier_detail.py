@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -107,7 +109,7 @@ class DossierDetailScreen(AppScreen[None]):
         self._section("#dossier-timeline", "Chronologie", self._timeline(detail))
         self.refresh_bindings()
 
-    def _section(self, selector: str, title: str, body, extra: list[str] | None = None) -> None:
+    def _section(self, selector: str, title: str, body: RenderableType, extra: list[str] | None = None) -> None:
         widget = self.query_one(selector, Static)
         widget.border_title = title
         if extra:
@@ -207,7 +209,8 @@ class DossierDetailScreen(AppScreen[None]):
                         severity="warning")
         return orientation
 
-    def _orientation_date(self, title: str, field_label: str, act, done: str, intro: str) -> None:
+    def _orientation_date(self, title: str, field_label: str, act: Callable[[Orientation, dt.date], None], done: str,
+                          intro: str) -> None:
         """A dated act on the pending orientation: the written agreement, or a refusal."""
         orientation = self._pending()
         if orientation is None:

@@ -69,7 +69,7 @@ class DossiersScreen(ModeScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         from .dossier_detail import DossierDetailScreen
 
-        self.app.push_screen(DossierDetailScreen(int(event.row_key.value)))
+        self.app.push_screen(DossierDetailScreen(int(str(event.row_key.value))))
 
     def refresh_rows(self) -> None:
         rows, total = dossier_rows(filters=self.filters())

@@ -54,6 +54,7 @@ class FormModal(AppModal[Any]):
             if self.intro:
                 yield Static(self.intro, classes="step-intro")
             for field in self.fields:
+                control: Select[str] | Input
                 if field.choices:
                     control = Select(list(field.choices), value=field.value or field.choices[0][1],
                                      allow_blank=False, id=field.key, compact=True)
@@ -72,8 +73,10 @@ class FormModal(AppModal[Any]):
     def values(self) -> dict[str, str]:
         values = {}
         for field in self.fields:
-            widget = self.query_one(f"#{field.key}")
-            values[field.key] = str(widget.value) if isinstance(widget, Select) else widget.value
+            if field.choices:
+                values[field.key] = str(self.query_one(f"#{field.key}", Select).value)
+            else:
+                values[field.key] = self.query_one(f"#{field.key}", Input).value
         return values
 
     def on_input_submitted(self) -> None:

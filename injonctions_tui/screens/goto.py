@@ -35,7 +35,8 @@ class GotoModal(AppModal[str | None]):
             yield Static("Aller à", classes="dialog-title")
             yield OptionList(*(Option(f"{keys[0]}  {keys[1] if keys[1] != '?' else '?'}   {title}", id=mode)
                                for mode, keys, title in CHOICES), id="goto-list")
-            yield Static("Un chiffre ou une initiale, ou ↑/↓ puis Entrée ; Échap : rester ici.", classes="dialog-hint")
+            yield Static("Un chiffre ou une initiale, ou ↑/↓ puis Entrée ; Échap : rester ici.",
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

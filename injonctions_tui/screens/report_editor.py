@@ -4,6 +4,7 @@ the right, the secrecy guard as they type, autosave, finalise, print (signed).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -24,6 +25,9 @@ from ..widgets.secrecy_text_area import SecrecyTextArea
 from .base import AppScreen
 from .documents import produce_in_background
 from .finalise import FinaliseDialog
+
+if TYPE_CHECKING:
+    from ..domain.reports.facts import ReportFacts
 
 AUTOSAVE_SECONDS = 1.0
 
@@ -97,7 +101,7 @@ class ReportEditorScreen(AppScreen[None]):
             Text(f"{label(report.kind)} — {facts.person_name} — {state}{version}", style="bold"))
         self.query_one("#report-facts", Static).update(self._facts_table(facts))
 
-    def _facts_table(self, facts) -> Table:
+    def _facts_table(self, facts: ReportFacts) -> Table:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()

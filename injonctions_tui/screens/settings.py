@@ -110,7 +110,7 @@ class SettingsScreen(ModeScreen):
 
     @on(DataTable.RowSelected, "#permanences-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self._edit(int(event.row_key.value))
+        self._edit(int(str(event.row_key.value)))
 
     def action_add(self) -> None:
         self._edit(None)
@@ -159,7 +159,7 @@ class SettingsScreen(ModeScreen):
             [ModalField("civility", "Civilité", user.civility or Civility.NEUTRE.value, choices=tuple(choices(Civility)))],
             apply, submit_label="Enregistrer", intro="Accorde « Je soussigné(e) » et « habilité(e) » sur chaque "
                                                      "document imprimé à partir de maintenant."),
-            lambda result: result is not None and self.notify("Civilité enregistrée."))
+            lambda result: self.notify("Civilité enregistrée.") if result is not None else None)
 
     def action_journal(self) -> None:
         from .journal import JournalScreen
@@ -181,7 +181,7 @@ class SettingsScreen(ModeScreen):
         self.app.push_screen(FormModal(
             "Image de la signature", [ModalField("path", "Fichier PNG ou JPEG", placeholder="vide : retirer l'image")],
             apply, submit_label="Enregistrer", intro="Placée dans le bloc de signature de chaque document."),
-            lambda message: message and self.notify(str(message)))
+            lambda message: self.notify(str(message)) if message else None)
 
     def action_certificate(self) -> None:
         """A PKCS#12 certificate for the digital signature (else a self-signed one is made)."""
@@ -197,7 +197,7 @@ class SettingsScreen(ModeScreen):
             [ModalField("path", "Fichier .p12 / .pfx"), ModalField("password", "Mot de passe", password=True)],
             apply, submit_label="Importer",
             intro="La clé est conservée dans la base chiffrée ; les PDF définitifs seront signés avec ce certificat."),
-            lambda message: message and self.notify(str(message), timeout=8))
+            lambda message: self.notify(str(message), timeout=8) if message else None)
 
     def action_card(self) -> None:
         """The professional's card (CPS or any PKCS#11 token) signs from now on, or the app's certificate again."""
@@ -245,4 +245,4 @@ class SettingsScreen(ModeScreen):
             "Impression", [ModalField("printer", "Imprimante", current.printer or SYSTEM_DEFAULT, choices=choices),
                            ModalField("copies", "Exemplaires", str(current.copies))],
             apply, submit_label="Enregistrer", intro=f"{intro} {problem}".strip()),
-            lambda message: message and self.notify(str(message)))
+            lambda message: self.notify(str(message)) if message else None)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from peewee import fn
 
@@ -173,7 +174,7 @@ class _Booked(NamedTuple):
     kind: str
     starts_at: dt.datetime
     status: str
-    place: str | None
+    place: str
     walk_in: bool
     parquet_number: str
     facts_on: dt.date | None
@@ -196,10 +197,10 @@ def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list
     start = dt.datetime.combine(first_day, dt.time.min)
     end = dt.datetime.combine(last_day + DAY, dt.time.min)
     reported = fn.EXISTS(Report.select(Report.id).where(Report.measure == Measure.id))
-    booked = [_Booked(*row) for row in Appointment.select(*_ROW_FIELDS, reported.alias("reported"))
-              .join(Measure).join(Person)
-              .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
-              .order_by(Appointment.starts_at, Appointment.id).tuples()]
+    query = (Appointment.select(*_ROW_FIELDS, reported.alias("reported")).join(Measure).join(Person)
+             .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+             .order_by(Appointment.starts_at, Appointment.id))
+    booked = [_Booked(*row) for row in cast("Iterable[tuple[Any, ...]]", query.tuples())]
     late_by_measure = _overdue_deadlines(sorted({b.measure_id for b in booked}), today)
     rows = []
     for b in booked:

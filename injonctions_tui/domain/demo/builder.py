@@ -24,7 +24,7 @@ from ..core.vocabulary import (AppointmentKind as AK, AppointmentStatus as AS, A
                                Outcome, Public, ReportKind, ReportStatus, Stage)
 from ..dossiers.measures import compute_status
 from ..reports.drafts import seal
-from ..store.professionals import create_user, current_user
+from ..store.professionals import create_user, current_user, require_user
 from ..store.settings import CourtSettings, Permanence, save_court
 from . import pools as data
 from .register import fill_register
@@ -35,7 +35,7 @@ NOW_TIME = dt.time(10, 0)
 CSAPA_HOURS = [dt.time(h, m) for h in range(14, 17) for m in (0, 30)]
 MINORS_COUNT = 20
 #: Stories seen on the agenda's first day, and the month of the interview held that day.
-PINNED = {"eval_pinned": None, "suivi_m3": 3, "suivi_m6": 6, "suivi_sem": 12}
+PINNED: dict[str, int | None] = {"eval_pinned": None, "suivi_m3": 3, "suivi_m6": 6, "suivi_sem": 12}
 OUTCOMES = {"classement": Outcome.CLASSEMENT, "composition": Outcome.COMPOSITION_PENALE,
             "poursuites": Outcome.POURSUITES, "non_opportune": Outcome.NON_OPPORTUNE,
             "caducite": Outcome.CADUCITE}
@@ -252,7 +252,7 @@ class _Builder:
         today, target = self.today, spec.target
         if target in ("suivi_m3", "suivi_m6", "suivi_sem"):
             months = 12 if target == "suivi_sem" else 6
-            return add_months(self.day, -PINNED[target]) - self.days(0, 3), months
+            return add_months(self.day, -(PINNED[target] or 0)) - self.days(0, 3), months
         if target == "suivi":  # renewed as needed to still run today
             # At least three months back: saisine, evaluation, choice and agreement come first.
             start, months = today - (self.days(150, 600) if spec.walk_in else self.days(95, 640)), 6
@@ -516,7 +516,7 @@ class _Builder:
         save_court(CourtSettings())
         self.professionals()
         fill_register(self.today)
-        self.user = current_user()
+        self.user = require_user()
         for spec in self.specs():
             self.story(spec)
         first = (Report.select().join(Measure)  # one corrected fiche navette

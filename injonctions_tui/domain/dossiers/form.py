@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -34,7 +35,7 @@ class FormField:
     hint: str = ""
 
 
-def _choices(enum: type, *, blank: str | None = None) -> tuple[tuple[str, str], ...]:
+def _choices(enum: type[StrEnum], *, blank: str | None = None) -> tuple[tuple[str, str], ...]:
     from ..core.vocabulary import LABELS
 
     items = tuple((LABELS[m], m.value) for m in enum)
@@ -183,7 +184,7 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
             person = measure.person
         for field in FIELDS:
             setattr(person if field.target == "person" else measure, field.key, clean[field.key])
-        if measure.professional_id is not None:  # a declared conflict of interest forbids it
+        if measure.professional is not None:  # a declared conflict of interest forbids it
             from .conflicts import check_conflict
 
             check_conflict(measure.professional, person, on=today)

@@ -15,8 +15,10 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ..core.dates import age_on, format_fr, parse_date
 from ..core.errors import ImportRejected, InjonctionsError, InvalidInput
@@ -302,7 +304,7 @@ def import_saisines(path: Path, *, today: dt.date,
     result = SaisinesResult()
     with database.atomic():
         known = {"".join(number.split())
-                 for (number,) in Measure.select(Measure.parquet_number).tuples()}
+                 for (number,) in cast("Iterable[tuple[str]]", Measure.select(Measure.parquet_number).tuples())}
         for row in rows:
             if row.parquet_number in known:
                 result.duplicates.append(row.parquet_number)

@@ -19,10 +19,11 @@ import os
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, ForeignKeyField, IntegerField,
                     PeeweeException, TextField)
@@ -122,7 +123,7 @@ def _export_section(section: Section) -> list[dict[str, Any]]:
     model = section.model
     fields = model._meta.sorted_fields
     records = [{field.column_name: _json_value(row[field.name]) for field in fields}
-               for row in model.select().order_by(model._meta.primary_key).dicts()]
+               for row in cast("Iterable[dict[str, Any]]", model.select().order_by(model._meta.primary_key).dicts())]
     for child in section.children:
         link = child.model._meta.fields[child.parent_field].column_name
         grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
@@ -315,7 +316,9 @@ def _check_references(out: _Validated) -> None:
     names = {section.model: section.key for section in all_sections()}
     ids: dict[type[BaseModel], set[Any]] = {}
     for model, rows in out.rows.items():
-        pk = model._meta.primary_key.name
+        primary_key = model._meta.primary_key
+        assert primary_key  # every table of the export has one
+        pk = primary_key.name
         seen: set[Any] = set()
         for label, row in rows:
             if row.get(pk) in seen:
@@ -405,7 +408,7 @@ def import_all(payload: dict[str, Any]) -> dict[str, int]:
         with database.atomic():
             # Checked at commit: a correction may point to a report with a higher id.
             database.execute_sql("PRAGMA defer_foreign_keys = ON")
-            kept_events = list(AuditEvent.select().order_by(AuditEvent.id).dicts())
+            kept_events = list(cast("Iterable[dict[str, Any]]", AuditEvent.select().order_by(AuditEvent.id).dicts()))
             Setting.delete().execute()
             AuditEvent.delete().execute()
             for section in all_sections():

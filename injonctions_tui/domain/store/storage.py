@@ -252,7 +252,7 @@ def check_integrity(db_path: Path) -> None:
     which reads a consistent snapshot while the app keeps working (WAL), and is closed
     here. Raises DamagedDatabase (French message) if anything is wrong."""
     try:
-        _raise_if_damaged(db_path, database)  # type: ignore[arg-type]
+        _raise_if_damaged(db_path, database)
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or DamagedDatabase(
             f"La base {db_path} ne peut pas être relue. {RESTORE_HINT}.") from None
@@ -298,8 +298,8 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True,
         db = _connect(db_path, key, _PRAGMAS)
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or _probe_error(db_path, error) from None
-    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
-    db.integrity_checked = check_now  # type: ignore[attr-defined]
+    db.key_digest = key_digest(key)
+    db.integrity_checked = check_now
     database.initialize(db)
     if upgrade:
         try:
@@ -338,8 +338,8 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
         ) from None
     key = derive_key(passphrase, salt, kdf)
     db = _connect(db_path, key, _PRAGMAS)
-    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
-    db.integrity_checked = True  # type: ignore[attr-defined]  # nothing to check in a new base
+    db.key_digest = key_digest(key)
+    db.integrity_checked = True  # nothing to check in a new base
     os.chmod(db_path, 0o600)
     database.initialize(db)
     migrations.upgrade(db, upgrade_to)
