@@ -355,9 +355,9 @@ class InjonctionsApp(App[int]):
         ask_backup(self)
 
     def on_document_produced(self, message: DocumentProduced) -> None:
+        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py)."""
         from .screens.documents import offer
 
-        self.notify(message.produced.summary(), timeout=10)
         offer(self, message.produced)
 
     def on_document_refused(self, message: DocumentRefused) -> None:

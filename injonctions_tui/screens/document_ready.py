@@ -1,4 +1,4 @@
-"""After a document is written: print it, open it, or leave it where it is.
+"""After a document is written: where it went, and print it, open it, or leave it there.
 
 Enter prints on the printer chosen in Paramètres (with its number of copies), o opens the
 PDF in the system's viewer, Échap closes: the file is already saved either way.
@@ -39,9 +39,9 @@ class DocumentReadyModal(AppModal[str | None]):
             yield Static(f"Imprimer : {self.printer} (Paramètres, touche p). Ouvrir : la visionneuse PDF du poste.",
                          classes="dialog-hint")
             with Horizontal(classes="modal-buttons"):
-                yield Button("Fermer", id="document-close")
-                yield Button("Ouvrir (o)", id="document-open")
-                yield Button("Imprimer (i)", variant="primary", id="document-print")
+                yield Button("Fermer", id="document-close", compact=True)
+                yield Button("Ouvrir (o)", id="document-open", compact=True)
+                yield Button("Imprimer (i)", variant="primary", id="document-print", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#document-print", Button).focus()

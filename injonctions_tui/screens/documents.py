@@ -87,7 +87,7 @@ def ask_pin(app: InjonctionsApp, card: str, then: Callable[[str], None]) -> None
 
 
 def _start(app: InjonctionsApp, key: str, target: object, *, sign: bool, pin: str | None) -> None:
-    app.notify("Signature et enregistrement du PDF…" if sign else "Préparation du document…")
+    app.notify("Signature et enregistrement du PDF…" if sign else "Préparation du document…", timeout=3)
     today = app.today()
 
     def work() -> None:

@@ -58,6 +58,8 @@ async def test_a_written_document_is_printed_with_enter(demo_db, tmp_path: Path,
     app = demo_app(demo_db, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await _attestation(app, pilot)
+        (written,) = documents.rglob("attestation-presence-*.pdf")
+        assert app.screen.summary == f"Document enregistré : {written}"
         assert f"imprimante « {cups} », 2 exemplaires" in str(app.screen.query_one(".dialog-hint").render())
         await pilot.press("enter")
         await wait_until(pilot, lambda: _sent(app, cups), "l'envoi à l'imprimante")

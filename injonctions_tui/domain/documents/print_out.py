@@ -72,7 +72,8 @@ class PrintedDay:
     job: PrintJob
 
     def summary(self) -> str:
-        return f"Papiers du {self.papers.day.strftime('%d/%m/%Y')} ({self.papers.describe()}) : {self.job.describe()}"
+        return (f"Papiers du {self.papers.day.strftime('%d/%m/%Y')} envoyés à {self.job.destination()} : "
+                f"{self.papers.describe()}, {self.job.amount()}.")
 
 
 def produce_day_papers(day: dt.date, *, folder: Path, today: dt.date,

@@ -94,14 +94,20 @@ class PrintJob:
     pages: int
     documents: tuple[Path, ...]
 
+    def destination(self) -> str:
+        """« l'imprimante « X » (travail n° 12) »."""
+        where = f"l'imprimante « {self.printer} »" if self.printer else "l'imprimante par défaut"
+        return where + (f" (travail n° {self.job_id.rpartition('-')[2]})" if self.job_id else "")
+
+    def amount(self) -> str:
+        """« 5 pages, 2 exemplaires »."""
+        pages = "1 page" if self.pages == 1 else f"{self.pages} pages"
+        return f"{pages}, " + ("1 exemplaire" if self.copies == 1 else f"{self.copies} exemplaires")
+
     def describe(self) -> str:
         """« Envoyé à l'imprimante « X » (travail n° 12) : 3 documents, 5 pages, 2 exemplaires. »"""
-        where = f"l'imprimante « {self.printer} »" if self.printer else "l'imprimante par défaut"
         documents = "1 document" if len(self.documents) == 1 else f"{len(self.documents)} documents"
-        pages = "1 page" if self.pages == 1 else f"{self.pages} pages"
-        copies = "1 exemplaire" if self.copies == 1 else f"{self.copies} exemplaires"
-        number = f" (travail n° {self.job_id.rpartition('-')[2]})" if self.job_id else ""
-        return f"Envoyé à {where}{number} : {documents}, {pages}, {copies}."
+        return f"Envoyé à {self.destination()} : {documents}, {self.amount()}."
 
 
 class JobState(enum.Enum):

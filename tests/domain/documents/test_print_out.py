@@ -77,9 +77,9 @@ def test_the_day_s_papers_go_as_one_job_with_the_copies_of_the_settings(thursday
     assert len(texts) == 2 * pages
     assert "FEUILLE DE PERMANENCE" in texts[0] and "FEUILLE DE PERMANENCE" in texts[pages]
     assert "SPONZ" in texts[pages - 1] and "CONVOCATION" in texts[pages - 1]
-    assert printed.summary().startswith("Papiers du 19/11/2026 (la feuille de permanence, 1 attestation de présence "
-                                        f"et 2 convocations) : Envoyé à l'imprimante « {cups} » (travail n° ")
-    assert printed.summary().endswith(f") : 4 documents, {pages} pages, 2 exemplaires.")
+    assert printed.summary().startswith(f"Papiers du 19/11/2026 envoyés à l'imprimante « {cups} » (travail n° ")
+    assert printed.summary().endswith(") : la feuille de permanence, 1 attestation de présence et 2 convocations, "
+                                      f"{pages} pages, 2 exemplaires.")
     event = AuditEvent.select().where(AuditEvent.action == "envoi_imprimante").get()
     assert event.details == f"documents=4 pages={pages} exemplaires=2 imprimante={cups}"
     # Named on the command line, a printer and copies win over the settings.
