@@ -80,10 +80,13 @@ def produce_day_papers(day: dt.date, *, folder: Path, today: dt.date,
                        court: CourtSettings | None = None) -> tuple[DayPapers, list[ProducedDocument]]:
     """Write every paper of `day` (agenda.papers.day_papers) in `folder`, in handing-out order."""
     court = court or load_court()
-    papers = day_papers(day, court=court, today=today)
+    from ..orientation.due import documents_due_on
+
+    papers = day_papers(day, court=court, today=today).with_items(
+        [(due.key, due.target) for due in documents_due_on(day)])
     if not papers.items:
         raise InvalidInput(f"Rien à imprimer pour le {day.strftime('%d/%m/%Y')} : ni permanence, ni rendez-vous, "
-                           "ni convocation prise ce jour-là.")
+                           "ni convocation à envoyer, ni papier d'orientation.")
     produced = [produce_document(key, target, folder=folder, today=today, court=court) for key, target in papers.items]
     return papers, produced
 

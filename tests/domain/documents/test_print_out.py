@@ -33,6 +33,7 @@ def thursday(data: dict) -> dict:
     """Thursday's permanence: Tournesol came (and got his next appointment), Castafiore did
     not; Sponz's saisine was convoked from the desk; one booking was later excused, one is past."""
     adult = data["present"].measure
+    Appointment.update(convocation_printed_on=THURSDAY - dt.timedelta(days=30)).execute()  # sent long ago
     data["next"] = booked_on(THURSDAY, adult, dt.datetime(2027, 2, 18, 10))
     sponz = Measure.get(Measure.parquet_number == "26/111/00005")
     data["saisine"] = booked_on(THURSDAY, sponz, dt.datetime.combine(NEXT_MONDAY, dt.time(10)))
@@ -53,12 +54,38 @@ def test_the_day_s_papers_in_handing_out_order(thursday: dict) -> None:
     assert papers.items == ((FEUILLE, THURSDAY), (ATTESTATION, thursday["present"].id),
                             (CONVOCATION, thursday["next"].id), (CONVOCATION, thursday["saisine"].id))
     assert papers.describe() == "la feuille de permanence, 1 attestation de présence et 2 convocations"
-    # A permanence day with nobody yet: the feuille alone; a day without anything: nothing.
+    # Once the convocations are sent: a permanence day with nobody yet, the feuille alone;
+    # a day without anything, nothing.
+    Appointment.update(convocation_printed_on=TODAY).execute()
     assert day_papers(dt.date(2026, 12, 7), court=CourtSettings(), today=TODAY).describe() == "la feuille de permanence"
     assert day_papers(dt.date(2026, 11, 24), court=CourtSettings(), today=TODAY).items == ()
 
 
+def test_a_convocation_not_sent_yet_is_in_the_batch_once(thursday: dict, folder: Path) -> None:
+    """A booking of an earlier day never printed is still to send; printing the batch marks
+    every convocation printed, so the next batch does not send it again."""
+    earlier = booked_on(THURSDAY - dt.timedelta(days=3), thursday["present"].measure, dt.datetime(2027, 1, 7, 9, 30))
+    papers, _ = produce_day_papers(THURSDAY, folder=folder, today=TODAY)
+    assert (CONVOCATION, earlier.id) in papers.items
+    assert Appointment.get_by_id(earlier.id).convocation_printed_on == TODAY
+    again = day_papers(THURSDAY, court=CourtSettings(), today=TODAY)
+    assert again.count(CONVOCATION) == 0 and again.count(ATTESTATION) == 1
+
+
+def test_the_orientation_papers_due_that_day_are_in_the_batch(thursday: dict, folder: Path) -> None:
+    from injonctions_tui.domain.core.models import Orientation
+
+    measure = thursday["present"].measure
+    Orientation.create(measure=measure, structure="CSAPA Le Phare (fictif)", doctor="Dr Ernestine BOUSSOLE (fictive)",
+                       chosen_on=THURSDAY, chosen_by="personne")
+    papers, produced = produce_day_papers(THURSDAY, folder=folder, today=TODAY)
+    assert ("formulaire-choix", measure.id) in papers.items
+    assert papers.describe().endswith("et 2 papiers d'orientation")  # the information sheet and the choice form
+    assert any(document.path.name.startswith("formulaire-choix-") for document in produced)
+
+
 def test_nothing_to_print_is_said_in_french(thursday: dict, folder: Path) -> None:
+    Appointment.update(convocation_printed_on=TODAY).execute()  # every convocation sent
     with pytest.raises(InvalidInput, match="Rien à imprimer pour le 24/11/2026"):
         produce_day_papers(dt.date(2026, 11, 24), folder=folder, today=TODAY)
     assert not list(folder.iterdir())
@@ -69,19 +96,23 @@ def test_the_day_s_papers_go_as_one_job_with_the_copies_of_the_settings(thursday
     save_print_settings(PrintSettings(printer=cups, copies=2))
     printed = print_day_papers(THURSDAY, folder=folder, today=TODAY)
     names = [document.path.name for document in printed.produced]
-    assert names == ["feuille-permanence-2026-11-19.pdf", "attestation-presence-2026-11-19-TOURNESOL.pdf",
-                     "convocation-2027-02-18-TOURNESOL.pdf", "convocation-2026-11-30-SPONZ.pdf"]
+    assert names == ["feuille-permanence-2026-11-19.pdf", "attestation-presence-2026-11-19-26-111-00001.pdf",
+                     "convocation-2027-02-18-26-111-00001.pdf", "convocation-2026-11-30-26-111-00005.pdf",
+                     "fiche-information-2026-11-23-26-111-00001.pdf"]  # the evaluation's information sheet
     pages = sum(len(PdfReader(document.path).pages) for document in printed.produced)
     assert printed.job.printer == cups and printed.job.copies == 2 and printed.job.pages == pages
     texts = pages_of(printed_file(printed.job))
     assert len(texts) == 2 * pages
     assert "FEUILLE DE PERMANENCE" in texts[0] and "FEUILLE DE PERMANENCE" in texts[pages]
-    assert "SPONZ" in texts[pages - 1] and "CONVOCATION" in texts[pages - 1]
+    convocation_pages = len(PdfReader(printed.produced[3].path).pages)
+    fiche_pages = len(PdfReader(printed.produced[4].path).pages)
+    assert "SPONZ" in texts[pages - fiche_pages - convocation_pages] and "CONVOCATION" in texts[pages - fiche_pages - 1]
     assert printed.summary().startswith(f"Papiers du 19/11/2026 envoyés à l'imprimante « {cups} » (travail n° ")
-    assert printed.summary().endswith(") : la feuille de permanence, 1 attestation de présence et 2 convocations, "
+    assert printed.summary().endswith(") : la feuille de permanence, 1 attestation de présence, 2 convocations et "
+                                      "1 papier d'orientation, "
                                       f"{pages} pages, 2 exemplaires.")
     event = AuditEvent.select().where(AuditEvent.action == "envoi_imprimante").get()
-    assert event.details == f"documents=4 pages={pages} exemplaires=2 imprimante={cups}"
+    assert event.details == f"documents=5 pages={pages} exemplaires=2 imprimante={cups}"
     # Named on the command line, a printer and copies win over the settings.
     job = print_documents([printed.produced[1].path], printer=cups, copies=1)
     assert job.copies == 1 and len(pages_of(printed_file(job))) == 1
@@ -92,9 +123,9 @@ def test_a_printer_that_fails_loses_nothing_and_says_where_the_documents_are(thu
     save_print_settings(PrintSettings(printer=OFFLINE_PRINTER))
     with pytest.raises(PrinterOffline) as caught:
         print_day_papers(THURSDAY, folder=folder, today=TODAY)
-    assert caught.value.message == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 4 documents "
+    assert caught.value.message == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 5 documents "
                                     f"restent enregistrés dans {folder}.")
-    assert len(list(folder.iterdir())) == 4
+    assert len(list(folder.iterdir())) == 5
     one = next(folder.iterdir())
     with pytest.raises(PrinterOffline, match=f"le document reste enregistré : {one}.$"):
         print_documents([one])
