@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import FRENCH_SCREEN_BINDINGS, AppModal
+from .base import FRENCH_KEYS, AppModal
 
 #: Key names as a French keyboard labels them.
 KEY_NAMES = {"escape": "Échap", "enter": "Entrée", "tab": "Tab", "delete": "Suppr", "backspace": "Retour arrière",
@@ -77,11 +77,11 @@ class HelpScreen(AppModal[None]):
         """(keys, French description): the screen's own keys first, then the app's, then
         the moves every screen shares (Tab, copy)."""
         below = self.below
-        shared = {b.description for b in FRENCH_SCREEN_BINDINGS}
+        shared = {b.description for b in FRENCH_KEYS}
         own = [b for _, b in below._bindings] if below else []
         bindings = ([b for b in own if b.description not in shared] + [b for _, b in self.app._bindings
                                                                        if b.description not in shared]
-                    + list(FRENCH_SCREEN_BINDINGS))
+                    + list(FRENCH_KEYS))
         grouped: dict[str, list[str]] = {}
         for binding in bindings:
             if not binding.description:

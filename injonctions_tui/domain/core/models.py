@@ -209,9 +209,9 @@ class TreatingStructure(BaseModel):
         """The search column of an entry named `name` at `address`."""
         return search_key(f"{name} {address or ''}")
 
-    def save(self, *args, **kwargs):  # type: ignore[override]
+    def save(self, force_insert: bool = False, only: object = None) -> int:
         self.search_name = self.folded(self.name, self.address)
-        return super().save(*args, **kwargs)
+        return super().save(force_insert=force_insert, only=only)
 
 
 class Orientation(BaseModel):

@@ -211,7 +211,7 @@ def rows_for_ids(measure_ids: list[int]) -> list[DossierRow]:
     if not measure_ids:
         return []
     query = Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, measure_ids)).order_by(*_NEWEST_FIRST)
-    return [_row(values) for values in query.tuples()]
+    return [_row(values) for values in cast("Iterable[tuple[Any, ...]]", query.tuples())]
 
 
 def magistrats() -> list[str]:

@@ -200,7 +200,7 @@ class _FooterCanvas(Canvas):
 
     def __init__(self, *args: object, reference: str | None = None, watermark: str | None = None,
                  notice: str | None = CONFIDENTIALITY, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._notice = notice
         self._saved_pages: list[dict] = []
         self._sections: set[int] = {0}
