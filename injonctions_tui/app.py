@@ -320,18 +320,17 @@ class InjonctionsApp(App[int]):
 
     def action_day_papers(self) -> None:
         """Ctrl+B: the papers of the day on the agenda (else today) as one print job, once confirmed."""
-        from .domain.agenda.papers import day_papers
         from .domain.core.dates import format_long_fr
+        from .domain.documents.print_out import nothing_to_print, papers_of_the_day
         from .domain.printing.print_settings import load_print_settings
         from .domain.store.settings import load_court
         from .screens.documents import print_day_in_background
         from .screens.form_modal import FormModal
 
         day = self.screen.day if isinstance(self.screen, AgendaScreen) and hasattr(self.screen, "day") else self.today()
-        papers = day_papers(day, court=load_court(), today=self.today())
+        papers = papers_of_the_day(day, court=load_court(), today=self.today())
         if not papers.items:
-            self.notify(f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni "
-                        "convocation prise ce jour-là.", severity="warning")
+            self.notify(nothing_to_print(day), severity="warning")
             return
         self.push_screen(FormModal(
             "Papiers du jour", [], lambda _: True, submit_label="Imprimer",
@@ -455,11 +454,11 @@ class InjonctionsApp(App[int]):
         document still lacks (an address) as a warning; the screen that lists papers refreshed."""
         from .screens.documents import offer
 
-        offer(self, message.produced)
+        if isinstance(self.screen, AppScreen):  # before the offer covers it
+            self.screen.document_written()
         for warning in message.produced.warnings:
             self.notify(warning, title="À compléter", severity="warning", timeout=15)
-        if isinstance(self.screen, AppScreen):
-            self.screen.document_written()
+        offer(self, message.produced)
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..keymap import ALT_DIGIT_ALIASES
 from .base import FRENCH_KEYS, AppModal
 
 #: Key names as a French keyboard labels them.
@@ -89,6 +90,7 @@ class HelpScreen(AppModal[None]):
             keys = grouped.setdefault(binding.description, [])
             for key in (self.app.keys_of(binding.id, binding.key) if binding.id else binding.key).split(","):
                 shown = french_key(key)
-                if shown not in keys and not key.startswith("super+"):
+                # Cmd+C (macOS) and the characters Option+digit types are the same keys said once.
+                if shown not in keys and not key.startswith("super+") and key not in ALT_DIGIT_ALIASES.values():
                     keys.append(shown)
         return [(", ".join(keys), description) for description, keys in grouped.items()]

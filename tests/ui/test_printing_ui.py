@@ -112,13 +112,14 @@ async def test_the_day_s_papers_as_one_job_from_the_agenda(demo_db, tmp_path: Pa
         await pilot.press("ctrl+b")
         await wait_until(pilot, lambda: isinstance(app.screen, FormModal), "la confirmation")
         intro = str(app.screen.query_one(".step-intro").render())
-        assert intro.startswith("Lundi 23 novembre 2026 : la feuille de permanence et 2 attestations de présence, "
+        assert intro.startswith("Lundi 23 novembre 2026 : la feuille de permanence, 2 attestations de présence, "
+                                "2 convocations et 4 papiers d'orientation, "
                                 f"en un seul envoi vers l'imprimante « {cups} », 1 exemplaire.")
         await pilot.press("enter")
         await wait_until(pilot, lambda: _sent(app, cups), "l'envoi des papiers du jour")
         texts = pages_of(printed_file(_sent(app, cups)))
-        assert len(texts) == 4 and "FEUILLE DE PERMANENCE" in texts[0]
-        assert len(list(documents.rglob("*.pdf"))) == 3
+        assert len(texts) == 10 and "FEUILLE DE PERMANENCE" in texts[0]
+        assert len(list(documents.rglob("*.pdf"))) == 9
         # From the palette too; a day without anything says so.
         await pilot.press("plus")  # Tuesday: no permanence
         await run_palette_command(pilot, "papiers du jour")

@@ -76,17 +76,29 @@ class PrintedDay:
                 f"{self.papers.describe()}, {self.job.amount()}.")
 
 
+def papers_of_the_day(day: dt.date, *, court: CourtSettings, today: dt.date) -> DayPapers:
+    """The agenda's papers of `day` (agenda.papers) and the orientation papers due that day,
+    in handing-out order: what the batch prints and what its confirmation announces."""
+    from ..orientation.due import documents_due_on
+
+    return day_papers(day, court=court, today=today).with_items(
+        [(due.key, due.target) for due in documents_due_on(day)])
+
+
+def nothing_to_print(day: dt.date) -> str:
+    from ..core.dates import format_long_fr
+
+    return (f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni convocation à "
+            "envoyer, ni papier d'orientation.")
+
+
 def produce_day_papers(day: dt.date, *, folder: Path, today: dt.date,
                        court: CourtSettings | None = None) -> tuple[DayPapers, list[ProducedDocument]]:
     """Write every paper of `day` (agenda.papers.day_papers) in `folder`, in handing-out order."""
     court = court or load_court()
-    from ..orientation.due import documents_due_on
-
-    papers = day_papers(day, court=court, today=today).with_items(
-        [(due.key, due.target) for due in documents_due_on(day)])
+    papers = papers_of_the_day(day, court=court, today=today)
     if not papers.items:
-        raise InvalidInput(f"Rien à imprimer pour le {day.strftime('%d/%m/%Y')} : ni permanence, ni rendez-vous, "
-                           "ni convocation à envoyer, ni papier d'orientation.")
+        raise InvalidInput(nothing_to_print(day))
     produced = [produce_document(key, target, folder=folder, today=today, court=court) for key, target in papers.items]
     return papers, produced
 

@@ -86,7 +86,7 @@ def test_the_orientation_papers_due_that_day_are_in_the_batch(thursday: dict, fo
 
 def test_nothing_to_print_is_said_in_french(thursday: dict, folder: Path) -> None:
     Appointment.update(convocation_printed_on=TODAY).execute()  # every convocation sent
-    with pytest.raises(InvalidInput, match="Rien à imprimer pour le 24/11/2026"):
+    with pytest.raises(InvalidInput, match="Rien à imprimer pour le mardi 24 novembre 2026"):
         produce_day_papers(dt.date(2026, 11, 24), folder=folder, today=TODAY)
     assert not list(folder.iterdir())
 
