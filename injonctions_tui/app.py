@@ -1,8 +1,9 @@
-"""The Textual application: unlock (or first-run wizard), then three modes.
+"""The Textual application: unlock (or first-run wizard), then the modes.
 
 The app holds no business logic: screens call the domain layer and show results.
-Modes (Agenda / Dossiers / Registre) are switched with F2-F4 or the command palette;
-they are only reachable once the database is unlocked.
+Modes (Agenda / Dossiers / Échéances / Registre / Paramètres) are switched with F2-F6,
+Alt+2-Alt+6, Ctrl+G « Aller à » or the command palette (keymap.py: keys without Fn, and
+the user's keymap file); they are only reachable once the database is unlocked.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .domain.core.errors import InjonctionsError
 from .domain.core.rules import MeasureKind
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
+from .keymap import GOTO_KEYS, HELP_KEYS, MODES as MODE_KEYS, UserKeymap, display_key, with_alt_digits
 from .screens.agenda import AgendaScreen
 from .screens.base import AppScreen
 from .screens.documents import DocumentProduced, DocumentRefused
@@ -83,12 +85,11 @@ class InjonctionsApp(App[int]):
              "register": _screen_on_first_use("register", "RegisterScreen"),
              "settings": _screen_on_first_use("settings", "SettingsScreen")}
     BINDINGS = [
-        Binding("f2", "switch_mode('agenda')", "Agenda", show=False, id="mode.agenda"),
-        Binding("f3", "switch_mode('dossiers')", "Dossiers", show=False, id="mode.dossiers"),
-        Binding("f4", "switch_mode('deadlines')", "Échéances", show=False, id="mode.deadlines"),
-        Binding("f5", "switch_mode('register')", "Registre", show=False, id="mode.register"),
-        Binding("f6", "switch_mode('settings')", "Paramètres", show=False, id="mode.settings"),
-        Binding("f1", "help", "Aide", show=False, id="app.help"),
+        *(Binding(with_alt_digits(keys), f"switch_mode('{mode}')", title, show=False, id=binding_id)
+          for mode, binding_id, keys, title in MODE_KEYS),
+        Binding(with_alt_digits(HELP_KEYS), "help", "Aide", show=False, id="app.help"),
+        Binding(GOTO_KEYS, "goto", "Aller à (modes, aide)", show=False, id="app.goto"),
+        Binding("ctrl+b", "day_papers", "Imprimer les papiers du jour", show=False, id="app.day_papers"),
         Binding("ctrl+p", "command_palette", "Palette de commandes", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quitter", show=False, priority=True, id="app.quit"),
         Binding("ctrl+l", "lock", "Verrouiller l'écran", show=False, priority=True, id="app.lock"),
@@ -107,6 +108,8 @@ class InjonctionsApp(App[int]):
         #: The lock screen is up (idle time, or Ctrl+L).
         self.locked = False
         self.last_activity = time.monotonic()
+        #: The user's keymap file, once read (keymap.load_keymap): the keys it changed.
+        self.user_keymap = UserKeymap({})
         #: The start-up reminders were said (once per session).
         self.reminded = False
 
@@ -122,6 +125,7 @@ class InjonctionsApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.apply_user_keymap()
         if self.plan.demo:
             secret = f" · phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
             self.sub_title = f"DÉMO{secret}"
@@ -167,6 +171,27 @@ class InjonctionsApp(App[int]):
             from .screens.wizard import WizardScreen
 
             self.push_screen(WizardScreen(self.plan.db_path, database=database))
+
+    def apply_user_keymap(self) -> None:
+        """The user's keys (keymap.py), or the defaults and a French sentence saying why."""
+        from .keymap import load_keymap
+        from .paths import keymap_path
+
+        self.user_keymap = load_keymap(keymap_path())
+        if self.user_keymap.problem:
+            self.notify(self.user_keymap.problem, title="Raccourcis", severity="warning", timeout=20)
+        self.set_keymap(self.user_keymap.keys)
+
+    def keys_of(self, binding_id: str, default: str) -> str:
+        """The keys of a binding as the user's keymap leaves them."""
+        return self.user_keymap.keys.get(binding_id, default)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Alt+digit arrives as a character name (keymap.ALT_DIGIT_ALIASES): shown as alt+2."""
+        shown = display_key(binding.key)
+        if shown.startswith("Alt+") and not binding.key_display:
+            return shown.lower()
+        return super().get_key_display(binding)
 
     @work(thread=True, exclusive=True, group="secrecy-guard")
     def _warm_up_the_guard(self) -> None:
@@ -248,7 +273,8 @@ class InjonctionsApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Modes and the palette stay out of reach until the database is unlocked."""
-        if action in {"switch_mode", "command_palette", "help", "lock"} and (not self.unlocked or self.locked):
+        if action in {"switch_mode", "command_palette", "help", "lock", "goto", "day_papers"} and (
+                not self.unlocked or self.locked):
             return False
         return True
 
@@ -284,8 +310,41 @@ class InjonctionsApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_goto(self) -> None:
+        """Ctrl+G: a mode or the help by a digit or an initial (keyboards without F keys)."""
+        from .screens.goto import HELP, GotoModal
+
+        def chosen(mode: str | None) -> None:
+            if mode == HELP:
+                self.action_help()
+            elif mode:
+                self.switch_mode(mode)
+
+        if not isinstance(self.screen, GotoModal):
+            self.push_screen(GotoModal(), chosen)
+
+    def action_day_papers(self) -> None:
+        """Ctrl+B: the papers of the day on the agenda (else today) as one print job, once confirmed."""
+        from .domain.core.dates import format_long_fr
+        from .domain.documents.print_out import nothing_to_print, papers_of_the_day
+        from .domain.printing.print_settings import load_print_settings
+        from .domain.store.settings import load_court
+        from .screens.documents import print_day_in_background
+        from .screens.form_modal import FormModal
+
+        day = self.screen.day if isinstance(self.screen, AgendaScreen) and hasattr(self.screen, "day") else self.today()
+        papers = papers_of_the_day(day, court=load_court(), today=self.today())
+        if not papers.items:
+            self.notify(nothing_to_print(day), severity="warning")
+            return
+        self.push_screen(FormModal(
+            "Papiers du jour", [], lambda _: True, submit_label="Imprimer",
+            intro=f"{format_long_fr(day).capitalize()} : {papers.describe()}, en un seul envoi vers "
+                  f"l'{load_print_settings().describe()}. Les PDF sont aussi enregistrés."),
+            lambda confirmed: print_day_in_background(self, day) if confirmed else None)
+
     def action_command_palette(self) -> None:
-        if self.unlocked and not CommandPalette.is_open(self):
+        if self.unlocked and not isinstance(self.screen, CommandPalette):
             from .screens.palette import FrenchCommandPalette
 
             self.push_screen(FrenchCommandPalette())
@@ -295,6 +354,11 @@ class InjonctionsApp(App[int]):
         for mode, title in MODE_TITLES.items():
             yield SystemCommand(title, f"Afficher : {title.lower()}", lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Aide", "Les touches de l'écran en cours", self.action_help)
+        yield SystemCommand("Aller à…", "Un mode ou l'aide par un chiffre ou une initiale (Ctrl+G)",
+                            self.action_goto)
+        yield SystemCommand("Imprimer les papiers du jour",
+                            "Feuille de permanence, attestations et convocations du jour affiché, en un seul envoi "
+                            "(Ctrl+B)", self.action_day_papers)
         yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
@@ -391,11 +455,15 @@ class InjonctionsApp(App[int]):
         ask_backup(self)
 
     def on_document_produced(self, message: DocumentProduced) -> None:
-        self.notify(message.produced.summary(), timeout=10)
+        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py); what the
+        document still lacks (an address) as a warning; the screen that lists papers refreshed."""
+        from .screens.documents import offer
+
+        if isinstance(self.screen, AppScreen):  # before the offer covers it
+            self.screen.document_written()
         for warning in message.produced.warnings:
             self.notify(warning, title="À compléter", severity="warning", timeout=15)
-        if isinstance(self.screen, AppScreen):
-            self.screen.document_written()
+        offer(self, message.produced)
 
     def on_document_refused(self, message: DocumentRefused) -> None:
         if message.mendable:

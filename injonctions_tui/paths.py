@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path, user_documents_path
+from platformdirs import user_config_path, user_data_path, user_documents_path
 
 from .domain.core import clock
 from .domain.core.errors import InjonctionsError
@@ -15,10 +15,20 @@ DB_FILE_NAME = "injonctions.db"
 DB_ENV = "INJONCTIONS_DB"
 PASSPHRASE_ENV = "INJONCTIONS_PASSPHRASE"
 DOCUMENTS_ENV = "INJONCTIONS_DOCUMENTS"
+KEYMAP_ENV = "INJONCTIONS_RACCOURCIS"
+KEYMAP_FILE_NAME = "raccourcis.toml"
 
 
 def default_db_path() -> Path:
     return user_data_path(APP_DIR_NAME, appauthor=False) / DB_FILE_NAME
+
+
+def keymap_path() -> Path:
+    """The user's keymap (keymap.py): `INJONCTIONS_RACCOURCIS`, else `raccourcis.toml` in the
+    user's settings folder (~/.config/injonctions-tui on Linux, ~/Library/Application Support/
+    injonctions-tui on macOS, %LOCALAPPDATA%\\injonctions-tui on Windows)."""
+    chosen = os.environ.get(KEYMAP_ENV)
+    return Path(chosen).expanduser() if chosen else user_config_path(APP_DIR_NAME, appauthor=False) / KEYMAP_FILE_NAME
 
 
 def resolve_db_path(cli_value: str | None) -> Path:

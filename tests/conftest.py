@@ -160,6 +160,16 @@ def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TokenDir]:
         os.environ["SOFTHSM2_CONF"] = before
 
 
+@pytest.fixture(scope="session")
+def cups() -> str:
+    """A real CUPS server with the virtual PDF printers (tests/cups_printer.py); the name
+    of the one that prints. Missing, the tests FAIL with the command that sets it up."""
+    from tests import cups_printer
+
+    problems = cups_printer.setup_problems()
+    if problems:
+        pytest.fail(f"The printing tests need {', '.join(problems)}: {cups_printer.INSTALL_HINT}.", pytrace=False)
+    return cups_printer.OK_PRINTER
 @pytest.fixture(autouse=True)
 def passphrase_variable_per_command(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The CLI removes INJONCTIONS_PASSPHRASE from its environment once read (issue 15); a

@@ -9,9 +9,11 @@ each adding its own sub-commands (`add_commands`); heavy imports wait for the co
 from __future__ import annotations
 
 import argparse
+import platform
 import sys
 from collections.abc import Sequence
 
+from .. import __version__
 from ..domain.core import clock
 from ..domain.core.errors import ImportRejected, InjonctionsError
 from ..paths import resolve_db_path
@@ -28,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "documents pour le parquet, registre des habilitations. Sans argument : l'application.",
     )
     parser._positionals.title = "commandes"
+    parser.add_argument("--version", action="version", help="afficher la version et quitter",
+                        version=f"injonctions {__version__} (Python {platform.python_version()}, {platform.system()})")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
     common = common_options(in_subcommand=True)
     for group in GROUPS:

@@ -20,23 +20,39 @@ MAX_TEXT = 10 * 1024 * 1024
 DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi", "attestation-fin-suivi",
                  "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire", "fiche-navette", "avis-motive",
                  "incident", "fin-de-mesure", "rapport-annuel", "registre")
+#: Not one document: the day's papers (documents.print_out.produce_day_papers).
+DAY_PAPERS = "jour"
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
-    printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF")
-    printer.add_argument("kind", metavar="DOCUMENT", help=", ".join(DOCUMENT_KEYS))
+    printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF, et sur papier")
+    printer.add_argument("kind", metavar="DOCUMENT",
+                         help=f"{', '.join(DOCUMENT_KEYS)} ; « {DAY_PAPERS} » : les papiers du jour (feuille de "
+                              "permanence, attestations des personnes présentes, convocations prises ce jour-là)")
     printer.add_argument("targets", metavar="N°", nargs="*", type=int,
                          help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations », "
-                              "« annuaire » et « registre ») ; "
-                              "plusieurs : signés ensemble, un seul code PIN")
-    printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence et les convocations à envoyer")
+                              f"« annuaire », « registre » et « {DAY_PAPERS} ») ; plusieurs : signés ensemble, un seul "
+                              "code PIN")
+    printer.add_argument("--date", metavar="AAAA-MM-JJ",
+                         help="le jour, pour la feuille de permanence, les convocations à envoyer et « jour »")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
     printer.add_argument("--sign", action="store_true",
                          help="signer numériquement (PAdES) avec la carte choisie ou le certificat de l'application")
     printer.add_argument("--pin-file", metavar="FICHIER",
                          help="code PIN de la carte (première ligne), pour les scripts ; sinon il est demandé")
+    printer.add_argument("--printer", metavar="NOM", nargs="?", const="",
+                         help="envoyer aussi le(s) PDF à l'imprimante NOM, sans NOM à celle des Paramètres (sinon celle "
+                              "du poste) ; plusieurs documents partent en un seul travail")
+    printer.add_argument("--copies", metavar="N", type=int,
+                         help="nombre d'exemplaires sur papier (sinon celui des Paramètres)")
     add_force(printer)
     printer.set_defaults(run=cmd_print)
+    printers = commands.add_parser("imprimantes", parents=[common],
+                                   help="les imprimantes de ce poste, celle par défaut et celle des Paramètres")
+    printers.add_argument("--choose", metavar="NOM",
+                          help="l'imprimante des documents (comme dans les Paramètres) ; « - » : celle du poste")
+    printers.add_argument("--copies", metavar="N", type=int, help="le nombre d'exemplaires par défaut")
+    printers.set_defaults(run=cmd_printers)
     verify = commands.add_parser("verify", parents=[common],
                                  help="vérifier les signatures d'un PDF : signataire, émetteur, chaîne, modifications")
     verify.add_argument("file", metavar="FICHIER.pdf")
@@ -47,10 +63,29 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     secret.set_defaults(run=cmd_secret_check)
 
 
+def _check_paper_options(args: argparse.Namespace) -> None:
+    if args.copies is not None and args.printer is None:
+        raise InjonctionsError("--copies ne vaut que pour l'impression sur papier : ajoutez --printer.")
+    if args.copies is not None:
+        from ..domain.printing.print_common import check_copies
+
+        check_copies(args.copies)
+
+
+def _send(paths: list[Path], args: argparse.Namespace) -> None:
+    """--printer: the written PDFs as one job (they stay written whatever happens)."""
+    from ..domain.documents.print_out import print_documents
+
+    print(print_documents(paths, printer=args.printer or None, copies=args.copies).describe())
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from ..domain.documents.catalogue import document_kind
     from ..domain.documents.produce import produce_documents
 
+    _check_paper_options(args)
+    if args.kind == DAY_PAPERS:
+        return _print_day(args)
     kind = document_kind(args.kind)
     if kind.target == "jour":
         targets: list[object] = [date_option(args.date)]
@@ -70,10 +105,66 @@ def cmd_print(args: argparse.Namespace) -> int:
             pin = read_pin(args.pin_file, card.token) if card is not None else None
         produced = produce_documents(kind.key, targets, folder=folder, filename=filename, sign=args.sign, pin=pin,
                                      today=clock.today(), force=args.force)
-    for document in produced:
-        print(document.summary())
-        for warning in document.warnings:
-            print(f"Attention : {warning}", file=sys.stderr)
+        for document in produced:
+            print(document.summary())
+            for warning in document.warnings:
+                print(f"Attention : {warning}", file=sys.stderr)
+        if args.printer is not None:
+            _send([document.path for document in produced], args)
+    return EXIT_OK
+
+
+def _print_day(args: argparse.Namespace) -> int:
+    """`print jour`: the day's papers written, and with --printer sent as one job."""
+    from ..domain.documents.print_out import produce_day_papers
+
+    if args.targets or args.sign:
+        raise InjonctionsError(f"« {DAY_PAPERS} » ne prend ni n° ni --sign : les papiers du jour sont la feuille, les "
+                               "attestations et les convocations, non signées.")
+    day = date_option(args.date)
+    with closing(unlock(args)):
+        folder, filename = output_place(args.out, day.year)
+        if filename is not None:
+            raise InjonctionsError(f"{args.out} n'est pas un dossier : les papiers du jour sont plusieurs fichiers.")
+        papers, produced = produce_day_papers(day, folder=folder, today=clock.today())
+        print(f"Papiers du {day.strftime('%d/%m/%Y')} : {papers.describe()}.")
+        for document in produced:
+            print(document.summary())
+        if args.printer is not None:
+            from ..domain.documents.print_out import print_documents
+
+            job = print_documents([document.path for document in produced], printer=args.printer or None,
+                                  copies=args.copies, batch_name=f"papiers-du-jour-{day.isoformat()}.pdf")
+            print(job.describe())
+    return EXIT_OK
+
+
+def cmd_printers(args: argparse.Namespace) -> int:
+    """The queues of this computer, with the one the documents go to."""
+    from ..domain.printing.print_settings import load_print_settings
+    from ..domain.printing.printers import list_printers
+
+    printers = list_printers()
+    with closing(unlock(args)):
+        chosen = load_print_settings()
+        if args.choose is not None or args.copies is not None:
+            from ..domain.printing.print_settings import PrintSettings, save_print_settings
+
+            name = chosen.printer if args.choose is None else (None if args.choose in ("", "-") else args.choose)
+            if name is not None and name not in {printer.name for printer in printers}:
+                raise InjonctionsError(f"L'imprimante « {name} » est introuvable sur ce poste (injonctions imprimantes "
+                                       "les liste).")
+            chosen = PrintSettings(name, chosen.copies if args.copies is None else args.copies)
+            save_print_settings(chosen)
+    for printer in printers:
+        state = ("prête" if printer.enabled and printer.accepting else
+                 "hors ligne" if not printer.enabled else "refuse les impressions")
+        marks = [mark for mark, on in (("par défaut du poste", printer.is_default),
+                                       ("choisie dans les Paramètres", printer.name == chosen.printer)) if on]
+        print(f"{printer.name} : {state}" + (f" ({', '.join(marks)})" if marks else ""))
+    if not printers:
+        print("Aucune imprimante n'est installée sur ce poste.")
+    print(f"Les documents partent vers : {chosen.describe()}.")
     return EXIT_OK
 
 

@@ -39,9 +39,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_etat(args: argparse.Namespace) -> int:
-    from ..domain.statements.outputs import etat_command
+    from ..domain.statements.outputs import StatementFormat, etat_command
 
-    fmt = "csv" if args.csv else "pdf" if args.pdf else "text"
+    fmt: StatementFormat = "csv" if args.csv else "pdf" if args.pdf else "text"
     check_pdf_out(fmt, args.out)
     if not 2000 <= args.year <= clock.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
@@ -55,12 +55,12 @@ def cmd_etat(args: argparse.Namespace) -> int:
 
 def cmd_bilan(args: argparse.Namespace) -> int:
     from ..domain.core.dates import parse_date
-    from ..domain.statements.outputs import bilan_command
+    from ..domain.statements.outputs import ReportFormat, bilan_command
 
     start, end = parse_date(args.start, "--from"), parse_date(args.end, "--to")
     if end < start:
         raise InjonctionsError("--to : la fin de la période précède son début.")
-    fmt = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
+    fmt: ReportFormat = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
     check_pdf_out(fmt, args.out)
     with closing(unlock(args)):
         content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, clock.today(),

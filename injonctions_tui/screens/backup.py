@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store.backup import backup
@@ -13,8 +12,11 @@ from ..domain.store.storage import own_connection
 from ..domain.store.storage_errors import describe_os_error
 from .form_modal import FormModal, ModalField
 
+if TYPE_CHECKING:
+    from ..app import InjonctionsApp
 
-def ask_backup(app: App) -> None:
+
+def ask_backup(app: InjonctionsApp) -> None:
     """Ask where (a USB key protects against a lost laptop), then copy in a thread."""
     db_path: Path = app.plan.db_path
     default = db_path.parent / "sauvegardes"
@@ -35,7 +37,7 @@ def ask_backup(app: App) -> None:
                                     "Sur une clé USB, elle protège aussi de la perte du portable."), start)
 
 
-def _backup(app: App, db_path: Path, folder: Path) -> None:
+def _backup(app: InjonctionsApp, db_path: Path, folder: Path) -> None:
     try:
         with own_connection():
             make_private_dirs(folder)

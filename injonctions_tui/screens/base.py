@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
-from ..widgets.mode_bar import ModeBar
+from ..keymap import GOTO_KEYS, HELP_KEYS, MODES, shown_keys
+from ..widgets.mode_bar import Entry, ModeBar
 
 if TYPE_CHECKING:
     from ..app import InjonctionsApp
@@ -18,18 +19,19 @@ ResultType = TypeVar("ResultType")
 
 
 #: Textual's own screen keys, re-declared so the help and the palette say them in French.
-FRENCH_SCREEN_BINDINGS = [
+FRENCH_KEYS: tuple[Binding, ...] = (
     Binding("tab", "app.focus_next", "Zone suivante", show=False),
     Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False),
     Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False),
-]
+)
+FRENCH_SCREEN_BINDINGS: list[BindingType] = list(FRENCH_KEYS)
 
 
 class AppScreen(Screen[ResultType]):
     """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
     the helpers of InjonctionsApp without casts of their own."""
 
-    BINDINGS = FRENCH_SCREEN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
@@ -43,11 +45,20 @@ class AppScreen(Screen[ResultType]):
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""
 
-    BINDINGS = FRENCH_SCREEN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
         return cast("InjonctionsApp", super().app)
+
+
+def mode_bar_entries(app: InjonctionsApp) -> tuple[list[Entry], list[Entry]]:
+    """The modes, the help and « Aller à » with the keys the user's keymap leaves them."""
+    modes: list[Entry] = [(mode, tuple(shown_keys(app.keys_of(binding_id, keys))), title)
+                          for mode, binding_id, keys, title in MODES]
+    extras: list[Entry] = [("help", tuple(shown_keys(app.keys_of("app.help", HELP_KEYS))), "Aide"),
+                           ("goto", tuple(shown_keys(app.keys_of("app.goto", GOTO_KEYS))), "Aller à")]
+    return modes, extras
 
 
 class ModeScreen(AppScreen[None]):
@@ -58,7 +69,7 @@ class ModeScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
-        yield ModeBar(self.MODE)
+        yield ModeBar(self.MODE, *mode_bar_entries(self.app))
         yield from self.compose_body()
         # The palette (Ctrl+P) is listed in the help (F1): at 80 columns the
         # footer keeps its room for the keys of the screen.

@@ -53,7 +53,7 @@ class DeadlinesScreen(ModeScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         from .dossier_detail import DossierDetailScreen
 
-        self.app.push_screen(DossierDetailScreen(self.rows[int(event.row_key.value)].measure_id))
+        self.app.push_screen(DossierDetailScreen(self.rows[int(str(event.row_key.value))].measure_id))
 
     def action_toggle_overdue(self) -> None:
         self.overdue_only = not self.overdue_only

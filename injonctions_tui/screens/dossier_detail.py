@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -119,7 +120,7 @@ class DossierDetailScreen(AppScreen[None]):
         self._section("#dossier-timeline", "Chronologie", self._timeline(detail))
         self.refresh_bindings()
 
-    def _section(self, selector: str, title: str, body, extra: list[str] | None = None) -> None:
+    def _section(self, selector: str, title: str, body: RenderableType, extra: list[str] | None = None) -> None:
         widget = self.query_one(selector, Static)
         widget.border_title = title
         if extra:

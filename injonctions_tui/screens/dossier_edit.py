@@ -100,7 +100,7 @@ class DossierEditScreen(AppScreen[int | None]):
                 values[field.key] = "oui" if widget.value else ""
             elif isinstance(widget, Select):
                 values[field.key] = "" if widget.value is Select.NULL else str(widget.value)
-            else:
+            elif isinstance(widget, Input):
                 values[field.key] = widget.value
         return values
 

@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import FRENCH_SCREEN_BINDINGS, AppModal
+from ..keymap import ALT_DIGIT_ALIASES
+from .base import FRENCH_KEYS, AppModal
 
 #: Key names as a French keyboard labels them.
 KEY_NAMES = {"escape": "Échap", "enter": "Entrée", "tab": "Tab", "delete": "Suppr", "backspace": "Retour arrière",
@@ -31,6 +32,13 @@ ABOUT = (
 )
 
 
+def keymap_hint() -> str:
+    from ..paths import keymap_path
+
+    return (f"Sans touches F : Alt+chiffre (Alt+2 = F2…) ou Ctrl+G puis un chiffre. Vos touches : "
+            f"{keymap_path()} (README, « Raccourcis »).")
+
+
 class HelpScreen(AppModal[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer l'aide", id="help.close")]
 
@@ -41,7 +49,7 @@ class HelpScreen(AppModal[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static("Aide — touches", classes="dialog-title")
-            yield Static(ABOUT, id="help-about")
+            yield Static(f"{ABOUT}\n{keymap_hint()}", id="help-about")
             yield Static(self._keys_table(), id="help-keys")
             field_keys = self.field_keys()
             if field_keys:
@@ -70,18 +78,19 @@ class HelpScreen(AppModal[None]):
         """(keys, French description): the screen's own keys first, then the app's, then
         the moves every screen shares (Tab, copy)."""
         below = self.below
-        shared = {b.description for b in FRENCH_SCREEN_BINDINGS}
+        shared = {b.description for b in FRENCH_KEYS}
         own = [b for _, b in below._bindings] if below else []
         bindings = ([b for b in own if b.description not in shared] + [b for _, b in self.app._bindings
                                                                        if b.description not in shared]
-                    + list(FRENCH_SCREEN_BINDINGS))
+                    + list(FRENCH_KEYS))
         grouped: dict[str, list[str]] = {}
         for binding in bindings:
             if not binding.description:
                 continue
             keys = grouped.setdefault(binding.description, [])
-            for key in binding.key.split(","):
+            for key in (self.app.keys_of(binding.id, binding.key) if binding.id else binding.key).split(","):
                 shown = french_key(key)
-                if shown not in keys and not key.startswith("super+"):
+                # Cmd+C (macOS) and the characters Option+digit types are the same keys said once.
+                if shown not in keys and not key.startswith("super+") and key not in ALT_DIGIT_ALIASES.values():
                     keys.append(shown)
         return [(", ".join(keys), description) for description, keys in grouped.items()]

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,7 +37,7 @@ STATE_STYLES = {ItemState.MET: "green", ItemState.MISSING: "bold red", ItemState
                 ItemState.UNMET: "bold red"}
 
 
-def _date(values: dict[str, str], key: str, label_text: str):  # noqa: ANN202 - a date or None
+def _date(values: dict[str, str], key: str, label_text: str) -> dt.date | None:
     return parse_date(values[key], label_text) if values.get(key, "").strip() else None
 
 
@@ -122,7 +123,7 @@ class ProfessionalScreen(AppScreen[None]):
             items.add_row("", Text(item.explanation, style="dim"))
         return items
 
-    def _section(self, name: str, title: str, body) -> None:  # noqa: ANN001 - a renderable
+    def _section(self, name: str, title: str, body: RenderableType) -> None:
         widget = self.query_one(f"#professional-{name}", Static)
         widget.border_title = title
         widget.update(body)

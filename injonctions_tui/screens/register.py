@@ -81,7 +81,7 @@ class RegisterScreen(ModeScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         from .professional import ProfessionalScreen
 
-        self.app.push_screen(ProfessionalScreen(int(event.row_key.value)))
+        self.app.push_screen(ProfessionalScreen(int(str(event.row_key.value))))
 
     def action_add(self) -> None:
         def add(values: dict[str, str]) -> object:

@@ -4,6 +4,7 @@ the right, the secrecy guard as they type, autosave, finalise, print (signed).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -24,6 +25,9 @@ from ..widgets.secrecy_text_area import SecrecyTextArea
 from .base import AppScreen
 from .documents import produce_in_background
 from .finalise import FinaliseDialog
+
+if TYPE_CHECKING:
+    from ..domain.reports.facts import ReportFacts
 
 AUTOSAVE_SECONDS = 1.0
 
@@ -103,7 +107,7 @@ class ReportEditorScreen(AppScreen[None]):
         if self.is_mounted:
             self.refresh_header()
 
-    def _facts_table(self, facts) -> Table:
+    def _facts_table(self, facts: ReportFacts) -> Table:
         """Label and value side by side; in a narrow panel (80 columns), each label above
         its value, so every fact is read whole (issue 16: « TROMBO… », « 262788… »)."""
         narrow = self.query_one("#report-facts-box").size.width < 44

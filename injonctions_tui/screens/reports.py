@@ -80,7 +80,7 @@ class ReportsScreen(AppScreen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         from .report_editor import ReportEditorScreen
 
-        self.app.push_screen(ReportEditorScreen(int(event.row_key.value)))
+        self.app.push_screen(ReportEditorScreen(int(str(event.row_key.value))))
 
     def action_new(self) -> None:
         chosen: dict[str, str] = {}

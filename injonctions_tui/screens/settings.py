@@ -34,6 +34,16 @@ COLUMNS = (Column("Jour"), Column("Horaires"), Column("Public"), Column("Lieu"),
 WEEKDAY_CHOICES = tuple((name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR))
 
 
+#: The printer choice that means « the computer's default printer ».
+SYSTEM_DEFAULT = "-"
+
+
+def _printing_line() -> str:
+    from ..domain.printing.print_settings import load_print_settings
+
+    return f"Impression : {load_print_settings().describe()} (p : changer)."
+
+
 class SettingsScreen(ModeScreen):
     MODE = "settings"
     BINDINGS = [
@@ -45,6 +55,7 @@ class SettingsScreen(ModeScreen):
         Binding("k", "certificate", "Certificat", id="settings.certificate"),
         Binding("u", "civility", "Civilité", id="settings.civility"),
         Binding("c", "card", "Carte de signature", id="settings.card"),
+        Binding("p", "printer", "Imprimante", id="settings.printer"),
         Binding("o", "office", "Cabinet (IS)", tooltip="Injonction de soins : le cabinet du médecin coordonnateur "
                 "et l'intervalle des attestations de suivi", id="settings.office"),
     ]
@@ -65,6 +76,7 @@ class SettingsScreen(ModeScreen):
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
             yield Static(describe_signer(), id="settings-signature", classes="empty-hint")
+            yield Static(_printing_line(), id="settings-printer", classes="empty-hint")
 
     def on_mount(self) -> None:
         self.permanences = list(self.court.permanences)
@@ -106,7 +118,7 @@ class SettingsScreen(ModeScreen):
 
     @on(DataTable.RowSelected, "#permanences-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self._edit(int(event.row_key.value))
+        self._edit(int(str(event.row_key.value)))
 
     def action_add(self) -> None:
         self._edit(None)
@@ -158,7 +170,7 @@ class SettingsScreen(ModeScreen):
             [ModalField("civility", "Civilité", user.civility or Civility.NEUTRE.value, choices=tuple(choices(Civility)))],
             apply, submit_label="Enregistrer", intro="Accorde « Je soussigné(e) » et « habilité(e) » sur chaque "
                                                      "document imprimé à partir de maintenant."),
-            lambda result: result is not None and self.notify("Civilité enregistrée."))
+            lambda result: self.notify("Civilité enregistrée.") if result is not None else None)
 
     def action_office(self) -> None:
         """Injonction de soins: where the coordonnateur receives, and how often the attestations
@@ -178,7 +190,7 @@ class SettingsScreen(ModeScreen):
             apply, submit_label="Enregistrer",
             intro="Les entretiens de l'injonction de soins ont lieu au cabinet du médecin coordonnateur, pas aux "
                   "permanences du tribunal ; les attestations de suivi sont dues à cet intervalle."),
-            lambda result: result is not None and self.notify("Cabinet et intervalle enregistrés."))
+            lambda result: self.notify("Cabinet et intervalle enregistrés.") if result is not None else None)
 
     def action_journal(self) -> None:
         from .journal import JournalScreen
@@ -200,7 +212,7 @@ class SettingsScreen(ModeScreen):
         self.app.push_screen(FormModal(
             "Image de la signature", [ModalField("path", "Fichier PNG ou JPEG", placeholder="vide : retirer l'image")],
             apply, submit_label="Enregistrer", intro="Placée dans le bloc de signature de chaque document."),
-            lambda message: message and self.notify(str(message)))
+            lambda message: self.notify(str(message)) if message else None)
 
     def action_certificate(self) -> None:
         """A PKCS#12 certificate for the digital signature (else a self-signed one is made)."""
@@ -216,7 +228,7 @@ class SettingsScreen(ModeScreen):
             [ModalField("path", "Fichier .p12 / .pfx"), ModalField("password", "Mot de passe", password=True)],
             apply, submit_label="Importer",
             intro="La clé est conservée dans la base chiffrée ; les PDF définitifs seront signés avec ce certificat."),
-            lambda message: message and self.notify(str(message), timeout=8))
+            lambda message: self.notify(str(message), timeout=8) if message else None)
 
     def action_card(self) -> None:
         """The professional's card (CPS or any PKCS#11 token) signs from now on, or the app's certificate again."""
@@ -228,3 +240,40 @@ class SettingsScreen(ModeScreen):
                 self.notify(message, timeout=8)
 
         self.app.push_screen(SignatureCardModal(), done)
+
+    def action_printer(self) -> None:
+        """The printer the documents go to and the copies: the printers are listed in a worker
+        (on Windows, asking WMI takes a second), then the dialog opens."""
+
+        def work() -> None:
+            from ..domain.printing.printers import list_printers
+
+            try:
+                printers, problem = list_printers(), ""
+            except InjonctionsError as error:
+                printers, problem = [], error.message
+            self.app.call_from_thread(self._printer_dialog, [p.name for p in printers], problem)
+
+        self.run_worker(work, thread=True, group="printers", description="imprimantes")
+
+    def _printer_dialog(self, names: list[str], problem: str) -> None:
+        from ..domain.printing.print_settings import (PrintSettings, load_print_settings, parse_copies,
+                                                      save_print_settings)
+
+        current = load_print_settings()
+        if current.printer and current.printer not in names:
+            names.append(current.printer)  # kept, even when this computer does not know it (now)
+        choices = (("Imprimante par défaut du poste", SYSTEM_DEFAULT), *((name, name) for name in names))
+
+        def apply(values: dict[str, str]) -> object:
+            printer = None if values["printer"] == SYSTEM_DEFAULT else values["printer"]
+            save_print_settings(PrintSettings(printer, parse_copies(values["copies"])))
+            self.query_one("#settings-printer", Static).update(_printing_line())
+            return "Imprimante enregistrée."
+
+        intro = "Où partent les documents quand vous choisissez « Imprimer » (et Ctrl+B, les papiers du jour)."
+        self.app.push_screen(FormModal(
+            "Impression", [ModalField("printer", "Imprimante", current.printer or SYSTEM_DEFAULT, choices=choices),
+                           ModalField("copies", "Exemplaires", str(current.copies))],
+            apply, submit_label="Enregistrer", intro=f"{intro} {problem}".strip()),
+            lambda message: self.notify(str(message)) if message else None)

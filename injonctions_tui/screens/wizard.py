@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +29,9 @@ from ..domain.store.settings import CourtSettings, Permanence, first_configurati
 from ..widgets.field import Field
 from .base import AppScreen
 
+if TYPE_CHECKING:
+    from peewee import Database
+
 STEP_TITLES = {
     "step-passphrase": "1. Phrase secrète",
     "step-identity": "2. Votre identité",
@@ -45,6 +48,14 @@ def _input(id: str, value: str = "", *, password: bool = False, placeholder: str
     return Input(value=value, password=password, placeholder=placeholder, id=id, compact=True, max_length=300)
 
 
+class FieldError(InvalidInput):
+    """A refused value, and the field (its id) where the message goes."""
+
+    def __init__(self, field_id: str, message: str) -> None:
+        super().__init__(message)
+        self.field_id = field_id
+
+
 class WizardScreen(AppScreen[None]):
     """Four short steps, each validated before the next; errors beside fields."""
 
@@ -54,7 +65,7 @@ class WizardScreen(AppScreen[None]):
         Binding("ctrl+b", "previous", "Précédent", id="wizard.previous"),
     ]
 
-    def __init__(self, db_path: Path, database: Any | None,
+    def __init__(self, db_path: Path, database: Database | None,
                  kdf: storage.KdfParams | None = None) -> None:
         super().__init__()
         self.db_path = db_path
@@ -202,7 +213,7 @@ class WizardScreen(AppScreen[None]):
             try:
                 self._court()
             except InvalidInput as error:
-                errors[getattr(error, "field_id", "f-tribunal")] = error.message
+                errors[error.field_id if isinstance(error, FieldError) else "f-tribunal"] = error.message
         for field_id, message in errors.items():
             self.query_one(f"#{field_id}", Field).set_error(message)
         return not errors
@@ -214,9 +225,7 @@ class WizardScreen(AppScreen[None]):
     def _court(self) -> CourtSettings:
         """The court settings typed in the last step, or InvalidInput with its field."""
         def fail(field_id: str, message: str) -> InvalidInput:
-            error = InvalidInput(message)
-            error.field_id = field_id
-            return error
+            return FieldError(field_id, message)
 
         for key in ("tribunal", "parquet", "place"):
             if not self._value(key).strip():
@@ -227,7 +236,7 @@ class WizardScreen(AppScreen[None]):
         permanences = []
         for key, public in (("minors", Public.MINEURS), ("adults", Public.MAJEURS)):
             try:
-                permanence = permanence_from_text(self.query_one(f"#{key}_day", Select).value,
+                permanence = permanence_from_text(str(self.query_one(f"#{key}_day", Select).value),
                                                   self._value(f"{key}_hours"), public.value, self._value("place"), slot)
             except InvalidInput as error:
                 raise fail(f"f-{key}_hours", error.message) from None
@@ -254,9 +263,9 @@ class WizardScreen(AppScreen[None]):
         try:
             database = self.database
             if database is None:
-                database = await asyncio.to_thread(
+                created: Database = await asyncio.to_thread(
                     storage.create_database, self.db_path, self._value("passphrase"), kdf=self.kdf)
-                self.database = database  # created: a retry must not create it again
+                database = self.database = created  # created: a retry must not create it again
             civility = self.query_one("#civility", Select).value
             first_configuration(self._court(), habilitation=self._habilitation(),
                                 civility=None if civility is Select.NULL else str(civility),
@@ -268,6 +277,6 @@ class WizardScreen(AppScreen[None]):
         except InjonctionsError as error:
             error_line.update(error.message)
             button.disabled = False
-            return
-        self.app.pop_screen()
-        self.app.database_ready(database)
+        else:
+            self.app.pop_screen()
+            self.app.database_ready(database)

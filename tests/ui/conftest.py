@@ -13,6 +13,16 @@ from injonctions_tui.domain.demo.builder import populate_demo
 from injonctions_tui.domain.store import storage
 from tests.conftest import PASSPHRASE, TODAY, at
 
+#: Where the app looks for the user's keymap in the tests: nowhere (a fixed path, so the help's
+#: snapshot does not change with the temporary folder); tests that need one point elsewhere.
+NO_KEYMAP = Path("/nonexistent-injonctions-tests/raccourcis.toml")
+
+
+@pytest.fixture(autouse=True)
+def no_user_keymap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never the tester's own keymap file."""
+    monkeypatch.setenv("INJONCTIONS_RACCOURCIS", str(NO_KEYMAP))
+
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Iterator[object]:

@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from injonctions_tui.domain.core import models
 from injonctions_tui.screens.agenda import AgendaScreen
+from injonctions_tui.screens.document_ready import DocumentReadyModal
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.saisines import SaisinesScreen
 from injonctions_tui.screens.walk_in import WalkInDialog
@@ -55,6 +56,8 @@ async def test_a_permanence_morning(demo_db, tmp_path: Path, documents: Path) ->
         printed = list(documents.rglob("attestation-presence-*.pdf"))
         assert len(printed) == 1 and printed[0].stat().st_mode & 0o077 == 0
         assert printed[0].read_bytes().startswith(b"%PDF")
+        assert isinstance(app.screen, DocumentReadyModal)  # imprimer, ouvrir, or (here) close
+        await pilot.press("escape")
         # Book the next appointment the cadence asks for: Entrée books and prints the convocation.
         before = models.Appointment.select().count()
         await pilot.press("r")

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from injonctions_tui.domain.core import models
 from injonctions_tui.domain.printing.signer_choice import pkcs11_choice
 from injonctions_tui.domain.printing.verification import verify_signature_async
+from injonctions_tui.screens.document_ready import DocumentReadyModal
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.report_editor import ReportEditorScreen
 from injonctions_tui.screens.settings import SettingsScreen
@@ -29,6 +30,11 @@ def _final_report() -> int:
 
 def _messages(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def _offered(app) -> str:
+    """What the dialog offering to print the written document says (empty until it is up)."""
+    return app.screen.summary if isinstance(app.screen, DocumentReadyModal) else ""
 
 
 async def _ask_to_sign(app, pilot) -> FormModal:
@@ -53,7 +59,7 @@ async def test_the_pin_dialog_then_the_card_signs(demo_db, softhsm: TokenDir, tm
         await pilot.press("enter")  # empty: refused in place
         assert "Tapez le code PIN" in str(modal.query_one("#modal-error").render())
         await pilot.press(*softhsm.user_pin, "enter")
-        await wait_until(pilot, lambda: any("PDF signé enregistré" in m for m in _messages(app)), "le PDF signé")
+        await wait_until(pilot, lambda: "PDF signé enregistré" in _offered(app), "le PDF signé")
         assert not isinstance(app.screen, FormModal)
     (pdf,) = list(docs.rglob("fiche-navette-*.pdf"))
     report = await verify_signature_async(pdf.read_bytes())
@@ -80,7 +86,7 @@ async def test_cancel_or_a_wrong_pin_writes_nothing_as_signed(demo_db, softhsm: 
         await pilot.press("ctrl+o")  # the right PIN resets the card's count of failures
         await wait_until(pilot, lambda: isinstance(app.screen, FormModal), "la demande du code PIN")
         await pilot.press(*softhsm.user_pin, "enter")
-        await wait_until(pilot, lambda: any("PDF signé enregistré" in m for m in _messages(app)), "le PDF signé")
+        await wait_until(pilot, lambda: "PDF signé enregistré" in _offered(app), "le PDF signé")
     (kept,) = list(docs.rglob("NON-SIGNE-*.pdf"))
     assert not (await verify_signature_async(kept.read_bytes())).signed
     assert len(list(docs.rglob("fiche-navette-*.pdf"))) == 1

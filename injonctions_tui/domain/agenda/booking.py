@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
 
 from ..calendar.slots import (PermanenceDay, booked_intervals, court_places, find_free_slot, find_last_free_slot,
                               holiday_name, overlaps, permanence_at, slots_of)
@@ -57,6 +59,9 @@ class Proposal:
     late: bool = False
 
 
+E = TypeVar("E", bound=Enum)
+
+
 def _hhmm(moment: dt.datetime) -> str:
     return moment.strftime("%Hh%M")
 
@@ -65,7 +70,7 @@ def _when(moment: dt.datetime) -> str:
     return f"{WEEKDAYS_FR[moment.weekday()]} {format_fr(moment.date())} à {_hhmm(moment)}"
 
 
-def _enum(enum: type, value: str, what: str):  # noqa: ANN202 - returns a member of `enum`
+def _enum(enum: type[E], value: str, what: str) -> E:
     try:
         return enum(value)
     except ValueError:

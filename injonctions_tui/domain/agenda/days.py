@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from peewee import fn
 
@@ -171,7 +172,7 @@ class _Booked(NamedTuple):
     kind: str
     starts_at: dt.datetime
     status: str
-    place: str | None
+    place: str
     walk_in: bool
     parquet_number: str
     facts_on: dt.date | None
@@ -199,10 +200,10 @@ def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list
         (Measure.kind == MeasureKind.INJONCTION_DE_SOINS.value)
         & fn.EXISTS(seen.select(seen.id).where((seen.measure == Measure.id)
                                                & (seen.status == AppointmentStatus.PRESENT.value))))
-    booked = [_Booked(*row) for row in Appointment.select(*_ROW_FIELDS, reported.alias("reported"))
-              .join(Measure).join(Person)
-              .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
-              .order_by(Appointment.starts_at, Appointment.id).tuples()]
+    query = (Appointment.select(*_ROW_FIELDS, reported.alias("reported")).join(Measure).join(Person)
+             .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
+             .order_by(Appointment.starts_at, Appointment.id))
+    booked = [_Booked(*row) for row in cast("Iterable[tuple[Any, ...]]", query.tuples())]
     late_by_measure = _overdue_deadlines(sorted({b.measure_id for b in booked}), today)
     rows = []
     for b in booked:

@@ -47,6 +47,14 @@ def day(value: Any) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def date_of(value: Any) -> dt.date:
+    """`day` of a column that is never NULL (a saisine, an interview's start...)."""
+    found = day(value)
+    if found is None:
+        raise ValueError("a date was expected")
+    return found
+
+
 def day_start(value: dt.date) -> dt.datetime:
     return dt.datetime.combine(value, dt.time.min)
 

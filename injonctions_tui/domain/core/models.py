@@ -12,12 +12,16 @@ needed to write to the magistrate (DOMAIN.md "The fiche navette").
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import (BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, Model, TextField)
 
 from . import clock
 from .text import search_key
+
+if TYPE_CHECKING:  # what peewee adds to each model, for the type checker only
+    from peewee import AutoField, ModelSelect
 
 #: Bound to the unlocked SQLCipher database by `storage.open_database`.
 database = DatabaseProxy()
@@ -28,6 +32,9 @@ def _now() -> dt.datetime:
 
 
 class BaseModel(Model):
+    if TYPE_CHECKING:
+        id: AutoField[int]  # the primary key peewee adds to a model that declares none
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -110,6 +117,9 @@ class Person(BaseModel):
     #: Accent- and case-folded "last first" for search as you type (migration 2).
     search_name = CharField(default="", index=True)
     created_at = DateTimeField(default=_now)
+    if TYPE_CHECKING:
+        legal_representatives: ModelSelect[LegalRepresentative]
+        measures: ModelSelect[Measure]
 
     @property
     def full_name(self) -> str:
@@ -118,15 +128,17 @@ class Person(BaseModel):
     def refresh_search_name(self) -> None:
         self.search_name = search_key(f"{self.last_name} {self.first_name}")
 
-    def save(self, *args, **kwargs):  # type: ignore[override]
+    def save(self, force_insert: bool = False, only: object = None) -> int:
         self.refresh_search_name()
-        return super().save(*args, **kwargs)
+        return super().save(force_insert, only)
 
 
 class LegalRepresentative(BaseModel):
     """A parent or guardian of a minor: convoked, and chooses the treating doctor."""
 
     person = ForeignKeyField(Person, backref="legal_representatives", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        person_id: int
     name = CharField()
     relationship = CharField(null=True)  # mère, père, tuteur, ASE...
     phone = CharField(null=True)
@@ -139,6 +151,13 @@ class Measure(BaseModel):
 
     person = ForeignKeyField(Person, backref="measures", on_delete="CASCADE")
     professional = ForeignKeyField(Professional, backref="measures", null=True)
+    if TYPE_CHECKING:
+        person_id: int
+        professional_id: int | None
+        appointments: ModelSelect[Appointment]
+        renewals: ModelSelect[Renewal]
+        orientations: ModelSelect[Orientation]
+        reports: ModelSelect[Report]
     kind = CharField(default="injonction_therapeutique")  # rules.MeasureKind
     parquet_number = CharField(index=True)
     authority = CharField()  # vocabulary.Authority
@@ -209,9 +228,9 @@ class TreatingStructure(BaseModel):
         """The search column of an entry named `name` at `address`."""
         return search_key(f"{name} {address or ''}")
 
-    def save(self, *args, **kwargs):  # type: ignore[override]
+    def save(self, force_insert: bool = False, only: object = None) -> int:
         self.search_name = self.folded(self.name, self.address)
-        return super().save(*args, **kwargs)
+        return super().save(force_insert=force_insert, only=only)
 
 
 class Orientation(BaseModel):
@@ -238,6 +257,8 @@ class Appointment(BaseModel):
     """An interview: at a court permanence or at the CSAPA."""
 
     measure = ForeignKeyField(Measure, backref="appointments", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        measure_id: int
     kind = CharField()  # vocabulary.AppointmentKind
     starts_at = DateTimeField(index=True)
     duration_minutes = IntegerField(default=30)
@@ -261,6 +282,10 @@ class Report(BaseModel):
     status = CharField(default="brouillon")  # vocabulary.ReportStatus
     version = IntegerField(default=1)
     previous = ForeignKeyField("self", null=True, backref="corrections")
+    if TYPE_CHECKING:
+        measure_id: int
+        appointment_id: int | None
+        previous_id: int | None
     adherence = CharField(null=True)
     proposal = CharField(null=True)
     observations = TextField(default="")
@@ -353,6 +378,8 @@ class ConflictDeclaration(BaseModel):
 
     professional = ForeignKeyField(Professional, backref="conflicts", on_delete="CASCADE")
     person = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    if TYPE_CHECKING:
+        person_id: int | None
     last_name = CharField()
     first_name = CharField()
     birth_date = DateField(null=True)
@@ -367,6 +394,8 @@ class RegisterEvent(BaseModel):
     """The register's history: who changed what about a professional, when (issue 6)."""
 
     professional = ForeignKeyField(Professional, backref="register_events", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        professional_id: int
     at = DateTimeField(default=_now, index=True)
     actor = CharField()
     action = CharField()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal, overload
 
 from .errors import InvalidInput
 
@@ -18,9 +19,17 @@ PARQUET_NUMBER = re.compile(r"^[0-9A-Za-z/.\-]{5,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@overload
+def clean_text(value: str | None, label: str, *, required: Literal[True], limit: int = MAX_NAME) -> str: ...
+
+
+@overload
+def clean_text(value: str | None, label: str, *, required: bool = False, limit: int = MAX_NAME) -> str | None: ...
+
+
 def clean_text(value: str | None, label: str, *, required: bool = False,
                limit: int = MAX_NAME) -> str | None:
-    """Trimmed text with inner spaces collapsed; None when empty."""
+    """Trimmed text with inner spaces collapsed; None when empty (never when `required`)."""
     raw = value or ""
     if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in raw):
         raise InvalidInput(f"{label} : caractères de contrôle interdits.")

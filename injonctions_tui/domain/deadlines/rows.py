@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from ..core.models import Appointment, AttestationDelivery, Measure, Orientation, Renewal, Report
 from ..core.vocabulary import ReportStatus
@@ -99,13 +99,17 @@ def _day(value: Any) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+#: `_day` for a column that is never NULL (the same function, typed so).
+_date = cast("Callable[[Any], dt.date]", _day)
+
+
 def _raw(query: Any) -> list[tuple[Any, ...]]:
     return Measure._meta.database.execute(query).fetchall()
 
 
 def load_facts(condition: Any) -> list[Facts]:
     """The measures matching `condition` (one query)."""
-    return [Facts(key, kind, _day(saisine), _day(start), _day(decision), status, outcome, _day(closed),
+    return [Facts(key, kind, _date(saisine), _day(start), _day(decision), status, outcome, _day(closed),
                   _day(ordonnance), _day(obligation_end))
             for key, kind, saisine, start, decision, status, outcome, closed, ordonnance, obligation_end
             in _raw(Measure.select(*_FACT_FIELDS).where(condition))]
@@ -119,24 +123,24 @@ def load_rows(condition: Any) -> dict[int, Rows]:
             Appointment.select(Appointment.measure, Appointment.id, Appointment.kind,
                                Appointment.starts_at, Appointment.status)
             .where(Appointment.measure.in_(ids))):
-        rows[mid].visits.append(Visit(key, kind, _day(starts_at), status))
+        rows[mid].visits.append(Visit(key, kind, _date(starts_at), status))
     for mid, key, chosen, agreed, refused in _raw(
             Orientation.select(Orientation.measure, Orientation.id, Orientation.chosen_on,
                                Orientation.agreement_on, Orientation.refused_on)
             .where(Orientation.measure.in_(ids))):
-        rows[mid].choices.append(Choice(key, _day(chosen), _day(agreed), _day(refused)))
+        rows[mid].choices.append(Choice(key, _date(chosen), _day(agreed), _day(refused)))
     for mid, key, decided, end in _raw(
             Renewal.select(Renewal.measure, Renewal.id, Renewal.decided_on, Renewal.new_end_on)
             .where(Renewal.measure.in_(ids))):
-        rows[mid].extensions.append(Extension(key, _day(decided), _day(end)))
+        rows[mid].extensions.append(Extension(key, _date(decided), _date(end)))
     for mid, key, visit, kind, written, previous, proposal in _raw(
             Report.select(Report.measure, Report.id, Report.appointment, Report.kind,
                           Report.written_on, Report.previous, Report.proposal)
             .where(Report.measure.in_(ids) & (Report.status == ReportStatus.FINAL.value))):
-        rows[mid].reports.append(Written(key, visit, kind, _day(written), previous, proposal))
+        rows[mid].reports.append(Written(key, visit, kind, _date(written), previous, proposal))
     for mid, delivered in _raw(AttestationDelivery.select(AttestationDelivery.measure, AttestationDelivery.delivered_on)
                                .where(AttestationDelivery.measure.in_(ids))):
-        rows[mid].attestations.append(_day(delivered))
+        rows[mid].attestations.append(_date(delivered))
     return rows
 
 

@@ -25,7 +25,7 @@ from ..core.vocabulary import (AppointmentKind as AK, AppointmentStatus as AS, A
 from ..dossiers.measures import compute_status
 from ..reports.drafts import seal
 from ..store import audit
-from ..store.professionals import create_user, current_user
+from ..store.professionals import create_user, current_user, require_user
 from ..store.settings import CourtSettings, Permanence, save_court
 from . import pools as data
 from .care_orders import Helpers, add_care_orders, make_coordinator
@@ -37,7 +37,7 @@ NOW_TIME = dt.time(10, 0)
 CSAPA_HOURS = [dt.time(h, m) for h in range(14, 17) for m in (0, 30)]
 MINORS_COUNT = 20
 #: Stories seen on the agenda's first day, and the month of the interview held that day.
-PINNED = {"eval_pinned": None, "suivi_m3": 3, "suivi_m6": 6, "suivi_sem": 12}
+PINNED: dict[str, int | None] = {"eval_pinned": None, "suivi_m3": 3, "suivi_m6": 6, "suivi_sem": 12}
 OUTCOMES = {"classement": Outcome.CLASSEMENT, "composition": Outcome.COMPOSITION_PENALE,
             "poursuites": Outcome.POURSUITES, "non_opportune": Outcome.NON_OPPORTUNE,
             "caducite": Outcome.CADUCITE}
@@ -264,7 +264,7 @@ class _Builder:
         today, target = self.today, spec.target
         if target in ("suivi_m3", "suivi_m6", "suivi_sem"):
             months = 12 if target == "suivi_sem" else 6
-            return add_months(self.day, -PINNED[target]) - self.days(0, 3), months
+            return add_months(self.day, -(PINNED[target] or 0)) - self.days(0, 3), months
         if target == "suivi":  # renewed as needed to still run today
             # At least three months back: saisine, evaluation, choice and agreement come first.
             start, months = today - (self.days(150, 600) if spec.walk_in else self.days(95, 640)), 6
@@ -530,7 +530,7 @@ class _Builder:
         self.professionals()
         fill_register(self.today)
         self.fill_directory()
-        self.user = current_user()
+        self.user = require_user()
         make_coordinator(self.user, self.today)
         for spec in self.specs():
             self.story(spec)

@@ -63,13 +63,13 @@ def fill_register(today: dt.date) -> None:
                                            reference=REFERENCES[item], recorded_by=actor, recorded_at=_at(day, 10))
                 events.append((_at(day, 10), professional, "piece", f"{label(item)} du {format_fr(day)}"))
         for row in Habilitation.select().where(Habilitation.professional == professional).order_by(Habilitation.id):
-            day = row.status_on or row.decision_on
-            what = f"→ {label(row.status)} le {format_fr(day)}"
+            when = row.status_on or row.decision_on or today
+            what = f"→ {label(row.status)} le {format_fr(when)}"
             if row.status == HabilitationStatus.HABILITE:
                 what += f" (décision {row.decision_reference}), valable jusqu'au {format_fr(row.valid_until)}"
             if row.reason:
                 what += f" ; motif : {row.reason}"
-            events.append((_at(day, 9), professional, "statut", what))
+            events.append((_at(when, 9), professional, "statut", what))
     _override(today, actor, events)
     for last, first, born, category, note in CONFLICTS:
         declared = add_months(today, -20)

@@ -49,7 +49,7 @@ class RenderedDocument:
 
 def _renderer(module: str, name: str) -> Callable[..., bytes]:
     """A renderer, imported on first use (ReportLab is heavy and not needed to start)."""
-    return getattr(importlib.import_module(f"..{module}", __package__), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(f"..{module}", __package__), name)
 
 
 def _reference(measure: Measure, person: Person | None = None) -> str:

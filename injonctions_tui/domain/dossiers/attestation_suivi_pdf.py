@@ -55,7 +55,7 @@ def attestation_de_suivi(measure: Measure, *, today: dt.date, ended: bool = Fals
         raise InvalidInput(f"Attestation de suivi impossible : la mesure a atteint {limit} le "
                            f"{format_fr(dates.planned_end)} ; elle n'est plus en cours. Enregistrez la décision "
                            "du magistrat (clôture), puis imprimez l'attestation de fin de suivi.")
-    until = measure.outcome_on if ended else today
+    until = (measure.outcome_on or today) if ended else today
     held = [a.starts_at.date() for a in Appointment.select(Appointment.starts_at)
             .where((Appointment.measure == measure) & (Appointment.status == AppointmentStatus.PRESENT))
             .order_by(Appointment.starts_at) if a.starts_at.date() <= until]

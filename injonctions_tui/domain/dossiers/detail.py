@@ -132,7 +132,7 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
     public_text = label(public)
     if measure.public_override:
         public_text += " (choix manuel)"
-    elif minor_then and age_on(person.birth_date, today) >= 18:
+    elif minor_then and person.birth_date is not None and age_on(person.birth_date, today) >= 18:
         public_text += " (mineur à la date des faits, majeur aujourd'hui)"
     detail = DossierDetail(measure_id=measure.id, title=f"{person.full_name} — {measure.parquet_number}",
                            closed=measure.status == "cloture")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -56,7 +57,7 @@ class FormField:
         return self.care_order_hint if is_care_order(kind) and self.care_order_hint is not None else self.hint
 
 
-def _choices(enum: type, *, blank: str | None = None) -> tuple[tuple[str, str], ...]:
+def _choices(enum: type[StrEnum], *, blank: str | None = None) -> tuple[tuple[str, str], ...]:
     from ..core.vocabulary import LABELS
 
     items = tuple((LABELS[m], m.value) for m in enum)
@@ -311,14 +312,14 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
                 continue  # recorded when the person joined the caseload, never overwritten
             if field.key in clean:
                 setattr(person if field.target == "person" else measure, field.key, clean[field.key])
-        if measure.professional_id is not None:  # a declared conflict of interest forbids it
+        if measure.professional is not None:  # a declared conflict of interest forbids it
             from .conflicts import check_conflict, check_expertal
 
             check_conflict(measure.professional, person, on=today)
             if is_care_order(kind):
                 check_expertal(measure.professional, measure.expert_name)
         override = None
-        if is_care_order(kind) and joining and measure.professional_id is not None:
+        if is_care_order(kind) and joining and measure.professional is not None:
             override = _check_cap(measure.professional, person, clean.get("cap_override_reason"))
         if not override:
             measure.cap_override_reason = None if joining else measure.cap_override_reason

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any, cast
 
-from peewee import SQL, Case, NodeList, fn
+from peewee import SQL, Case, ColumnBase, Expression, ModelSelect, NodeList, fn
 
 from ..core.models import Measure, Person, database, person_name
 from ..core.people import MAJORITY_AGE, public_for
@@ -61,7 +63,7 @@ def _measures_due(today: dt.date, key: str) -> list[int]:
     return measures_due(today, horizon)
 
 
-def _minor_expression():
+def _minor_expression() -> Case:
     """SQL: was the person a minor at the facts (else at the saisine)? Override wins.
     No birth date means adult, as `people.public_for` shows it on the row."""
     reference = fn.COALESCE(Measure.facts_on, Measure.saisine_received_on)
@@ -91,7 +93,7 @@ def _search_terms(search: str) -> tuple[str, str] | None:
     return needle, needle.replace(" ", "").upper()
 
 
-def _among(column, ids: list[int]):
+def _among(column: ColumnBase, ids: list[int]) -> Expression:
     """`column IN (…)` with the ids written as integer literals: peewee renders a list
     parameter by parameter, ~2.5 µs an id (5 ms for the 2 000 persons of a two-letter
     search), and SQLite before 3.32 binds at most 999 parameters."""
@@ -99,13 +101,14 @@ def _among(column, ids: list[int]):
     return column.in_(SQL(f"({literals})"))
 
 
-def _ids(query) -> list[int]:
+def _ids(query: ModelSelect[Any]) -> list[int]:
     """The first column of `query` through the bare cursor: peewee's per-row wrapper
     would cost more than the query for the thousands of ids of a short search."""
     return [row[0] for row in database.execute_sql(*query.sql())]
 
 
-def _other_filters(query, filters: DossierFilters, *, by_id: bool = False):
+def _other_filters(query: ModelSelect[Any], filters: DossierFilters, *,
+                   by_id: bool = False) -> ModelSelect[Any]:
     """Every filter but the search, ANDed to `query` (which joins Person).
 
     `by_id`: the query is driven by a short list of ids, so the status must not
@@ -140,7 +143,12 @@ def _selective_matches(name: str, number: str) -> tuple[list[int], list[int]] | 
     return persons, measures
 
 
-def _row(values: tuple) -> DossierRow:
+def _tuples(query: ModelSelect[Any]) -> Iterable[tuple[Any, ...]]:
+    """`query.tuples()`, typed as what it yields (peewee's stubs say models)."""
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
+
+
+def _row(values: tuple[Any, ...]) -> DossierRow:
     (measure_id, last_name, first_name, birth_date, parquet_number, facts_on, public_override, status,
      saisine_received_on, magistrat_referent, kind) = values
     return DossierRow(
@@ -168,7 +176,7 @@ def _rows_by_id(persons: list[int], measures: list[int], filters: DossierFilters
     ids = _ids(_other_filters(query, filters, by_id=True).order_by(*_NEWEST_FIRST))
     page = (Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, ids[:limit or None]))
             .order_by(*_NEWEST_FIRST))
-    return [_row(values) for values in page.tuples()], len(ids)
+    return [_row(values) for values in _tuples(page)], len(ids)
 
 
 def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
@@ -183,7 +191,7 @@ def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
     page = query.order_by(*_NEWEST_FIRST)
     if limit:
         page = page.limit(limit)
-    rows = [_row(values) for values in page.tuples()]
+    rows = [_row(values) for values in _tuples(page)]
     # A page not full is everything: no need to count.
     return rows, len(rows) if not limit or len(rows) < limit else query.count()
 
@@ -208,13 +216,13 @@ def rows_for_ids(measure_ids: list[int]) -> list[DossierRow]:
     if not measure_ids:
         return []
     query = Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, measure_ids)).order_by(*_NEWEST_FIRST)
-    return [_row(values) for values in query.tuples()]
+    return [_row(values) for values in cast("Iterable[tuple[Any, ...]]", query.tuples())]
 
 
 def magistrats() -> list[str]:
     """The magistrats référents named in the dossiers, for the filter."""
     query = (Measure.select(Measure.magistrat_referent).where(Measure.magistrat_referent.is_null(False))
              .distinct().order_by(Measure.magistrat_referent))
-    return [m.magistrat_referent for m in query]
+    return [m.magistrat_referent for m in query if m.magistrat_referent is not None]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from typing import Literal, overload
 
 from ..core.dates import add_months, age_on, format_fr
 from ..core.errors import InvalidInput
@@ -30,6 +31,14 @@ MAX_STRUCTURE = 200
 MAX_DOCTOR = 120
 MAX_REASON = 1000
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+@overload
+def _text(value: str | None, field: str, *, required: Literal[True], limit: int) -> str: ...
+
+
+@overload
+def _text(value: str | None, field: str, *, required: bool = False, limit: int) -> str | None: ...
 
 
 def _text(value: str | None, field: str, *, required: bool = False, limit: int) -> str | None:

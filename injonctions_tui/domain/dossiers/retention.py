@@ -88,6 +88,7 @@ def due_for_deletion(today: dt.date, *, years: int | None = None) -> list[Retent
     for measure in rows:
         others = (Measure.select().where((Measure.person == measure.person_id)
                                          & Measure.id.not_in(list(chosen))).exists())
+        assert measure.outcome_on is not None  # the query keeps only dossiers with a decision date
         candidates.append(RetentionCandidate(measure.id, measure.person.full_name, measure.parquet_number,
                                              measure.outcome_on, removes_person=not others))
     return candidates

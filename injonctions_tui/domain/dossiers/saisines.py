@@ -17,9 +17,11 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 from ..core.dates import age_on, format_fr, parse_date
 from ..core.errors import ImportRejected, InjonctionsError, InvalidInput
@@ -321,8 +323,9 @@ def _read_rows(path: Path, today: dt.date) -> tuple[HeaderMapping, list[SaisineR
 def _known_dossiers() -> dict[str, tuple[int, str]]:
     """Parquet number (compared as parquet_key) -> the first dossier that has it and its person."""
     known: dict[str, tuple[int, str]] = {}
-    query = (Measure.select(Measure.parquet_number, Measure.id, Person.last_name, Person.first_name)
-             .join(Person).order_by(Measure.id).tuples())
+    query = cast("Iterable[tuple[str | None, int, str, str]]",
+                 Measure.select(Measure.parquet_number, Measure.id, Person.last_name, Person.first_name)
+                 .join(Person).order_by(Measure.id).tuples())
     for number, measure_id, last, first in query:
         known.setdefault(parquet_key(number or ""), (measure_id, person_name(last, first)))
     return known
@@ -350,8 +353,9 @@ def _known_persons() -> dict[tuple[dt.date, str, str], int]:
     """(birth date, folded last name, folded first name) -> the first person's id: read once,
     so an import is linear in its rows (no query per row, issue 15)."""
     known: dict[tuple[dt.date, str, str], int] = {}
-    query = (Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
-             .where(Person.birth_date.is_null(False)).order_by(Person.id).tuples())
+    query = cast("Iterable[tuple[int, dt.date, str, str]]",
+                 Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
+                 .where(Person.birth_date.is_null(False)).order_by(Person.id).tuples())
     for person_id, birth, last, first in query:
         known.setdefault((birth, search_key(last), search_key(first)), person_id)
     return known

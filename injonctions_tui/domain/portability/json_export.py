@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import DateField, DateTimeField, Field, ForeignKeyField, PeeweeException
 
@@ -129,7 +130,7 @@ def _export_section(section: Section) -> list[dict[str, Any]]:
     model = section.model
     fields = model._meta.sorted_fields
     records = [{field.column_name: _json_value(row[field.name]) for field in fields}
-               for row in model.select().order_by(model._meta.primary_key).dicts()]
+               for row in cast("Iterable[dict[str, Any]]", model.select().order_by(model._meta.primary_key).dicts())]
     for child in section.children:
         link = child.model._meta.fields[child.parent_field].column_name
         grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
@@ -260,7 +261,9 @@ def _check_references(out: _Rows) -> None:
     names = {section.model: section.key for section in all_sections()}
     ids: dict[type[BaseModel], set[Any]] = {}
     for model, rows in out.rows.items():
-        pk = model._meta.primary_key.name
+        primary_key = model._meta.primary_key
+        assert primary_key  # every table of the export has one
+        pk = primary_key.name
         seen: set[Any] = set()
         for label, row in rows:
             if row.get(pk) in seen:
@@ -430,7 +433,7 @@ def _prove(payload: dict[str, Any], passphrase: str | None) -> int | None:
                         "ou ajoutés après l'export).")
     if problems:
         raise _reject(problems)
-    return head["baseline_event_id"]  # type: ignore[index]
+    return head["baseline_event_id"]
 
 
 def import_all(payload: dict[str, Any], *, source_passphrase: str | None = None) -> dict[str, int]:

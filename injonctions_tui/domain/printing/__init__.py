@@ -1,8 +1,10 @@
 """The PDF kit every printed document stands on.
 
 Page, fonts, letterhead, saving (0600), the signature stamp and image, PAdES signing (the key kept here
-or the professional's card through PKCS#11) and its check.
+or the professional's card through PKCS#11) and its check; sending PDFs to a printer (CUPS, Windows).
 
+- `cups`: printing through CUPS (Linux and macOS): lp, lpstat, cancel; no file name in the job history.
+  Public: list_printers, resolve, submit, job_state, wait_for_job, cancel, parse_lpstat.
 - `context`: what the per-appointment documents share: loading, neutral wording, places.
   Public: neutral_kind, AppointmentContext, load_appointment, time_fr, place_address, signing_city.
 - `pades`: PAdES signing with any pyHanko signer: stamp, signing time, chain, validation data, errors.
@@ -16,6 +18,14 @@ or the professional's card through PKCS#11) and its check.
   Public: TokenError, LibraryNotFound, NotAPkcs11Library, TokenAbsent, PinRequired, PinIncorrect, PinLocked,
   CertificateNotFound, TokenInfo, CertificateInfo, library_key, refresh_library, list_tokens, token_error,
   certificate_info, list_certificates, check_usable, sign_with_token_async.
+- `print_common`: what every print backend shares: the errors (one French sentence each), a printer, a job.
+  Public: JOB_TITLE, MAX_COPIES, PrintingError, PrintSystemMissing, SchedulerUnavailable, NoPrinter, UnknownPrinter,
+  PrinterOffline, PrinterRejecting, JobFailed, NotAPdf, InvalidCopies, ViewerUnavailable, PrinterInfo, PrintJob,
+  JobState, check_copies.
+- `print_settings`: the printer the documents go to and how many copies, chosen once in Paramètres.
+  Public: PrintSettings, load_print_settings, parse_copies, save_print_settings.
+- `printers`: sending PDFs to a printer as one job, or to the system's viewer: the one entry point.
+  Public: list_printers, default_printer, print_pdfs, open_in_viewer.
 - `saving`: writing a rendered PDF to the folder the professional chose, and naming it.
   Public: safe_filename, document_filename, save_pdf, save_file.
 - `signature_image`: the image of the professional's handwritten signature, printed on every document.
@@ -30,9 +40,11 @@ or the professional's card through PKCS#11) and its check.
   Public: stamp_pdf, signature_box, stamp_style.
 - `trust`: the certification chain the user imports once: trust anchors, intermediates, CRLs.
   Public: TrustMaterial, load_trust, ImportedChain, import_chain, import_crl, clear_trust, describe_trust.
+- `windows_printing`: printing on Windows: the shell's print verbs, the printers from WMI.
+  Public: parse_printers, list_printers, print_file, open_file.
 - `verification`: what a signed PDF proves, in French: signer, issuer, chain, changes, revisions.
   Public: SignatureReport, VerificationReport, verify_pdf_async, verify_signature_async, verify_signature.
 """
 
-__all__ = ["context", "pades", "pdf", "pkcs11", "saving", "signature_image", "signer_choice", "signing", "stamp",
-           "trust", "verification"]
+__all__ = ["context", "cups", "pades", "pdf", "pkcs11", "print_common", "print_settings", "printers", "saving",
+           "signature_image", "signer_choice", "signing", "stamp", "trust", "verification", "windows_printing"]

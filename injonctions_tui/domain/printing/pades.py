@@ -22,7 +22,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from asn1crypto import crl as asn1_crl, pem as asn1_pem, x509 as asn1_x509
 from cryptography import x509
@@ -40,8 +40,8 @@ from ..core.errors import InjonctionsError
 
 FIELD_NAME = "Signature"
 DIGEST = "sha256"
-CertificateLike = x509.Certificate | asn1_x509.Certificate | bytes
-CrlLike = x509.CertificateRevocationList | asn1_crl.CertificateList | bytes
+CertificateLike: TypeAlias = x509.Certificate | asn1_x509.Certificate | bytes
+CrlLike: TypeAlias = x509.CertificateRevocationList | asn1_crl.CertificateList | bytes
 
 
 # --------------------------------------------------------------------------- errors
@@ -240,7 +240,7 @@ def _signing_error(error: SigningError, document: DocumentToSign) -> Exception:
     if isinstance(cause, (InsufficientRevinfoError, PathValidationError)):
         return ValidationDataError("La liste de révocation (CRL) importée ne permet pas de valider le certificat : "
                                    "importez-en une à jour puis réessayez.")
-    if cause is not None:
+    if isinstance(cause, Exception):
         return cause
     return DocumentError(f"Signature de « {document.name} » impossible ({type(error).__name__}).")
 
@@ -266,7 +266,9 @@ async def sign_documents(documents: Sequence[DocumentToSign], writers: Sequence[
                 md_algorithm=DIGEST, subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=context is not None,
                 validation_context=context, signer_key_usage=usage)
             if document.stamp is not None:
-                spec = fields.SigFieldSpec(field_name, on_page=document.stamp.page, box=document.stamp.box)
+                # pyHanko annotates the box as ints; it takes PDF coordinates, which are floats.
+                box = cast("tuple[int, int, int, int]", document.stamp.box)
+                spec = fields.SigFieldSpec(field_name, on_page=document.stamp.page, box=box)
                 style: BaseStampStyle | None = document.stamp.style
             else:
                 spec, style = fields.SigFieldSpec(field_name), None

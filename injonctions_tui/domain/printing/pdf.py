@@ -60,7 +60,7 @@ def register_fonts() -> None:
 
 def _style(name: str, size: float = 10, *, bold: bool = False, **extra: object) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size,
-                          leading=size * 1.3, **extra)  # type: ignore[arg-type]
+                          leading=size * 1.3, **extra)
 
 
 #: Every paragraph style of the documents: all DejaVu, no reportlab sample styles.
@@ -233,7 +233,7 @@ class SectionStart(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv.start_section()  # type: ignore[attr-defined]
+        self.canv.start_section()
 
 
 class _FooterCanvas(Canvas):
@@ -241,7 +241,7 @@ class _FooterCanvas(Canvas):
 
     def __init__(self, *args: object, reference: str | None = None, watermark: str | None = None,
                  notice: str | None = CONFIDENTIALITY, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._notice = notice
         self._saved_pages: list[dict] = []
         self._sections: set[int] = {0}

@@ -222,10 +222,11 @@ async def _sign_with_card(choice: Pkcs11Choice, documents: Sequence[DocumentToSi
 async def _sign_with_stored_key(documents: Sequence[DocumentToSign], moment: dt.datetime, fallback_name: str,
                                 on_progress: Callable[[int, int], None] | None) -> list[bytes]:
     identity = ensure_signing_identity()
+    assert identity.private_key is not None  # ensure_signing_identity returns a usable identity
     certificate = asn1_x509.Certificate.load(bytes(identity.certificate))
     material = load_trust()
     chain = pades.chain_of(certificate, pades.asn1_certificates(
-        _extra_certificates(identity) + material.intermediates + material.anchors))
+        [*_extra_certificates(identity), *material.intermediates, *material.anchors]))
     signer = signers.SimpleSigner(signing_cert=certificate,
                                   signing_key=asn1_keys.PrivateKeyInfo.load(bytes(identity.private_key)),
                                   cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]))

@@ -221,10 +221,11 @@ def describe_trust(now: dt.datetime) -> list[str]:
         lines.append(f"{title} : {', '.join(names) if names else none}")
     for der in material.crls:
         crl = x509.load_der_x509_crl(der)
-        issuer = crl.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        issuer = [attribute.value for attribute in crl.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+                  if isinstance(attribute.value, str)]
         stale = crl.next_update_utc is not None and crl.next_update_utc < now
         until = crl.next_update_utc.strftime("%d/%m/%Y") if crl.next_update_utc else "sans date"
-        lines.append(f"Liste de révocation de « {issuer[0].value if issuer else crl.issuer.rfc4514_string()} » : "
+        lines.append(f"Liste de révocation de « {issuer[0] if issuer else crl.issuer.rfc4514_string()} » : "
                      f"{len(crl)} révoqué(s), à mettre à jour le {until}{' (PÉRIMÉE)' if stale else ''}")
     if not material.crls:
         lines.append("Listes de révocation : aucune")

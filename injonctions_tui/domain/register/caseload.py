@@ -12,7 +12,9 @@ closed (no outcome recorded), whatever the stage.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from ..core.errors import InvalidInput
 from ..core.models import Measure, Person, Professional
@@ -97,7 +99,7 @@ def caseloads() -> dict[int, Caseload]:
     rows = (Measure.select(Measure.professional, Measure.kind, Measure.person)
             .where(Measure.professional.is_null(False) & _open()).tuples())
     persons: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for professional_id, kind, person_id in rows:
+    for professional_id, kind, person_id in cast("Iterable[tuple[int, str, int]]", rows):  # .tuples() rows
         persons[professional_id][kind].add(person_id)
     return {p.id: _build(p.id, persons.get(p.id, {})) for p in Professional.select(Professional.id)}
 
@@ -106,7 +108,7 @@ def caseload_of(professional: Professional) -> Caseload:
     rows = (Measure.select(Measure.kind, Measure.person)
             .where((Measure.professional == professional) & _open()).tuples())
     persons: dict[str, set[int]] = defaultdict(set)
-    for kind, person_id in rows:
+    for kind, person_id in cast("Iterable[tuple[str, int]]", rows):  # .tuples() rows
         persons[kind].add(person_id)
     return _build(professional.id, persons)
 

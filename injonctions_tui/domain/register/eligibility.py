@@ -238,7 +238,7 @@ def _required_date(value: object, field: str) -> dt.date:
     return value
 
 
-def record_evidence(professional: Professional, item: str, on: dt.date, reference: str | None = None,
+def record_evidence(professional: Professional, item: str, on: dt.date | None, reference: str | None = None,
                     note: str | None = None) -> EligibilityEvidence:
     """Record a piece of the file as checked on `on` (the date of the document or of the
     check). Recording a B2 extract or a certificate states nothing contrary was found."""

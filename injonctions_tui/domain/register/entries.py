@@ -55,7 +55,7 @@ def parse_departments(value: str | None) -> str | None:
 
 def _profession(value: str | None) -> str:
     try:
-        return Profession(value).value
+        return Profession(value or "").value
     except ValueError:
         raise InvalidInput("Profession : choisissez dans la liste (médecin, psychologue, infirmier·ère, "
                            "autre professionnel de santé).") from None

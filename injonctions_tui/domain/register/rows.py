@@ -125,7 +125,7 @@ def expiring(today: dt.date, days: int = EXPIRY_WARNING_DAYS) -> list[RegisterRo
     rows = register_rows(today)
     soon = [r for r in rows if r.habilitated_today and r.valid_until and (r.valid_until - today).days <= days]
     gone = [r for r in rows if r.expired]
-    return sorted(soon, key=lambda r: r.valid_until) + sorted(gone, key=lambda r: r.valid_until or today)
+    return sorted(soon, key=lambda r: r.valid_until or today) + sorted(gone, key=lambda r: r.valid_until or today)
 
 
 def own_habilitation_warning(user: Professional | None, today: dt.date) -> str | None:

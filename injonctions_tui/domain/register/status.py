@@ -66,7 +66,7 @@ def status_view(professional: Professional, on: dt.date) -> StatusView:
         return StatusView(HS.HABILITE.value, label(HS.HABILITE), current.decision_on, current.valid_until,
                           True, current)
     rows = [r for r in Habilitation.select().where(Habilitation.professional == professional)
-            if _event_day(r) is not None and _event_day(r) <= on]
+            if (day := _event_day(r)) is not None and day <= on]
     if not rows:
         return StatusView(None, "Aucune décision", None, None, False, None)
     last = max(rows, key=lambda r: (_event_day(r), r.id))
@@ -104,7 +104,7 @@ def _removed_that_day(professional: Professional, on: dt.date) -> bool:
                                         & (Habilitation.status_on == on)).exists())
 
 
-def set_status(professional: Professional, status: str, *, on: dt.date, reason: str | None,
+def set_status(professional: Professional, status: str, *, on: dt.date | None, reason: str | None,
                decision_reference: str | None = None, valid_until: dt.date | None = None,
                list_year: int | None = None, override_reason: str | None = None,
                ground: str | None = None) -> Habilitation:

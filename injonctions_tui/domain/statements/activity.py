@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from peewee import fn
 
 from ..core.dates import add_months, format_fr
 from ..core.errors import InvalidInput
-from ..core.formats import csv_text, day, day_start, decimal_fr, mean, median, months_between, raw, share
+from ..core.formats import csv_text, date_of, day, day_start, decimal_fr, mean, median, months_between, raw, share
 from ..core.models import Appointment, Measure, Orientation, Person, Renewal, Report
 from ..core.people import public_for
 from ..core.rules import MeasureKind, rules_for
@@ -192,14 +193,14 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
     tally = _Tally(start, end)
     after = end + dt.timedelta(days=1)
 
-    def within(column: object) -> object:
-        return (column >= start) & (column <= end)  # type: ignore[operator]
+    def within(column: Any) -> Any:
+        return (column >= start) & (column <= end)
 
     # 1. Measures received, minors/adults at the date of the facts.
     for saisine, facts, override, birth in raw(
             Measure.select(Measure.saisine_received_on, Measure.facts_on, Measure.public_override,
                            Person.birth_date).join(Person).where(mine & within(Measure.saisine_received_on))):
-        saisine = day(saisine)
+        saisine = date_of(saisine)
         public = public_for(day(birth), day(facts), override, saisine)
         for bucket in tally.at(saisine):
             bucket.counts["received"] += 1
@@ -212,7 +213,7 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
                    & (Appointment.status == AppointmentStatus.PRESENT.value))
             .group_by(Appointment.measure)
             .having((first_held >= day_start(start)) & (first_held < day_start(after)))):
-        held, saisine = day(held), day(saisine)
+        held, saisine = date_of(held), date_of(saisine)
         in_time = held <= add_months(saisine, rules.evaluation_within_months or 1)
         for bucket in tally.at(held):
             bucket.evaluation_delays.append((held - saisine).days)
@@ -223,7 +224,7 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
             Orientation.select(Orientation.chosen_on, Orientation.agreement_on, Orientation.refused_on)
             .join(Measure).where(mine & (within(Orientation.chosen_on) | within(Orientation.agreement_on)
                                          | within(Orientation.refused_on)))):
-        chosen, agreed, refused = day(chosen), day(agreed), day(refused)
+        chosen, agreed, refused = date_of(chosen), day(agreed), day(refused)
         if start <= chosen <= end:
             for bucket in tally.at(chosen):
                 bucket.counts["orientations"] += 1
@@ -249,7 +250,7 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
             Appointment.select(Measure.person, Appointment.starts_at).join(Measure)
             .where(mine & (Appointment.status == AppointmentStatus.PRESENT.value)
                    & (Appointment.starts_at >= day_start(start)) & (Appointment.starts_at < day_start(after)))):
-        for bucket in tally.at(day(starts_at)):
+        for bucket in tally.at(date_of(starts_at)):
             bucket.persons.add(person_id)
     # 5. Final reports written, by kind; corrections apart.
     month = fn.substr(Report.written_on, 1, 7)
@@ -273,10 +274,10 @@ def activity_report(start: dt.date, end: dt.date, *, today: dt.date,
     for closed_on, outcome, saisine in raw(
             Measure.select(Measure.outcome_on, Measure.outcome, Measure.saisine_received_on)
             .where(mine & Measure.outcome.is_null(False) & within(Measure.outcome_on))):
-        closed_on = day(closed_on)
+        closed_on = date_of(closed_on)
         for bucket in tally.at(closed_on):
             bucket.outcomes[outcome] += 1
-            bucket.durations.append((closed_on - day(saisine)).days)
+            bucket.durations.append((closed_on - date_of(saisine)).days)
     return ActivityReport(start, end, today, kind, tally.total.figures(),
                           tuple(MonthFigures(m, b.figures()) for m, b in tally.months.items()))
 

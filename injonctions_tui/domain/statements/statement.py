@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from ..core.dates import format_fr, format_long_fr
 from ..core.errors import InvalidInput
-from ..core.formats import BOM, csv_text, day, day_start, decimal_fr, raw
+from ..core.formats import BOM, csv_text, date_of, day, day_start, decimal_fr, raw
 from ..core.models import Appointment, Measure, Person, Setting, person_name
 from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
@@ -224,14 +224,14 @@ def annual_statement(year: int, *, today: dt.date,
             .join(Measure).where(held)):
         parquets[person_id].add(parquet)
         if appointment_kind != AppointmentKind.EVALUATION_INITIALE:
-            followups[person_id].add(day(starts_at))
+            followups[person_id].add(date_of(starts_at))
         moment = str(starts_at)
         if person_id not in judges or moment >= judges[person_id][0]:
             name = " ".join((judge or "").split()) or NO_JUDGE
             judges[person_id] = (moment, name, " ".join((judge_court or "").split()) or court)
     people = raw(Person.select(Person.id, Person.last_name, Person.first_name, Person.birth_date)
                  .where(Person.id.in_(list(parquets))))
-    rows = []
+    rows: list[StatementRow] = []
     for person_id, last_name, first_name, birth in sorted(people, key=lambda p: (search_key(f"{p[1]} {p[2]}"), p[0])):
         dates = tuple(sorted(followups.get(person_id, ())))
         born = day(birth)

@@ -4,21 +4,25 @@ SQLite itself would keep the file consistent with two writers, but two copies of
 app would each believe they see the whole truth (a dossier edited in one window is
 overwritten from the other; a restore or a passphrase change under a running app
 would pull the file from under it). So the TUI and the writing commands take an
-exclusive advisory lock, `fcntl.flock` on `<db>.lock`, beside the base.
+exclusive lock on `<db>.lock`, beside the base, through portalocker: `flock` on Linux
+and macOS, `LockFileEx`/`msvcrt.locking` on Windows.
 
-Why flock: the kernel drops the lock when the process dies, however it dies (SIGKILL,
+Why an OS lock: the system drops it when the process dies, however it dies (SIGKILL,
 battery), so a stale lock file is harmless and never needs cleaning. The file only
 holds the process id of the holder (no personal data) and is never deleted: deleting
-a lock file races with the next program taking it.
+a lock file races with the next program taking it. Windows locks are mandatory: there
+another program cannot read the holder's id, and the message says « autre processus ».
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
+from io import FileIO
 from pathlib import Path
+
+import portalocker
 
 from ..core.errors import InjonctionsError
 from .output_files import make_private_dirs
@@ -48,19 +52,19 @@ class InstanceLock:
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)
         self.path = lock_path(self.db_path)
-        self._fd: int | None = None
+        self._file: FileIO | None = None
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._file is not None
 
     def acquire(self) -> InstanceLock:
         """Take the lock now or raise `InstanceLocked`; never waits (the user decides)."""
-        if self._fd is not None:
+        if self._file is not None:
             return self
         try:
             make_private_dirs(self.path.parent)  # every level 0700
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            handle = FileIO(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
         except InjonctionsError as error:
             raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base : {error.message}") from None
         except OSError as error:
@@ -70,35 +74,38 @@ class InstanceLock:
             raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base dans "
                                      f"{self.path.parent} : {reason}. Rien n'a été modifié.") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_pid(fd)
-            os.close(fd)
+            portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+        except portalocker.AlreadyLocked:
+            holder = _read_pid(handle)
+            handle.close()
             which = f"processus n° {holder}" if holder else "autre processus"
             raise InstanceLocked(
                 f"La base est déjà ouverte par une autre fenêtre ou un autre programme ({which}). "
                 "Fermez-la d'abord, puis réessayez ; rien n'a été modifié.") from None
-        except OSError as error:
-            os.close(fd)
-            raise StorageUnavailable(f"Impossible de verrouiller la base : {describe_os_error(error)}.") from None
+        except portalocker.LockException as error:
+            handle.close()
+            cause = error.__cause__ if isinstance(error.__cause__, OSError) else None
+            reason = describe_os_error(cause) if cause else "le système refuse le verrou"
+            raise StorageUnavailable(f"Impossible de verrouiller la base : {reason}.") from None
         try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            handle.truncate(0)
+            handle.write(f"{os.getpid()}\n".encode("ascii"))
         except OSError:
             pass  # a full disk: the lock holds without the process id (only shown to a second window)
-        self._fd = fd
+        self._file = handle
         _HELD[_key(self.db_path)] = self
         return self
 
     def release(self) -> None:
-        """Let the next program in. Closing the descriptor drops the flock."""
-        if self._fd is None:
+        """Let the next program in. Closing the file drops the lock."""
+        if self._file is None:
             return
-        fd, self._fd = self._fd, None
+        handle, self._file = self._file, None
         _HELD.pop(_key(self.db_path), None)
         with contextlib.suppress(OSError):
-            os.ftruncate(fd, 0)
-        os.close(fd)
+            handle.seek(0)
+            handle.truncate(0)
+        handle.close()
 
     def __enter__(self) -> InstanceLock:
         return self.acquire()
@@ -107,9 +114,11 @@ class InstanceLock:
         self.release()
 
 
-def _read_pid(fd: int) -> int | None:
+def _read_pid(handle: FileIO) -> int | None:
+    """The holder's process id, where the system lets us read a locked file (not Windows)."""
     try:
-        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        handle.seek(0)
+        text = handle.read(32).decode("ascii").strip()
         return int(text) if text else None
     except (OSError, ValueError, UnicodeDecodeError):
         return None
@@ -142,13 +151,14 @@ def is_locked(db_path: Path) -> bool:
     if held_here(db_path) is not None:
         return False
     try:
-        fd = os.open(lock_path(db_path), os.O_RDONLY)
+        handle = FileIO(lock_path(db_path), "r")
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        # Exclusive, because shared locks need pywin32 on Windows; released at once.
+        portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
         return False
-    except BlockingIOError:
+    except portalocker.LockException:
         return True
     finally:
-        os.close(fd)
+        handle.close()

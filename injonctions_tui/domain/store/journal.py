@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",
     "rapport_brouillon": "Rapport commencé", "rapport_finalise": "Rapport finalisé",
     "rapport_termes_confirmes": "Termes signalés confirmés",
+    "envoi_imprimante": "Envoi à l'imprimante", "parametres_impression": "Paramètres d'impression",
     "annuaire_ajout": "Annuaire : structure ajoutée", "annuaire_modification": "Annuaire : structure modifiée",
     "annuaire_suppression": "Annuaire : structure supprimée", "annuaire_import": "Annuaire : import d'un fichier",
     "parametres_verrouillage": "Délai de verrouillage ramené dans les limites",

@@ -18,6 +18,7 @@ import errno
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -123,9 +124,10 @@ def make_private_dirs(folder: Path) -> Path:
 
 def _write_temp(folder: Path, data: bytes, suffix: str) -> Path:
     temp = folder / f".{secrets.token_hex(8)}{suffix}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        os.fchmod(fd, 0o600)
+        if sys.platform != "win32":  # Windows has no modes: the profile folder's rights protect it
+            os.fchmod(fd, 0o600)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -155,6 +157,8 @@ def _link(temp: Path, target: Path) -> None:
 
 def sync_folder(folder: Path) -> None:
     """Best effort: make a new name survive a power cut (POSIX only)."""
+    if sys.platform == "win32":
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

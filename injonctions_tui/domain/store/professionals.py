@@ -162,7 +162,7 @@ def _withdrawn_after(professional: Professional, habilitation: Habilitation, on:
                     & (Habilitation.status_on.is_null(False))
                     & (Habilitation.status_on <= on)))
     start = habilitation.decision_on or dt.date.min
-    return any(event.status_on >= start for event in later)
+    return any(event.status_on is not None and event.status_on >= start for event in later)
 
 
 def latest_habilitation(professional: Professional) -> Habilitation | None:

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -81,7 +82,10 @@ def pending_kdf_path(db_path: Path) -> Path:
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename durable: the directory entry is only on disk after this."""
+    """Make a rename durable: the directory entry is only on disk after this (POSIX; on
+    Windows a folder cannot be opened as a file, and NTFS journals the rename itself)."""
+    if sys.platform == "win32":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -95,7 +99,7 @@ def _write_kdf_file(db_path: Path, params: KdfParams, *, target: Path | None = N
     payload = {"format": "injonctions-kdf", "version": 1, "algorithm": "argon2id",
                "salt": salt.hex(), **asdict(params)}
     path = target or kdf_path(db_path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, indent=2)
         handle.flush()
@@ -296,7 +300,7 @@ def check_integrity(db_path: Path) -> None:
     which reads a consistent snapshot while the app keeps working (WAL), and is closed
     here. Raises DamagedDatabase (French message) if anything is wrong."""
     try:
-        _raise_if_damaged(db_path, database)  # type: ignore[arg-type]
+        _raise_if_damaged(db_path, database)
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or DamagedDatabase(
             f"La base {db_path} ne peut pas être relue. {RESTORE_HINT}.") from None
@@ -360,10 +364,10 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True,
         db = _connect(db_path, key, _PRAGMAS)
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or _probe_error(db_path, error) from None
-    db.key_digest = key_digest(key)  # type: ignore[attr-defined]
-    db.kdf_stamp = kdf_stamp(db_path)  # type: ignore[attr-defined]
-    db.integrity_checked = check_now  # type: ignore[attr-defined]
-    db.tamper_checked = False  # type: ignore[attr-defined]  # store.integrity, in the app's worker
+    db.key_digest = key_digest(key)
+    db.kdf_stamp = kdf_stamp(db_path)
+    db.integrity_checked = check_now
+    db.tamper_checked = False  # store.integrity, in the app's worker
     database.initialize(db)
     if upgrade:
         try:
@@ -412,10 +416,10 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
     try:
         key = derive_key(passphrase, salt, kdf)
         db = _connect(db_path, key, _PRAGMAS)
-        db.key_digest = key_digest(key)  # type: ignore[attr-defined]
-        db.kdf_stamp = kdf_stamp(db_path)  # type: ignore[attr-defined]
-        db.integrity_checked = True  # type: ignore[attr-defined]  # nothing to check in a new base
-        db.tamper_checked = True  # type: ignore[attr-defined]
+        db.key_digest = key_digest(key)
+        db.kdf_stamp = kdf_stamp(db_path)
+        db.integrity_checked = True  # nothing to check in a new base
+        db.tamper_checked = True
         os.chmod(db_path, 0o600)
         database.initialize(db)
         migrations.upgrade(db, upgrade_to)
