@@ -214,7 +214,7 @@ class DossierDetailScreen(AppScreen[None]):
         """The choice of the doctor, from the directory (R3413-11, R3413-12); then its papers.
         An injonction de soins: the médecin or psychologue traitant the person chose."""
         if self.detail.care_order:
-            self._choose_treating(self.app.today())
+            self._choose_treating()
             return
         from .orientation import OrientationModal
 
@@ -241,8 +241,9 @@ class DossierDetailScreen(AppScreen[None]):
                         severity="warning")
         return orientation
 
-    def _choose_treating(self, today) -> None:  # noqa: ANN001 - a date
+    def _choose_treating(self) -> None:
         """Injonction de soins: the médecin or psychologue traitant the person chose (seed 004)."""
+        today = self.app.today()
         def choose_now(values: dict[str, str]) -> object:
             return measures.choose_orientation(
                 self._measure(), structure=values["structure"], doctor=values["doctor"], address=values["address"],

@@ -371,7 +371,7 @@ def _propose_care_order(measure: Measure, today: dt.date, now: dt.datetime | Non
     slot = free_office_slot(office.name, max(earliest_convocation_day(court, today), first), court=court,
                             not_before=now)
     note = (f"Trimestre du {format_fr(first)} au {format_fr(found.due_on)} : au moins 4 convocations par an "
-            f"(ordonnance du {format_fr(found.start)}).")  # type: ignore[arg-type]
+            f"(ordonnance du {format_fr(found.start)}).")
     late = slot.date() > found.due_on
     if late:
         note += (" Trimestre dépassé : premier créneau disponible." if found.due_on < today

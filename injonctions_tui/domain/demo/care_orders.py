@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.dates import add_months, format_fr
 from ..core.models import (AttestationDelivery, CoordinatorListing, EligibilityEvidence, Measure, Orientation, Person,
@@ -65,7 +66,7 @@ class Helpers:
     phone: Callable[[str], str]
     appointment: Callable[..., object]
     report: Callable[..., object]
-    context: Callable[[Measure], object]
+    context: Callable[[Measure], Any]
 
 
 def make_coordinator(user: Professional, today: dt.date) -> None:
@@ -83,12 +84,13 @@ def make_coordinator(user: Professional, today: dt.date) -> None:
         EligibilityEvidence.create(professional=user, item=item.value, document_on=day, reference=reference,
                                    recorded_by=user.full_name, recorded_at=dt.datetime.combine(day, dt.time(10)))
     court = "Tribunal judiciaire de Nanterre"
-    rows = ((ListingStatus.CANDIDAT, first - 40 * DAY, None), (ListingStatus.INSCRIT, first, "PR-NANTERRE-DEMO-01"),
-            (ListingStatus.INSCRIT, decided, "PR-NANTERRE-DEMO-02"))
-    for status, day, reference in rows:
-        until = listing_end(day) if status == ListingStatus.INSCRIT else None
+    rows: tuple[tuple[ListingStatus, dt.date, str | None], ...] = (
+        (ListingStatus.CANDIDAT, first - 40 * DAY, None), (ListingStatus.INSCRIT, first, "PR-NANTERRE-DEMO-01"),
+        (ListingStatus.INSCRIT, decided, "PR-NANTERRE-DEMO-02"))
+    for status, day, decision in rows:
+        until: dt.date | None = listing_end(day) if status == ListingStatus.INSCRIT else None
         CoordinatorListing.create(professional=user, status=status.value, tribunal=court, decided_on=day,
-                                  reference=reference, valid_until=until,
+                                  reference=decision, valid_until=until,
                                   created_at=dt.datetime.combine(day, dt.time(9)))
         what = f"{label(status)} — liste du {court}" + (f", valable jusqu'au {format_fr(until)}" if until else "")
         RegisterEvent.create(professional=user, at=dt.datetime.combine(day, dt.time(9)), actor=user.full_name,
@@ -118,7 +120,7 @@ def _one(h: Helpers, index: int, last: str, first: str, female: bool, months: in
         stage=(Stage.JUGEMENT if index % 3 else Stage.APPLICATION_PEINES).value, magistrat_referent=judge,
         jap_tribunal=court, facts_on=facts, decision_on=decision, saisine_received_on=ordonnance + 3 * DAY,
         ordonnance_on=ordonnance, ordonnance_reference=f"ORD-JAP-DEMO-{index + 1:02d}", sentence=sentence.value,
-        obligation_end_on=(add_months(ordonnance, 36) if ended else add_months(decision, 12 * (5 + index % 3))),
+        obligation_end_on=add_months(ordonnance, 36) if ended else add_months(decision, 12 * (5 + index % 3)),
         expert_name="Dr Ernest EXPERTISE (démo)",
         created_at=dt.datetime.combine(ordonnance + 3 * DAY, dt.time(14)))
     ctx = h.context(measure)
@@ -126,7 +128,8 @@ def _one(h: Helpers, index: int, last: str, first: str, female: bool, months: in
                  "treating": ""}
     if story != "a_convoquer":
         _treating(h, ctx, measure, ordonnance, story)
-    end = min(today, measure.obligation_end_on - DAY) if ended else today
+    obligation_end = add_months(ordonnance, 36) if ended else add_months(decision, 12 * (5 + index % 3))
+    end = min(today, obligation_end - DAY) if ended else today
     _interviews(h, ctx, ordonnance, end, story)
     if story != "rapport_du":  # one person whose annual report is overdue
         _annual_reports(h, ctx, ordonnance, end)
@@ -137,12 +140,12 @@ def _one(h: Helpers, index: int, last: str, first: str, female: bool, months: in
                 AttestationDelivery.create(measure=measure, delivered_on=delivered,
                                            created_at=dt.datetime.combine(delivered, dt.time(17)))
     if ended:
-        measure.outcome, measure.outcome_on = CareOrderEnd.FIN_OBLIGATION.value, measure.obligation_end_on
+        measure.outcome, measure.outcome_on = CareOrderEnd.FIN_OBLIGATION.value, obligation_end
     measure.status = compute_status(measure)
     measure.save()
 
 
-def _treating(h: Helpers, ctx, measure: Measure, ordonnance: dt.date, story: str) -> None:  # noqa: ANN001
+def _treating(h: Helpers, ctx: Any, measure: Measure, ordonnance: dt.date, story: str) -> None:
     role, doctor, practice = TREATING[1] if story == "psychologue" else TREATING[0]
     chosen = ordonnance + h.days(10, 25)
     ctx.words["treating"] = doctor
@@ -152,7 +155,7 @@ def _treating(h: Helpers, ctx, measure: Measure, ordonnance: dt.date, story: str
                        agreement_on=None if story == "accord_attendu" else min(h.today, chosen + h.days(3, 12)))
 
 
-def _interviews(h: Helpers, ctx, ordonnance: dt.date, end: dt.date, story: str) -> None:  # noqa: ANN001
+def _interviews(h: Helpers, ctx: Any, ordonnance: dt.date, end: dt.date, story: str) -> None:
     """One interview per quarter at the office; the next quarter's booked when it has begun."""
     if story == "a_convoquer":
         return
@@ -176,7 +179,7 @@ def _interviews(h: Helpers, ctx, ordonnance: dt.date, end: dt.date, story: str) 
         quarter += 1
 
 
-def _annual_reports(h: Helpers, ctx, ordonnance: dt.date, end: dt.date) -> None:  # noqa: ANN001
+def _annual_reports(h: Helpers, ctx: Any, ordonnance: dt.date, end: dt.date) -> None:
     """One report to the JAP per full year of the measure, in the weeks before its anniversary."""
     year = 1
     while (due := add_months(ordonnance, 12 * year)) <= end + 30 * DAY:

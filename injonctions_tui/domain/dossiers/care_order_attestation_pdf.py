@@ -56,7 +56,7 @@ def care_order_attestation(measure: Measure, *, today: dt.date, ended: bool = Fa
         raise InvalidInput(f"Attestation de suivi impossible : l'obligation de soins a pris fin le "
                            f"{format_fr(dates.planned_end)} ; enregistrez la clôture, puis imprimez l'attestation "
                            "de fin de suivi.")
-    until = measure.outcome_on if ended else today
+    until = (measure.outcome_on or today) if ended else today
     since = dates.start if ended else (previous_delivery(measure, today) or dates.start)
     held = [a.starts_at for a in Appointment.select(Appointment.starts_at)
             .where((Appointment.measure == measure) & (Appointment.status == AppointmentStatus.PRESENT))

@@ -352,10 +352,11 @@ def reopen(measure: Measure, reason: str) -> MeasureStatus:
         if not is_closed(measure):
             raise InvalidInput("Ce dossier n'est pas clôturé : il n'y a rien à rouvrir.")
         reason = _text(reason, "Motif de la réouverture", required=True, limit=MAX_REASON)
-        if is_care_order(measure.kind) and measure.professional_id is not None:
+        coordinator = measure.professional
+        if is_care_order(measure.kind) and coordinator is not None:
             from ..register.caseload import check_capacity, record_cap_override
 
-            beyond = check_capacity(measure.professional, measure.kind, person=measure.person, override_reason=reason)
+            beyond = check_capacity(coordinator, measure.kind, person=measure.person, override_reason=reason)
             if beyond:
                 measure.cap_override_reason = beyond
                 record_cap_override(measure)

@@ -150,8 +150,11 @@ def record_cap_override(measure: Measure) -> None:
     history (by the dossier's number: a person's name never goes there)."""
     from .history import log
 
-    load = caseload_of(measure.professional).of(measure.kind)
-    log(measure.professional, "plafond_depasse",
+    professional = measure.professional
+    if professional is None:
+        return
+    load = caseload_of(professional).of(measure.kind)
+    log(professional, "plafond_depasse",
         f"Plafond légal de {load.cap} personnes en {MEASURE_KIND_LABELS[load.kind].lower()} dépassé "
         f"({load.persons} personnes) pour le dossier n° {measure.id} : motif enregistré au dossier.",
         audit_details=f"mesure={measure.id} personnes={load.persons}")

@@ -182,7 +182,7 @@ def _rows(professional: Professional) -> list[CoordinatorListing]:
                 .order_by(CoordinatorListing.decided_on, CoordinatorListing.id))
 
 
-def set_listing(professional: Professional, status: str, *, on: dt.date, tribunal: str | None,
+def set_listing(professional: Professional, status: str, *, on: dt.date | None, tribunal: str | None,
                 reference: str | None = None, valid_until: dt.date | None = None, reason: str | None = None,
                 override_reason: str | None = None) -> CoordinatorListing:
     """Record a decision about the procureur's list on `on`: a candidacy, an entry (valid 3 years

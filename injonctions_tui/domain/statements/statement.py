@@ -217,7 +217,7 @@ def annual_statement(year: int, *, today: dt.date,
     parquets: dict[int, set[str]] = defaultdict(set)
     court = load_court().tribunal
     #: Injonction de soins: the JAP of the measure of each person's latest interview of the year.
-    judges: dict[int, tuple[dt.datetime, str, str]] = {}
+    judges: dict[int, tuple[str, str, str]] = {}
     for person_id, parquet, starts_at, appointment_kind, judge, judge_court in raw(
             Appointment.select(Measure.person, Measure.parquet_number, Appointment.starts_at, Appointment.kind,
                                Measure.magistrat_referent, Measure.jap_tribunal)
