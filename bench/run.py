@@ -157,6 +157,26 @@ def cold_start(report: Report, env: dict[str, str], rows: int, repeat: int, chec
     report.info("  then, in a worker: PRAGMA quick_check (agenda usable meanwhile)", ms(check))
 
 
+def tamper_check(report: Report, manifest: dict, repeat: int) -> None:
+    """The integrity check the app runs in a worker after unlocking (store.integrity.verify_base:
+    every final report's HMAC and the whole journal chain), on the base as generated, then
+    with a journal of 4 events per dossier (200 000, recorded in the run copy only)."""
+    from injonctions_tui.domain.core.models import database
+    from injonctions_tui.domain.store import audit, integrity
+
+    report.section("Integrity check after unlocking (a worker thread, off the start-up path)")
+    median, first, verdict = timed(integrity.verify_base, repeat)
+    report.info(f"final reports' HMACs + journal ({verdict.reports} reports, {verdict.events} events)",
+                f"{ms(median)}  [{ms(first)}]")
+    events = 4 * manifest["counts"]["Measure"]
+    with database.atomic():
+        for start in range(0, events, 10_000):
+            audit.record_many("consultation_dossier", "measure", list(range(start + 1, start + 10_001)))
+    median, first, verdict = timed(integrity.verify_base, repeat)
+    report.goal(f"the same with a journal of {verdict.events} events", f"{ms(median)}  [{ms(first)}]", "< 2 s",
+                median < 2.0 and verdict.intact)
+
+
 def kdf(report: Report, repeat: int) -> None:
     params = storage.KdfParams()
     salt = os.urandom(16)
@@ -187,8 +207,7 @@ def views(report: Report, manifest: dict, repeat: int) -> dict[str, float]:
     """Every view's median, by label (also what the scale table compares)."""
     from injonctions_tui.domain.agenda import days as agenda
     from injonctions_tui.domain.deadlines import listing as echeances
-    from injonctions_tui.domain.dossiers import detail as dossier_detail
-    from injonctions_tui.domain.dossiers import listing as dossiers
+    from injonctions_tui.domain.dossiers import detail as dossier_detail, listing as dossiers
     from injonctions_tui.domain.store import settings
 
     today = dt.date.fromisoformat(manifest["today"])
@@ -345,15 +364,8 @@ def secrecy_guard(report: Report, repeat: int) -> None:
     import hashlib
 
     from injonctions_tui.domain.reports import secrecy
-    from tests.domain.reports.secrecy_corpus import (
-        CLEAN,
-        HELD_OUT,
-        HELD_OUT_SHA256,
-        LEAK,
-        TUNING,
-        evaluate,
-        report_text,
-    )
+    from tests.domain.reports.secrecy_corpus import (CLEAN, HELD_OUT, HELD_OUT_SHA256, LEAK, TUNING, evaluate,
+                                                     report_text)
 
     started = time.perf_counter()
     lexicon = secrecy.load_lexicon(None)
@@ -509,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         views(report, manifest, args.repeat)
         documents(report, manifest, args.repeat)
         annual(report, manifest, args.repeat)
+        tamper_check(report, manifest, 3)
     finally:
         db.close()
     secrecy_guard(report, args.repeat)

@@ -13,22 +13,24 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from peewee import Database
 from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand, UnknownModeError
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from .domain.core import clock
 from .domain.core.errors import InjonctionsError
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
-from .keymap import GOTO_KEYS, HELP_KEYS, MODES as MODE_KEYS, UserKeymap, display_key, with_alt_digits
+from .keymap import GOTO_KEYS, HELP_KEYS, MODES as MODE_KEYS, UserKeymap, display_key, french_key, with_alt_digits
 from .screens.agenda import AgendaScreen
+from .screens.base import AppScreen
 from .screens.documents import DocumentProduced, DocumentRefused
 from .screens.error import ErrorScreen
 
@@ -107,6 +109,8 @@ class InjonctionsApp(App[int]):
         self.last_activity = time.monotonic()
         #: The user's keymap file, once read (keymap.load_keymap): the keys it changed.
         self.user_keymap = UserKeymap({})
+        #: The start-up reminders were said (once per session).
+        self.reminded = False
 
     @staticmethod
     def today() -> dt.date:
@@ -124,6 +128,18 @@ class InjonctionsApp(App[int]):
         if self.plan.demo:
             secret = f" · phrase secrète : {self.plan.demo_passphrase}" if self.plan.demo_passphrase else ""
             self.sub_title = f"DÉMO{secret}"
+        if self.database is None and not self.plan.demo:
+            from .domain.store.backup import finish_interrupted_restore, wizard_blocker
+
+            try:
+                if (done := finish_interrupted_restore(self.plan.db_path)):
+                    self.notify(done, timeout=15)
+                blocker = None if self.plan.db_path.exists() else wizard_blocker(self.plan.db_path)
+            except InjonctionsError as error:
+                blocker = error.message
+            if blocker:  # never an empty base over the user's history
+                self.push_screen(ErrorScreen(blocker, title="Base introuvable"), lambda _: self.exit(EXIT_DAMAGED))
+                return
         if self.database is not None:
             self.database_ready(self.database)
         elif self.plan.db_path.exists():
@@ -138,7 +154,7 @@ class InjonctionsApp(App[int]):
     def database_ready(self, database: Database, failed_attempts: int = 0) -> None:
         """Called once the database is open: finish the set-up, then the agenda."""
         self.database = database
-        if not getattr(database, "integrity_checked", True):
+        if not getattr(database, "integrity_checked", True) or not getattr(database, "tamper_checked", True):
             # After the agenda's first paint: the check reads the whole file on the other core.
             self.set_timer(REMINDERS_DELAY, self.check_integrity, name="integrity")
         if failed_attempts:  # refused passphrases could not be written before the unlock
@@ -169,6 +185,12 @@ class InjonctionsApp(App[int]):
         """The keys of a binding as the user's keymap leaves them."""
         return self.user_keymap.keys.get(binding_id, default)
 
+    def french_keys(self, binding: Binding) -> list[str]:
+        """A binding's keys as the user's keymap leaves them, in French, each once (Alt+2 is
+        bound under two names), without macOS's Cmd twins: for the help and the palette."""
+        keys = self.keys_of(binding.id, binding.key) if binding.id else binding.key
+        return list(dict.fromkeys(french_key(key) for key in keys.split(",") if not key.startswith("super+")))
+
     def get_key_display(self, binding: Binding) -> str:
         """Alt+digit arrives as a character name (keymap.ALT_DIGIT_ALIASES): shown as alt+2."""
         shown = display_key(binding.key)
@@ -187,12 +209,22 @@ class InjonctionsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), in a
-        thread: SQLite releases the GIL while it reads, the agenda stays usable."""
+        """The `PRAGMA quick_check` deferred by the unlock (storage.check_integrity), then the
+        tamper check of the final reports and the journal (store.integrity), in a thread:
+        SQLite releases the GIL while it reads, the agenda stays usable."""
         try:
-            storage.check_integrity(self.plan.db_path)
+            if not getattr(self.database, "integrity_checked", True):
+                storage.check_integrity(self.plan.db_path)
+            verdict = storage.check_tampering()
         except InjonctionsError as error:
             self.call_from_thread(self.database_damaged, error.message)
+            return
+        if not verdict.intact:
+            self.call_from_thread(self.database_altered, verdict.message())
+
+    def database_altered(self, message: str) -> None:
+        """Tampering is said at once; the base stays usable (nothing in it is unreadable)."""
+        self.push_screen(ErrorScreen(message, title="Base modifiée hors de l'application"))
 
     def database_damaged(self, message: str) -> None:
         """A damaged base is not worked on: say so, then close (as the unlock used to)."""
@@ -201,9 +233,23 @@ class InjonctionsApp(App[int]):
                          lambda _: self.exit(return_code=EXIT_DAMAGED))
 
     def _reminders(self) -> None:
-        """What must not be forgotten: the ARS statement (December to 31 January)."""
-        if not self.unlocked:  # a damaged base was found meanwhile: only that matters
+        """What must not be forgotten: the ARS statement (December to 31 January), the user's
+        own habilitation, the backup, an auto-lock delay brought back into bounds.
+
+        Said once per session, and only when no dialog is open: a dialog opened at start
+        (an integrity message, the lock) comes first, the reminders wait until it closes.
+        A dialog opened later hides the toasts while it is up (app.tcss), so none ever
+        covers its buttons."""
+        if not self.unlocked or self.reminded:  # a damaged base was found meanwhile: only that matters
             return
+        try:
+            dialog_open = isinstance(self.screen, ModalScreen)
+        except (ScreenStackError, UnknownModeError):  # the app is closing
+            return
+        if dialog_open:
+            self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
+            return
+        self.reminded = True
         from .domain.statements.statement import pending_statement_reminder
         from .domain.store.backup import backup_reminder
 
@@ -218,6 +264,8 @@ class InjonctionsApp(App[int]):
                         timeout=20)
         if not self.plan.demo and (late := backup_reminder(self.today())):
             self.notify(late + " (Ctrl+P, « Sauvegarder »)", title="Sauvegarde", severity="warning", timeout=20)
+        if (clamped := settings.normalise_lock_minutes()):
+            self.notify(clamped, title="Verrouillage automatique", severity="warning", timeout=20)
 
     def open_mode(self, mode: str) -> None:
         while len(self.screen_stack) > 1 and self.current_mode == self.DEFAULT_MODE:
@@ -298,8 +346,10 @@ class InjonctionsApp(App[int]):
             lambda confirmed: print_day_in_background(self, day) if confirmed else None)
 
     def action_command_palette(self) -> None:
-        if self.unlocked and not isinstance(self.screen, CommandPalette):
-            self.push_screen(CommandPalette(placeholder="Rechercher une commande…", id="--command-palette"))
+        if self.unlocked and not CommandPalette.is_open(self):
+            from .screens.palette import FrenchCommandPalette
+
+            self.push_screen(FrenchCommandPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette's commands, in French (Textual's defaults are English)."""
@@ -315,22 +365,72 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
                             self.action_bilan)
+        yield SystemCommand("Annuaire des soignants", "Médecins et structures de soins : chercher, ajouter, importer, "
+                            "imprimer la liste remise à la personne", self.action_directory)
+        yield SystemCommand("Importer des saisines (CSV)",
+                            "Le fichier du parquet : aperçu des colonnes, des erreurs et des déjà connues, puis import",
+                            self.action_import_saisines)
         yield SystemCommand("Sauvegarder la base", "Copie chiffrée, par exemple sur une clé USB",
                             self.action_backup)
         yield SystemCommand("Journal", "Qui a fait quoi, quand (accès, modifications, impressions)",
                             self.action_journal)
+        yield SystemCommand("Changer la phrase secrète", "Nouvelle phrase, sa solidité estimée pendant la saisie",
+                            self.action_passphrase)
         yield SystemCommand("Thème clair / sombre", "Alterner les couleurs", self.action_toggle_theme)
         yield SystemCommand("Quitter", "Fermer l'application (tout est déjà enregistré)", self.exit)
+        yield from self.screen_key_commands(screen)
+
+    def screen_key_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the screen in use, as a command: a key the footer has no room for
+        is still found by its name (issue 16)."""
+        seen: set[str] = set()
+        for _, binding in screen._bindings:
+            if not binding.description or binding.description in seen or binding.action.startswith("app."):
+                continue
+            seen.add(binding.description)
+            keys = ", ".join(self.french_keys(binding))
+            yield SystemCommand(binding.description, f"{binding.tooltip + ' — ' if binding.tooltip else ''}"
+                                                     f"touche {keys}",
+                                partial(screen.run_action, binding.action))
 
     def action_bilan(self) -> None:
         from .screens.bilan import BilanScreen
 
         self.push_screen(BilanScreen())
 
+    def action_directory(self) -> None:
+        from .screens.directory import DirectoryScreen
+
+        self.push_screen(DirectoryScreen())
+
+    def action_import_saisines(self) -> None:
+        """From anywhere: the import, then the saisines to convoke (where the new ones wait)."""
+        from .domain.store.settings import load_court
+        from .screens.saisines import SaisinesScreen
+        from .screens.saisines_import import import_saisines_dialog
+
+        def imported(_: object) -> None:
+            if isinstance(self.screen, SaisinesScreen):
+                self.screen.refresh_rows()
+            else:
+                self.push_screen(SaisinesScreen(load_court()))
+
+        import_saisines_dialog(self, imported)
+
     def action_journal(self) -> None:
         from .screens.journal import JournalScreen
 
         self.push_screen(JournalScreen())
+
+    def action_passphrase(self) -> None:
+        from .screens.passphrase import PassphraseModal
+
+        def changed(reopened: Database | None) -> None:
+            if reopened is not None:
+                self.database = reopened
+                self.notify("Phrase secrète changée. Les sauvegardes déjà faites gardent l'ancienne.", timeout=10)
+
+        self.push_screen(PassphraseModal(), changed)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -355,9 +455,14 @@ class InjonctionsApp(App[int]):
         ask_backup(self)
 
     def on_document_produced(self, message: DocumentProduced) -> None:
-        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py)."""
+        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py); what to
+        complete in a toast; the screen that asked refreshes what the document changed."""
         from .screens.documents import offer
 
+        if isinstance(self.screen, AppScreen):  # before the offer covers it
+            self.screen.document_written()
+        for warning in message.produced.warnings:
+            self.notify(warning, title="À compléter", severity="warning", timeout=15)
         offer(self, message.produced)
 
     def on_document_refused(self, message: DocumentRefused) -> None:

@@ -57,16 +57,30 @@ def with_alt_digits(keys: str) -> str:
     return ",".join(expanded)
 
 
-def display_key(key: str) -> str:
-    """A key as the mode bar writes it: F2, Alt+2, ^G (as Textual's footer writes Ctrl+G)."""
+#: Key names as a French keyboard labels them.
+KEY_NAMES = {"escape": "Échap", "enter": "Entrée", "tab": "Tab", "delete": "Suppr", "backspace": "Retour arrière",
+             "left": "←", "right": "→", "up": "↑", "down": "↓", "minus": "-", "plus": "+", "home": "Origine",
+             "end": "Fin", "pageup": "Page préc.", "pagedown": "Page suiv.", "space": "Espace"}
+MODIFIER_NAMES = {"ctrl": "Ctrl", "shift": "Maj", "alt": "Alt", "super": "Cmd"}
+
+
+def french_key(key: str) -> str:
+    """« ctrl+s » → « Ctrl+S », « shift+tab » → « Maj+Tab », « escape » → « Échap », and Alt+digit
+    however the terminal sends it (« trade_mark_sign ») → « Alt+2 »: the help and the palette."""
     if key in _ALIAS_DIGIT:
         return f"Alt+{_ALIAS_DIGIT[key]}"
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name.upper() if (len(name) == 1 and modifiers) or re.fullmatch(r"f\d+", name)
+                          else name)
+    return "+".join([*(MODIFIER_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
+
+
+def display_key(key: str) -> str:
+    """A key as the mode bar writes it: F2, Alt+2, ^G (as Textual's footer writes Ctrl+G)."""
     *modifiers, base = key.split("+")
     if modifiers == ["ctrl"] and len(base) == 1:
         return f"^{base.upper()}"
-    names = {"escape": "Échap", "enter": "Entrée", "space": "Espace", "delete": "Suppr", "tab": "Tab"}
-    shown = names.get(base, base.upper() if re.fullmatch(r"f\d+", base) or (modifiers and len(base) == 1) else base)
-    return "+".join([*(m.capitalize() for m in modifiers), shown])
+    return french_key(key)
 
 
 def shown_keys(keys: str) -> list[str]:

@@ -53,10 +53,22 @@ def documents_dir(year: int | None = None) -> Path:
 
 def prepared_documents_dir(year: int | None = None) -> Path:
     """`documents_dir`, created (owner only) if needed, or a French error saying why not."""
+    from .domain.store.output_files import make_private_dirs
+
     folder = documents_dir(year)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
+        return make_private_dirs(folder)  # every level created 0700, ~/Documents/injonctions included
+    except InjonctionsError as error:
         raise InjonctionsError(f"Impossible de créer le dossier des documents {folder} : "
-                               f"{error.strerror or error}.") from None
-    return folder
+                               f"{error.message.split(' : ', 1)[-1]}") from None
+
+
+def import_start_dir() -> Path:
+    """Where the file picker of an import opens: the downloads folder (the parquet's list
+    comes by e-mail), else the home folder."""
+    from platformdirs import user_downloads_path
+
+    for folder in (user_downloads_path(), Path.home()):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()

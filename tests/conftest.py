@@ -170,3 +170,24 @@ def cups() -> str:
     if problems:
         pytest.fail(f"The printing tests need {', '.join(problems)}: {cups_printer.INSTALL_HINT}.", pytrace=False)
     return cups_printer.OK_PRINTER
+@pytest.fixture(autouse=True)
+def passphrase_variable_per_command(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI removes INJONCTIONS_PASSPHRASE from its environment once read (issue 15); a
+    script sets it for each command it runs: so do the in-process calls of `cli.main`."""
+    import os
+
+    from injonctions_tui import cli
+
+    real = cli.main
+
+    def main(argv: object = None) -> int:
+        saved = os.environ.get("INJONCTIONS_PASSPHRASE")
+        try:
+            return real(argv)  # type: ignore[arg-type]
+        finally:
+            if saved is not None:
+                os.environ["INJONCTIONS_PASSPHRASE"] = saved
+
+    monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(cli, "real_main", real, raising=False)
+    yield

@@ -17,10 +17,10 @@ from .. import __version__
 from ..domain.core import clock
 from ..domain.core.errors import ImportRejected, InjonctionsError
 from ..paths import resolve_db_path
-from . import care, documents, exchange, signature, start, statements, views
-from .common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options
+from . import care, directory, documents, exchange, signature, start, statements, views
+from .common import EXIT_OK, EXIT_UNEXPECTED, EXIT_USER_ERROR, FrenchArgumentParser, common_options, harden_process
 
-GROUPS = (start, exchange, views, statements, care, documents, signature)
+GROUPS = (start, exchange, views, statements, care, documents, directory, signature)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    harden_process()
     args = build_parser().parse_args(argv)
     try:
         clock.configure_from_environment()
@@ -59,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `injonctions agenda | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:  # a file operation nobody expected: said in French, never strerror
+        from ..domain.store.storage_errors import describe_os_error
+
+        print(f"Opération sur un fichier impossible : {describe_os_error(error)}. Aucune donnée enregistrée n'a "
+              "été perdue.", file=sys.stderr)
+        return EXIT_USER_ERROR
     except Exception as error:  # noqa: BLE001 - last resort: no traceback, no personal data
         from ..domain.store.storage import explain_database_error
 

@@ -68,6 +68,26 @@ def common_options(*, in_subcommand: bool) -> argparse.ArgumentParser:
     return common
 
 
+def harden_process() -> None:
+    """No core dump of this process (it holds the key and every name once unlocked):
+    RLIMIT_CORE 0, and on Linux PR_SET_DUMPABLE 0 (no dump even if a limit is raised from
+    outside, no ptrace by a process of the same user). About 3 ms (ctypes), before anything
+    is read or derived."""
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+        except (OSError, AttributeError):
+            pass
+
+
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default: str | None = None) -> str:
     """From --passphrase-file, then $INJONCTIONS_PASSPHRASE, then the keyboard."""
     if args.passphrase_file:
@@ -75,10 +95,12 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False, default:
             with open(args.passphrase_file, encoding="utf-8") as handle:
                 return handle.readline().rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            raise InjonctionsError("Impossible de lire le fichier de phrase secrète : "
-                                   f"{getattr(error, 'strerror', None) or error}.") from None
+            from ..domain.store.storage_errors import describe_os_error
+
+            reason = describe_os_error(error) if isinstance(error, OSError) else "il n'est pas en UTF-8"
+            raise InjonctionsError(f"Impossible de lire le fichier de phrase secrète : {reason}.") from None
     if PASSPHRASE_ENV in os.environ:
-        return os.environ[PASSPHRASE_ENV]
+        return os.environ.pop(PASSPHRASE_ENV)  # gone from the environment at once (children, /proc)
     if default is not None:
         return default
     if not sys.stdin.isatty():
@@ -117,17 +139,48 @@ def read_pin(pin_file: str | None, card: str | None) -> str:
 
 
 def type_new_passphrase(prompt: str) -> str:
-    """A new passphrase is typed twice at the keyboard, never given on the command line."""
+    """A new passphrase is typed twice at the keyboard, never given on the command line; its
+    estimated strength is shown (in French) before the confirmation is asked."""
+    from ..domain.store.passphrase import strength_label, weakness
+
     if not sys.stdin.isatty():
         raise InjonctionsError("Une nouvelle phrase secrète se saisit au clavier (deux fois).")
     first = getpass.getpass(prompt)
+    print(f"Solidité : {strength_label(first)}", file=sys.stderr)
+    reason = weakness(first)
+    if reason:
+        raise InjonctionsError(reason)
     check_new_passphrase(first, getpass.getpass("Confirmez : "))
     return first
 
 
 def unlock(args: argparse.Namespace) -> Any:
-    """The base named by --db (or the default one), opened with the passphrase."""
-    return storage.open_database(resolve_db_path(args.db), read_passphrase(args))
+    """The base named by --db (or the default one), opened with the passphrase. A refused
+    passphrase waits longer each time and is recorded at the next opening (store.attempts)."""
+    from ..domain.core.errors import WrongPassphrase
+    from ..domain.store import attempts
+    from ..domain.store.backup import finish_interrupted_restore
+
+    path = resolve_db_path(args.db)
+    if (done := finish_interrupted_restore(path)):
+        print(done, file=sys.stderr)
+    try:
+        db = storage.open_database(path, read_passphrase(args))
+    except WrongPassphrase as error:
+        if path.is_file():
+            waited = attempts.refused(path)
+            if waited:
+                raise WrongPassphrase(f"{error.message} (réponse retardée de {waited} s : essais refusés "
+                                      "successifs, ils seront notés au journal)") from None
+        raise
+    attempts.settle(path)
+    return db
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """`--force`: the only way to write over an existing file (never over the base)."""
+    parser.add_argument("--force", action="store_true",
+                        help="remplacer le fichier de sortie s'il existe déjà (jamais la base ni ses fichiers)")
 
 
 def check_pdf_out(fmt: str, out: str | None) -> None:
@@ -150,4 +203,6 @@ def output_place(out: str | None, year: int | None = None) -> tuple[Path, str | 
 
         return prepared_documents_dir(year), None
     path = Path(out).expanduser()
+    if not path.is_dir() and not path.parent.is_dir():
+        raise InjonctionsError(f"Le dossier {path.parent} n'existe pas : choisissez un dossier existant.")
     return (path, None) if path.is_dir() else (path.parent, path.name)

@@ -10,16 +10,17 @@ from typing import Any
 
 from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
-from .common import EXIT_OK, output_place, read_pin, unlock
+from .common import EXIT_OK, add_force, output_place, read_pin, unlock
 from .views import date_option
 
 MAX_PDF = 100 * 1024 * 1024
 MAX_TEXT = 10 * 1024 * 1024
 #: The keys of documents.catalogue.DOCUMENT_KINDS, written out so the help does not load
 #: the catalogue at every start (a test keeps both lists equal).
-DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "attestation-suivi", "attestation-fin-suivi",
+DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi",
+                 "attestation-fin-suivi", "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire",
                  "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "registre")
-#: Not one document: the day's papers (documents.print_out.produce_day_papers).
+#: Not one document: the day's papers (documents.day_papers).
 DAY_PAPERS = "jour"
 
 
@@ -29,9 +30,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                          help=f"{', '.join(DOCUMENT_KEYS)} ; « {DAY_PAPERS} » : les papiers du jour (feuille de "
                               "permanence, attestations des personnes présentes, convocations prises ce jour-là)")
     printer.add_argument("targets", metavar="N°", nargs="*", type=int,
-                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « registre » et "
-                              f"« {DAY_PAPERS} ») ; plusieurs : signés ensemble, un seul code PIN")
-    printer.add_argument("--date", metavar="AAAA-MM-JJ", help="le jour, pour la feuille de permanence et « jour »")
+                         help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations », "
+                              f"« annuaire », « registre » et « {DAY_PAPERS} ») ; plusieurs : signés ensemble, un seul "
+                              "code PIN")
+    printer.add_argument("--date", metavar="AAAA-MM-JJ",
+                         help="le jour, pour la feuille de permanence, les convocations à envoyer et « jour »")
     printer.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie")
     printer.add_argument("--sign", action="store_true",
                          help="signer numériquement (PAdES) avec la carte choisie ou le certificat de l'application")
@@ -42,6 +45,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                               "du poste) ; plusieurs documents partent en un seul travail")
     printer.add_argument("--copies", metavar="N", type=int,
                          help="nombre d'exemplaires sur papier (sinon celui des Paramètres)")
+    add_force(printer)
     printer.set_defaults(run=cmd_print)
     printers = commands.add_parser("imprimantes", parents=[common],
                                    help="les imprimantes de ce poste, celle par défaut et celle des Paramètres")
@@ -100,9 +104,11 @@ def cmd_print(args: argparse.Namespace) -> int:
             card = pin_needed()
             pin = read_pin(args.pin_file, card.token) if card is not None else None
         produced = produce_documents(kind.key, targets, folder=folder, filename=filename, sign=args.sign, pin=pin,
-                                     today=clock.today())
+                                     today=clock.today(), force=args.force)
         for document in produced:
             print(document.summary())
+            for warning in document.warnings:
+                print(f"Attention : {warning}", file=sys.stderr)
         if args.printer is not None:
             _send([document.path for document in produced], args)
     return EXIT_OK
@@ -120,7 +126,7 @@ def _print_day(args: argparse.Namespace) -> int:
         folder, filename = output_place(args.out, day.year)
         if filename is not None:
             raise InjonctionsError(f"{args.out} n'est pas un dossier : les papiers du jour sont plusieurs fichiers.")
-        papers, produced = produce_day_papers(day, folder=folder, today=clock.today())
+        papers, produced = produce_day_papers(day, folder=folder, today=clock.today(), force=args.force)
         print(f"Papiers du {day.strftime('%d/%m/%Y')} : {papers.describe()}.")
         for document in produced:
             print(document.summary())
@@ -177,8 +183,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_secret_check(args: argparse.Namespace) -> int:
     from ..domain.reports.secrecy import default_lexicon, scan
 
-    if args.file == "-":
-        text = sys.stdin.read()
+    if args.file == "-":  # capped like a file: a pipe can be endless
+        raw = sys.stdin.buffer.read(MAX_TEXT + 1)
+        if len(raw) > MAX_TEXT:
+            raise InjonctionsError("L'entrée standard dépasse 10 Mo : rien n'a été vérifié.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InjonctionsError("L'entrée standard n'est pas un texte en UTF-8.") from None
     else:
         from ..domain.core.files import read_limited
 

@@ -32,8 +32,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = resolve_db_path(args.db)
     with hold(path):
+        from ..domain.store.backup import finish_interrupted_restore, wizard_blocker
+
+        finish_interrupted_restore(path)
         if path.exists():
             raise InjonctionsError(f"Une base existe déjà à l'emplacement {path} ; elle n'a pas été modifiée.")
+        if (blocker := wizard_blocker(path)):
+            raise InjonctionsError(blocker)
         passphrase = read_passphrase(args, confirm=True)
         check_new_passphrase(passphrase)
         with closing(storage.create_database(path, passphrase)):
@@ -61,10 +66,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             try:
                 with db.atomic():
                     populate_demo(clock.today())
-            except BaseException:
+            except BaseException as error:
                 db.close()
-                for leftover in (path, storage.kdf_path(path)):
-                    leftover.unlink(missing_ok=True)
+                for suffix in ("", "-wal", "-shm", "-journal", ".kdf"):  # nothing left behind (full disk)
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+                explained = storage.explain_database_error(error, path)
+                if explained is not None:
+                    raise InjonctionsError(f"{explained.message.split(' :')[0]} : la base de démonstration n'a pas "
+                                           "été créée, et rien n'a été laissé.") from None
                 raise
         if args.no_tui:
             db.close()

@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.core import clock
 from ..domain.core.errors import InjonctionsError
 from ..domain.store import audit
-from .common import EXIT_OK, check_pdf_out, emit, unlock
+from .common import EXIT_OK, add_force, check_pdf_out, emit, unlock
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -20,6 +20,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     etat_format.add_argument("--csv", action="store_true", help="au format CSV (tableur)")
     etat_format.add_argument("--pdf", action="store_true", help="au format PDF (à signer et envoyer)")
     etat.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
+    add_force(etat)
     etat.set_defaults(run=cmd_etat)
     bilan = commands.add_parser("bilan", parents=[common], help="bilan d'activité d'une période (chiffres, sans noms)")
     bilan.add_argument("--from", dest="start", required=True, metavar="AAAA-MM-JJ", help="début de la période")
@@ -29,6 +30,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     bilan_format.add_argument("--csv", action="store_true", help="au format CSV")
     bilan_format.add_argument("--pdf", action="store_true", help="au format PDF, avec graphiques")
     bilan.add_argument("--out", metavar="FICHIER", help="fichier ou dossier de sortie (obligatoire pour le PDF)")
+    add_force(bilan)
     bilan.set_defaults(run=cmd_bilan)
 
 
@@ -40,7 +42,8 @@ def cmd_etat(args: argparse.Namespace) -> int:
     if not 2000 <= args.year <= clock.today().year + 1:
         raise InjonctionsError(f"--year : l'année {args.year} n'est pas vraisemblable.")
     with closing(unlock(args)):
-        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, clock.today())
+        content = etat_command(args.year, fmt, Path(args.out) if args.out else None, clock.today(),
+                               force=args.force)
         audit.record("etat_annuel", details=f"annee={args.year} format={fmt}")
     emit(content)
     return EXIT_OK
@@ -56,7 +59,8 @@ def cmd_bilan(args: argparse.Namespace) -> int:
     fmt: ReportFormat = "json" if args.json else "csv" if args.csv else "pdf" if args.pdf else "text"
     check_pdf_out(fmt, args.out)
     with closing(unlock(args)):
-        content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, clock.today())
+        content = bilan_command(start, end, fmt, Path(args.out) if args.out else None, clock.today(),
+                                force=args.force)
         audit.record("bilan_activite", details=f"du={start.isoformat()} au={end.isoformat()} format={fmt}")
     emit(content)
     return EXIT_OK

@@ -80,11 +80,16 @@ def cmd_registre(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..domain.store.integrity import verify_base
     from ..domain.store.journal import journal_json, journal_rows, journal_text
 
     since = date_option(args.since, "--since") if args.since else None
     with closing(unlock(args)):
+        verdict = verify_base()  # before our own event: the chain as it was found
         rows = journal_rows(since=since, limit=None)
         audit.record("consultation_journal")
     print(_json(journal_json(rows)) if args.json else journal_text(rows))
-    return EXIT_OK
+    print(verdict.message(), file=sys.stderr)
+    return EXIT_OK if verdict.intact else 1

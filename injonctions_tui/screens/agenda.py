@@ -1,23 +1,27 @@
 """The agenda: a permanence day (or a week) and what to do between two interviews.
 
-Keys act on the selected appointment: p/a/e mark présent/absent/excusé, i prints the
-attestation de présence, r books the next appointment the cadence asks for, o
-prints the convocation; n adds a walk-in; c opens the saisines to convoke; f prints
-the feuille de permanence. ←/→ jump between permanence days, -/+ between days.
+Keys act on the selected appointment: p/a/e mark présent/absent/excusé (the cursor
+then moves to the next person), i prints the attestation de présence, r books the next
+appointment the cadence asks for (and prints its convocation), o prints the
+convocation, w opens the report of the interview; n welcomes a walk-in (their dossier
+found as you type); c opens the saisines to convoke; l prints the convocations to send;
+f prints the feuille de permanence. ←/→ jump between permanence days, -/+ between days.
+Every key is also in the command palette (Ctrl+P).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ..domain.agenda import booking
-from ..domain.agenda.convocations import holiday_conflicts
+from ..domain.agenda.convocations import convocations_to_send, holiday_conflicts
 from ..domain.agenda.days import AgendaRow, DayView, day_view, next_permanence_day, opening_day, week_view
 from ..domain.core.dates import WEEKDAYS_FR, format_fr
 from ..domain.core.errors import InjonctionsError
@@ -26,8 +30,13 @@ from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
 from .agenda_actions import AgendaActions
 
-COLUMNS = (Column("Jour"), Column("Heure"), Column("Personne"), Column("N° parquet", optional=True),
-           Column("Entretien"), Column("Statut"), Column("Repères"))
+#: Below 100 columns, the interview's kind is abbreviated so the parquet number keeps its
+#: room: two persons of the same name must never look identical (issue 16).
+SHORT_KINDS = {"Évaluation initiale": "Évaluation", "Suivi semestriel": "Semestriel",
+               "Entretien supplémentaire": "Supplém."}
+COLUMNS = (Column("Jour"), Column("Heure"), Column("Personne"), Column("N° parquet"),
+           Column("Entretien", narrow=lambda kind: SHORT_KINDS.get(kind, kind)), Column("Statut"),
+           Column("Repères"))
 MARK_KEYS = {"present": "présent", "absent": "absent", "excuse": "excusé"}
 
 
@@ -57,7 +66,7 @@ class AgendaScreen(AgendaActions):
     """Opens on today, or the next permanence day."""
 
     MODE = "agenda"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "jump(-1)", "Permanence précédente", show=False, priority=True,
                 id="agenda.previous_permanence"),
         Binding("right", "jump(1)", "Permanence suivante", show=False, priority=True, id="agenda.next_permanence"),
@@ -68,14 +77,18 @@ class AgendaScreen(AgendaActions):
         Binding("p", "mark('present')", "Présent", id="agenda.present"),
         Binding("a", "mark('absent')", "Absent", id="agenda.absent"),
         Binding("e", "mark('excuse')", "Excusé", id="agenda.excused"),
+        Binding("n", "walk_in", "Sans RDV", tooltip="Accueillir une personne sans rendez-vous", id="agenda.walk_in"),
+        Binding("r", "book_next", "RDV suivant", tooltip="Réserver le prochain entretien et imprimer la convocation",
+                id="agenda.book_next"),
         Binding("i", "attestation", "Attestation", tooltip="Imprimer l'attestation de présence",
                 id="agenda.attestation"),
-        Binding("r", "book_next", "RDV suivant", id="agenda.book_next"),
-        Binding("n", "walk_in", "Sans RDV", id="agenda.walk_in"),
-        Binding("c", "saisines", "Saisines", id="agenda.saisines"),
-        Binding("o", "convocation", "Imprimer la convocation", show=False, id="agenda.convocation"),
-        Binding("w", "write_report", "Rédiger le rapport de l'entretien", show=False, id="agenda.report"),
-        Binding("f", "day_sheet", "Imprimer la feuille de permanence", show=False, id="agenda.day_sheet"),
+        Binding("o", "convocation", "Convocation", tooltip="Imprimer la convocation du rendez-vous",
+                id="agenda.convocation"),
+        Binding("w", "write_report", "Rapport", tooltip="Rédiger le rapport de l'entretien", id="agenda.report"),
+        Binding("c", "saisines", "Saisines", tooltip="Saisines à convoquer", id="agenda.saisines"),
+        Binding("l", "convocations_to_send", "À envoyer", tooltip="Imprimer les convocations à envoyer",
+                id="agenda.convocations_to_send"),
+        Binding("f", "day_sheet", "Feuille", tooltip="Imprimer la feuille de permanence", id="agenda.day_sheet"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -99,6 +112,9 @@ class AgendaScreen(AgendaActions):
         elif hasattr(self, "court"):
             self.court = load_court()  # the settings may have changed meanwhile (F6)
             self.refresh_day()
+
+    def document_written(self) -> None:
+        self.refresh_day()  # a convocation printed leaves the « à envoyer » count
 
     def refresh_day(self) -> None:
         today = self.today()
@@ -124,10 +140,13 @@ class AgendaScreen(AgendaActions):
 
     def _summary(self, views: list[DayView]) -> str:
         count = len(self.rows)
+        to_send = len(convocations_to_send(self.today()))
+        letters = f"  {to_send} convocation(s) à envoyer (l)." if to_send else ""
         if not count:
-            return "Aucun rendez-vous. ←/→ : autre permanence, v : semaine, n : sans rendez-vous, c : saisines."
+            return ("Aucun rendez-vous. ←/→ : autre permanence, v : semaine, n : sans rendez-vous, c : saisines."
+                    + letters)
         kept = sum(r.status_value == "present" for r in self.rows)
-        text = f"{count} rendez-vous, {kept} présent(s). ←/→ : autre permanence, v : semaine, f : feuille."
+        text = f"{count} rendez-vous, {kept} présent(s). ←/→ : autre permanence, v : semaine.{letters}"
         conflicts = [c for v in views if v.closed for c in holiday_conflicts(self.court, v.date, v.date)]
         if conflicts and conflicts[0].proposed_at:
             text += (f"  Jour férié : {len(conflicts)} rendez-vous à déplacer ; prochaine permanence "
@@ -181,4 +200,15 @@ class AgendaScreen(AgendaActions):
             self.notify(error.message, severity="error")
             return
         self.notify(f"{row.person} : {MARK_KEYS[status]}.")
+        table = self.query_one("#agenda-table", RecordTable)
+        following = table.cursor_row + 1
         self.refresh_day()
+        if following < len(self.rows):  # on to the next person in the queue
+            table.move_cursor(row=following)
+
+    def focus_appointment(self, appointment_id: int) -> None:
+        """Put the cursor on an appointment of the list (a walk-in just added)."""
+        for index, row in enumerate(self.rows):
+            if row.appointment_id == appointment_id:
+                self.query_one("#agenda-table", RecordTable).move_cursor(row=index)
+                return

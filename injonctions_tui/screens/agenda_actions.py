@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain.agenda import booking
 from ..domain.agenda.days import AgendaRow
-from ..domain.core.dates import format_fr, format_long_fr, parse_date, parse_time
-from ..domain.core.errors import InvalidInput
+from ..domain.core.vocabulary import label
 from ..domain.store.settings import CourtSettings
 from .base import ModeScreen
 from .documents import produce_in_background
-from .form_modal import FormModal, ModalField
 
 
 class AgendaActions(ModeScreen):
@@ -51,58 +48,37 @@ class AgendaActions(ModeScreen):
     def action_day_sheet(self) -> None:
         self.save_document("permanence", self.day)
 
+    def action_convocations_to_send(self) -> None:
+        """« Convocations à envoyer »: every convocation booked and never printed, one PDF."""
+        self.save_document("convocations", self.today())
+
     def action_book_next(self) -> None:
+        from .booking_dialog import open_booking
+
         row = self.selected()
-        if row is None:
-            return
-        today = self.today()
-        try:
-            proposal = booking.propose_next(row.measure_id, today, court=self.court,
-                                            now=self.app.now() if self.day == today else None)
-        except InvalidInput as error:
-            self.notify(error.message, severity="warning", timeout=8)
-            return
-
-        def book_now(values: dict[str, str]) -> object:
-            day = parse_date(values["day"], "Date")
-            moment = dt.datetime.combine(day, parse_time(values["time"]))
-            return booking.book(row.measure_id, proposal.kind, moment, place=values["place"].strip(),
-                                today=today, court=self.court)
-
-        def booked(result: object) -> None:
-            if result is not None:
-                self.notify(f"{row.person} : {proposal.kind_label.lower()} prévu(e).")
-                self.refresh_day()
-
-        self.app.push_screen(FormModal(
-            f"Prochain rendez-vous — {row.person}",
-            [ModalField("day", "Date", format_fr(proposal.starts_at.date())),
-             ModalField("time", "Heure", proposal.starts_at.strftime("%Hh%M")),
-             ModalField("place", "Lieu", proposal.place)],
-            book_now, submit_label="Réserver",
-            intro=f"{proposal.kind_label} — proposé le {format_long_fr(proposal.starts_at.date())} à "
-                  f"{proposal.starts_at.strftime('%Hh%M')}. {proposal.note}"), booked)
+        if row is not None:
+            today = self.today()
+            open_booking(self, row.measure_id, row.person, self.court,
+                         now=self.app.now() if self.day == today else None, done=self.refresh_day)
 
     def action_walk_in(self) -> None:
+        from .walk_in import WalkInDialog
+
         today = self.today()
 
-        def add(values: dict[str, str]) -> object:
-            return booking.add_walk_in(last_name=values["last_name"], first_name=values["first_name"],
-                                       birth_date=values["birth_date"], parquet_number=values["parquet"] or None,
-                                       today=today, court=self.court, now=self.app.now())
+        def added(appointment: object) -> None:
+            if appointment is None:
+                return
+            self.day = today
+            self.refresh_day()
+            self.focus_appointment(appointment.id)  # type: ignore[attr-defined]
+            self.notify(f"Accueil sans rendez-vous : {label(appointment.kind)} à "  # type: ignore[attr-defined]
+                        f"{appointment.starts_at:%Hh%M}.")  # type: ignore[attr-defined]
 
-        def added(result: object) -> None:
-            if result is not None:
-                self.day = today
-                self.notify("Personne ajoutée à la permanence ; complétez son dossier plus tard (F3).")
-                self.refresh_day()
+        self.app.push_screen(WalkInDialog(self.court, today, self.app.now()), added)
 
-        self.app.push_screen(FormModal(
-            "Personne sans rendez-vous",
-            [ModalField("last_name", "Nom"), ModalField("first_name", "Prénom"),
-             ModalField("birth_date", "Date de naissance", placeholder="JJ/MM/AAAA"),
-             ModalField("parquet", "N° de parquet", placeholder="si la personne l'a")],
-            add, submit_label="Ajouter", intro="Évaluation initiale sur la permanence du jour."), added)
+    def focus_appointment(self, appointment_id: int) -> None:
+        raise NotImplementedError
 
     def action_write_report(self) -> None:
         """After the interview: the avis motivé (evaluation), the fiche navette (follow-up),

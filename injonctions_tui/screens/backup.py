@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from ..domain.core.errors import InjonctionsError
 from ..domain.store.backup import backup
+from ..domain.store.output_files import make_private_dirs
 from ..domain.store.storage import own_connection
+from ..domain.store.storage_errors import describe_os_error
 from .form_modal import FormModal, ModalField
 
 if TYPE_CHECKING:
@@ -38,10 +40,10 @@ def ask_backup(app: InjonctionsApp) -> None:
 def _backup(app: InjonctionsApp, db_path: Path, folder: Path) -> None:
     try:
         with own_connection():
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(folder)
             info = backup(db_path, folder)
     except (InjonctionsError, OSError) as error:
-        text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)
+        text = error.message if isinstance(error, InjonctionsError) else describe_os_error(error)
         app.call_from_thread(app.notify, text, severity="error", timeout=10)
         return
     app.call_from_thread(app.notify, f"Sauvegarde chiffrée : {info.path}\n{info.summary()}", timeout=12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
@@ -17,17 +18,33 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+#: Textual's own screen keys, re-declared so the help and the palette say them in French.
+FRENCH_SCREEN_BINDINGS = [
+    Binding("tab", "app.focus_next", "Zone suivante", show=False),
+    Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False),
+    Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False),
+]
+
+
 class AppScreen(Screen[ResultType]):
     """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
     the helpers of InjonctionsApp without casts of their own."""
+
+    BINDINGS = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
         return cast("InjonctionsApp", super().app)
 
+    def document_written(self) -> None:
+        """A document was just written (documents.produce_in_background): a screen that lists
+        what was printed (the dossier's timeline) shows it at once."""
+
 
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""
+
+    BINDINGS = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]

@@ -16,6 +16,7 @@ from ..domain.statements.activity import ActivityReport, activity_report, column
 from ..domain.statements.outputs import bilan_command, etat_command
 from ..domain.store import audit
 from ..domain.store.storage import own_connection
+from ..domain.store.storage_errors import describe_os_error
 from ..paths import prepared_documents_dir
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
@@ -111,7 +112,7 @@ class BilanScreen(AppScreen[None]):
                 messages = produce(folder, today)
                 audit.record("bilan_activite" if what == "bilan" else "etat_annuel", details=f"annee={self.year}")
         except (InjonctionsError, OSError) as error:
-            text = error.message if isinstance(error, InjonctionsError) else str(error.strerror or error)
+            text = error.message if isinstance(error, InjonctionsError) else describe_os_error(error)
             self.app.call_from_thread(self.notify, text, severity="error", timeout=8)
             return
         self.app.call_from_thread(self.notify, "\n".join(str(m) for m in messages), timeout=10)

@@ -15,7 +15,7 @@ from ..widgets.record_table import Column, RecordTable
 from .base import ModeScreen
 
 COLUMNS = (Column("Échéance"), Column("Délai"), Column("Personne"), Column("N° parquet", optional=True),
-           Column("À faire"))
+           Column("À faire", wrap=True))
 
 
 class DeadlinesScreen(ModeScreen):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -15,12 +14,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ..domain.core.dates import format_fr, parse_date
-from ..domain.core.vocabulary import ChosenBy, Outcome, choices
+from ..domain.core.vocabulary import Outcome, choices
 from ..domain.dossiers import measures
 from ..domain.dossiers.detail import DossierDetail, dossier_detail
 from ..domain.dossiers.representatives import add_representative
 from ..domain.store import audit
-from ..domain.store.professionals import current_user
 from ..widgets.mode_header import ModeTitle
 from .base import AppScreen
 from .documents import produce_in_background
@@ -46,17 +44,22 @@ class DossierDetailScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Retour", id="dossier.back"),
         Binding("m", "edit", "Modifier", id="dossier.edit"),
         Binding("s", "choose", "Soignant", id="dossier.orientation"),
-        Binding("g", "agreement", "Accord", id="dossier.agreement"),
-        Binding("x", "refusal", "Refus du soignant", show=False, id="dossier.refusal"),
+        Binding("g", "answer", "Réponse", tooltip="Réponse du soignant choisi (accord ou refus)", id="dossier.answer"),
         Binding("l", "representative", "Représentant", id="dossier.representative"),
         Binding("f", "reports", "Rapports", id="dossier.reports"),
         Binding("a", "attestation", "Attestation de suivi", show=False, id="dossier.attestation"),
+        Binding("p", "book_next", "Prochain RDV", tooltip="Réserver le prochain entretien et imprimer la convocation",
+                id="dossier.book_next"),
+        Binding("v", "convocation", "Convocation", tooltip="Imprimer la convocation du prochain rendez-vous",
+                id="dossier.convocation"),
         Binding("r", "renew", "Renouveler", id="dossier.renew"),
         Binding("c", "close", "Clôturer", id="dossier.close"),
         Binding("o", "reopen", "Rouvrir", id="dossier.reopen"),
+        Binding("d", "papers", "Papiers", tooltip="Formulaire de choix, lettre au soignant, fiche d'information, "
+                                                  "liste des structures", id="dossier.papers"),
     ]
     #: Acts that change the dossier: hidden while it is closed (only "Rouvrir" then).
-    EDITING_ACTIONS = {"edit", "choose", "agreement", "refusal", "representative", "renew", "close"}
+    EDITING_ACTIONS = {"edit", "choose", "answer", "representative", "renew", "close", "book_next"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = getattr(self, "detail", None)
@@ -89,6 +92,9 @@ class DossierDetailScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_detail()
+
+    def document_written(self) -> None:
+        self.refresh_detail()  # the timeline lists what was printed
 
     def refresh_detail(self) -> None:
         detail = dossier_detail(self.measure_id, self.app.today())
@@ -128,6 +134,20 @@ class DossierDetailScreen(AppScreen[None]):
         for event in detail.timeline:
             table.add_row(format_fr(event.on), event.time, event.what, event.detail)
         return table
+
+    def action_book_next(self) -> None:
+        from ..domain.store.settings import load_court
+        from .booking_dialog import open_booking
+
+        open_booking(self, self.measure_id, self.detail.title.split(" — ")[0], load_court(), now=self.app.now(),
+                     done=self.refresh_detail)
+
+    def action_convocation(self) -> None:
+        """The convocation of the next appointment still expected."""
+        if self.detail.next_appointment_id is None:
+            self.notify("Aucun rendez-vous à venir : réservez-en un (p).", severity="warning")
+            return
+        produce_in_background(self.app, "convocation", self.detail.next_appointment_id)
 
     def action_edit(self) -> None:
         if self.detail.closed:
@@ -183,24 +203,24 @@ class DossierDetailScreen(AppScreen[None]):
             self._after("Dossier rouvert."))
 
     def action_choose(self) -> None:
-        today = self.app.today()
+        """The choice of the doctor, from the directory (R3413-11, R3413-12); then its papers."""
+        from .orientation import OrientationModal
 
-        def choose_now(values: dict[str, str]) -> object:
-            return measures.choose_orientation(
-                self._measure(), structure=values["structure"], doctor=values["doctor"],
-                address=values["address"], chosen_on=parse_date(values["chosen_on"], "Date du choix"),
-                chosen_by=values["chosen_by"], user=current_user())
+        def chosen(orientation_id: int | None) -> None:
+            if orientation_id is None:
+                return
+            self.notify("Soignant enregistré : imprimez le formulaire de choix à signer et la lettre au soignant.")
+            self.refresh_detail()
+            self.action_papers()
 
-        self.app.push_screen(FormModal(
-            "Soignant choisi par la personne",
-            [ModalField("structure", "Structure (CSAPA…)"), ModalField("doctor", "Médecin / praticien"),
-             ModalField("address", "Adresse"),
-             ModalField("chosen_on", "Choisi le", format_fr(today), placeholder="JJ/MM/AAAA"),
-             ModalField("chosen_by", "Choisi par", choices=tuple(choices(ChosenBy)))],
-            choose_now, submit_label="Enregistrer",
-            intro="La personne (pour un mineur, ses représentants légaux ; pour un majeur protégé, son tuteur) "
-                  "choisit dans les 10 jours ; le soignant confirme par écrit dans les 15 jours. "
-                  "Vous ne pouvez pas être ce soignant."), self._after("Soignant enregistré."))
+        self.app.push_screen(OrientationModal(self.measure_id, dict(self.detail.identity)["Nom, prénom"]), chosen)
+
+    def action_papers(self) -> None:
+        from ..domain.orientation.choice import choice_defaults
+        from .orientation import PapersModal
+
+        public, _ = choice_defaults(self.measure_id, self.app.today())
+        self.app.push_screen(PapersModal(self.measure_id, public.value))
 
     def _pending(self) -> Orientation | None:
         orientation = measures.pending_orientation(self._measure())
@@ -209,31 +229,40 @@ class DossierDetailScreen(AppScreen[None]):
                         severity="warning")
         return orientation
 
-    def _orientation_date(self, title: str, field_label: str, act: Callable[[Orientation, dt.date], None], done: str,
-                          intro: str) -> None:
-        """A dated act on the pending orientation: the written agreement, or a refusal."""
+    def action_answer(self) -> None:
+        """The acceptance form came back (R3413-12): one step, dated the day it was received; a
+        refusal opens a new choice at once."""
         orientation = self._pending()
         if orientation is None:
             return
         today = self.app.today()
 
         def record(values: dict[str, str]) -> object:
-            act(orientation, parse_date(values["on"], field_label))
-            return True
+            accepted = values["answer"] == "accepte"
+            choose_by = measures.record_answer(orientation, accepted=accepted,
+                                               on=parse_date(values["on"], "Réponse reçue le"))
+            return (values["answer"], choose_by)
+
+        def done(result: object) -> None:
+            if not isinstance(result, tuple):
+                return
+            answer, choose_by = result
+            self.refresh_detail()
+            if answer == "accepte":
+                self.notify("Accord du soignant enregistré : la prise en charge est en place.")
+                return
+            self.notify("Refus enregistré : choisissez un autre soignant"
+                        + (f" avant le {format_fr(choose_by)}." if choose_by else "."), severity="warning")
+            self.action_choose()
 
         self.app.push_screen(FormModal(
-            f"{title} — {orientation.structure}",
-            [ModalField("on", field_label, format_fr(today), placeholder="JJ/MM/AAAA")], record,
-            submit_label="Enregistrer", intro=intro), self._after(done))
-
-    def action_agreement(self) -> None:
-        self._orientation_date("Accord écrit", "Date de l'accord écrit", measures.record_agreement,
-                               "Accord écrit enregistré.",
-                               "La mesure commence à cette date si son début n'est pas déjà fixé.")
-
-    def action_refusal(self) -> None:
-        self._orientation_date("Refus", "Date du refus", measures.record_refusal, "Refus enregistré.",
-                               "Un autre soignant devra être choisi (touche s).")
+            f"Réponse du soignant — {orientation.structure}",
+            [ModalField("answer", "Réponse", choices=(("Accepte la prise en charge", "accepte"),
+                                                       ("Refuse la prise en charge", "refuse"))),
+             ModalField("on", "Réponse reçue le", format_fr(today), placeholder="JJ/MM/AAAA")],
+            record, submit_label="Enregistrer",
+            intro=f"Choisi le {format_fr(orientation.chosen_on)}. Le formulaire d'accord revient signé : un refus "
+                  "ouvre aussitôt un nouveau choix."), done)
 
     def action_representative(self) -> None:
         person_id = self._measure().person_id

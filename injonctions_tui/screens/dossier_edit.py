@@ -8,13 +8,14 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from ..domain.core.errors import InjonctionsError, NotHabilitated
+from ..domain.core.errors import InjonctionsError, NeedsConfirmation, NotHabilitated
 from ..domain.dossiers.form import FIELDS, FormField, FormRejected, save, values_from
 from ..domain.dossiers.measures import load_measure
 from ..domain.store.professionals import current_user
 from ..widgets.field import Field
 from ..widgets.mode_header import ModeTitle
 from .base import AppScreen
+from .form_modal import ConfirmDialog
 
 
 def _control(field: FormField, value: str) -> Widget:
@@ -62,6 +63,12 @@ class DossierEditScreen(AppScreen[int | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """An error goes away as soon as its field is corrected, not at the next Ctrl+S."""
+        if event.input.id:
+            for field in self.query(f"#f-{event.input.id}").results(Field):
+                field.set_error(None)
+
     def form_values(self) -> dict[str, str]:
         values: dict[str, str] = {}
         for field in FIELDS:
@@ -75,18 +82,24 @@ class DossierEditScreen(AppScreen[int | None]):
         return values
 
     def action_save(self) -> None:
+        self._save(same_person_confirmed=False)
+
+    def _save(self, *, same_person_confirmed: bool) -> None:
         for field in self.query(Field):
             field.set_error(None)
         message = self.query_one("#form-message", Static)
         try:
             measure = save(self.form_values(), self.app.today(), measure_id=self.measure_id,
-                           professional=current_user())
+                           professional=current_user(), same_person_confirmed=same_person_confirmed)
         except FormRejected as rejected:
             for key, text in rejected.errors.items():
                 self.query_one(f"#f-{key}", Field).set_error(text)
-            first = next(iter(rejected.errors))
+            first = next(field.key for field in FIELDS if field.key in rejected.errors)
             self.query_one(f"#{first}").focus()
             message.update(rejected.message)
+            return
+        except NeedsConfirmation as question:
+            self._ask_same_person(question)
             return
         except NotHabilitated as error:
             message.update(f"{error.message} Enregistrez votre habilitation : F5 (Registre), Entrée sur votre nom, puis h.")
@@ -96,6 +109,19 @@ class DossierEditScreen(AppScreen[int | None]):
             return
         self.notify("Dossier enregistré.")
         self.dismiss(measure.id)
+
+    def _ask_same_person(self, question: NeedsConfirmation) -> None:
+        """A namesake born the same day: one person with two measures, never two persons
+        counted twice on the annual statement — but only once the user says so."""
+        def answered(same: bool | None) -> None:
+            if same:
+                self._save(same_person_confirmed=True)
+            else:
+                self.query_one("#form-message", Static).update(
+                    "Dossier non enregistré : vérifiez le nom et la date de naissance.")
+
+        self.app.push_screen(ConfirmDialog("Personne déjà connue ?", question.reasons, question.question,
+                                           "Même personne : enregistrer"), answered)
 
     def action_cancel(self) -> None:
         """A second Escape is needed to drop typed changes."""

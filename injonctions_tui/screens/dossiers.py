@@ -1,8 +1,12 @@
-"""The dossier list: search as you type, filters, Enter opens, n creates."""
+"""The dossier list: search as you type, filters, Enter opens, Ctrl+N creates.
+
+Typing a letter or a digit anywhere in the list goes to the search (issue 16), and one
+Entrée opens the highlighted dossier, from the search field as from the list.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,13 +26,14 @@ class DossiersScreen(ModeScreen):
     MODE = "dossiers"
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Rechercher", id="dossiers.search"),
-        Binding("n", "new", "Nouveau", id="dossiers.new"),
+        Binding("ctrl+n", "new", "Nouveau dossier", id="dossiers.new"),
+        Binding("enter", "open", "Ouvrir", show=False, id="dossiers.open"),
         Binding("ctrl+r", "clear_filters", "Tout afficher", id="dossiers.clear"),
     ]
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="Rechercher : nom ou n° de parquet, accents facultatifs (Ctrl+F)",
-                    id="dossiers-search", max_length=MAX_SEARCH, compact=True)
+                    id="dossiers-search", max_length=MAX_SEARCH, compact=True, select_on_focus=False)
         with Horizontal(id="dossiers-filters"):
             yield Select(choices(MeasureStatus), prompt="Tous statuts", id="filter-status", compact=True)
             yield Select(choices(Public), prompt="Tous publics", id="filter-public", compact=True)
@@ -62,14 +67,36 @@ class DossiersScreen(ModeScreen):
         self.refresh_rows()
 
     @on(Input.Submitted, "#dossiers-search")
-    def _to_table(self) -> None:
-        self.query_one("#dossiers-table", RecordTable).focus()
+    def _open_from_search(self) -> None:
+        self.action_open()
 
     @on(DataTable.RowSelected, "#dossiers-table")
     def _open(self, event: DataTable.RowSelected) -> None:
+        self.open_dossier(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        """The highlighted dossier (the first one found, right after a search)."""
+        key = self.query_one("#dossiers-table", RecordTable).highlighted_key()
+        if key is None:
+            self.notify("Aucun dossier ne correspond : Ctrl+N pour en créer un.", severity="warning")
+            return
+        self.open_dossier(key)
+
+    def open_dossier(self, measure_id: int) -> None:
         from .dossier_detail import DossierDetailScreen
 
-        self.app.push_screen(DossierDetailScreen(int(str(event.row_key.value))))
+        self.app.push_screen(DossierDetailScreen(measure_id))
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter or digit typed on the list is the start of a search."""
+        search = self.query_one("#dossiers-search", Input)
+        if (self.focused is self.query_one("#dossiers-table") and event.character and event.is_printable
+                and (event.character.isalnum() or event.character in "/-")):
+            event.stop()
+            event.prevent_default()
+            search.value = search.value + event.character
+            search.cursor_position = len(search.value)
+            search.focus()
 
     def refresh_rows(self) -> None:
         rows, total = dossier_rows(filters=self.filters())
@@ -82,7 +109,7 @@ class DossiersScreen(ModeScreen):
         elif total > count:
             text = f"{count} dossiers affichés sur {total} : affinez la recherche."
         else:
-            text = f"{total} dossier(s) — Entrée : ouvrir, n : nouveau"
+            text = f"{total} dossier(s) — tapez pour chercher, Entrée : ouvrir, Ctrl+N : nouveau"
         self.query_one("#dossiers-count", Static).update(text)
 
     def action_focus_search(self) -> None:

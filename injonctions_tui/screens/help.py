@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import AppModal
+from .base import FRENCH_SCREEN_BINDINGS, AppModal
 
 ABOUT = (
     "Injonctions thérapeutiques — outil du professionnel de santé habilité (CSAPA).\n"
@@ -36,27 +36,42 @@ class HelpScreen(AppModal[None]):
             yield Static("Aide — touches", classes="dialog-title")
             yield Static(f"{ABOUT}\n{keymap_hint()}", id="help-about")
             yield Static(self._keys_table(), id="help-keys")
+            field_keys = self.field_keys()
+            if field_keys:
+                yield Static("Dans le champ de texte", classes="dialog-title")
+                yield Static(self._table(field_keys), id="help-field-keys")
             yield Static("Échap : fermer l'aide", classes="dialog-hint")
 
     def _keys_table(self) -> Table:
+        return self._table(self.key_rows())
+
+    @staticmethod
+    def _table(rows: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Table:
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("Touche")
         table.add_column("Action")
-        for keys, description in self.key_rows():
+        for keys, description in rows:
             table.add_row(keys, description)
         return table
 
+    def field_keys(self) -> tuple[tuple[str, str], ...]:
+        """The editing keys of the text field that had the focus (the report's observations)."""
+        focused = self.below.focused if self.below is not None else None
+        return tuple(getattr(focused, "HELP_KEYS", ()))
+
     def key_rows(self) -> list[tuple[str, str]]:
-        """(keys, French description): the screen's own keys first, then the app's."""
+        """(keys, French description): the screen's own keys first, then the app's, then
+        the moves every screen shares (Tab, copy)."""
         below = self.below
-        bindings = ([b for _, b in below._bindings] if below else []) + [b for _, b in self.app._bindings]
+        shared = {b.description for b in FRENCH_SCREEN_BINDINGS}
+        own = [b for _, b in below._bindings] if below else []
+        bindings = ([b for b in own if b.description not in shared] + [b for _, b in self.app._bindings
+                                                                       if b.description not in shared]
+                    + list(FRENCH_SCREEN_BINDINGS))
         grouped: dict[str, list[str]] = {}
         for binding in bindings:
             if not binding.description:
                 continue
             keys = grouped.setdefault(binding.description, [])
-            for key in (self.app.keys_of(binding.id, binding.key) if binding.id else binding.key).split(","):
-                shown = self.app.get_key_display(Binding(key, ""))
-                if shown not in keys:
-                    keys.append(shown)
+            keys += [shown for shown in self.app.french_keys(binding) if shown not in keys]
         return [(", ".join(keys), description) for description, keys in grouped.items()]

@@ -82,7 +82,8 @@ class ReportEditorScreen(AppScreen[None]):
                 area.read_only = final
                 yield area
                 yield Static("", id="report-flags")
-        yield Static("", id="report-message", classes="empty-hint")
+        yield Static("F1 : tous les raccourcis (Ctrl+A : tout sélectionner).", id="report-message",
+                     classes="empty-hint")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -101,11 +102,30 @@ class ReportEditorScreen(AppScreen[None]):
             Text(f"{label(report.kind)} — {facts.person_name} — {state}{version}", style="bold"))
         self.query_one("#report-facts", Static).update(self._facts_table(facts))
 
+    def on_resize(self) -> None:
+        """The facts are laid out again for the new width (labels above values when narrow)."""
+        if self.is_mounted:
+            self.refresh_header()
+
     def _facts_table(self, facts: ReportFacts) -> Table:
+        """Label and value side by side; in a narrow panel (80 columns), each label above
+        its value, so every fact is read whole (issue 16: « TROMBO… », « 262788… »)."""
+        narrow = self.query_one("#report-facts-box").size.width < 44
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
-        care = facts.care_structure or "non choisie"
+        if narrow:
+            grid.add_column(overflow="fold")
+        else:
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(overflow="fold")
+
+        def add(key: str, value: str | Text) -> None:
+            if not narrow:
+                grid.add_row(key, value)
+            elif key:
+                grid.add_row(Text.assemble((key, "dim"), "\n", value if isinstance(value, Text) else Text(value)))
+            else:
+                grid.add_row(value)
+        care = facts.care_structure or "structure de soins pas encore choisie"
         if facts.care_agreement_on:
             care += f" (depuis le {format_fr(facts.care_agreement_on)})"
         rows = [
@@ -121,13 +141,16 @@ class ReportEditorScreen(AppScreen[None]):
             ("Habilitation", facts.habilitation_reference or "aucune en cours"),
         ]
         for key, value in rows:
-            grid.add_row(key, value)
-        grid.add_row("", "")
-        grid.add_row("Régularité", Text("depuis le dernier rapport", style="dim"))
+            add(key, value)
+        add("", "")
+        add("Régularité", Text("depuis le dernier rapport", style="dim"))
         for row in facts.appointments:
-            grid.add_row(format_fr(row.starts_at.date()), f"{row.kind_label} — {row.status_label}")
+            if narrow:
+                add("", f"{format_fr(row.starts_at.date())} {row.kind_label} — {row.status_label}")
+            else:
+                add(format_fr(row.starts_at.date()), f"{row.kind_label} — {row.status_label}")
         if not facts.appointments:
-            grid.add_row("", "aucun entretien depuis le dernier rapport")
+            add("", "aucun entretien depuis le dernier rapport")
         return grid
 
     # ------------------------------------------------------------------ autosave
@@ -156,7 +179,7 @@ class ReportEditorScreen(AppScreen[None]):
         except InjonctionsError as error:
             self.query_one("#report-message", Static).update(error.message)
             return False
-        self.query_one("#report-message", Static).update("Brouillon enregistré.")
+        self.query_one("#report-message", Static).update("Brouillon enregistré. F1 : tous les raccourcis.")
         return True
 
     @on(SecrecyTextArea.FlagsChanged)

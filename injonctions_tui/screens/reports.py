@@ -67,7 +67,8 @@ class ReportsScreen(AppScreen[None]):
         reports = report_drafts.reports_of(self.measure_id)
         self.query_one("#reports-table", RecordTable).replace_rows(
             (r.id, (format_fr(r.written_on), label(r.kind), str(r.version),
-                    Text(label(r.status), style="yellow" if r.status == ReportStatus.BROUILLON else "green"),
+                    Text(label(r.status) + (" (importé sans preuve d'intégrité)" if r.provenance else ""),
+                         style="yellow" if r.status == ReportStatus.BROUILLON or r.provenance else "green"),
                     label(r.adherence) if r.adherence else "—"))
             for r in reports)
         self.query_one("#reports-count", Static).update(

@@ -45,6 +45,7 @@ class SaisinesScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Retour", id="saisines.back"),
         Binding("enter", "convoke", "Convoquer", priority=True, id="saisines.convoke"),
         Binding("m", "convoke_other", "Autre permanence", id="saisines.override"),
+        Binding("i", "import_file", "Importer (CSV)", id="saisines.import"),
     ]
 
     def __init__(self, court: CourtSettings) -> None:
@@ -73,8 +74,9 @@ class SaisinesScreen(AppScreen[None]):
         late = sum(r.overdue for r in self.saisines)
         self.query_one("#saisines-count", Static).update(
             f"{len(self.saisines)} saisine(s) à convoquer, dont {late} hors délai — Entrée : premier créneau "
-            "libre sur la bonne permanence ; m : sur l'autre permanence" if self.saisines
-            else "Toutes les saisines reçues ont un rendez-vous.")
+            "libre sur la bonne permanence ; m : sur l'autre ; i : importer un fichier"
+            if self.saisines else "Toutes les saisines reçues ont un rendez-vous. i : importer le fichier CSV "
+                                  "envoyé par le parquet.")
 
     def _convoke(self, override: bool) -> None:
         table = self.query_one("#saisines-table", RecordTable)
@@ -100,3 +102,9 @@ class SaisinesScreen(AppScreen[None]):
 
     def action_convoke_other(self) -> None:
         self._convoke(override=True)
+
+    def action_import_file(self) -> None:
+        """The parquet's CSV: picker, preview, import; the new saisines then show here."""
+        from .saisines_import import import_saisines_dialog
+
+        import_saisines_dialog(self.app, lambda _: self.refresh_rows())

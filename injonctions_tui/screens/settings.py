@@ -21,7 +21,8 @@ from ..domain.core.errors import InjonctionsError, InvalidInput
 from ..domain.core.vocabulary import Civility, Public, choices, label
 from ..domain.printing.signer_choice import describe_signer
 from ..domain.store.professionals import current_user, set_civility
-from ..domain.store.settings import Permanence, load_court, lock_minutes, permanence_from_text, save_court_and_lock
+from ..domain.store.settings import (MAX_LOCK_MINUTES, MIN_LOCK_MINUTES, Permanence, load_court, lock_minutes,
+                                     parse_lead_days, permanence_from_text, save_court_and_lock)
 from ..widgets.field import Field
 from ..widgets.mode_header import ModeTitle
 from ..widgets.record_table import Column, RecordTable
@@ -63,7 +64,11 @@ class SettingsScreen(ModeScreen):
             yield Field("Parquet", Input(self.court.parquet, id="parquet", compact=True, max_length=200))
             yield Field("Adresse", Input(self.court.address, id="address", compact=True, max_length=300))
             yield Field("Verrouillage (min)", Input(str(lock_minutes()), id="lock_minutes", compact=True, max_length=3),
-                        hint="Écran verrouillé après ce temps sans activité (0 : jamais). Ctrl+L : tout de suite.")
+                        hint=f"Écran verrouillé après ce temps sans activité ({MIN_LOCK_MINUTES} à "
+                             f"{MAX_LOCK_MINUTES} min, toujours actif). Ctrl+L : tout de suite.")
+            yield Field("Convocation (jours)",
+                        Input(str(self.court.convocation_lead_days), id="lead_days", compact=True, max_length=3),
+                        hint="Délai minimal avant un rendez-vous proposé : le courrier doit arriver à temps.")
             yield ModeTitle("Permanences hebdomadaires — Entrée : modifier, Ctrl+N : ajouter, Suppr : supprimer")
             yield RecordTable(COLUMNS, id="permanences-table")
             yield Static("", id="settings-message", classes="empty-hint")
@@ -134,8 +139,11 @@ class SettingsScreen(ModeScreen):
                 raise InvalidInput("Indiquez au moins une permanence.")
             minutes = self.query_one("#lock_minutes", Input).value.strip()
             if not minutes.isdigit():
-                raise InvalidInput("Verrouillage automatique : un nombre de minutes (0 : jamais).")
-            court = dataclasses.replace(self.court, **values, permanences=list(self.permanences))
+                raise InvalidInput(f"Verrouillage automatique : un nombre de minutes, de {MIN_LOCK_MINUTES} à "
+                                   f"{MAX_LOCK_MINUTES}.")
+            lead_days = parse_lead_days(self.query_one("#lead_days", Input).value)
+            court = dataclasses.replace(self.court, **values, permanences=list(self.permanences),
+                                        convocation_lead_days=lead_days)
             save_court_and_lock(court, int(minutes))
         except InjonctionsError as error:
             message.update(error.message)

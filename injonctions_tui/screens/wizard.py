@@ -1,7 +1,8 @@
-"""First-run wizard: passphrase, the professional's identity, the court.
+"""First-run wizard: passphrase, the professional's identity, their habilitation, the court.
 
-Nothing is written until the last step is validated: the database, the user and the
-court settings are created together. A database created by `injonctions init`
+Nothing is written until the last step is validated: the database, the user, their
+habilitation and the court settings are created together, so the first document printed
+carries the habilitation and the CSAPA's phone. A database created by `injonctions init`
 (so without identity) starts at the identity step.
 """
 
@@ -19,9 +20,11 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Select, Stat
 
 from ..domain.core.dates import WEEKDAYS_FR
 from ..domain.core.errors import InjonctionsError, InvalidInput
+from ..domain.core.validation import parse_phone
 from ..domain.core.vocabulary import Civility, Profession, Public, choices
 from ..domain.store import storage
 from ..domain.store.passphrase import strength_label, weakness
+from ..domain.store.professionals import HabilitationDecision, habilitation_from_text
 from ..domain.store.settings import CourtSettings, Permanence, first_configuration, permanence_from_text
 from ..widgets.field import Field
 from .base import AppScreen
@@ -32,8 +35,12 @@ if TYPE_CHECKING:
 STEP_TITLES = {
     "step-passphrase": "1. Phrase secrète",
     "step-identity": "2. Votre identité",
-    "step-court": "3. Le tribunal et ses permanences",
+    "step-habilitation": "3. Votre habilitation par l'ARS",
+    "step-court": "4. Le tribunal et ses permanences",
 }
+#: The habilitation's fields: the argument of habilitation_from_text -> the input's id.
+HABILITATION_INPUTS = {"reference": "hab_reference", "decision_on": "hab_decision_on",
+                       "list_year": "hab_list_year", "valid_until": "hab_valid_until"}
 WEEKDAY_CHOICES = [(name.capitalize(), str(i)) for i, name in enumerate(WEEKDAYS_FR[:5])]
 
 
@@ -50,7 +57,7 @@ class FieldError(InvalidInput):
 
 
 class WizardScreen(AppScreen[None]):
-    """Three short steps, each validated before the next; errors beside fields."""
+    """Four short steps, each validated before the next; errors beside fields."""
 
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Quitter", id="wizard.quit"),
@@ -64,7 +71,7 @@ class WizardScreen(AppScreen[None]):
         self.db_path = db_path
         self.kdf = kdf or storage.KdfParams()
         self.database = database
-        self.steps = list(STEP_TITLES) if database is None else ["step-identity", "step-court"]
+        self.steps = list(STEP_TITLES) if database is None else list(STEP_TITLES)[1:]
         self.step_index = 0
 
     def compose(self) -> ComposeResult:
@@ -90,6 +97,22 @@ class WizardScreen(AppScreen[None]):
                     yield Field("RPPS / ADELI", _input("rpps_adeli", placeholder="facultatif"), id="f-rpps_adeli")
                     yield Field("CSAPA employeur", _input("csapa_name"), id="f-csapa_name")
                     yield Field("Adresse du CSAPA", _input("csapa_address"), id="f-csapa_address")
+                    yield Field("Téléphone du CSAPA", _input("csapa_phone", placeholder="01 23 45 67 89"),
+                                id="f-csapa_phone", hint="Sur chaque document ; la convocation dit de l'appeler "
+                                                         "pour s'excuser.")
+                with VerticalScroll(id="step-habilitation"):
+                    yield Static("Recopiez la décision du directeur général de l'ARS : elle figure sur chaque "
+                                 "document. Pas encore de décision ? Laissez vide ; à saisir plus tard dans le "
+                                 "registre (F5), un rappel le dira à chaque démarrage.", classes="step-intro")
+                    year = self.app.today().year
+                    yield Field("N° de la décision", _input("hab_reference", placeholder="ex. ARS-IDF-2026-042"),
+                                id="f-hab_reference")
+                    yield Field("Date de la décision", _input("hab_decision_on", placeholder="JJ/MM/AAAA"),
+                                id="f-hab_decision_on")
+                    yield Field("Année de la liste", _input("hab_list_year", str(year)), id="f-hab_list_year",
+                                hint="La liste départementale est révisée chaque année.")
+                    yield Field("Valable jusqu'au", _input("hab_valid_until", placeholder=f"vide : 31/12/{year}"),
+                                id="f-hab_valid_until")
                 with VerticalScroll(id="step-court"):
                     yield Field("Tribunal", _input("tribunal", court.tribunal), id="f-tribunal")
                     yield Field("Parquet", _input("parquet", court.parquet), id="f-parquet")
@@ -176,6 +199,16 @@ class WizardScreen(AppScreen[None]):
             number = self._value("rpps_adeli").replace(" ", "")
             if number and (not number.isdigit() or len(number) not in (9, 11)):
                 errors["f-rpps_adeli"] = "11 chiffres pour le RPPS, 9 pour ADELI (ou laisser vide)."
+            try:
+                if not parse_phone(self._value("csapa_phone"), "Téléphone du CSAPA"):
+                    errors["f-csapa_phone"] = "Champ obligatoire : la personne convoquée doit pouvoir appeler."
+            except InvalidInput as error:
+                errors["f-csapa_phone"] = error.message
+        elif step == "step-habilitation":
+            try:
+                self._habilitation()
+            except InvalidInput as error:
+                errors[f"f-{HABILITATION_INPUTS[getattr(error, 'field', 'reference')]}"] = error.message
         else:
             try:
                 self._court()
@@ -184,6 +217,10 @@ class WizardScreen(AppScreen[None]):
         for field_id, message in errors.items():
             self.query_one(f"#{field_id}", Field).set_error(message)
         return not errors
+
+    def _habilitation(self) -> HabilitationDecision | None:
+        """The ARS decision typed in its step, None if left empty (InvalidInput names its field)."""
+        return habilitation_from_text(**{key: self._value(id) for key, id in HABILITATION_INPUTS.items()})
 
     def _court(self) -> CourtSettings:
         """The court settings typed in the last step, or InvalidInput with its field."""
@@ -214,6 +251,15 @@ class WizardScreen(AppScreen[None]):
         button.disabled = True
         error_line = self.query_one("#wizard-error", Static)
         error_line.update("Création de la base chiffrée…" if self.database is None else "")
+        context = [self._value(key) for key in ("last_name", "first_name", "csapa_name", "csapa_address",
+                                                "tribunal", "parquet", "place")]
+        if self.database is None and (reason := weakness(self._value("passphrase"), context)):
+            self.step_index = 0  # the identity and the court are what an attacker tries first
+            self._show_step()
+            self.query_one("#f-passphrase", Field).set_error(reason)
+            button.disabled = False
+            error_line.update("")
+            return
         try:
             database = self.database
             if database is None:
@@ -221,12 +267,13 @@ class WizardScreen(AppScreen[None]):
                     storage.create_database, self.db_path, self._value("passphrase"), kdf=self.kdf)
                 database = self.database = created  # created: a retry must not create it again
             civility = self.query_one("#civility", Select).value
-            first_configuration(self._court(), civility=None if civility is Select.NULL else str(civility),
+            first_configuration(self._court(), habilitation=self._habilitation(),
+                                civility=None if civility is Select.NULL else str(civility),
                                 last_name=self._value("last_name"),
                                 first_name=self._value("first_name"),
                                 profession=str(self.query_one("#profession", Select).value),
                                 rpps_adeli=self._value("rpps_adeli"), csapa_name=self._value("csapa_name"),
-                                csapa_address=self._value("csapa_address"))
+                                csapa_address=self._value("csapa_address"), phone=self._value("csapa_phone"))
         except InjonctionsError as error:
             error_line.update(error.message)
             button.disabled = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.style import Style
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
@@ -23,7 +24,29 @@ THEME = TextAreaTheme(name="injonctions-secret",
 
 
 class SecrecyTextArea(TextArea):
-    """Observations typed by the professional, with the flagged terms painted red."""
+    """Observations typed by the professional, with the flagged terms painted red.
+
+    Ctrl+A selects the whole text, as in every word processor (Textual's default moves to
+    the line start); the help (F1) lists the editing keys in French (`HELP_KEYS`).
+    """
+
+    BINDINGS = [
+        Binding("ctrl+a", "select_all", "Tout sélectionner", show=False),
+        Binding("f7", "select_all", "Tout sélectionner", show=False),
+        Binding("ctrl+z", "undo", "Annuler la frappe", show=False),
+        Binding("ctrl+y", "redo", "Rétablir", show=False),
+        Binding("ctrl+x", "cut", "Couper", show=False),
+        Binding("ctrl+c", "copy", "Copier", show=False),
+        Binding("ctrl+v", "paste", "Coller", show=False),
+    ]
+    #: What the help shows for this field: (keys, what they do).
+    HELP_KEYS = (
+        ("Ctrl+A", "Tout sélectionner"), ("Ctrl+C / Ctrl+X / Ctrl+V", "Copier / couper / coller"),
+        ("Ctrl+Z / Ctrl+Y", "Annuler / rétablir la frappe"), ("Maj+flèches", "Sélectionner"),
+        ("Ctrl+← / Ctrl+→", "Mot précédent / suivant"), ("Origine / Fin", "Début / fin de la ligne"),
+        ("Ctrl+W / Ctrl+K", "Effacer le mot précédent / la fin de la ligne"),
+        ("Tab", "Quitter le texte (champ suivant)"),
+    )
 
     @dataclass
     class FlagsChanged(Message):

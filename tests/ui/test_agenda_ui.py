@@ -13,6 +13,7 @@ from injonctions_tui.screens.agenda import AgendaScreen
 from injonctions_tui.screens.document_ready import DocumentReadyModal
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.saisines import SaisinesScreen
+from injonctions_tui.screens.walk_in import WalkInDialog
 from injonctions_tui.widgets.record_table import RecordTable
 from tests.conftest import TODAY
 from tests.ui.conftest import demo_app
@@ -39,10 +40,12 @@ async def test_a_permanence_morning(demo_db, tmp_path: Path, documents: Path) ->
         table.move_cursor(row=first)
         await pilot.press("p")
         assert _appointment(app, first).status == "present"
+        assert table.cursor_row == first + 1  # on to the next person in the queue
         table.move_cursor(row=second)
         await pilot.press("a")
         assert _appointment(app, second).status == "absent"
         # The attestation is refused for an absent person, printed for a present one.
+        table.move_cursor(row=second)
         await pilot.press("i")
         await pilot.pause()
         assert not documents.exists() or not list(documents.rglob("*.pdf"))
@@ -55,36 +58,45 @@ async def test_a_permanence_morning(demo_db, tmp_path: Path, documents: Path) ->
         assert printed[0].read_bytes().startswith(b"%PDF")
         assert isinstance(app.screen, DocumentReadyModal)  # imprimer, ouvrir, or (here) close
         await pilot.press("escape")
-        # Book the next appointment the cadence asks for.
+        # Book the next appointment the cadence asks for: Entrée books and prints the convocation.
         before = models.Appointment.select().count()
         await pilot.press("r")
         assert isinstance(app.screen, FormModal)
         proposed_day = app.screen.query_one("#day", Input).value
-        await pilot.press("ctrl+s")
+        await pilot.press("enter")
         await pilot.pause()
+        if not isinstance(app.screen, AgendaScreen):  # outside the court's rules: confirmed here
+            await pilot.press("tab", "enter")
+            await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
         assert models.Appointment.select().count() == before + 1
         newest = models.Appointment.select().order_by(models.Appointment.id.desc()).get()
         assert newest.starts_at.strftime("%d/%m/%Y") == proposed_day and newest.status == "attendu"
-        # A walk-in: a person not on the list.
-        await pilot.press("n")
-        assert isinstance(app.screen, FormModal)
-        await pilot.press(*"Lampion")
-        app.screen.query_one("#first_name", Input).value = "Séraphin"
-        app.screen.query_one("#birth_date", Input).value = "31/02/2009"
-        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, FormModal)  # a date that does not exist: refused in place
+        assert list(documents.rglob("convocation-*.pdf"))
+        assert models.Appointment.get_by_id(newest.id).convocation_printed_on == TODAY
+        # A walk-in: a person with no dossier.
+        await pilot.press("n")
+        assert isinstance(app.screen, WalkInDialog)
+        await pilot.press(*"Zygomar Séraphin", "enter")
+        assert app.screen.query_one("#last_name", Input).value == "ZYGOMAR"
+        assert app.screen.query_one("#first_name", Input).value == "Séraphin"
+        assert app.focused is app.screen.query_one("#birth_date", Input)
+        await pilot.press(*"31/02/2009", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkInDialog)  # a date that does not exist: refused in place
         assert "n'existe pas" in str(app.screen.query_one("#modal-error").render())
+        assert app.focused is app.screen.query_one("#birth_date", Input)
         app.screen.query_one("#birth_date", Input).value = "28/02/2009"
-        await pilot.press("ctrl+s")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AgendaScreen)
         walk_in = (models.Appointment.select().join(models.Measure).join(models.Person)
-                   .where(models.Person.last_name == "Lampion").get())
+                   .where(models.Person.last_name == "ZYGOMAR").get())
         assert walk_in.walk_in and walk_in.starts_at.date() == TODAY
         assert walk_in.starts_at.time() >= dt.time(10, 0)  # not on a slot already gone
-        assert any(row.walk_in for row in app.screen.rows)
+        assert app.screen.rows[table.cursor_row].appointment_id == walk_in.id  # the cursor is on them
         # Convoke a saisine from the list.
         waiting = models.Measure.select().where(models.Measure.status == "a_convoquer").count()
         await pilot.press("c")

@@ -30,7 +30,7 @@ def _type(app: InjonctionsApp, **values: str) -> None:
 async def test_create_a_dossier_then_edit_it(configured_db_path: Path) -> None:
     app = _open_app(configured_db_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f3", "n")
+        await pilot.press("f3", "ctrl+n")
         assert isinstance(app.screen, DossierEditScreen)
         await pilot.press(*"Castafiore")
         _type(app, first_name="Bianca", birth_date="31/02/1990", parquet_number="26 100 000777",
@@ -62,7 +62,7 @@ async def test_create_a_dossier_then_edit_it(configured_db_path: Path) -> None:
         await pilot.press("ctrl+f", *"castafi")
         await pilot.pause()
         assert table.row_count == 1
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")  # one Entrée opens the dossier found
         await pilot.pause()
         assert isinstance(app.screen, DossierDetailScreen)
     app.database.close()
@@ -72,8 +72,10 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
     from textual.widgets import Select
 
     from injonctions_tui.domain.dossiers.form import save, values_from
+    from injonctions_tui.domain.orientation.directory import search_directory
     from injonctions_tui.domain.store.professionals import current_user
     from injonctions_tui.screens.form_modal import FormModal
+    from injonctions_tui.screens.orientation import OrientationModal, PapersModal
 
     app = _open_app(configured_db_path)
     measure = save(values_from(None) | {"last_name": "Haddock", "first_name": "Archibald",
@@ -87,15 +89,21 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
         app.push_screen(DossierDetailScreen(measure.id))
         await pilot.pause()
         await pilot.press("s")
-        assert isinstance(app.screen, FormModal)
-        _type(app, structure="CSAPA Le Phare (test)", doctor="Dr Léon PRUNELLE", chosen_on="10/06/2026")
+        assert isinstance(app.screen, OrientationModal)  # an empty directory: a new structure, typed
+        await pilot.press("ctrl+n")
+        await pilot.press(*"CSAPA Le Phare (test)")
+        _type(app, doctor="Dr Léon PRUNELLE", chosen_on="10/06/2026")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "ne soigne jamais" in str(app.screen.query_one("#modal-error").render())  # not the user
+        assert models.TreatingStructure.select().count() == 0  # refused: nothing joined the directory
         _type(app, doctor="Dr Tryphon TOURNESOL")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert isinstance(app.screen, PapersModal)  # its papers are offered at once
+        await pilot.press("escape")
         assert isinstance(app.screen, DossierDetailScreen)
+        assert [e.name for e in search_directory()[0]] == ["CSAPA Le Phare (test)"]
         await pilot.press("g")
         _type(app, on="20/06/2026")
         await pilot.press("ctrl+s")
@@ -126,4 +134,51 @@ async def test_orientation_agreement_renew_close_reopen(configured_db_path: Path
     actions = [e.action for e in models.AuditEvent.select().order_by(models.AuditEvent.id)]
     for action in ("choix_orientation", "accord_orientation", "renouvellement", "cloture", "reouverture"):
         assert action in actions
+    app.database.close()
+
+
+async def test_a_namesake_is_asked_about_then_attached_to_the_same_person(configured_db_path: Path) -> None:
+    """The form asks before creating a second person with the same name and birth date;
+    « Même personne » attaches the new measure to the person already known."""
+    from textual.widgets import Button
+
+    from injonctions_tui.screens.form_modal import ConfirmDialog
+
+    app = _open_app(configured_db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for parquet in ("26 100 000781", "26 100 000782"):
+            await pilot.press("f3", "ctrl+n")
+            _type(app, last_name="Tournesol", first_name="Tryphon", birth_date="01/04/1980",
+                  parquet_number=parquet, saisine_received_on="20/11/2026")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            if parquet.endswith("782"):
+                assert isinstance(app.screen, ConfirmDialog)
+                assert models.Measure.select().count() == 1  # nothing written before the answer
+                assert app.focused is not None and app.focused.id == "cancel"
+                app.screen.query_one("#confirm", Button).press()
+                await pilot.pause()
+            assert isinstance(app.screen, DossierDetailScreen)
+            await pilot.press("escape", "escape")
+        assert models.Measure.select().count() == 2
+        assert models.Person.select().count() == 1
+    app.database.close()
+
+
+async def test_errors_focus_the_first_field_in_form_order_and_go_when_corrected(configured_db_path: Path) -> None:
+    app = _open_app(configured_db_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        _type(app, last_name="", first_name="Séraphin", birth_date="31/02/1990", parquet_number="x",
+              saisine_received_on="20/11/2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DossierEditScreen)
+        assert app.focused is not None and app.focused.id == "last_name"  # the first field of the form
+        assert screen.query_one("#f-birth_date", Field).has_class("-invalid")
+        _type(app, birth_date="28/02/1990")
+        await pilot.pause()
+        assert not screen.query_one("#f-birth_date", Field).has_class("-invalid")
+        assert screen.query_one("#f-last_name", Field).has_class("-invalid")
     app.database.close()

@@ -14,7 +14,7 @@ from injonctions_tui.screens.dossier_edit import DossierEditScreen
 from injonctions_tui.screens.journal import JournalScreen
 from injonctions_tui.screens.lock import LockScreen
 from injonctions_tui.widgets.record_table import RecordTable
-from tests.conftest import PASSPHRASE, run_palette_command
+from tests.conftest import PASSPHRASE, run_palette_command, wait_until
 
 
 def _app(configured_db_path: Path) -> InjonctionsApp:
@@ -26,7 +26,7 @@ async def test_lock_hides_everything_and_keeps_typed_input(configured_db_path: P
     monkeypatch.setattr("injonctions_tui.screens.lock.FAILURE_DELAYS", (0, 0))
     app = _app(configured_db_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3", "n")
+        await pilot.press("f3", "ctrl+n")
         assert isinstance(app.screen, DossierEditScreen)
         await pilot.press(*"Castafiore")
         await pilot.press("ctrl+l")
@@ -92,3 +92,33 @@ async def test_backup_from_the_palette(configured_db_path: Path, tmp_path: Path)
 
     assert verify_backup(copy, PASSPHRASE).counts
     app.database.close()
+
+
+async def test_passphrase_change_from_the_palette_shows_its_strength_while_typing(configured_db_path: Path) -> None:
+    from injonctions_tui.screens.passphrase import PassphraseModal
+
+    app = _app(configured_db_path)
+    new = "les hérons gris du canal dorment debout"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await run_palette_command(pilot, "phrase secrète")
+        assert isinstance(app.screen, PassphraseModal)
+        modal = app.screen
+        modal.query_one("#current", Input).value = PASSPHRASE
+        modal.query_one("#new", Input).value = "Nanterre2026"
+        await pilot.pause()
+        assert "trop facile à deviner" in str(modal.query_one("#modal-error").render())
+        modal.query_one("#new", Input).value = new
+        modal.query_one("#again", Input).value = new
+        await pilot.pause()
+        assert "solide" in str(modal.query_one("#modal-error").render())
+        await pilot.press("ctrl+s")
+        # Waiting for every worker would also wait for the palette's searches, which Textual
+        # cancels as the user types (WorkerCancelled): wait for the dialog to close instead.
+        await wait_until(pilot, lambda: not isinstance(app.screen, PassphraseModal), "la phrase changée")
+        assert models.Person.select().count() == 0  # the app goes on, with the base reopened
+    app.database.close()
+    storage.open_database(configured_db_path, new).close()
+    from injonctions_tui.domain.store import integrity
+
+    with storage.open_database(configured_db_path, new):
+        assert integrity.verify_base().intact  # the seals followed the new key

@@ -26,7 +26,9 @@ async def test_write_finalise_and_sign_a_fiche_navette(demo_db, tmp_path: Path, 
         rows = app.screen.rows
         index = next(i for i, r in enumerate(rows) if r.status_value == "attendu" and r.kind_value.startswith("suivi"))
         app.screen.query_one("#agenda-table", RecordTable).move_cursor(row=index)
-        await pilot.press("p", "w")
+        await pilot.press("p")  # the cursor moves on to the next person: back to this one to write
+        app.screen.query_one("#agenda-table", RecordTable).move_cursor(row=index)
+        await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ReportEditorScreen)
         report_id = app.screen.report_id

@@ -71,3 +71,24 @@ async def test_signature_image_from_the_settings(configured_db_path: Path, tmp_p
         await pilot.pause()
         assert signature_image() == picture.read_bytes()
     database.close()
+
+
+async def test_the_auto_lock_cannot_be_turned_off(configured_db_path: Path) -> None:
+    """The base holds health data: 0 (never) and more than 15 minutes are refused, in French."""
+    from injonctions_tui.domain.store.settings import lock_minutes
+
+    database = storage.open_database(configured_db_path, PASSPHRASE)
+    app = InjonctionsApp(StartupPlan(db_path=configured_db_path, database=database))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        for refused in ("0", "60"):
+            app.screen.query_one("#lock_minutes", Input).value = refused
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "entre 1 et 15 minutes" in str(app.screen.query_one("#settings-message").render())
+            assert lock_minutes() == 5
+        app.screen.query_one("#lock_minutes", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert lock_minutes() == 2
+    database.close()

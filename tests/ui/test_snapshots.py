@@ -112,3 +112,13 @@ def test_professional_with_missing_items(snap_compare, demo_db, tmp_path: Path) 
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(110, 50), run_before=open_professional)
+
+
+def test_directory_at_80x24(snap_compare, demo_db, tmp_path: Path) -> None:  # noqa: F811
+    """The directory of treating structures (palette « Annuaire »): name, short type and public fit
+    80 columns; address, phone and secure e-mail come back on a wider terminal."""
+    async def open_directory(pilot) -> None:
+        pilot.app.action_directory()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(demo_db, tmp_path), terminal_size=(80, 24), run_before=open_directory)

@@ -1,10 +1,15 @@
-"""What the professional does during the permanence: mark, book, propose, convoke, welcome.
+"""What the professional does during the permanence: mark, book, propose, convoke.
 
 Each action is one transaction with one audit event (ids and codes only, never a
 name), and refuses bad input with a French message before writing anything. Slots
 and holidays come from calendar/slots.py; what to book next and its legal date from the
 deadline engine (deadlines/engine.py). Lists for the morning (saisines to convoke,
-holiday conflicts) live in convocations.py.
+holiday conflicts) live in convocations.py; walk-ins in walk_ins.py.
+
+The court's permanences are the rule (issue 16): a booking outside their hours, on the
+other public's day or on a holiday is not refused but asked first (NeedsConfirmation),
+and the confirmed departure is written in the audit trail. Proposals keep the
+« délai minimal de convocation » and land on or before the legal date.
 """
 
 from __future__ import annotations
@@ -14,36 +19,29 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-from ..calendar.slots import (booked_intervals, court_places, find_free_slot, holiday_name, overlaps, permanence_at,
-                              permanence_occurrences, slots_of)
-from ..core.dates import WEEKDAYS_FR, age_on, format_fr, parse_date
-from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Person, database
-from ..core.people import measure_public, public_for
-from ..core.text import search_key
-from ..core.validation import MAX_TEXT, clean_text, parse_parquet_number
-from ..core.vocabulary import AppointmentKind, AppointmentStatus, Authority, MeasureStatus, Public, Stage, label
+from ..calendar.slots import (PermanenceDay, booked_intervals, court_places, find_free_slot, find_last_free_slot,
+                              holiday_name, overlaps, permanence_at, slots_of)
+from ..core.dates import WEEKDAYS_FR, format_fr, hour_fr
+from ..core.errors import InvalidInput, NeedsConfirmation
+from ..core.models import Appointment, Measure, database
+from ..core.people import measure_public
+from ..core.validation import MAX_TEXT, clean_text
+from ..core.vocabulary import AppointmentKind, AppointmentStatus, MeasureStatus, Public, label
 from ..deadlines.engine import measure_timeline, next_interview
 from ..store import audit
-from ..store.professionals import current_user
 from ..store.settings import CourtSettings, load_court
 
 AK, AS = AppointmentKind, AppointmentStatus
 #: Hours of appointments outside permanences (at the CSAPA): our choice, 8h-20h.
 OUTSIDE_OPENS, OUTSIDE_CLOSES = dt.time(8, 0), dt.time(20, 0)
 DEFAULT_MINUTES = 30
-#: Plausible ages of a person under an injonction (as the dossier form checks).
-MIN_AGE, MAX_AGE = 10, 100
-#: A walk-in's parquet number is left empty, to complete in the dossier (which shows
-#: "à compléter"): a fake number would pass for a real one in letters to the court.
-PARQUET_TO_COMPLETE = ""
 
-__all__ = ["Proposal", "add_walk_in", "book", "convoke", "mark", "propose_next"]
+__all__ = ["Departure", "Proposal", "book", "confirm_departures", "convoke", "departures", "mark", "propose_next"]
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """The next appointment the cadence asks for, on the first free permanence slot."""
+    """The next appointment the cadence asks for, on the slot that keeps its legal date."""
 
     measure_id: int
     kind: str
@@ -54,6 +52,8 @@ class Proposal:
     place: str
     public: str
     note: str
+    #: After the legal date (the note says why).
+    late: bool = False
 
 
 E = TypeVar("E", bound=Enum)
@@ -114,36 +114,79 @@ def mark(appointment_id: int, status: str, today: dt.date) -> Appointment:
     return appointment
 
 
-# --- booking ---------------------------------------------------------------------------
-def _check_slot(court: CourtSettings, starts_at: dt.datetime, place: str, today: dt.date,
-                allow_closed: bool, minutes: int | None) -> int:
-    """Refuse a past, closed, off-hours or taken slot; return the appointment's length."""
+# --- the court's rules for a slot -----------------------------------------------------------
+@dataclass(frozen=True)
+class Departure:
+    """A rule of the court a booking departs from: the professional may confirm it."""
+
+    code: str  # hors_horaires, public, ferie: recorded in the audit trail
+    message: str
+
+
+def _hours_of(court: CourtSettings, day: dt.date, place: str) -> str:
+    held = [p for p in court.permanences if p.weekday == day.weekday() and p.place == place]
+    return ", ".join(f"{hour_fr(p.start)}-{hour_fr(p.end)}, {label(Public(p.public)).lower()}" for p in held)
+
+
+def departures(court: CourtSettings, starts_at: dt.datetime, place: str,
+               public: Public | None) -> list[Departure]:
+    """How a booking at `starts_at` departs from the court's permanences: outside their
+    hours, on the permanence of the other public (minority judged at the date of the
+    facts), or on a public holiday. Empty when it follows them."""
     day = starts_at.date()
-    if day < today:
-        raise InvalidInput(f"Le {format_fr(day)} est passé : choisissez une date à venir.")
+    found: list[Departure] = []
     holiday = holiday_name(day)
     if place in court_places(court):
         permanence = permanence_at(court, starts_at, place)
+        hours = _hours_of(court, day, place)
         if permanence is None:
-            raise InvalidInput(f"Pas de permanence au tribunal le {_when(starts_at)} : choisissez un "
-                               "créneau de permanence, ou un rendez-vous au CSAPA.")
-        if holiday and not allow_closed:
-            raise InvalidInput(f"La permanence du {format_fr(day)} est fermée ({holiday}) : "
-                               "choisissez une autre date.")
+            found.append(Departure("hors_horaires", (
+                f"{_hhmm(starts_at)} est en dehors de la permanence du {WEEKDAYS_FR[day.weekday()]} ({hours})."
+                if hours else f"Il n'y a pas de permanence au tribunal le {WEEKDAYS_FR[day.weekday()]}.")))
+        elif public is not None and permanence.public != public:
+            found.append(Departure("public", (
+                f"La permanence du {WEEKDAYS_FR[day.weekday()]} reçoit les {label(Public(permanence.public)).lower()} ; "
+                f"cette personne relève de celle des {label(public).lower()} (âge à la date des faits).")))
+        if holiday:
+            found.append(Departure("ferie", f"Le {format_fr(day)} est férié ({holiday}) : le tribunal est fermé."))
+    else:
+        if holiday:
+            found.append(Departure("ferie", f"Le {format_fr(day)} est férié ({holiday})."))
+        end = starts_at + dt.timedelta(minutes=DEFAULT_MINUTES)
+        if starts_at.time() < OUTSIDE_OPENS or end > dt.datetime.combine(day, OUTSIDE_CLOSES):
+            found.append(Departure("hors_horaires", "Hors permanence, les rendez-vous se prennent d'ordinaire "
+                                                    "entre 8h et 20h."))
+    return found
+
+
+def confirm_departures(found: list[Departure], confirmed: bool, question: str = "Réserver quand même ?") -> str:
+    """Nothing when the booking follows the rules; else ask first (NeedsConfirmation),
+    and once confirmed return what the audit records (« derogation=ferie,public »)."""
+    if not found:
+        return ""
+    if not confirmed:
+        raise NeedsConfirmation([d.message for d in found], question, codes=tuple(d.code for d in found))
+    return " derogation=" + ",".join(d.code for d in found)
+
+
+# --- booking ---------------------------------------------------------------------------
+def _check_slot(court: CourtSettings, starts_at: dt.datetime, place: str, today: dt.date,
+                minutes: int | None) -> int:
+    """Refuse what cannot be: a past day, a Sunday, a time off the permanence's slot grid,
+    a taken slot, an odd length. Returns the appointment's length."""
+    day = starts_at.date()
+    if day < today:
+        raise InvalidInput(f"Le {format_fr(day)} est passé : choisissez une date à venir.")
+    if day.weekday() == 6:
+        raise InvalidInput("Pas de rendez-vous le dimanche.")
+    permanence = permanence_at(court, starts_at, place) if place in court_places(court) else None
+    if permanence is not None:
         if starts_at not in slots_of(permanence, day):
             raise InvalidInput(f"{_hhmm(starts_at)} ne correspond à aucun créneau de la permanence "
                                f"(créneaux de {permanence.slot_minutes} minutes dès "
                                f"{permanence.start.replace(':', 'h')}).")
         minutes = minutes or permanence.slot_minutes
-    else:
-        if day.weekday() == 6:
-            raise InvalidInput("Pas de rendez-vous le dimanche.")
-        if holiday and not allow_closed:
-            raise InvalidInput(f"Le {format_fr(day)} est férié ({holiday}) : choisissez une autre date.")
-        minutes = minutes or DEFAULT_MINUTES
-        end = starts_at + dt.timedelta(minutes=minutes)
-        if starts_at.time() < OUTSIDE_OPENS or end > dt.datetime.combine(day, OUTSIDE_CLOSES):
-            raise InvalidInput("Hors permanence, les rendez-vous se prennent entre 8h et 20h.")
+    minutes = minutes or next((p.slot_minutes for p in court.permanences if p.place == place), DEFAULT_MINUTES)
     if not 5 <= minutes <= 240:
         raise InvalidInput("La durée d'un rendez-vous doit être comprise entre 5 et 240 minutes.")
     if overlaps(starts_at, minutes, booked_intervals(day, place)):
@@ -151,8 +194,8 @@ def _check_slot(court: CourtSettings, starts_at: dt.datetime, place: str, today:
     return minutes
 
 
-def _create(measure: Measure, kind: AppointmentKind, starts_at: dt.datetime, place: str,
-            minutes: int, action: str, walk_in: bool = False) -> Appointment:
+def create_appointment(measure: Measure, kind: AppointmentKind, starts_at: dt.datetime, place: str,
+            minutes: int, action: str, walk_in: bool = False, derogation: str = "") -> Appointment:
     """Write the appointment; a saisine with an appointment is no longer "à convoquer"."""
     appointment = Appointment.create(measure=measure, kind=kind.value, starts_at=starts_at,
                                      duration_minutes=minutes, place=place, walk_in=walk_in)
@@ -160,17 +203,17 @@ def _create(measure: Measure, kind: AppointmentKind, starts_at: dt.datetime, pla
         measure.status = MeasureStatus.EVALUATION.value
         measure.save()
     audit.record(action, "appointment", appointment.id,
-                 details=f"mesure={measure.id} {kind.value} {starts_at:%Y-%m-%d %H:%M}")
+                 details=f"mesure={measure.id} {kind.value} {starts_at:%Y-%m-%d %H:%M}{derogation}")
     return appointment
 
 
 def book(measure_id: int, kind: str, starts_at: dt.datetime, *, place: str, today: dt.date,
-         allow_closed: bool = False, court: CourtSettings | None = None,
+         confirmed: bool = False, court: CourtSettings | None = None,
          duration_minutes: int | None = None) -> Appointment:
-    """Book an appointment at a permanence slot, or at the CSAPA (any weekday, 8h-20h).
+    """Book an appointment at a permanence slot, or at the CSAPA (any weekday but Sunday).
 
-    A holiday is refused unless `allow_closed` (the professional confirmed it), so
-    nothing lands on a closed permanence silently.
+    Outside the court's hours, on the other public's permanence or on a holiday, nothing
+    is written until the professional confirms (`confirmed`); the departure is recorded.
     """
     court = court or load_court()
     value = _enum(AK, kind, "Type d'entretien")
@@ -180,8 +223,10 @@ def book(measure_id: int, kind: str, starts_at: dt.datetime, *, place: str, toda
     starts_at = starts_at.replace(second=0, microsecond=0)
     with database.atomic():
         measure = open_measure(measure_id)
-        minutes = _check_slot(court, starts_at, clean_place, today, allow_closed, duration_minutes)
-        return _create(measure, value, starts_at, clean_place, minutes, "rdv_creation")
+        minutes = _check_slot(court, starts_at, clean_place, today, duration_minutes)
+        derogation = confirm_departures(departures(court, starts_at, clean_place, measure_public(measure)),
+                                        confirmed)
+        return create_appointment(measure, value, starts_at, clean_place, minutes, "rdv_creation", derogation=derogation)
 
 
 # --- the next appointment the cadence asks for -----------------------------------------------
@@ -206,15 +251,43 @@ def _nothing_to_propose(measure: Measure, today: dt.date) -> InvalidInput:
                         "sont déjà tenus ou prévus : enregistrez le renouvellement pour la suite.")
 
 
+def earliest_convocation_day(court: CourtSettings, today: dt.date) -> dt.date:
+    """No proposal before the convocation lead time: a letter posted today arrives first."""
+    return today + dt.timedelta(days=court.convocation_lead_days)
+
+
+def _slot_for(court: CourtSettings, public: Public, kind: AppointmentKind, due: dt.date, today: dt.date,
+              not_before: dt.datetime | None) -> tuple[dt.datetime, PermanenceDay, str]:
+    """Where the interview lands, and what the professional is told about it.
+
+    A follow-up lands on the last permanence of the person's public on or before its
+    legal date that leaves the convocation lead time; the evaluation as soon as the lead
+    time allows (its date is a limit, sooner is better). Only when nothing fits, the
+    first free slot after, shown late with the reason.
+    """
+    earliest = earliest_convocation_day(court, today)
+    lead = f"délai de convocation de {court.convocation_lead_days} jours"
+    if kind != AK.EVALUATION_INITIALE:
+        found = find_last_free_slot(court, public.value, earliest, due)
+        if found is not None:
+            return found[0], found[1], ""
+    slot, occurrence = find_free_slot(court, public.value, earliest, not_before=not_before)
+    if slot.date() <= due:
+        return slot, occurrence, ""
+    if due < today:
+        return slot, occurrence, "Date légale dépassée : premier créneau libre après le " + lead + "."
+    if due < earliest:
+        return slot, occurrence, (f"En retard : le {lead} ne permet pas de tenir la date légale "
+                                  f"({format_fr(due)}).")
+    return slot, occurrence, f"En retard : aucun créneau libre d'ici la date légale ({format_fr(due)})."
+
+
 def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None = None,
                  now: dt.datetime | None = None) -> Proposal:
     """The interview the deadline engine says is next (`deadlines.next_interview`): the
     evaluation before the measure starts, else the oldest M3 / M6 / 6-monthly interview
-    neither held nor booked.
-
-    The slot is the first free one on the person's public's permanence, on or after
-    the legal date but never before today (nor before `now` when given: this
-    morning's past slots); holidays are skipped.
+    neither held nor booked, on the slot `_slot_for` chooses (holidays skipped, the
+    convocation lead time kept, this morning's past slots skipped when `now` is given).
     """
     court = court or load_court()
     measure = open_measure(measure_id)
@@ -223,27 +296,21 @@ def propose_next(measure_id: int, today: dt.date, *, court: CourtSettings | None
         raise _nothing_to_propose(measure, today)
     kind, due = found.kind, found.due_on
     if found.start is None:
-        search_from = max(today, measure.saisine_received_on)
         note = f"Évaluation dans le mois de la saisine : au plus tard le {format_fr(due)}."
     else:
-        search_from = max(today, due)
         note = f"{label(kind)} dû le {format_fr(due)} (début de mesure le {format_fr(found.start)})."
     public = measure_public(measure)
-    slot, occurrence = find_free_slot(court, public, search_from, not_before=now)
-    if due < today:
-        note += " Date légale dépassée : premier créneau disponible."
-    elif slot.date() > due:
-        note += f" Premier créneau libre après la date légale ({format_fr(due)})."
+    slot, occurrence, late = _slot_for(court, public, kind, due, today, now)
     return Proposal(measure_id=measure.id, kind=kind.value, kind_label=label(kind), due_on=due,
                     starts_at=slot, place=occurrence.permanence.place, public=public.value,
-                    note=note.strip())
+                    note=f"{note} {late}".strip(), late=bool(late))
 
 
 # --- convocation of a saisine -------------------------------------------------------------
 def convoke(measure_id: int, today: dt.date, *, public_override: str | None = None,
             court: CourtSettings | None = None, now: dt.datetime | None = None) -> Appointment:
-    """Book the first free evaluation slot on the person's public's permanence, on or
-    after today (after `now` when given, so not on a slot already gone).
+    """Book the first free evaluation slot on the person's public's permanence once the
+    convocation lead time has passed (so the letter arrives first).
 
     The public is judged at the date of the facts; a manual override is kept on the
     measure, so the agenda and later proposals agree with it.
@@ -261,91 +328,8 @@ def convoke(measure_id: int, today: dt.date, *, public_override: str | None = No
             measure.public_override = override.value
             measure.save()
             audit.record("public_force", "measure", measure.id, details=f"public={override.value}")
-        slot, occurrence = find_free_slot(court, measure_public(measure), today, not_before=now)
+        slot, occurrence = find_free_slot(court, measure_public(measure).value,
+                                          earliest_convocation_day(court, today), not_before=now)
         place = occurrence.permanence.place
-        minutes = _check_slot(court, slot, place, today, False, None)
-        return _create(measure, AK.EVALUATION_INITIALE, slot, place, minutes, "convocation")
-
-
-# --- walk-ins ----------------------------------------------------------------------------
-def _birth(value: dt.date | str, today: dt.date) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    birth = value if isinstance(value, dt.date) else parse_date(value, "Date de naissance")
-    age = age_on(birth, today)
-    if birth > today or not MIN_AGE <= age <= MAX_AGE:
-        raise InvalidInput(f"Date de naissance : {age} ans aujourd'hui, ce n'est pas vraisemblable "
-                           f"(entre {MIN_AGE} et {MAX_AGE} ans).")
-    return birth
-
-
-def _reusable_measure(person: Person, number: str) -> Measure | None:
-    """The person's open saisine this visit is about: same parquet number, or (none
-    typed) the latest one not yet evaluated. Otherwise a new measure is created."""
-    for measure in person.measures.order_by(Measure.saisine_received_on.desc(), Measure.id.desc()):
-        if is_closed_measure(measure):
-            continue
-        if number and measure.parquet_number in (number, PARQUET_TO_COMPLETE):
-            return measure
-        evaluated = any(a.kind == AK.EVALUATION_INITIALE and a.status == AS.PRESENT
-                        for a in measure.appointments)
-        if not number and not evaluated and measure.status in (MeasureStatus.A_CONVOQUER,
-                                                               MeasureStatus.EVALUATION):
-            return measure
-    return None
-
-
-def _walk_in_slot(slots: list[dt.datetime], minutes: int, taken: list, now: dt.datetime) -> dt.datetime:
-    """The slot running now if free, else the next free one; when none is left, now
-    rounded down to the slot grid (the person is here: the morning runs late)."""
-    for slot in slots:
-        if slot + dt.timedelta(minutes=minutes) > now and not overlaps(slot, minutes, taken):
-            return slot
-    elapsed = max(0, int((now - slots[0]).total_seconds() // 60))
-    return slots[0] + dt.timedelta(minutes=elapsed - elapsed % minutes)
-
-
-def add_walk_in(*, last_name: str, first_name: str, birth_date: dt.date | str,
-                parquet_number: str | None, today: dt.date, court: CourtSettings,
-                public_override: str | None = None, now: dt.datetime | None = None) -> Appointment:
-    """Someone not on the list arrives: find or create the person and the measure, and
-    put them on today's permanence. The dossier is completed later."""
-    last = clean_text(last_name, "Nom", required=True) or ""
-    first = clean_text(first_name, "Prénom", required=True) or ""
-    birth = _birth(birth_date, today)
-    number = parse_parquet_number(parquet_number, required=False) or PARQUET_TO_COMPLETE
-    override = _enum(Public, public_override, "Public") if public_override else None
-    occurrences = permanence_occurrences(court, today, today)
-    open_today = [o for o in occurrences if not o.closed]
-    if not open_today:
-        reason = f" ({occurrences[0].holiday_name})" if occurrences else ""
-        raise InvalidInput(f"Pas de permanence ouverte aujourd'hui{reason} : un accueil sans "
-                           "rendez-vous se fait pendant une permanence.")
-    with database.atomic():
-        person = Person.get_or_none((Person.search_name == search_key(f"{last} {first}"))
-                                    & (Person.birth_date == birth))
-        if person is None:
-            person = Person.create(last_name=last, first_name=first, birth_date=birth)
-        measure = _reusable_measure(person, number)
-        if measure is None:
-            measure = Measure.create(
-                person=person, professional=current_user(), parquet_number=number,
-                authority=Authority.PROCUREUR.value, stage=Stage.ALTERNATIVE_POURSUITES.value,
-                saisine_received_on=today, status=MeasureStatus.EVALUATION.value,
-                public_override=override.value if override else None)
-            audit.record("creation_dossier_sans_rdv", "measure", measure.id)
-        elif override or (number and not measure.parquet_number):
-            measure.public_override = override.value if override else measure.public_override
-            measure.parquet_number = measure.parquet_number or number
-            measure.save()
-        public = public_for(birth, measure.facts_on, measure.public_override, measure.saisine_received_on)
-        occurrence = next((o for o in open_today if o.permanence.public == public), open_today[0])
-        permanence = occurrence.permanence
-        moment = now if now and now.date() == today else occurrence.starts_at
-        slot = _walk_in_slot(slots_of(permanence, today), permanence.slot_minutes,
-                             booked_intervals(today, permanence.place), moment)
-        evaluated = any(a.kind == AK.EVALUATION_INITIALE and a.status == AS.PRESENT
-                        for a in measure.appointments)
-        kind = AK.SUPPLEMENTAIRE if evaluated else AK.EVALUATION_INITIALE
-        return _create(measure, kind, slot, permanence.place, permanence.slot_minutes,
-                       "accueil_sans_rdv", walk_in=True)
+        minutes = _check_slot(court, slot, place, today, None)
+        return create_appointment(measure, AK.EVALUATION_INITIALE, slot, place, minutes, "convocation")

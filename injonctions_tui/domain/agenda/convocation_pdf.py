@@ -10,49 +10,43 @@ someone else in the household.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
-from ..core.dates import age_on, format_long_fr
+from ..core.dates import format_long_fr
 from ..core.errors import InvalidInput
-from ..core.models import LegalRepresentative
-from ..core.people import MAJORITY_AGE
 from ..core.vocabulary import AppointmentStatus, label, professional_clause
 from ..printing.context import AppointmentContext, neutral_kind, place_address, signing_city, time_fr
 from ..printing.pdf import SectionStart, letterhead, lines, para, render, signature_block, table_style, text
 from ..printing.signature_image import signature_image
 from ..store.settings import CourtSettings, load_court
+from .convocations import Addressee, addressees_for, represented
 
 TITLE = "Convocation"
 LEGAL_FRAME = ("Cet entretien s'inscrit dans le cadre de la mesure d'injonction thérapeutique prévue "
                "par les articles L3413-1 et suivants du code de la santé publique.")
 
 
-@dataclass(frozen=True)
-class Addressee:
-    name: str
-    address: str | None
-    representative_of: str | None = None  # the minor's name, for a legal representative
-    relationship: str | None = None
-
-    @property
-    def designation(self) -> str:
-        return f"{self.name} ({self.relationship})" if self.relationship else self.name
-
-
 def convocation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings | None = None) -> bytes:
     """The PDF bytes: one letter for the person, one per convoked legal representative."""
-    check_convocable(ctx, today)
+    return convocations([ctx], today=today, court=court)
+
+
+def convocations(contexts: list[AppointmentContext], *, today: dt.date, court: CourtSettings | None = None) -> bytes:
+    """Several convocations in one PDF (« Convocations à envoyer »), each letter with its
+    own page numbering."""
     court = court or load_court()
-    addressees = addressees_for(ctx)
     story: list[Flowable] = []
-    for index, addressee in enumerate(addressees):
-        if index:
-            story.append(PageBreak())
-        story += _letter(ctx, court, today, addressee, addressees)
-    return render(story, title=TITLE, author=ctx.professional.full_name)
+    for ctx in contexts:
+        check_convocable(ctx, today)
+        addressees = addressees_for(ctx)
+        for addressee in addressees:
+            if story:
+                story.append(PageBreak())
+            story += _letter(ctx, court, today, addressee, addressees)
+    return render(story, title=TITLE if len(contexts) == 1 else "Convocations",
+                  author=contexts[0].professional.full_name)
 
 
 def check_convocable(ctx: AppointmentContext, today: dt.date) -> None:
@@ -62,29 +56,6 @@ def check_convocable(ctx: AppointmentContext, today: dt.date) -> None:
         raise InvalidInput(f"Convocation impossible : le rendez-vous est noté « {label(appointment.status)} ».")
     if appointment.starts_at.date() < today:
         raise InvalidInput("Convocation impossible : la date du rendez-vous est passée.")
-
-
-def represented(ctx: AppointmentContext) -> bool:
-    """Legal representatives are convoked for a minor at the date of the facts who is
-    still a minor on the appointment's day: an adult's parents have no authority, and
-    writing to them would breach secrecy (our reading; the professional can also untick
-    "convoqué" on a representative)."""
-    if not ctx.minor_at_facts:
-        return False
-    birth = ctx.person.birth_date
-    return birth is None or age_on(birth, ctx.appointment.starts_at.date()) < MAJORITY_AGE
-
-
-def addressees_for(ctx: AppointmentContext) -> list[Addressee]:
-    """The person first, then each convoked legal representative (in recorded order)."""
-    person = ctx.person
-    result = [Addressee(person.full_name, person.address)]
-    if represented(ctx):
-        query = (LegalRepresentative.select()
-                 .where((LegalRepresentative.person == person) & (LegalRepresentative.convoked == True))  # noqa: E712
-                 .order_by(LegalRepresentative.id))
-        result += [Addressee(rep.name, rep.address, person.full_name, rep.relationship) for rep in query]
-    return result
 
 
 def _letter(ctx: AppointmentContext, court: CourtSettings, today: dt.date,

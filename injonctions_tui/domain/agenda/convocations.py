@@ -1,8 +1,9 @@
-"""Two lists for the morning: saisines still to convoke, appointments on a holiday.
+"""Lists for the morning — saisines still to convoke, appointments on a holiday,
+convocations booked and not yet printed — and whom a convocation goes to.
 
-Both are single joined queries (measures with their person; appointments with their
-measure and person) so they stay instant on a large database. Re-exported by
-booking.py, which holds the actions these lists lead to (convoke, book).
+The lists are single joined queries (measures with their person; appointments with
+their measure and person) so they stay instant on a large database. The actions they
+lead to (convoke, book) are in booking.py.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
 from ..calendar.slots import DAY, PermanenceDay, find_free_slot, holidays_between, next_open_permanence
 from ..core.dates import age_on
 from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Person
+from ..core.models import Appointment, LegalRepresentative, Measure, Person, database
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.vocabulary import AppointmentStatus, MeasureStatus, Public, label
 from ..deadlines.engine import evaluation_deadline
 from ..store.settings import CourtSettings
+
+if TYPE_CHECKING:  # printing.context loads ReportLab: not on the agenda's start-up path
+    from ..printing.context import AppointmentContext
 
 
 @dataclass(frozen=True)
@@ -131,3 +136,99 @@ def holiday_conflicts(court: CourtSettings, start: dt.date, end: dt.date) -> lis
             starts_at=appointment.starts_at, place=appointment.place, holiday_name=days[day],
             public=public.value, next_permanence=following, proposed_at=slot))
     return conflicts
+
+
+# --- whom a convocation goes to ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    address: str | None
+    representative_of: str | None = None  # the minor's name, for a legal representative
+    relationship: str | None = None
+
+    @property
+    def designation(self) -> str:
+        return f"{self.name} ({self.relationship})" if self.relationship else self.name
+
+
+def represented(ctx: AppointmentContext) -> bool:
+    """Legal representatives are convoked for a minor at the date of the facts who is
+    still a minor on the appointment's day: an adult's parents have no authority, and
+    writing to them would breach secrecy (our reading; the professional can also untick
+    "convoqué" on a representative)."""
+    if not ctx.minor_at_facts:
+        return False
+    birth = ctx.person.birth_date
+    return birth is None or age_on(birth, ctx.appointment.starts_at.date()) < MAJORITY_AGE
+
+
+def addressees_for(ctx: AppointmentContext) -> list[Addressee]:
+    """The person first, then each convoked legal representative (in recorded order)."""
+    person = ctx.person
+    result = [Addressee(person.full_name, person.address)]
+    if represented(ctx):
+        query = (LegalRepresentative.select()
+                 .where((LegalRepresentative.person == person) & (LegalRepresentative.convoked == True))  # noqa: E712
+                 .order_by(LegalRepresentative.id))
+        result += [Addressee(rep.name, rep.address, person.full_name, rep.relationship) for rep in query]
+    return result
+
+
+def address_warnings(ctx: AppointmentContext) -> list[str]:
+    """What makes a convocation impossible to post, and where to fix it (the letter is
+    still produced: it can be handed over at the permanence)."""
+    addressees = addressees_for(ctx)
+    warnings = [f"Pas d'adresse postale pour {a.designation} : ajoutez-la dans le dossier (F3, Entrée, "
+                f"{'l' if a.representative_of else 'm'})."
+                for a in addressees if not (a.address or "").strip()]
+    if represented(ctx) and len(addressees) == 1:
+        warnings.append(f"{ctx.person.full_name} est mineur(e) : aucun représentant légal convoqué ; "
+                        "ajoutez-le dans le dossier (F3, Entrée, l).")
+    return warnings
+
+
+# --- convocations to send -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConvocationToSend:
+    """An appointment booked ahead whose convocation was never printed."""
+
+    appointment_id: int
+    person: str
+    starts_at: dt.datetime
+    kind: str
+
+
+def _to_send_query(today: dt.date) -> Any:  # a peewee query
+    return (Appointment.select(Appointment.id, Appointment.starts_at, Appointment.kind, Person.last_name,
+                               Person.first_name)
+            .join(Measure).join(Person)
+            .where((Appointment.status == AppointmentStatus.ATTENDU) & (Appointment.walk_in == False)  # noqa: E712
+                   & Appointment.convocation_printed_on.is_null()
+                   & (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min))
+                   & (Measure.status != MeasureStatus.CLOTURE.value))
+            .order_by(Appointment.starts_at, Appointment.id))
+
+
+def convocations_to_send(today: dt.date) -> list[ConvocationToSend]:
+    """Every appointment from today on, booked (not a walk-in), whose convocation was
+    never printed: « Convocations à envoyer »."""
+    return [ConvocationToSend(row.id, f"{row.measure.person.last_name.upper()} {row.measure.person.first_name}",
+                              row.starts_at, label(row.kind))
+            for row in _to_send_query(today)]
+
+
+def contexts_to_send(today: dt.date) -> list[AppointmentContext]:
+    """The same appointments, loaded for printing; refuses (in French) when there is none."""
+    from ..printing.context import load_appointment
+
+    ids = [row.id for row in _to_send_query(today)]
+    if not ids:
+        raise InvalidInput("Aucune convocation à envoyer : toutes les convocations prévues sont déjà imprimées.")
+    return [load_appointment(i) for i in ids]
+
+
+def mark_printed(appointment_ids: list[int], on: dt.date) -> None:
+    """The convocations were printed (the document pipeline calls this once the PDF is saved)."""
+    with database.atomic():
+        (Appointment.update(convocation_printed_on=on)
+         .where(Appointment.id.in_(appointment_ids)).execute())

@@ -22,7 +22,7 @@ from peewee import fn
 
 from ..calendar.slots import DAY, PermanenceDay, holiday_name, permanence_occurrences
 from ..core import clock
-from ..core.dates import age_on, format_long_fr
+from ..core.dates import age_on, format_long_fr, hour_fr
 from ..core.models import Appointment, Measure, Person, Report, person_name
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, Public, label
@@ -84,10 +84,7 @@ class DayView:
         return bool(self.permanences) and all(p.closed for p in self.permanences)
 
 
-def _hour(hhmm: str) -> str:
-    """'09:00' -> '9h', '12:30' -> '12h30', as French court notices write it."""
-    hours, minutes = hhmm.split(":")
-    return f"{int(hours)}h{minutes if minutes != '00' else ''}"
+_hour = hour_fr
 
 
 def permanences_on(court: CourtSettings, day: dt.date) -> list[Permanence]:

@@ -1,9 +1,10 @@
 """Feuille de permanence: the day's list on paper, in case the laptop dies in court.
 
 It has what the professional needs to hold the morning without the app: who is
-expected, when, how to reach them, a box to tick present/absent by hand, blank rows
-for walk-ins, and the saisines still to convoke. Internal use: the footer says to
-destroy it once copied back into the app.
+expected, when, how to reach them, a box to tick by hand for présent, absent and excusé
+(the status already recorded is ticked), blank rows for walk-ins, and the saisines
+still to convoke. A heading never ends a page: it goes to the next one with its table.
+Internal use: the footer says to destroy it once copied back into the app.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from collections.abc import Callable
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ..calendar.slots import holiday_name
 from ..core.dates import format_fr, format_long_fr
 from ..core.models import Appointment, Measure, Person
 from ..core.people import measure_public
-from ..core.vocabulary import Public, label
+from ..core.vocabulary import AppointmentStatus, Public, label
 from ..printing.context import time_fr
 from ..printing.pdf import FONT_BOLD, MARGIN, STYLES, letterhead, para, render, table_style, text
 from ..store.professionals import require_user
@@ -28,10 +29,15 @@ from ..store.settings import CourtSettings, Permanence
 from .convocations import SaisineToConvoke, saisines_to_convoke
 
 TITLE = "Feuille de permanence"
-#: The presence box, a plain two-line string (no Paragraph: it is on every row).
-CHECK = "Présent ☐\nAbsent ☐"
+#: The boxes ticked by hand, one column each; plain strings (no Paragraph: on every row).
+PRESENCE = ((AppointmentStatus.PRESENT, "Présent"), (AppointmentStatus.ABSENT, "Absent"),
+            (AppointmentStatus.EXCUSE, "Excusé"))
+BOX, TICKED = "☐", "☒"
+BOX_SIZE = 13
+#: A table before it is built: its rows, column widths, row heights and style.
+Listing = tuple[list[list], list[float], list[float | None], TableStyle]
 WALK_IN_ROWS = 3
-WIDTH = landscape(A4)[0] - 2 * MARGIN
+WIDTH, PAGE_HEIGHT = landscape(A4)[0] - 2 * MARGIN, landscape(A4)[1]
 CELL = STYLES["cell"]
 #: ReportLab's default left and right padding of a table cell.
 PADDING = 6
@@ -55,18 +61,31 @@ def feuille_de_permanence(day: dt.date, *, court: CourtSettings, today: dt.date)
         *letterhead(professional, today, width=WIDTH),
         para(f"{TITLE.upper()} — {format_long_fr(day)}", "title"),
         *_heading(court, day, permanences),
-        para("Rendez-vous du jour", "heading"),
-        _appointments_table(day),
+        # Said at the top: at the end, this line alone would sometimes make a page of its own.
+        para(f"Imprimée le {format_fr(today)}. Les informations de cette feuille sont à reporter "
+             "dans l'application, puis la feuille est à détruire.", "small"),
+        *_section("Rendez-vous du jour", _appointments_table(day)),
     ]
     publics = {p.public for p in permanences}
     saisines = _saisines(publics, today)
     if saisines is not None:
-        story += [Spacer(1, 8), para("Saisines à convoquer (sans rendez-vous)", "heading"), saisines]
-    story.append(Spacer(1, 8))
-    story.append(para(f"Imprimée le {format_fr(today)}. Les informations de cette feuille sont à reporter "
-                      "dans l'application, puis la feuille est à détruire.", "small"))
+        story += [Spacer(1, 8), *_section("Saisines à convoquer (sans rendez-vous)", saisines)]
     reference = f"{TITLE} du {format_fr(day)} — usage interne, à détruire après report dans l'application"
     return render(story, title=TITLE, author=professional.full_name, reference=reference, landscape_page=True)
+
+
+def _section(title: str, listing: Listing) -> list[Flowable]:
+    """The heading and its table; a new page first unless the heading, the table's header
+    and its first two rows fit at the foot of this one (a heading alone there tells the
+    reader nothing, and the table repeats its header row on the next page anyway)."""
+    rows, widths, heights, style = listing
+    heading = para(title, "heading")
+    kept = len(rows[:3])
+    first = Table(rows[:kept], colWidths=widths, rowHeights=heights[:kept], style=style)
+    room = heading.wrap(WIDTH, PAGE_HEIGHT)[1] + heading.getSpaceBefore() + heading.getSpaceAfter()
+    room += first.wrap(WIDTH, PAGE_HEIGHT)[1]
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1, style=style)
+    return [CondPageBreak(room), heading, table]
 
 
 def _heading(court: CourtSettings, day: dt.date, permanences: list[Permanence]) -> list[Flowable]:
@@ -150,13 +169,19 @@ def _widths(*centimetres: float) -> list[float]:
     return widths + [WIDTH - sum(widths)]
 
 
-def _appointments_table(day: dt.date) -> Table:
+def _boxes(status: str | None) -> list[str]:
+    """The présent / absent / excusé boxes, the one matching the recorded status ticked."""
+    return [TICKED if status == value else BOX for value, _ in PRESENCE]
+
+
+def _appointments_table(day: dt.date) -> Listing:
     start = dt.datetime.combine(day, dt.time.min)
     query = (Appointment.select(Appointment, Measure, Person).join(Measure).join(Person)
              .where((Appointment.starts_at >= start) & (Appointment.starts_at < start + dt.timedelta(days=1)))
              .order_by(Appointment.starts_at, Appointment.id))
-    widths = _widths(1.6, 6.0, 2.4, 3.2, 3.4, 2.0, 2.1)
-    head = ["Heure", "Personne", "Né(e) le", "N° parquet", "Entretien", "Statut", "Présence", "Téléphone"]
+    widths = _widths(1.5, 5.3, 2.2, 2.8, 3.2, 1.8, 1.8, 1.8, 1.8)
+    head = ["Heure", "Personne", "Né(e) le", "N° parquet", "Entretien", "Statut",
+            *(name for _, name in PRESENCE), "Téléphone"]
     rows: list[list] = [[_cell(h, w, "cell_head") for h, w in zip(head, widths)]]
     for appointment in query:
         measure, person = appointment.measure, appointment.measure.person
@@ -165,20 +190,22 @@ def _appointments_table(day: dt.date) -> Table:
                                   walk_in=appointment.walk_in),
                      format_fr(person.birth_date), _cell(measure.parquet_number, widths[3]),
                      _cell(label(appointment.kind), widths[4]), _cell(label(appointment.status), widths[5]),
-                     CHECK, _cell(person.phone, widths[7])])
+                     *_boxes(appointment.status), _cell(person.phone, widths[9])])
     empty = len(rows) == 1
     if empty:
-        rows.append([para("Aucun rendez-vous enregistré ce jour.", "cell")] + [""] * 7)
+        rows.append([para("Aucun rendez-vous enregistré ce jour.", "cell")] + [""] * 9)
     for _ in range(WALK_IN_ROWS):
-        rows.append([""] * 6 + [CHECK, ""])
+        rows.append([""] * 6 + _boxes(None) + [""])
     heights = [None] * (len(rows) - WALK_IN_ROWS) + [1.0 * cm] * WALK_IN_ROWS  # room for handwriting
-    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1)
-    table.setStyle(table_style(*HEADER_COMMANDS, ("FONTNAME", (1, 1), (1, -1), FONT_BOLD),
-                               *([("SPAN", (0, 1), (-1, 1))] if empty else [])))
-    return table
+    boxes = (6, 1), (8, -1)
+    style = table_style(*HEADER_COMMANDS, ("FONTNAME", (1, 1), (1, -1), FONT_BOLD),
+                        ("ALIGN", (6, 0), (8, -1), "CENTER"), ("FONTSIZE", *boxes, BOX_SIZE),
+                        ("LEADING", *boxes, BOX_SIZE * 1.1), ("VALIGN", *boxes, "MIDDLE"),
+                        *([("SPAN", (0, 1), (-1, 1))] if empty else []))
+    return rows, widths, heights, style
 
 
-def _saisines(publics: set[str], today: dt.date) -> Table | None:
+def _saisines(publics: set[str], today: dt.date) -> Listing | None:
     """The saisines to convoke, as the app lists them (convocations.saisines_to_convoke,
     evaluation deadline included), for the day's public(s) (all when no permanence)."""
     widths = _widths(6.6, 2.4, 3.2, 2.0, 2.8, 3.4)
@@ -193,9 +220,7 @@ def _saisines(publics: set[str], today: dt.date) -> Table | None:
                      _deadline(saisine), _cell(saisine.phone, widths[6])])
     if len(rows) == 1:
         return None
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(*HEADER_COMMANDS, ("FONTNAME", (0, 1), (0, -1), FONT_BOLD)))
-    return table
+    return rows, widths, [None] * len(rows), table_style(*HEADER_COMMANDS, ("FONTNAME", (0, 1), (0, -1), FONT_BOLD))
 
 
 def _deadline(saisine: SaisineToConvoke) -> str | Paragraph:

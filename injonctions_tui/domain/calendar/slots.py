@@ -230,6 +230,22 @@ def find_free_slot(court: CourtSettings, public: str, on_or_after: dt.date, *,
                        f"{horizon_days} jours à partir du {on_or_after:%d/%m/%Y}.")
 
 
+def find_last_free_slot(court: CourtSettings, public: str, first_day: dt.date,
+                        last_day: dt.date) -> tuple[dt.datetime, PermanenceDay] | None:
+    """The first free slot of the LAST permanence of `public` from `first_day` to
+    `last_day` that still has one, or None: an interview due on a date lands on the
+    closest permanence on or before it, never after by design (issue 16)."""
+    if last_day < first_day:
+        return None
+    days = (last_day - first_day).days + 1
+    occurrences = list(iter_open_permanences(court, public, first_day, days))
+    for occurrence in reversed(occurrences):
+        free = _free_in(occurrence, ())
+        if free:
+            return free[0], occurrence
+    return None
+
+
 def first_free_slot(court: CourtSettings, public: str, on_or_after: dt.date, *,
                     horizon_days: int = 120) -> dt.datetime:
     """The earliest free slot of `public` on or after a date, holidays skipped."""

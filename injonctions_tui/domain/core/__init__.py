@@ -17,7 +17,7 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
   percent_fr, days_fr, plain, csv_text.
 - `models`: the data model, in one place.
   Public: BaseModel, Setting, Professional, Habilitation, person_name, Person, LegalRepresentative, Measure,
-  Renewal, Orientation, Appointment, Report, AuditEvent, SigningIdentity, EligibilityEvidence,
+  Renewal, TreatingStructure, Orientation, Appointment, Report, AuditEvent, SigningIdentity, EligibilityEvidence,
   HabilitationOverride, ConflictDeclaration, RegisterEvent, PendingDeadline, DeadlineStale, DeadlineCacheState.
 - `people`: rules about persons: minority at the date of the facts, the permanence they go to.
   Public: was_minor_at, public_for, measure_public, is_adult_now_but_minor_at_facts.
@@ -30,7 +30,7 @@ Models, closed lists, the table of measure rules, dates, the clock, errors, vali
 - `vocabulary`: the closed lists of the domain, with the French label shown to the user.
   Public: Profession, HabilitationStatus, EvidenceItem, RemovalGround, ConflictCategory, Authority, Stage,
   MeasureStatus, Outcome, Public, AppointmentKind, AppointmentStatus, ReportKind, ReportStatus, Adherence,
-  Proposal, ChosenBy, label, choices.
+  Proposal, ChosenBy, StructureKind, StructurePublic, DOCUMENT_TITLES, label, choices.
 """
 
 __all__ = ["clock", "dates", "errors", "files", "formats", "models", "people", "rules", "text", "validation", "vocabulary"]

@@ -103,3 +103,9 @@ def parse_hours_range(text: str, field: str = "Horaires") -> tuple[str, str]:
     if last <= first:
         raise InvalidInput(f"{field} : la permanence doit finir après son début.")
     return first.strftime("%H:%M"), last.strftime("%H:%M")
+
+
+def hour_fr(hhmm: str) -> str:
+    """'09:00' -> '9h', '12:30' -> '12h30', as French court notices write it."""
+    hours, minutes = hhmm.split(":")
+    return f"{int(hours)}h{minutes if minutes != '00' else ''}"

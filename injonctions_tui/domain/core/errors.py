@@ -47,3 +47,17 @@ class ImportRejected(InjonctionsError):
     def __init__(self, message: str, problems: list[str]) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class NeedsConfirmation(InvalidInput):
+    """The act is possible but departs from a rule the user should see first (a booking
+    outside the court's permanence, a person who may already have a dossier): nothing
+    was written; the same call with the confirmation does it, and records that it was
+    confirmed."""
+
+    def __init__(self, reasons: list[str], question: str, *, codes: tuple[str, ...] = ()) -> None:
+        super().__init__(" ".join(reasons) + " " + question)
+        self.reasons = tuple(reasons)
+        self.question = question
+        #: Short codes of what was departed from, for the audit trail (never a name).
+        self.codes = codes

@@ -185,8 +185,39 @@ class Renewal(BaseModel):
     new_end_on = DateField()
 
 
+class TreatingStructure(BaseModel):
+    """An entry of the directory of treating doctors and structures (migration 10): where the
+    professional may orient a person (CSAPA, CJC, hospital unit, private doctor...). Public
+    contact details of a care provider, never a person under a measure."""
+
+    name = CharField()
+    kind = CharField()  # vocabulary.StructureKind
+    address = TextField(null=True)
+    phone = CharField(null=True)
+    #: The secure health messaging address (MSSanté) the letter may be sent to.
+    secure_email = CharField(null=True)
+    public = CharField(default="tous")  # vocabulary.StructurePublic
+    #: For the professional only: never printed.
+    notes = TextField(null=True)
+    #: Accent- and case-folded name and address, for search as you type.
+    search_name = CharField(default="", index=True)
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(null=True)
+
+    @staticmethod
+    def folded(name: str, address: str | None) -> str:
+        """The search column of an entry named `name` at `address`."""
+        return search_key(f"{name} {address or ''}")
+
+    def save(self, *args, **kwargs):  # type: ignore[override]
+        self.search_name = self.folded(self.name, self.address)
+        return super().save(*args, **kwargs)
+
+
 class Orientation(BaseModel):
-    """The treating structure or doctor chosen by the person (never the user)."""
+    """The treating structure or doctor chosen by the person (never the user). The names
+    are copied at the choice: the letter and the forms print what was chosen, whatever
+    the directory becomes."""
 
     measure = ForeignKeyField(Measure, backref="orientations", on_delete="CASCADE")
     structure = CharField()
@@ -196,6 +227,9 @@ class Orientation(BaseModel):
     chosen_by = CharField(default="personne")  # vocabulary.ChosenBy
     agreement_on = DateField(null=True)
     refused_on = DateField(null=True)
+    #: The directory entry it was picked from (migration 10); its contact details.
+    treating_structure = ForeignKeyField(TreatingStructure, null=True, backref="orientations",
+                                         on_delete="SET NULL")
 
 
 class Appointment(BaseModel):
@@ -211,6 +245,8 @@ class Appointment(BaseModel):
     status = CharField(default="attendu")  # vocabulary.AppointmentStatus
     walk_in = BooleanField(default=False)
     created_at = DateTimeField(default=_now)
+    #: When its convocation was last printed (« Convocations à envoyer » lists the others).
+    convocation_printed_on = DateField(null=True)
 
 
 class Report(BaseModel):
@@ -243,6 +279,11 @@ class Report(BaseModel):
     confirmed_terms = TextField(null=True)
     #: Last autosave of a draft.
     updated_at = DateTimeField(null=True)
+    #: HMAC of the final report's stored columns (store/integrity.py, migration 8).
+    integrity_mac = TextField(null=True)
+    #: None for this base's own reports; "import_sans_preuve" for a final report imported
+    #: without a proof that the exporting base wrote it (never signed as this base's own).
+    provenance = CharField(null=True)
 
 
 class AuditEvent(BaseModel):
@@ -254,6 +295,12 @@ class AuditEvent(BaseModel):
     entity = CharField(null=True)
     entity_id = IntegerField(null=True)
     details = TextField(default="")
+    #: HMAC chained to the previous event (store/integrity.py, migration 8).
+    mac = TextField(null=True)
+
+    class Meta:
+        #: The dossier's timeline reads the documents printed about it (migration 10).
+        indexes = ((("entity", "entity_id"), False),)
 
 
 class SigningIdentity(BaseModel):
@@ -357,6 +404,22 @@ class DeadlineStale(BaseModel):
     measure_id = IntegerField(primary_key=True)
 
 
+class IntegrityPermit(BaseModel):
+    """A guarded deletion in progress (retention erasure, JSON import): present only inside
+    the transaction that deletes (migration 8's triggers read it)."""
+
+    reason = CharField(primary_key=True)
+
+
+class AuditChainHead(BaseModel):
+    """The last event of the audit chain, its MAC and the baseline, MAC'd (migration 8)."""
+
+    event_id = IntegerField()
+    event_mac = TextField()
+    baseline_event_id = IntegerField()
+    mac = TextField()
+
+
 class DeadlineCacheState(BaseModel):
     """One row: the engine (version and rules) the cached deadlines were computed with."""
 
@@ -372,6 +435,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     LegalRepresentative,
     Measure,
     Renewal,
+    TreatingStructure,
     Orientation,
     Appointment,
     Report,
@@ -387,3 +451,6 @@ CREDENTIAL_MODELS: tuple[type[BaseModel], ...] = (SigningIdentity,)
 
 #: Derived tables, rebuilt from the others (the deadline cache): never exported nor imported.
 CACHE_MODELS: tuple[type[BaseModel], ...] = (PendingDeadline, DeadlineStale, DeadlineCacheState)
+
+#: The integrity bookkeeping (migration 8): never exported nor imported as rows.
+INTEGRITY_MODELS: tuple[type[BaseModel], ...] = (IntegrityPermit, AuditChainHead)

@@ -164,6 +164,28 @@ class ChosenBy(StrEnum):
     TUTEUR = "tuteur"
 
 
+class StructureKind(StrEnum):
+    """What a treating doctor or structure of the directory is (the guide's « médecins ou
+    structures spécialisées »): where the person may be oriented, never the user."""
+
+    CSAPA = "csapa"
+    CJC = "cjc"
+    HOPITAL = "hopital"
+    MEDECIN = "medecin_liberal"
+    PSYCHOLOGUE = "psychologue_liberal"
+    AUTRE = "autre_structure"
+
+
+class StructurePublic(StrEnum):
+    """Whom a structure of the directory receives: the picker shows a person the structures
+    of their public (a minor: « mineurs » and « tous »). Same values as `Public` for the
+    two publics (LABELS holds one label for both)."""
+
+    MINEURS = "mineurs"
+    MAJEURS = "majeurs"
+    TOUS = "tous"
+
+
 LABELS: dict[StrEnum, str] = {
     Civility.MADAME: "Madame",
     Civility.MONSIEUR: "Monsieur",
@@ -241,6 +263,26 @@ LABELS: dict[StrEnum, str] = {
     ChosenBy.PERSONNE: "La personne",
     ChosenBy.REPRESENTANTS_LEGAUX: "Les représentants légaux",
     ChosenBy.TUTEUR: "Le tuteur / curateur",
+    StructureKind.CSAPA: "CSAPA",
+    StructureKind.CJC: "Consultation jeunes consommateurs (CJC)",
+    StructureKind.HOPITAL: "Unité hospitalière d'addictologie",
+    StructureKind.MEDECIN: "Médecin libéral",
+    StructureKind.PSYCHOLOGUE: "Psychologue libéral",
+    StructureKind.AUTRE: "Autre structure",
+    StructurePublic.TOUS: "Tous publics",
+}
+
+#: The French title of each document printed about one dossier or one of its appointments,
+#: by its key in documents/catalogue.py (which takes its labels from here): the dossier's
+#: timeline names what was printed from the audit trail, below the catalogue.
+DOCUMENT_TITLES: dict[str, str] = {
+    "attestation": "Attestation de présence",
+    "convocation": "Convocation",
+    "attestation-suivi": "Attestation de suivi",
+    "attestation-fin-suivi": "Attestation de fin de suivi",
+    "fiche-information": "Fiche d'information de la personne",
+    "formulaire-choix": "Formulaire de choix du soignant",
+    "lettre-soignant": "Lettre au soignant choisi",
 }
 
 

@@ -305,17 +305,17 @@ def _choice_and_agreement(c: _Measure) -> None:
     choices = sorted(c.rows.choices, key=lambda x: (x.chosen_on, x.id))
 
     def choose(since: dt.date, done: dt.date | None) -> None:
-        if rules.choice_within_days is not None:
-            c.add(DeadlineKind.DOCTOR_CHOICE, since + dt.timedelta(days=rules.choice_within_days),
+        if (due := choice_deadline(rules.kind, since)) is not None:
+            c.add(DeadlineKind.DOCTOR_CHOICE, due,
                   f"Médecin ou structure de soins à choisir (après {after} du {_fr(since)})", done)
 
     for index, choice in enumerate(choices):
         if anchor is not None:
             choose(anchor, choice.chosen_on)
         anchor, after = choice.refused_on, "le refus"
-        if rules.agreement_within_days is not None:
+        if (due := agreement_deadline(rules.kind, choice.chosen_on)) is not None:
             replaced = choices[index + 1].chosen_on if index + 1 < len(choices) else None
-            c.add(DeadlineKind.WRITTEN_AGREEMENT, choice.chosen_on + dt.timedelta(days=rules.agreement_within_days),
+            c.add(DeadlineKind.WRITTEN_AGREEMENT, due,
                   f"Accord écrit attendu de la structure choisie le {_fr(choice.chosen_on)}",
                   choice.agreement_on or choice.refused_on or replaced)
     if anchor is not None:
@@ -419,6 +419,22 @@ def evaluation_deadline(kind: str, saisine_received_on: dt.date) -> dt.date | No
     (the engine, the saisines to convoke, the feuille de permanence)."""
     months = rules_for(kind).evaluation_within_months
     return add_months(saisine_received_on, months) if months is not None else None
+
+
+def choice_deadline(kind: str, since: dt.date) -> dt.date | None:
+    """Step 3 (CSP R3413-11): the person chooses the treating doctor « immédiatement ou au plus
+    tard dans un délai de dix jours » after the evaluation (or after a refusal); None for a kind
+    of measure without that delay. The one place it is computed (the engine, the documents)."""
+    days = rules_for(kind).choice_within_days
+    return since + dt.timedelta(days=days) if days is not None else None
+
+
+def agreement_deadline(kind: str, chosen_on: dt.date) -> dt.date | None:
+    """Step 4 (CSP R3413-12): the chosen doctor confirms in writing « dans un délai de quinze
+    jours » after the choice; None for a kind of measure without that delay. The one place it
+    is computed (the engine, the dossier, the letter to the doctor)."""
+    days = rules_for(kind).agreement_within_days
+    return chosen_on + dt.timedelta(days=days) if days is not None else None
 
 
 def deadlines_for(measure: Measure, today: dt.date) -> list[Deadline]:

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from ..calendar.slots import holiday_name, slots_of
 from ..core.dates import add_months, format_fr
 from ..core.errors import InvalidInput
-from ..core.models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure, Orientation, Person,
-                           Professional, Renewal, Report, database)
+from ..core.models import (Appointment, Habilitation, LegalRepresentative, Measure, Orientation, Person, Professional,
+                           Renewal, Report, TreatingStructure, database)
 from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
 from ..core.vocabulary import (AppointmentKind as AK, AppointmentStatus as AS, Authority, ChosenBy, HabilitationStatus,
                                Outcome, Public, ReportKind, ReportStatus, Stage)
 from ..dossiers.measures import compute_status
 from ..reports.drafts import seal
+from ..store import audit
 from ..store.professionals import create_user, current_user, require_user
 from ..store.settings import CourtSettings, Permanence, save_court
 from . import pools as data
@@ -152,6 +153,8 @@ class _Builder:
         self.cal = _Calendar(CourtSettings(), today, self.rng)
         self.day, self.day_public = self.cal.agenda_day(today)
         self.parquet_numbers: set[str] = set()
+        #: The directory's entries by name: the stories' orientations point to them.
+        self.directory: dict[str, TreatingStructure] = {}
         self.references = 0
         rules = rules_for(MeasureKind.INJONCTION_THERAPEUTIQUE)
         self.max_months = rules.max_duration_months
@@ -208,6 +211,14 @@ class _Builder:
             self._habilitation(colleague, ok, add_months(today, -14), valid)
             if story != "habilite":  # then suspended, struck off or withdrawn
                 self._habilitation(colleague, story, today - self.days(20, 150), list_year=today.year)
+
+    def fill_directory(self) -> None:
+        """The directory of treating structures (no random draw: the stories stay the same)."""
+        created = dt.datetime.combine(add_months(self.today, -20), dt.time(9))
+        for name, kind, address, phone, email, public, notes in data.DIRECTORY:
+            self.directory[name] = TreatingStructure.create(name=name, kind=kind, address=address, phone=phone,
+                                                            secure_email=email, public=public, notes=notes,
+                                                            created_at=created)
 
     # --- the stories ------------------------------------------------------------------
     def specs(self) -> list[_Spec]:
@@ -437,7 +448,8 @@ class _Builder:
               else ChosenBy.TUTEUR if ctx.spec.protected else ChosenBy.PERSONNE)
         Orientation.create(measure=ctx.measure, structure=structure[0], doctor=structure[1],
                            address=structure[2], chosen_on=chosen, chosen_by=by,
-                           agreement_on=agreement_on, refused_on=refused_on)
+                           agreement_on=agreement_on, refused_on=refused_on,
+                           treating_structure=self.directory.get(structure[0]))
         ctx.measure.minor_agreement = True if minor else None
 
     def _report(self, ctx: _Ctx, kind: str, written: dt.date, texts: list[str],
@@ -516,6 +528,7 @@ class _Builder:
         save_court(CourtSettings())
         self.professionals()
         fill_register(self.today)
+        self.fill_directory()
         self.user = require_user()
         for spec in self.specs():
             self.story(spec)
@@ -525,9 +538,8 @@ class _Builder:
         ctx = _Ctx(_Spec("correction"), first.measure, at_csapa=False)
         self._report(ctx, first.kind, first.written_on + self.days(2, 5), [], first.appointment,
                      first.adherence, first.proposal, previous=first)
-        AuditEvent.create(at=dt.datetime.combine(self.today, dt.time(8)), actor=self.user.full_name,
-                          action="demo.remplissage",
-                          details=f"Données de démonstration fictives (graine {self.seed}).")
+        audit.record("demo.remplissage", details=f"Données de démonstration fictives (graine {self.seed}).",
+                     at=dt.datetime.combine(self.today, dt.time(8)))
         start = dt.datetime.combine(self.day, dt.time.min)
         return DemoSummary(
             professionals=Professional.select().count(), persons=Person.select().count(),
@@ -550,4 +562,22 @@ def populate_demo(today: dt.date, seed: int = 2026) -> DemoSummary:
             from ..statements.statement import mark_statement_produced
 
             mark_statement_produced(today.year - 1, on=dt.date(today.year, 1, 20))
+        _convocations_posted(today)
         return summary
+
+
+#: In the demo, the convocations of the appointments booked in the last days are still to
+#: post (« Convocations à envoyer » shows a few); the older ones went out when booked.
+RECENT_BOOKINGS = 3
+
+
+def _convocations_posted(today: dt.date) -> None:
+    from peewee import fn
+
+    from ..core.models import Appointment
+
+    ahead = (Appointment.select(Appointment.id).where((Appointment.starts_at >= today) & ~Appointment.walk_in)
+             .order_by(Appointment.created_at.desc(), Appointment.id.desc()))
+    waiting = [a.id for a in ahead.limit(RECENT_BOOKINGS)]
+    (Appointment.update(convocation_printed_on=fn.DATE(Appointment.created_at))
+     .where(Appointment.id.not_in(waiting or [0])).execute())

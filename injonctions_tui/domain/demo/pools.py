@@ -99,6 +99,24 @@ STRUCTURES_MINORS = [
      "21 avenue du Brouillon, 92500 Rueil-Malmaison"),
 ]
 
+#: The directory of treating doctors and structures: the pools above (where the stories
+#: orient people), and a few more. (name, kind, address, phone, secure e-mail, public, notes)
+DIRECTORY = [
+    (STRUCTURES_ADULTS[0][0], "csapa", STRUCTURES_ADULTS[0][2], "01 00 00 00 31", "accueil@lephare.demo.mssante.invalid",
+     "tous", "Accueil sans rendez-vous le mardi matin."),
+    (STRUCTURES_ADULTS[1][0], "csapa", STRUCTURES_ADULTS[1][2], "01 00 00 00 32", "secretariat@escale.demo.mssante.invalid",
+     "majeurs", None),
+    (STRUCTURES_ADULTS[2][0], "medecin_liberal", STRUCTURES_ADULTS[2][2], "01 00 00 00 33", None, "majeurs",
+     "Dr Colombe ARC-EN-CIEL, formée en addictologie."),
+    (STRUCTURES_MINORS[0][0], "cjc", STRUCTURES_MINORS[0][2], "01 00 00 00 34", "cjc@cerfvolant.demo.mssante.invalid",
+     "tous", "Jusqu'à 25 ans ; parents reçus aussi."),
+    (STRUCTURES_MINORS[1][0], "autre_structure", STRUCTURES_MINORS[1][2], "01 00 00 00 35", None, "mineurs", None),
+    ("Unité d'addictologie, hôpital de la Maquette (démo)", "hopital", "40 boulevard du Prototype, 92100 Boulogne",
+     "01 00 00 00 36", "addicto@hopital-maquette.demo.mssante.invalid", "majeurs", None),
+    ("Prudence ÉCOUTE, psychologue (démo)", "psychologue_liberal", "2 place de l'Ébauche, 92000 Nanterre",
+     "06 00 00 00 37", None, "tous", None),
+]
+
 GUARDIAN = ("Association tutélaire Les Hérons (démo), Mme Odile CURATELLE", "01 00 00 12 34")
 ASE = "Aide sociale à l'enfance des Hauts-de-Seine (démo), M. Gaspard TUTELLE"
 

@@ -12,17 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
+from ..agenda.convocations import address_warnings, contexts_to_send, mark_printed
 from ..core.errors import InvalidInput
-from ..core.models import Measure, Report
-from ..core.vocabulary import ReportKind, ReportStatus, label
+from ..core.models import Measure, Person, Report
+from ..core.vocabulary import DOCUMENT_TITLES, ReportKind, ReportStatus, label
 from ..dossiers.measures import load_measure
+from ..orientation.directory import DirectoryList, list_filename_stem, load_list
+from ..orientation.papers import OrientationPapers, chosen_texts, load_chosen, load_papers
 from ..printing.context import AppointmentContext, load_appointment
-from ..printing.saving import document_filename
+from ..printing.saving import document_filename, person_reference
 from ..reports.drafts import check_signable, get_report
-from ..store.settings import CourtSettings, load_court
+from ..store.settings import CourtSettings, file_name_style, load_court
 
 Target = Literal["rendez-vous", "jour", "rapport", "dossier", "aucun"]
 
@@ -35,6 +39,10 @@ class RenderedDocument:
     filename: str
     #: A report not finalised: printed as « PROJET », never signed.
     draft: bool = False
+    #: What the professional should fix, in French (the document is still produced).
+    warnings: tuple[str, ...] = ()
+    #: Run once the file is written (a convocation is then no longer « à envoyer »).
+    saved: Callable[[], None] | None = None
 
 
 def _renderer(module: str, name: str) -> Callable[..., bytes]:
@@ -42,10 +50,16 @@ def _renderer(module: str, name: str) -> Callable[..., bytes]:
     return getattr(importlib.import_module(f"..{module}", __package__), name)
 
 
+def _reference(measure: Measure, person: Person | None = None) -> str:
+    """The dossier as a file name shows it: parquet number or initials (a setting), no surname."""
+    person = person or measure.person
+    return person_reference(measure.parquet_number, person.last_name, person.first_name, file_name_style())
+
+
 def _appointment(ctx: AppointmentContext, key: str, module: str, name: str, *, today: dt.date,
                  court: CourtSettings) -> RenderedDocument:
     data = _renderer(module, name)(ctx, today=today, court=court)
-    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), ctx.person.last_name))
+    return RenderedDocument(data, document_filename(key, ctx.appointment.starts_at.date(), _reference(ctx.measure, ctx.person)))
 
 
 def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -54,7 +68,18 @@ def render_attestation(ctx: AppointmentContext, *, today: dt.date, court: CourtS
 
 
 def render_convocation(ctx: AppointmentContext, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
-    return _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    document = _appointment(ctx, "convocation", "agenda.convocation_pdf", "convocation", today=today, court=court)
+    return replace(document, warnings=tuple(address_warnings(ctx)),
+                   saved=partial(mark_printed, [ctx.appointment.id], today))
+
+
+def render_convocations_to_send(contexts: list[AppointmentContext], *, today: dt.date,
+                                court: CourtSettings) -> RenderedDocument:
+    """« Convocations à envoyer »: every convocation booked and never printed, one PDF."""
+    data = _renderer("agenda.convocation_pdf", "convocations")(contexts, today=today, court=court)
+    warnings = tuple(warning for ctx in contexts for warning in address_warnings(ctx))
+    return RenderedDocument(data, document_filename("convocations-a-envoyer", today), warnings=warnings,
+                            saved=partial(mark_printed, [ctx.appointment.id for ctx in contexts], today))
 
 
 def render_feuille(day: dt.date, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -68,7 +93,7 @@ def _follow_up(ended: bool) -> Callable[..., RenderedDocument]:
     def render(measure: Measure, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
         data = _renderer("dossiers.attestation_suivi_pdf", "attestation_de_suivi")(
             measure, today=today, ended=ended, court=court)
-        return RenderedDocument(data, document_filename(stem, today, measure.person.last_name))
+        return RenderedDocument(data, document_filename(stem, today, _reference(measure)))
 
     render.__name__ = f"render_{stem.replace('-', '_')}"
     return render
@@ -81,8 +106,26 @@ def render_report(report: Report, *, today: dt.date, court: CourtSettings | None
     data = module.report_pdf(report, today=today, image=image)
     final = report.status == ReportStatus.FINAL
     day = report.written_on if final else today
-    return RenderedDocument(data, document_filename(module.file_stem(report), day, report.measure.person.last_name),
+    return RenderedDocument(data, document_filename(module.file_stem(report), day, _reference(report.measure)),
                             draft=not final)
+
+
+def _orientation_paper(stem: str, module: str, name: str) -> Callable[..., RenderedDocument]:
+    """A paper about one dossier's orientation (orientation/*_pdf.py), its file named like every
+    other dossier's paper: by parquet number or initials, never by surname."""
+
+    def render(papers: OrientationPapers, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
+        data = _renderer(module, name)(papers, today=today, court=court)
+        return RenderedDocument(data, document_filename(stem, today, _reference(papers.measure, papers.person)))
+
+    render.__name__ = f"render_{stem.replace('-', '_')}"
+    return render
+
+
+def render_directory_list(listing: DirectoryList, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
+    """The list handed to the person: it names no one, its file neither."""
+    data = _renderer("orientation.directory_pdf", "liste_des_soignants")(listing, today=today, court=court)
+    return RenderedDocument(data, document_filename(list_filename_stem(listing.public), today))
 
 
 def render_register(_: None, *, today: dt.date, court: CourtSettings) -> RenderedDocument:
@@ -142,17 +185,41 @@ def _appointment_texts(ctx: AppointmentContext) -> dict[str, str]:
     return {"Le lieu du rendez-vous": ctx.appointment.place or ""}
 
 
+def _places(contexts: list[AppointmentContext]) -> dict[str, str]:
+    return {f"Le lieu du rendez-vous du {ctx.appointment.starts_at:%d/%m/%Y à %Hh%M}": ctx.appointment.place or ""
+            for ctx in contexts}
+
+
+def _information_texts(papers: OrientationPapers) -> dict[str, str]:
+    """The choice, and the place of any interview still expected (the next one is printed)."""
+    places = {f"Le lieu du rendez-vous du {day}": place for day, place in papers.expected_places()}
+    return {**chosen_texts(papers), **places}
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     kind.key: kind for kind in (
-        DocumentKind("attestation", "Attestation de présence", "rendez-vous", load_appointment,
+        DocumentKind("attestation", DOCUMENT_TITLES["attestation"], "rendez-vous", load_appointment,
                      render_attestation, "appointment", free_texts=_appointment_texts),
-        DocumentKind("convocation", "Convocation", "rendez-vous", load_appointment, render_convocation,
-                     "appointment", free_texts=_appointment_texts),
+        DocumentKind("convocation", DOCUMENT_TITLES["convocation"], "rendez-vous", load_appointment,
+                     render_convocation, "appointment", free_texts=_appointment_texts),
         DocumentKind("permanence", "Feuille de permanence", "jour", _same, render_feuille, None),
-        DocumentKind("attestation-suivi", "Attestation de suivi", "dossier", load_measure, _follow_up(False),
-                     "measure"),
-        DocumentKind("attestation-fin-suivi", "Attestation de fin de suivi", "dossier", load_measure,
+        DocumentKind("convocations", "Convocations à envoyer", "jour", contexts_to_send,
+                     render_convocations_to_send, None, free_texts=_places),
+        DocumentKind("attestation-suivi", DOCUMENT_TITLES["attestation-suivi"], "dossier", load_measure,
+                     _follow_up(False), "measure"),
+        DocumentKind("attestation-fin-suivi", DOCUMENT_TITLES["attestation-fin-suivi"], "dossier", load_measure,
                      _follow_up(True), "measure"),
+        DocumentKind("fiche-information", DOCUMENT_TITLES["fiche-information"], "dossier", load_papers,
+                     _orientation_paper("fiche-information", "orientation.information_pdf", "fiche_information"),
+                     "measure", free_texts=_information_texts),
+        DocumentKind("formulaire-choix", DOCUMENT_TITLES["formulaire-choix"], "dossier", load_papers,
+                     _orientation_paper("formulaire-choix", "orientation.choice_form_pdf", "formulaire_de_choix"),
+                     "measure", free_texts=chosen_texts),
+        DocumentKind("lettre-soignant", DOCUMENT_TITLES["lettre-soignant"], "dossier", load_chosen,
+                     _orientation_paper("lettre-soignant", "orientation.letter_pdf", "lettre_au_soignant"),
+                     "measure", free_texts=chosen_texts),
+        DocumentKind("annuaire", "Liste des médecins et structures de soins", "aucun", load_list,
+                     render_directory_list, None),
         *(DocumentKind(key, name, "rapport", _report_of_kind(ReportKind(kind)), render_report, "report",
                        check_signable)
           for kind, (name, key) in REPORT_KEYS.items()),

@@ -20,8 +20,10 @@ from typing import Any
 
 from ..core import clock
 from ..core.errors import InvalidInput
+from ..core.models import Report
+from ..core.vocabulary import ReportStatus
 from ..printing.saving import save_pdf
-from ..store import audit
+from ..store import audit, integrity
 from ..store.settings import CourtSettings, load_court
 from .catalogue import DocumentKind, RenderedDocument, document_kind
 
@@ -38,6 +40,8 @@ class ProducedDocument:
     kind: DocumentKind
     signed: bool
     draft: bool
+    #: What the professional should fix (a convocation without a postal address...), in French.
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """What the user is told, in French."""
@@ -54,6 +58,20 @@ def _sign(documents: list[RenderedDocument], kind: DocumentKind, court: CourtSet
     reason = f"{kind.label} — secret professionnel"
     return sign_pdfs([DocumentToSign(d.data, reason, court.tribunal, name=d.filename) for d in documents], on=today,
                      pin=pin)
+
+
+def _check_sealed(report: Report, sign: bool) -> None:
+    """A final report prints only as it was sealed (its MAC); one imported without proof is
+    printed marked so, never signed as this base's own (issue 15)."""
+    if report.status != ReportStatus.FINAL:
+        return
+    problem = integrity.verify_report(report.id)
+    if problem:
+        raise InvalidInput(f"{problem} Il n'est ni imprimé ni signé : comparez avec votre dernière sauvegarde.")
+    if sign and report.provenance == integrity.UNPROVEN:
+        raise InvalidInput("Ce rapport a été importé sans preuve d'intégrité : il ne peut pas être signé comme un "
+                           "rapport de cette base. Imprimez-le sans signature (il porte la mention « importé sans "
+                           "preuve d'intégrité »).")
 
 
 def check_free_texts(kind: DocumentKind, loaded: Any) -> None:
@@ -76,6 +94,8 @@ def _render(kind: DocumentKind, target: Any, *, sign: bool, today: dt.date,
             court: CourtSettings) -> RenderedDocument:
     """Load once, refuse what may not leave as it is, render in memory."""
     loaded = kind.load(target)
+    if isinstance(loaded, Report):
+        _check_sealed(loaded, sign)
     check_free_texts(kind, loaded)
     if sign and kind.check_signable is not None:
         kind.check_signable(loaded)
@@ -83,20 +103,24 @@ def _render(kind: DocumentKind, target: Any, *, sign: bool, today: dt.date,
 
 
 def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: bytes, folder: Path,
-          filename: str | None, *, signed: bool, failed: bool = False) -> ProducedDocument:
-    """Write one document and record it (the audit names the kind and the id, never a name)."""
-    name = filename or document.filename
-    path = save_pdf(data, folder, f"{UNSIGNED_PREFIX}{name}" if failed else name)
+          filename: str | None, *, signed: bool, failed: bool = False, force: bool = False) -> ProducedDocument:
+    """Write one document and record it (the audit names the kind and the id, never a name).
+    An imposed file name is written exactly: an existing file is refused unless `force`."""
+    prefix = UNSIGNED_PREFIX if failed else ""
+    path = (save_pdf(data, folder, prefix + filename, exact=True, force=force) if filename
+            else save_pdf(data, folder, prefix + document.filename))
     entity_id = target if isinstance(target, int) else None
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
                  f"document={kind.key} signe={'oui' if signed else 'non'}{' projet=oui' if document.draft else ''}"
                  f"{' echec_signature=oui' if failed else ''}")
-    return ProducedDocument(path, kind, signed, document.draft)
+    if document.saved is not None:
+        document.saved()
+    return ProducedDocument(path, kind, signed, document.draft, document.warnings)
 
 
 def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: bool = False, pin: str | None = None,
                       filename: str | None = None, today: dt.date | None = None,
-                      court: CourtSettings | None = None) -> list[ProducedDocument]:
+                      court: CourtSettings | None = None, force: bool = False) -> list[ProducedDocument]:
     """Write the documents `key` about each target in `folder`; signed when `sign` (one PIN
     entry for all when a card signs; refused for a draft report: a project is never
     signed). When the signature fails, nothing is lost: the documents signed before the
@@ -111,19 +135,20 @@ def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: b
     if sign and any(document.draft for document in rendered):
         raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
     if not sign:
-        return [_save(kind, t, d, d.data, folder, filename, signed=False) for t, d in zip(targets, rendered)]
+        return [_save(kind, t, d, d.data, folder, filename, signed=False, force=force) for t, d in zip(targets, rendered)]
     from ..printing.pades import SignatureError
 
     try:
         signed = _sign(rendered, kind, court, today, pin)
     except SignatureError as error:
-        done = [_save(kind, t, d, data, folder, filename, signed=True)
+        done = [_save(kind, t, d, data, folder, filename, signed=True, force=force)
                 for t, d, data in zip(targets, rendered, error.completed)]
-        kept = [_save(kind, t, d, d.data, folder, filename, signed=False, failed=True)
+        kept = [_save(kind, t, d, d.data, folder, filename, signed=False, failed=True, force=force)
                 for t, d in list(zip(targets, rendered))[len(done):]]
         error.message = _kept_message(error.message, done, kept, folder)
         raise
-    return [_save(kind, t, d, data, folder, filename, signed=True) for t, d, data in zip(targets, rendered, signed)]
+    return [_save(kind, t, d, data, folder, filename, signed=True, force=force)
+            for t, d, data in zip(targets, rendered, signed)]
 
 
 def _kept_message(message: str, done: list[ProducedDocument], kept: list[ProducedDocument], folder: Path) -> str:
@@ -137,8 +162,8 @@ def _kept_message(message: str, done: list[ProducedDocument], kept: list[Produce
 
 def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
                      today: dt.date | None = None, court: CourtSettings | None = None,
-                     pin: str | None = None) -> ProducedDocument:
+                     pin: str | None = None, force: bool = False) -> ProducedDocument:
     """Write the document `key` about `target` in `folder` (a file name may be imposed);
     signed when `sign` (see produce_documents)."""
     return produce_documents(key, [target], folder=folder, sign=sign, pin=pin, filename=filename, today=today,
-                             court=court)[0]
+                             court=court, force=force)[0]

@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..core.dates import age_on, format_fr
-from ..core.models import Appointment, Measure, Orientation, Renewal, Report
+from ..core.models import Appointment, AuditEvent, Measure, Orientation, Renewal, Report
 from ..core.people import public_for, was_minor_at
 from ..core.rules import rules_for
-from ..core.vocabulary import label
-from ..deadlines.engine import deadlines_for, measure_timeline
+from ..core.vocabulary import DOCUMENT_TITLES, label
+from ..deadlines.engine import agreement_deadline, deadlines_for, measure_timeline
 from ..deadlines.listing import when_text
 
 
@@ -24,7 +24,7 @@ class TimelineEvent:
     time: str
     what: str
     detail: str
-    #: "appointment", "report", "renewal", "orientation", "saisine", "outcome"
+    #: "appointment", "report", "renewal", "orientation", "saisine", "outcome", "document"
     category: str
 
 
@@ -40,6 +40,8 @@ class DossierDetail:
     timeline: list[TimelineEvent] = field(default_factory=list)
     #: Pending legal deadlines, most urgent first: (due date, what, overdue?).
     deadlines: list[tuple[dt.date, str, bool]] = field(default_factory=list)
+    #: The next appointment still expected (its convocation can be printed from here).
+    next_appointment_id: int | None = None
 
 
 def _age_text(birth: dt.date | None, on: dt.date | None) -> str:
@@ -67,6 +69,28 @@ def _late_agreement(orientation: Orientation, kind: str) -> str | None:
     if orientation.agreement_on <= limit:
         return None
     return f"hors délai (attendu au plus tard le {format_fr(limit)})"
+
+
+def _orientation_line(orientation: Orientation, kind: str) -> str:
+    """Who, chosen when and by whom, where the written agreement stands (with its limit,
+    R3413-12), and how to reach the structure when it comes from the directory."""
+    if orientation.agreement_on:
+        answer = f"accord écrit le {format_fr(orientation.agreement_on)}"
+        if late := _late_agreement(orientation, kind):
+            answer += f" — {late}"
+    elif orientation.refused_on:
+        answer = f"refus le {format_fr(orientation.refused_on)}"
+    else:
+        due = agreement_deadline(kind, orientation.chosen_on)
+        answer = "accord écrit attendu" + (f" au plus tard le {format_fr(due)}" if due else "")
+    line = (f"{orientation.doctor or 'praticien non précisé'} — choisi le {format_fr(orientation.chosen_on)} "
+            f"par {label(orientation.chosen_by).lower()} — {answer}")
+    entry = orientation.treating_structure
+    if entry is not None and not orientation.agreement_on and not orientation.refused_on:
+        contact = [f"tél. {entry.phone}" if entry.phone else "", entry.secure_email or ""]
+        if any(contact):
+            line += f" — {', '.join(part for part in contact if part)}"
+    return line
 
 
 def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
@@ -115,34 +139,56 @@ def dossier_detail(measure_id: int, today: dt.date) -> DossierDetail:
     if measure.outcome:
         detail.measure.append(("Issue", f"{label(measure.outcome)} le {format_fr(measure.outcome_on)}"))
     for orientation in measure.orientations.order_by(Orientation.chosen_on):
-        detail.orientation.append((
-            orientation.structure,
-            f"{orientation.doctor or 'praticien non précisé'} — choisi le {format_fr(orientation.chosen_on)} "
-            f"par {label(orientation.chosen_by).lower()} — "
-            + (f"accord écrit le {format_fr(orientation.agreement_on)}"
-               + (f" — {late}" if (late := _late_agreement(orientation, measure.kind)) else "")
-               if orientation.agreement_on
-               else f"refus le {format_fr(orientation.refused_on)}" if orientation.refused_on
-               else "accord écrit attendu")))
+        detail.orientation.append((orientation.structure, _orientation_line(orientation, measure.kind)))
     detail.timeline = _timeline(measure, renewals)
+    upcoming = (measure.appointments.where((Appointment.status == "attendu")
+                                           & (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min)))
+                .order_by(Appointment.starts_at).first())
+    detail.next_appointment_id = upcoming.id if upcoming else None
     pending = [d for d in deadlines_for(measure, today) if not d.done]
     pending.sort(key=lambda d: (not d.overdue(today), d.due_on))
     detail.deadlines = [(d.due_on, f"{d.label} ({when_text(d, today)})", d.overdue(today)) for d in pending]
     return detail
 
 
+def _printed(measure: Measure) -> list[TimelineEvent]:
+    """The documents printed about the dossier or one of its appointments, read from the audit
+    trail (documents/produce.py writes « document=KEY signe=oui|non »): the letter to the
+    chosen doctor, the forms, the convocations, the attestations. Reports have their own
+    lines. Indexed on (entity, entity_id) since migration 10."""
+    appointments = Appointment.select(Appointment.id).where(Appointment.measure == measure)
+    query = AuditEvent.select().where((AuditEvent.action == "impression") & (
+        ((AuditEvent.entity == "measure") & (AuditEvent.entity_id == measure.id))
+        | ((AuditEvent.entity == "appointment") & AuditEvent.entity_id.in_(appointments))))
+    events = []
+    for event in query.order_by(AuditEvent.at, AuditEvent.id):
+        fields = dict(part.split("=", 1) for part in event.details.split() if "=" in part)
+        title = DOCUMENT_TITLES.get(fields.get("document", ""))
+        if title is None:
+            continue
+        how = ("non signé (échec de la signature)" if fields.get("echec_signature") == "oui"
+               else "imprimé, signé électroniquement" if fields.get("signe") == "oui" else "imprimé")
+        events.append(TimelineEvent(event.at.date(), event.at.strftime("%Hh%M"), title, how, "document"))
+    return events
+
+
 def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:
     events = [TimelineEvent(measure.saisine_received_on, "", "Saisine reçue",
                             f"{label(measure.authority)}", "saisine")]
     for appointment in measure.appointments.order_by(Appointment.starts_at):
+        convoked = (f" — convocation imprimée le {format_fr(appointment.convocation_printed_on)}"
+                    if appointment.convocation_printed_on and appointment.status == "attendu"
+                    and not appointment.walk_in else "")
         events.append(TimelineEvent(appointment.starts_at.date(), appointment.starts_at.strftime("%Hh%M"),
                                     label(appointment.kind),
                                     f"{label(appointment.status)} — {appointment.place}"
-                                    + (" — sans rendez-vous" if appointment.walk_in else ""), "appointment"))
+                                    + (" — sans rendez-vous" if appointment.walk_in else "") + convoked,
+                                    "appointment"))
     for report in measure.reports.order_by(Report.written_on, Report.id):
         version = f" (version {report.version})" if report.version > 1 else ""
         events.append(TimelineEvent(report.written_on, "", f"{label(report.kind)}{version}",
-                                    label(report.status), "report"))
+                                    label(report.status) + (" (importé sans preuve d'intégrité)"
+                                                            if report.provenance else ""), "report"))
     for renewal in renewals:
         events.append(TimelineEvent(renewal.decided_on, "", "Renouvellement",
                                     f"jusqu'au {format_fr(renewal.new_end_on)}", "renewal"))
@@ -152,8 +198,12 @@ def _timeline(measure: Measure, renewals: list[Renewal]) -> list[TimelineEvent]:
         if orientation.agreement_on:
             events.append(TimelineEvent(orientation.agreement_on, "", "Accord écrit du soignant",
                                         orientation.structure, "orientation"))
+        if orientation.refused_on:
+            events.append(TimelineEvent(orientation.refused_on, "", "Refus du soignant", orientation.structure,
+                                        "orientation"))
     if measure.outcome and measure.outcome_on:
         events.append(TimelineEvent(measure.outcome_on, "", "Clôture", label(measure.outcome), "outcome"))
+    events += _printed(measure)
     # Within a day: the saisine first, then interviews by time, then what followed them.
-    rank = {"saisine": 0, "appointment": 1}
+    rank = {"saisine": 0, "appointment": 1, "document": 1}  # printed at a time of the day, like interviews
     return sorted(events, key=lambda e: (e.on, rank.get(e.category, 2), e.time))

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from ..core.dates import age_on, format_fr, parse_date
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, NeedsConfirmation
 from ..core.models import Measure, Person, Professional, database
 from ..core.validation import MAX_TEXT, clean_text, parse_email, parse_parquet_number, parse_phone
 from ..core.vocabulary import Authority, MeasureStatus, Public, Stage
@@ -162,10 +162,32 @@ class FormRejected(InvalidInput):
         self.errors = errors
 
 
+def _namesake_question(namesake: Person) -> NeedsConfirmation:
+    from .identity import describe, latest_dossier
+
+    dossier = latest_dossier(namesake)
+    known = f"a déjà un dossier ({describe(dossier)})" if dossier else "est déjà enregistré(e)"
+    return NeedsConfirmation(
+        [f"{namesake.full_name}, né(e) le {format_fr(namesake.birth_date)}, {known}."],
+        "Le nouveau dossier sera rattaché à cette même personne. Continuer ?", codes=("homonyme",))
+
+
 def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = None,
-         professional: Professional | None = None) -> Measure:
-    """Create or update the dossier in one transaction; raise FormRejected otherwise."""
+         professional: Professional | None = None, same_person_confirmed: bool = False) -> Measure:
+    """Create or update the dossier in one transaction; raise FormRejected otherwise.
+
+    A parquet number another dossier has is an error on its field; a new dossier for
+    a person of the same name and birth date asks first (NeedsConfirmation), then is
+    attached to that person (`same_person_confirmed`): one person, counted once.
+    """
+    from .identity import check_parquet_free, namesakes
+
     clean, errors = validate(values, today)
+    if not errors:
+        try:
+            check_parquet_free(clean["parquet_number"], except_measure_id=measure_id)
+        except InvalidInput as error:
+            errors["parquet_number"] = error.message
     if errors:
         raise FormRejected(errors)
     with database.atomic():
@@ -174,7 +196,13 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
                 from ..store.professionals import check_habilitated  # the guard of the act (R3413-1 s.)
 
                 check_habilitated(professional, today)
-            person = Person()
+            twins = namesakes(clean["last_name"], clean["first_name"], clean["birth_date"])
+            if twins and not same_person_confirmed:
+                raise _namesake_question(twins[0])
+            person = twins[0] if twins else Person()
+            if twins:  # what the form leaves empty keeps what the person's file already has
+                clean = {k: v for k, v in clean.items()
+                         if FIELD_BY_KEY[k].target == "measure" or v not in (None, "", False)}
             measure = Measure(person=person, professional=professional,
                               status=MeasureStatus.A_CONVOQUER.value)
         else:
@@ -183,8 +211,9 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
                 raise InvalidInput("Dossier clôturé : rouvrez-le pour le modifier.")
             person = measure.person
         for field in FIELDS:
-            setattr(person if field.target == "person" else measure, field.key, clean[field.key])
-        if measure.professional is not None:  # a declared conflict of interest forbids it
+            if field.key in clean:
+                setattr(person if field.target == "person" else measure, field.key, clean[field.key])
+        if measure.professional_id is not None:  # a declared conflict of interest forbids it
             from .conflicts import check_conflict
 
             check_conflict(measure.professional, person, on=today)

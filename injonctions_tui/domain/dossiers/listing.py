@@ -14,7 +14,7 @@ from peewee import SQL, Case, ColumnBase, Expression, ModelSelect, NodeList, fn
 from ..core.models import Measure, Person, database, person_name
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.text import search_key
-from ..core.vocabulary import Public, label
+from ..core.vocabulary import MeasureStatus, Public, label
 from ..deadlines.cache import measures_due
 
 MAX_SEARCH = 100
@@ -43,6 +43,8 @@ class DossierFilters:
     #: One of DUE_FILTERS' keys; needs `today`.
     due: str | None = None
     today: dt.date | None = None
+    #: Leave out closed dossiers (the walk-in dialog: a closed measure takes no interview).
+    open_only: bool = False
 
 
 #: Deadline filters: (label, largest number of days left; negative = overdue only).
@@ -112,6 +114,8 @@ def _other_filters(query: ModelSelect[Any], filters: DossierFilters, *,
     if filters.status:
         status = NodeList((SQL("+"), Measure.status), glue="") if by_id else Measure.status
         query = query.where(status == filters.status)
+    if filters.open_only:
+        query = query.where(Measure.status != MeasureStatus.CLOTURE.value)
     if filters.magistrat:
         query = query.where(Measure.magistrat_referent == filters.magistrat)
     if filters.due and filters.today:
@@ -200,6 +204,14 @@ def dossier_rows(search: str = "", limit: int | None = PAGE,
     if matches is not None:
         return _rows_by_id(*matches, filters, limit)
     return _rows_by_scan(terms, filters, limit)
+
+
+def rows_for_ids(measure_ids: list[int]) -> list[DossierRow]:
+    """The list's rows of these dossiers, most recent saisine first."""
+    if not measure_ids:
+        return []
+    query = Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, measure_ids)).order_by(*_NEWEST_FIRST)
+    return [_row(values) for values in query.tuples()]
 
 
 def magistrats() -> list[str]:

@@ -12,13 +12,14 @@ import datetime as dt
 import re
 from typing import Literal, overload
 
-from ..core.dates import add_months, format_fr
+from ..core.dates import add_months, age_on, format_fr
 from ..core.errors import InvalidInput
-from ..core.models import Appointment, Measure, Orientation, Person, Professional, Renewal, database
-from ..core.rules import rules_for
+from ..core.models import Appointment, Measure, Orientation, Person, Professional, Renewal, TreatingStructure, database
+from ..core.people import MAJORITY_AGE, measure_public
+from ..core.rules import MeasureKind, rules_for
 from ..core.text import search_key
-from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome
-from ..deadlines.engine import measure_timeline
+from ..core.vocabulary import AppointmentKind, AppointmentStatus, ChosenBy, MeasureStatus, Outcome, Public
+from ..deadlines.engine import choice_deadline, measure_timeline
 from ..store import audit
 from ..store.professionals import check_habilitated, current_user
 
@@ -143,21 +144,71 @@ def _evaluated_on(measure: Measure) -> dt.date | None:
     return held.starts_at.date() if held else None
 
 
+def _minor_on(person: Person, on: dt.date) -> bool | None:
+    """Is the person a minor on `on`? None when the birth date is unknown."""
+    if person.birth_date is None:
+        return None
+    return age_on(person.birth_date, on) < MAJORITY_AGE
+
+
+def expected_chooser(measure: Measure, on: dt.date) -> ChosenBy:
+    """Who chooses the treating doctor on `on` (CSP R3413-12, DOMAIN.md "Minors"): the legal
+    representatives for a minor (the minor's agreement is sought), the guardian for a
+    protected adult, else the person. Without a birth date, the public of the measure says
+    whether the person is a minor."""
+    person = measure.person
+    minor = _minor_on(person, on)
+    if minor is None:
+        minor = measure_public(measure) == Public.MINEURS
+    if minor:
+        return ChosenBy.REPRESENTANTS_LEGAUX
+    return ChosenBy.TUTEUR if person.is_protected_adult else ChosenBy.PERSONNE
+
+
+def _check_chooser(measure: Measure, chosen_by: ChosenBy, on: dt.date) -> None:
+    """Refuses a chooser the law does not allow that day (R3413-12: the injonction thérapeutique's
+    rule; another kind of measure keeps what the professional records)."""
+    if measure.kind != MeasureKind.INJONCTION_THERAPEUTIQUE:
+        return
+    person = measure.person
+    minor = _minor_on(person, on)
+    day = format_fr(on)
+    if minor and chosen_by != ChosenBy.REPRESENTANTS_LEGAUX:
+        raise InvalidInput(f"Choix fait par : la personne est mineure le {day} ; le soignant est choisi par ses "
+                           "représentants légaux, son accord étant recherché (CSP R3413-12).")
+    if minor is False and chosen_by == ChosenBy.REPRESENTANTS_LEGAUX:
+        raise InvalidInput(f"Choix fait par : la personne est majeure le {day} ; ses représentants légaux ne "
+                           "choisissent plus pour elle.")
+    if minor:
+        return
+    if chosen_by == ChosenBy.TUTEUR and not person.is_protected_adult:
+        raise InvalidInput("Choix fait par : la personne n'est pas notée majeur protégé (modifiez son identité, "
+                           "touche m, si elle est sous tutelle ou curatelle).")
+    if chosen_by == ChosenBy.PERSONNE and person.is_protected_adult:
+        raise InvalidInput("Choix fait par : pour un majeur protégé, le soignant est choisi par l'administrateur "
+                           "légal ou le tuteur (CSP R3413-12).")
+
+
 def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, chosen_on: dt.date,
-                       chosen_by: str, user: Professional | None, address: str | None = None
-                       ) -> Orientation:
-    """Record the treating doctor/structure chosen (DOMAIN.md step 3-4). Never the habilitated
-    professional themself: they never treat the person (step 4)."""
+                       chosen_by: str, user: Professional | None, address: str | None = None,
+                       treating_structure: TreatingStructure | None = None,
+                       minor_agreement: bool | None = None) -> Orientation:
+    """Record the treating doctor/structure chosen (DOMAIN.md step 3-4), by whom the law says
+    (R3413-12: the legal representatives for a minor, with the minor's agreement sought —
+    `minor_agreement` when it was asked —, the guardian for a protected adult). Never the
+    habilitated professional themself: they never treat the person (step 4)."""
     with database.atomic():
         ensure_editable(measure)
         structure = _text(structure, "Structure de soins", required=True, limit=MAX_STRUCTURE)
         doctor = _text(doctor, "Médecin", limit=MAX_DOCTOR)
         address = _text(address, "Adresse", limit=300)
         try:
-            chosen_by = ChosenBy(chosen_by).value
+            chooser = ChosenBy(chosen_by)
         except ValueError:
             raise InvalidInput("Choix fait par : choisissez dans la liste.") from None
+        chosen_by = chooser.value
         chosen_on = _required_date(chosen_on, "Date du choix")
+        _check_chooser(measure, chooser, chosen_on)
         if chosen_on < measure.saisine_received_on:
             raise InvalidInput(f"Date du choix : elle ne peut pas précéder la réception de la saisine "
                                f"({format_fr(measure.saisine_received_on)}).")
@@ -171,7 +222,11 @@ def choose_orientation(measure: Measure, *, structure: str, doctor: str | None, 
                                "mesure ne soigne jamais la personne. Choisissez un autre médecin ou "
                                "une autre structure.")
         orientation = Orientation.create(measure=measure, structure=structure, doctor=doctor,
-                                         address=address, chosen_on=chosen_on, chosen_by=chosen_by)
+                                         address=address, chosen_on=chosen_on, chosen_by=chosen_by,
+                                         treating_structure=treating_structure)
+        if chooser == ChosenBy.REPRESENTANTS_LEGAUX and minor_agreement is not None:
+            measure.minor_agreement = minor_agreement
+            measure.save()
         refresh_status(measure)
         audit.record("choix_orientation", "measure", measure.id, f"orientation={orientation.id}")
         return orientation
@@ -284,6 +339,14 @@ def record_refusal(orientation: Orientation, on: dt.date) -> None:
         orientation.save()
         refresh_status(measure)
         audit.record("refus_orientation", "measure", measure.id, f"orientation={orientation.id}")
+
+
+def record_answer(orientation: Orientation, *, accepted: bool, on: dt.date) -> dt.date | None:
+    """The acceptance form came back (R3413-12): one step whatever the answer, dated the day it
+    was received. After a refusal, returns the date by which another doctor is to be chosen
+    (the deadline engine's: R3413-11's delay counted from the refusal)."""
+    (record_agreement if accepted else record_refusal)(orientation, on)
+    return None if accepted else choice_deadline(orientation.measure.kind, on)
 
 
 def pending_orientation(measure: Measure) -> Orientation | None:

@@ -22,7 +22,7 @@ from ..core.errors import InjonctionsError, InvalidInput
 from ..core.models import (Appointment, LegalRepresentative, Measure, Orientation, Person, Renewal, Report, Setting,
                            database)
 from ..core.vocabulary import MeasureStatus
-from ..store import audit
+from ..store import audit, integrity
 
 RETENTION_KEY = "retention_years"
 DEFAULT_RETENTION_YEARS = 5
@@ -132,8 +132,9 @@ def delete_dossiers(measure_ids: Iterable[int]) -> DeletionResult:
             # Children first, explicitly (a report and its corrections go in one statement):
             # a future table without ON DELETE CASCADE makes the foreign keys refuse, and
             # the whole deletion is rolled back.
-            for model in (Report, Appointment, Orientation, Renewal):
-                model.delete().where(model.measure.in_(ids)).execute()
+            with integrity.permit(integrity.PERMIT_RETENTION):  # final reports may go, recorded below
+                for model in (Report, Appointment, Orientation, Renewal):
+                    model.delete().where(model.measure.in_(ids)).execute()
             Measure.delete().where(in_measures).execute()
             if orphans:
                 LegalRepresentative.delete().where(LegalRepresentative.person.in_(orphans)).execute()
@@ -141,6 +142,8 @@ def delete_dossiers(measure_ids: Iterable[int]) -> DeletionResult:
             audit.record("suppression_conservation", "measure", None,
                          f"dossiers {','.join(map(str, ids))} ; "
                          + ", ".join(f"{table}={n}" for table, n in counts.items()))
+            # One event per dossier: the integrity check knows which final reports left lawfully.
+            audit.record_many("effacement_conservation", "measure", list(ids), "durée de conservation")
     except IntegrityError:
         database.execute_sql("PRAGMA secure_delete = OFF")
         raise InjonctionsError("Suppression refusée : d'autres données dépendent de ces dossiers. "

@@ -12,12 +12,8 @@ The export is written in clear: it is the user's responsibility to keep it safe.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,19 +21,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, Field, ForeignKeyField, IntegerField,
-                    PeeweeException, TextField)
+from peewee import DateField, DateTimeField, Field, ForeignKeyField, PeeweeException
 
 from ..core import clock, vocabulary as v
 from ..core.errors import ImportRejected, InjonctionsError
 from ..core.files import read_limited
 from ..core.models import (Appointment, AuditEvent, BaseModel, ConflictDeclaration, EligibilityEvidence, Habilitation,
                            HabilitationOverride, LegalRepresentative, Measure, Orientation, Person, Professional,
-                           RegisterEvent, Renewal, Report, Setting, database)
+                           RegisterEvent, Renewal, Report, Setting, TreatingStructure, database)
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..deadlines.engine import deadlines_by_measure
-from ..store import migrations
+from ..store import audit, integrity, migrations, storage
+from ..store.output_files import write_output
 
 FORMAT = "injonctions-export"
 #: Larger than any real caseload by far; refusing bigger files avoids exhausting memory.
@@ -46,9 +42,6 @@ MAX_FILE_BYTES = 500 * 1024 * 1024
 MAX_PROBLEMS = 200
 _INSERT_BATCH = 100
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -75,6 +68,7 @@ SECTIONS: tuple[Section, ...] = (
                       Section("register_events", RegisterEvent, "professional"))),
     Section("persons", Person,
             children=(Section("legal_representatives", LegalRepresentative, "person"),)),
+    Section("treating_structures", TreatingStructure),
     Section("measures", Measure, children=(Section("renewals", Renewal, "measure"),
                                            Section("orientations", Orientation, "measure")),
             derived=("deadlines",)),
@@ -93,6 +87,7 @@ ENUM_FIELDS: dict[tuple[type[BaseModel], str], type[StrEnum]] = {
     (Appointment, "status"): v.AppointmentStatus, (Report, "kind"): v.ReportKind,
     (Report, "status"): v.ReportStatus, (Habilitation, "ground"): v.RemovalGround,
     (EligibilityEvidence, "item"): v.EvidenceItem, (ConflictDeclaration, "category"): v.ConflictCategory,
+    (TreatingStructure, "kind"): v.StructureKind, (TreatingStructure, "public"): v.StructurePublic,
 }
 
 #: Nested lists added by a later schema: (parent list, list, schema version that added it).
@@ -102,7 +97,11 @@ ADDED_LISTS: tuple[tuple[str, str, int], ...] = (
     ("professionals", "conflict_declarations", 4), ("professionals", "register_events", 4),
 )
 
-_TOP_LEVEL = {"format", "schema_version", "exported_at"} | {s.key for s in SECTIONS}
+#: Top-level lists added by a later schema: (list, schema version that added it). An export
+#: from an older schema has none of them; they are read as empty lists.
+ADDED_SECTIONS: tuple[tuple[str, int], ...] = (
+    ("treating_structures", migrations.DIRECTORY_VERSION),
+)
 
 
 def all_sections(sections: tuple[Section, ...] = SECTIONS) -> list[Section]:
@@ -146,42 +145,38 @@ def export_all(today: dt.date | None = None) -> dict[str, Any]:
         "schema_version": migrations.LATEST_VERSION,
         "exported_at": now.isoformat(),
     }
-    with database.atomic():  # one consistent snapshot
+    with database.atomic("DEFERRED"):  # one consistent snapshot, no write lock taken
         for section in SECTIONS:
             payload[section.key] = _export_section(section)
+        payload["integrity"] = _integrity_block()
         computed = deadlines_by_measure(today or now.date())
     for record in payload["measures"]:
         record["deadlines"] = [d.as_dict() for d in computed.get(record["id"], [])]
     return payload
 
 
-def write_export(path: Path | None, today: dt.date | None = None) -> str:
-    """Serialise the export; write it atomically (mode 0600) when a path is given."""
+def _integrity_block() -> dict[str, Any] | None:
+    """What an import needs to check this export's MACs with this base's passphrase: the
+    key derivation's public parameters and the head of the journal (no key, no secret)."""
+    head = integrity.read_head()
+    base = storage.open_base_path()
+    if base is None:
+        return None
+    salt, params = storage.read_kdf_params(base)
+    return {"algorithm": "HMAC-SHA-256", "encoding": 1,
+            "kdf": {"salt": salt.hex(), "time_cost": params.time_cost, "memory_cost_kib": params.memory_cost_kib,
+                    "parallelism": params.parallelism},
+            "head": None if head is None else {"event_id": head[0], "event_mac": head[1],
+                                               "baseline_event_id": head[2], "mac": head[3]}}
+
+
+def write_export(path: Path | None, today: dt.date | None = None, *, force: bool = False) -> str:
+    """Serialise the export; write it atomically (mode 0600) when a path is given, through
+    the store's one writer (never over the base, an existing file unless `force`, a device)."""
     text = json.dumps(export_all(today), ensure_ascii=False, indent=2, sort_keys=True)
     if path is not None:
-        _write_atomically(Path(path), text)
+        write_output(Path(path), text.encode("utf-8"), force=force, what="l'export")
     return text
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """A crash never leaves a half-written export under the final name."""
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise InjonctionsError(f"Impossible d'écrire l'export dans le dossier {path.parent} : "
-                               f"{error.strerror or error}.") from None
-    try:
-        os.chmod(temp_name, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise InjonctionsError(f"Impossible d'écrire l'export {path} : "
-                               f"{error.strerror or error}. Aucun fichier n'a été modifié.") from None
 
 
 def read_export_file(path: Path) -> dict[str, Any]:
@@ -208,110 +203,52 @@ def read_export_file(path: Path) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- import
 
-def _convert(model: type[BaseModel], field: Field, raw: Any) -> tuple[Any, str | None]:
-    """The Python value of one JSON value, or an error message in French."""
+def _value(field: Field, raw: Any) -> Any:
+    """The Python value of a JSON value the schema accepted."""
     if raw is None:
-        if field.null:
-            return None, None
-        return None, "ne peut pas être vide (null)"
-    if isinstance(field, (IntegerField, ForeignKeyField)):
-        if type(raw) is not int or not -(2**63) <= raw < 2**63:
-            return None, f"nombre entier attendu, reçu {json.dumps(raw, ensure_ascii=False)[:40]}"
-        if field.primary_key and raw < 1:
-            return None, "l'id doit être un entier positif"
-        return raw, None
-    if isinstance(field, BooleanField):
-        return (raw, None) if type(raw) is bool else (None, "true ou false attendu")
-    if isinstance(field, (DateTimeField, DateField)):
-        is_datetime = isinstance(field, DateTimeField)
-        pattern, kind = (_DATETIME, "AAAA-MM-JJTHH:MM:SS") if is_datetime else (_DATE, "AAAA-MM-JJ")
-        try:
-            if not isinstance(raw, str) or not pattern.match(raw):
-                raise ValueError
-            value = dt.datetime.fromisoformat(raw) if is_datetime else dt.date.fromisoformat(raw)
-        except ValueError:
-            shown = json.dumps(raw, ensure_ascii=False)[:40]
-            return None, f"{shown} n'est pas une date valide (format {kind})"
-        return value, None
-    if isinstance(field, (CharField, TextField)):
-        if not isinstance(raw, str):
-            return None, "texte attendu"
-        if any("\ud800" <= char <= "\udfff" for char in raw):
-            return None, "texte invalide (caractère Unicode isolé)"
-    enum = ENUM_FIELDS.get((model, field.name))
-    if enum is not None and raw not in {member.value for member in enum}:
-        accepted = ", ".join(member.value for member in enum)
-        return None, f"valeur « {str(raw)[:40]} » inconnue (valeurs possibles : {accepted})"
-    return raw, None
+        return None
+    if isinstance(field, DateTimeField):
+        return dt.datetime.fromisoformat(raw)
+    if isinstance(field, DateField):
+        return dt.date.fromisoformat(raw)
+    return raw
 
 
 @dataclass
-class _Validated:
-    """Rows ready to insert, by model, each with its label for error messages."""
+class _Rows:
+    """Rows ready to insert, by model, each with its JSON path for error messages."""
 
     rows: dict[type[BaseModel], list[tuple[str, dict[str, Any]]]]
     problems: list[str]
 
 
-def _validate_record(section: Section, item: dict[str, Any], label: str,
-                     parent_id: Any, out: _Validated) -> None:
+def _collect(section: Section, items: list[dict[str, Any]], path: str, parent_id: Any, out: _Rows) -> None:
     model = section.model
-    fields = model._meta.sorted_fields
-    allowed = ({field.column_name for field in fields} | {child.key for child in section.children}
-               | set(section.derived))
-    unknown = sorted(str(key) for key in item if key not in allowed)
-    if unknown:
-        out.problems.append(f"{label} : clé(s) inconnue(s) : {', '.join(unknown)}.")
-    row: dict[str, Any] = {}
-    for field in fields:
-        raw = item.get(field.column_name, _MISSING)
-        if raw is _MISSING:
-            if field.name == section.parent_field:
-                row[field.name] = parent_id
-            elif model is Person and field.name == "search_name":
-                pass  # computed below from the names (exports older than schema 2)
-            elif field.null and not field.primary_key:
-                row[field.name] = None
-            elif field.default is not None:
-                row[field.name] = field.default() if callable(field.default) else field.default
-            else:
-                out.problems.append(f"{label} : champ obligatoire « {field.column_name} » absent.")
-            continue
-        value, error = _convert(model, field, raw)
-        if error:
-            out.problems.append(f"{label} : {field.column_name} : {error}.")
-        elif field.name == section.parent_field and value != parent_id and parent_id is not None:
-            out.problems.append(f"{label} : {field.column_name} = {value} ne correspond pas "
-                                f"à l'enregistrement qui le contient (id {parent_id}).")
-        row[field.name] = value
-    if model is Person and "search_name" not in row:
-        row["search_name"] = search_key(f"{row.get('last_name') or ''} {row.get('first_name') or ''}")
-    out.rows[model].append((label, row))
-    for child in section.children:
-        _validate_list(child, item.get(child.key, _MISSING), f"{label} > ", row.get("id"), out)
+    for index, item in enumerate(items):
+        label = f"{path}[{index}]"
+        row: dict[str, Any] = {}
+        for field in model._meta.sorted_fields:
+            raw = item.get(field.column_name)
+            if field.column_name not in item or raw is None and not field.null:
+                if field.name == section.parent_field:
+                    row[field.name] = parent_id
+                elif model is Person and field.name == "search_name":
+                    row[field.name] = search_key(f"{item.get('last_name') or ''} {item.get('first_name') or ''}")
+                elif field.default is not None and not field.primary_key:
+                    row[field.name] = field.default() if callable(field.default) else field.default
+                else:
+                    row[field.name] = None
+                continue
+            row[field.name] = _value(field, raw)
+            if field.name == section.parent_field and parent_id is not None and row[field.name] != parent_id:
+                out.problems.append(f"{label}.{field.column_name} (id {item.get('id')}) : {row[field.name]} ne "
+                                    f"correspond pas à l'enregistrement qui le contient (id {parent_id}).")
+        out.rows[model].append((f"{label} (id {row.get('id')})", row))
+        for child in section.children:
+            _collect(child, item.get(child.key) or [], f"{label}.{child.key}", row.get("id"), out)
 
 
-def _validate_list(section: Section, items: Any, prefix: str, parent_id: Any,
-                   out: _Validated) -> None:
-    if items is _MISSING:
-        out.problems.append(f"{prefix}liste « {section.key} » absente.")
-        return
-    if not isinstance(items, list):
-        out.problems.append(f"{prefix}« {section.key} » doit être une liste.")
-        return
-    for index, item in enumerate(items, start=1):
-        label = f"{prefix}{section.key} n°{index}"
-        if not isinstance(item, dict):
-            out.problems.append(f"{label} : un objet JSON est attendu.")
-            continue
-        if type(item.get("id")) is int:
-            label += f" (id {item['id']})"
-        elif section.model is Setting and isinstance(item.get("key"), str):
-            label += f" (clé {item['key'][:40]})"
-        _validate_record(section, item, label, parent_id, out)
-
-
-def _check_references(out: _Validated) -> None:
+def _check_references(out: _Rows) -> None:
     """Unique ids, and every foreign key pointing to a record of the export."""
     names = {section.model: section.key for section in all_sections()}
     ids: dict[type[BaseModel], set[Any]] = {}
@@ -336,6 +273,23 @@ def _check_references(out: _Validated) -> None:
                                         f"à aucun enregistrement de « {names[field.rel_model]} ».")
 
 
+def _check_parquet_numbers(out: _Rows) -> None:
+    """One dossier per parquet number, as the form, the walk-in and the saisines import
+    require: a file giving two measures the same number is refused, both named."""
+    from ..dossiers.identity import parquet_key
+
+    first: dict[str, str] = {}
+    for label, row in out.rows.get(Measure, []):
+        key = parquet_key(row.get("parquet_number") or "")
+        if not key:
+            continue
+        if key in first:
+            out.problems.append(f"{label} : n° de parquet {row['parquet_number']} déjà donné à {first[key]} "
+                                "(un seul dossier par n° de parquet).")
+        else:
+            first[key] = label
+
+
 def _check_header(payload: Any) -> None:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         message = "Import refusé : ce fichier n'est pas un export de l'application (format inconnu)."
@@ -352,8 +306,11 @@ def _check_header(payload: Any) -> None:
 
 
 def _fill_added_lists(payload: dict[str, Any]) -> None:
-    """Lists an older schema did not have are empty, not missing (ADDED_LISTS)."""
+    """Lists an older schema did not have are empty, not missing (ADDED_LISTS, ADDED_SECTIONS)."""
     version = payload["schema_version"]
+    for key, since in ADDED_SECTIONS:
+        if version < since:
+            payload.setdefault(key, [])
     for parent, key, since in ADDED_LISTS:
         records = payload.get(parent)
         if version >= since or not isinstance(records, list):
@@ -382,45 +339,148 @@ def _reject(problems: list[str]) -> ImportRejected:
         f"Import refusé : {len(problems)} problème(s) dans le fichier, rien n'a été importé.", shown)
 
 
-def import_all(payload: dict[str, Any]) -> dict[str, int]:
+_SCHEMA: list[Any] = []
+
+
+def schema_model() -> Any:
+    """The pydantic model of a whole export (built once, on the first import)."""
+    if not _SCHEMA:
+        from .schema import export_schema
+
+        _SCHEMA.append(export_schema(SECTIONS, ENUM_FIELDS, migrations.LATEST_VERSION))
+    return _SCHEMA[0]
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema (docs/export-schema.json; a test keeps it current)."""
+    schema = schema_model().model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Export injonctions_tui"
+    return schema
+
+
+def validate(payload: dict[str, Any]) -> _Rows:
+    """Every problem of the file, with its JSON path, in French; rows ready to insert."""
+    from pydantic import ValidationError
+
+    from .schema import problems_of
+
+    _check_header(payload)
+    _fill_added_lists(payload)
+    try:
+        schema_model().model_validate(payload)
+    except ValidationError as error:
+        raise _reject(problems_of(error, payload)) from None
+    out = _Rows(rows=defaultdict(list), problems=[])
+    for section in SECTIONS:
+        _collect(section, payload[section.key], f"$.{section.key}", None, out)
+    if not out.problems:
+        _check_references(out)
+        _check_parquet_numbers(out)
+    if out.problems:
+        raise _reject(out.problems)
+    return out
+
+
+def _stored(moment: str | None) -> str | None:
+    """A datetime of the file as the exporting base stored it (what its MACs cover)."""
+    return str(dt.datetime.fromisoformat(moment)) if moment else None
+
+
+def _prove(payload: dict[str, Any], passphrase: str | None) -> int | None:
+    """With the exporting base's passphrase: check every final report's MAC and the whole
+    chain of the file with that base's keys; the baseline to keep, or ImportRejected.
+    Without it: None (final reports are imported « sans preuve d'intégrité »)."""
+    if passphrase is None:
+        return None
+    block = payload.get("integrity")
+    if not block:
+        raise _reject(["$.integrity : cet export ne porte pas de preuve d'intégrité (version antérieure de "
+                       "l'application) ; importez-le sans la phrase secrète de la base d'origine."])
+    params = storage.checked_kdf_params(block["kdf"], "$.integrity.kdf")
+    keys = integrity.keys_from(storage.derive_key(passphrase, bytes.fromhex(block["kdf"]["salt"]), params))
+    problems = []
+    for index, report in enumerate(payload["reports"]):
+        if report.get("status") != "final":
+            continue
+        row = tuple(_stored(report.get(c)) if c == "finalised_at" else report.get(c)
+                    for c in integrity.REPORT_COLUMNS)
+        if report.get("integrity_mac") != integrity.report_mac(keys, row):
+            problems.append(f"$.reports[{index}] (id {report.get('id')}) : ce rapport définitif ne correspond pas à "
+                            "sa preuve d'intégrité (modifié après l'export, ou autre phrase secrète).")
+    previous, last = integrity.GENESIS, (0, integrity.GENESIS)
+    for index, event in sorted(enumerate(payload["audit_events"]), key=lambda pair: pair[1]["id"]):
+        row = tuple(_stored(event.get(c)) if c == "at" else event.get(c) for c in integrity.EVENT_COLUMNS)
+        previous = integrity.event_mac(keys, previous, row)
+        if event.get("mac") != previous:
+            problems.append(f"$.audit_events[{index}] (id {event['id']}) : la chaîne du journal est rompue ici "
+                            "(événement modifié, ajouté ou supprimé après l'export).")
+            previous = event.get("mac") or previous
+        last = (event["id"], previous)
+    head = block.get("head")
+    if head is None or head["mac"] != integrity.head_mac(keys, head["event_id"], head["event_mac"],
+                                                         head["baseline_event_id"]) \
+            or (head["event_id"], head["event_mac"]) != last:
+        problems.append("$.integrity.head : la fin du journal ne correspond pas à sa preuve (événements retirés "
+                        "ou ajoutés après l'export).")
+    if problems:
+        raise _reject(problems)
+    return head["baseline_event_id"]  # type: ignore[index]
+
+
+def import_all(payload: dict[str, Any], *, source_passphrase: str | None = None) -> dict[str, int]:
     """Load an export into an empty database, all or nothing, keeping every id.
 
     Settings already present are replaced; audit events already present (those of
-    an empty database) are kept, renumbered after the imported ones.
+    an empty database) are kept, renumbered after the imported ones, and the whole
+    journal is chained again with this base's keys. With `source_passphrase` (the
+    exporting base's), every MAC of the file is checked first and the final reports
+    stay proven; without it they are marked « importés sans preuve d'intégrité ».
     """
-    _check_header(payload)
+    out = validate(payload)
     _check_empty_database()
-    _fill_added_lists(payload)
-    out = _Validated(rows=defaultdict(list), problems=[])
-    unknown = sorted(str(key) for key in payload if key not in _TOP_LEVEL)
-    if unknown:
-        out.problems.append(f"clé(s) inconnue(s) au premier niveau : {', '.join(unknown)}.")
-    if "exported_at" in payload and not isinstance(payload["exported_at"], str):
-        out.problems.append("exported_at : texte attendu.")
-    for section in SECTIONS:
-        _validate_list(section, payload.get(section.key, _MISSING), "", None, out)
-    if not out.problems:
-        _check_references(out)
-    if out.problems:
-        raise _reject(out.problems)
+    baseline = _prove(payload, source_passphrase)
     counts = {section.key: len(out.rows.get(section.model, [])) for section in all_sections()}
+    finals = [row for _, row in out.rows.get(Report, []) if row.get("status") == "final"]
+    for _, row in out.rows.get(Report, []):
+        row["integrity_mac"] = None  # sealed again below, with this base's key
+        if row.get("status") == "final":
+            row["provenance"] = row.get("provenance") if baseline is not None else integrity.UNPROVEN
+    events = [row for _, row in sorted(out.rows.get(AuditEvent, []), key=lambda pair: pair[1]["id"])]
     try:
         with database.atomic():
             # Checked at commit: a correction may point to a report with a higher id.
             database.execute_sql("PRAGMA defer_foreign_keys = ON")
-            kept_events = list(cast("Iterable[dict[str, Any]]", AuditEvent.select().order_by(AuditEvent.id).dicts()))
+            kept = database.execute_sql('SELECT "at", "actor", "action", "entity", "entity_id", "details" '
+                                        'FROM "audit_event" ORDER BY "id"').fetchall()
             Setting.delete().execute()
-            AuditEvent.delete().execute()
+            with integrity.permit(integrity.PERMIT_IMPORT):
+                AuditEvent.delete().execute()
             for section in all_sections():
+                if section.model is AuditEvent:
+                    continue
                 rows = [row for _, row in out.rows.get(section.model, [])]
                 for start in range(0, len(rows), _INSERT_BATCH):
                     section.model.insert_many(rows[start:start + _INSERT_BATCH]).execute()
-            for event in kept_events:
-                event.pop("id")
-                AuditEvent.insert(event).execute()
+            for row in finals:
+                integrity.seal_report(row["id"])
+            integrity.restart_chain([(e["id"], str(e["at"]), e["actor"], e["action"], e["entity"], e["entity_id"],
+                                      e["details"]) for e in events], baseline or 0)
+            integrity.append_events([tuple(row) for row in kept])
             if payload["schema_version"] < 7:  # an older export: one timeline per measure, as migrated
-                migrations.one_timeline(database.obj)
-    except PeeweeException as error:
+                integrity.append_events(migrations.one_timeline(database.obj))
+            if payload["schema_version"] < migrations.CONVOCATIONS_PRINTED_VERSION:
+                migrations.convocations_printed_before(database.obj)
+            audit.record("import_json", details=f"preuve={'verifiee' if baseline is not None else 'absente'} "
+                                                f"rapports_definitifs={len(finals)}")
+            if baseline is None:  # what came before this event was not proven: checked from here on
+                integrity.move_baseline_to_last()
+    except PeeweeException:
         raise ImportRejected("Import refusé : la base a refusé les données, rien n'a été importé.",
-                             [f"erreur de la base : {error}"]) from None
+                             ["une contrainte de la base n'est pas respectée (références ou valeurs "
+                              "incohérentes entre les listes)"]) from None
     return counts
+
+
+if __name__ == "__main__":  # regenerate docs/export-schema.json
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True))

@@ -199,8 +199,9 @@ class _FooterCanvas(Canvas):
     """Holds pages until the end so the footer can say "Page x sur n"."""
 
     def __init__(self, *args: object, reference: str | None = None, watermark: str | None = None,
-                 **kwargs: object) -> None:
+                 notice: str | None = CONFIDENTIALITY, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self._notice = notice
         self._saved_pages: list[dict] = []
         self._sections: set[int] = {0}
         self._reference = reference
@@ -241,13 +242,15 @@ class _FooterCanvas(Canvas):
     def _draw_watermark(self) -> None:
         """A large, light diagonal word ("PROJET") over every page: readable, unmistakable."""
         width, height = self._pagesize
+        text = self._watermark or ""
+        size = min(96.0, 0.85 * (width ** 2 + height ** 2) ** 0.5 / max(1.0, self.stringWidth(text, FONT_BOLD, 1)))
         self.saveState()
-        self.setFont(FONT_BOLD, 96)
+        self.setFont(FONT_BOLD, size)
         self.setFillColor(colors.HexColor("#C0392B"))
         self.setFillAlpha(0.13)
         self.translate(width / 2, height / 2)
         self.rotate(45)
-        self.drawCentredString(0, -34, self._watermark or "")
+        self.drawCentredString(0, -size * 0.35, text)
         self.restoreState()
 
     def _footer(self, number: int, total: int) -> None:
@@ -255,7 +258,8 @@ class _FooterCanvas(Canvas):
         self.saveState()
         self.setFont(FONT, 7.5)
         self.setFillColor(GREY)
-        self.drawString(MARGIN, 1.25 * cm, CONFIDENTIALITY)
+        if self._notice:
+            self.drawString(MARGIN, 1.25 * cm, self._notice)
         if self._reference:
             self.drawString(MARGIN, 0.85 * cm, self._reference)
         self.drawRightString(width - MARGIN, 0.85 * cm, f"Page {number} sur {total}")
@@ -264,9 +268,10 @@ class _FooterCanvas(Canvas):
 
 def render(story: Sequence[Flowable], *, title: str, author: str = "",
            reference: str | None = None, landscape_page: bool = False,
-           watermark: str | None = None) -> bytes:
+           watermark: str | None = None, confidential: bool = True) -> bytes:
     """The PDF bytes of a story. `reference` (e.g. the parquet number) goes on every page;
-    `watermark` (e.g. "PROJET" on a draft) across every page.
+    `watermark` (e.g. "PROJET" on a draft) across every page; the secrecy notice on every
+    page unless the document names no one (`confidential` False: it would not be true).
 
     The title and author are PDF metadata, indexed by desktop search: they must not
     name the person.
@@ -283,7 +288,8 @@ def render(story: Sequence[Flowable], *, title: str, author: str = "",
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def make_canvas(*args: object, **kwargs: object) -> _FooterCanvas:
-        return _FooterCanvas(*args, reference=reference, watermark=watermark, **kwargs)
+        return _FooterCanvas(*args, reference=reference, watermark=watermark,
+                             notice=CONFIDENTIALITY if confidential else None, **kwargs)
 
     doc.build(list(story), canvasmaker=make_canvas)
     return buffer.getvalue()

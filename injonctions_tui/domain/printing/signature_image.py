@@ -17,6 +17,7 @@ from pathlib import Path
 from ..core.errors import InvalidInput
 from ..core.models import Setting
 from ..store.audit import record
+from ..store.storage_errors import describe_os_error
 
 SIGNATURE_IMAGE_KEY = "signature_image"
 MAX_BYTES = 500 * 1024
@@ -74,7 +75,7 @@ def set_signature_image(path: Path) -> None:
     except PermissionError:
         raise InvalidInput(f"Lecture refusée : {path} (droits insuffisants).") from None
     except OSError as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error.strerror or error}.") from None
+        raise InvalidInput(f"Impossible de lire {path} : {describe_os_error(error)}.") from None
     validate_signature_image(data)
     Setting.replace(key=SIGNATURE_IMAGE_KEY,
                     value=json.dumps(base64.b64encode(data).decode("ascii"))).execute()

@@ -131,7 +131,9 @@ def import_pkcs12(path: Path, password: str | None) -> SigningIdentity:
     try:
         data = Path(path).expanduser().read_bytes()
     except OSError as error:
-        raise InvalidInput(f"Impossible de lire {path} : {error.strerror or error}.") from None
+        from ..store.storage_errors import describe_os_error
+
+        raise InvalidInput(f"Impossible de lire {path} : {describe_os_error(error)}.") from None
     try:
         key, certificate, extra = pkcs12.load_key_and_certificates(data, password.encode() if password else None)
     except (ValueError, TypeError):

@@ -21,7 +21,7 @@ from ..core.errors import InvalidInput
 from ..core.models import Appointment, Measure, Report, database
 from ..core.vocabulary import Adherence, Proposal, ReportKind, ReportStatus, label
 from ..dossiers.measures import is_closed
-from ..store import audit
+from ..store import audit, integrity
 from ..store.professionals import check_habilitated, require_user
 from .facts import ReportFacts, Window, canonical_json, prefill
 from .secrecy import Flag, Lexicon, category_label, default_lexicon, scan
@@ -333,7 +333,9 @@ def seal(report: Report, *, today: dt.date, at: dt.datetime) -> Report:
     report.content_hash = _hash(report, report.facts_json, _previous_hash(report))
     report.status = ReportStatus.FINAL.value
     report.finalised_at = at
-    report.save()
+    with database.atomic():
+        report.save()
+        report.integrity_mac = integrity.seal_report(report.id)  # HMAC of the row as stored (issue 15)
     return report
 
 

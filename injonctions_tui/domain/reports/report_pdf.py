@@ -27,6 +27,8 @@ from .facts import ReportFacts
 
 WIDTH = A4[0] - 2 * MARGIN
 DRAFT_MARK = "PROJET"
+#: A final report imported without proof that the exporting base wrote it (issue 15).
+UNPROVEN_MARK = "IMPORTÉ SANS PREUVE D'INTÉGRITÉ"
 
 #: Title, legal basis and file-name stem of each kind.
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -75,7 +77,7 @@ def report_pdf(report: Report, *, today: dt.date, image: bytes | None = None) ->
     on = today if draft else report.written_on
     image = image if image is not None else signature_image()
     return render(_story(report, facts, image, draft, on), title=title, author=facts.professional_name,
-                  reference=reference, watermark=DRAFT_MARK if draft else None)
+                  reference=reference, watermark=DRAFT_MARK if draft else UNPROVEN_MARK if report.provenance else None)
 
 
 def file_stem(report: Report) -> str:

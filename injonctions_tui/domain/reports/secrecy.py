@@ -295,7 +295,9 @@ def load_lexicon(extra_path: Path | None = None, shipped_text: str | None = None
         except UnicodeDecodeError:
             parsed.problems.append(f"{extra_path} : fichier illisible (il doit être enregistré en UTF-8) ; ignoré.")
         except OSError as error:
-            parsed.problems.append(f"{extra_path} : lecture impossible ({error.strerror or error}) ; ignoré.")
+            from ..store.storage_errors import describe_os_error  # strerror is English
+
+            parsed.problems.append(f"{extra_path} : lecture impossible ({describe_os_error(error)}) ; ignoré.")
         parse_lexicon(content, Path(extra_path).name, into=parsed)
     classes = {name: [m for m in members if (m[0], _folded(m[1])) not in parsed.removed_members.get(name, set())]
                for name, members in parsed.classes.items()}

@@ -36,12 +36,14 @@ ReportFormat = Literal["text", "json", "csv", "pdf"]
 _SUFFIX = {"text": ".txt", "csv": ".csv", "json": ".json", "pdf": ".pdf"}
 
 
-def _write(content: str | bytes, fmt: str, out: Path, default_name: str) -> Path:
-    """`out` is a folder (the default name is used) or a file path."""
+def _write(content: str | bytes, fmt: str, out: Path, default_name: str, force: bool = False) -> Path:
+    """`out` is a folder (the default name is used, numbered if taken) or a file path (refused
+    when it exists, unless `force`)."""
     out = Path(out).expanduser()
-    folder, name = (out, default_name) if out.is_dir() else (out.parent, out.name)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return save_file(data, folder, name, suffix=_SUFFIX[fmt])
+    if out.is_dir():
+        return save_file(data, out, default_name, suffix=_SUFFIX[fmt])
+    return save_file(data, out.parent, out.name, suffix=_SUFFIX[fmt], exact=True, force=force)
 
 
 def _check(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -73,7 +75,8 @@ def statement_text(statement: Statement) -> str:
     return "\n".join(lines) + "\n"
 
 
-def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.date) -> str | bytes:
+def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.date, *,
+                 force: bool = False) -> str | bytes:
     """The statement of `year` as text, CSV or PDF; written to `out` when given."""
     _check(fmt, ("text", "csv", "pdf"))
     statement = annual_statement(year, today=today, identity_fields=load_statement_settings().identity_fields)
@@ -88,7 +91,7 @@ def etat_command(year: int, fmt: StatementFormat, out: Path | None, today: dt.da
         mark_statement_produced(year, on=today)
     if out is None:
         return content
-    path = _write(content, fmt, out, f"etat-justificatif-{year}")
+    path = _write(content, fmt, out, f"etat-justificatif-{year}", force)
     message = (f"État justificatif {year} enregistré : {path} ({statement.persons} personne(s), "
                f"total {plain(eur(statement.total))}).")
     reminder = statement_reminder(today, last_statement_produced())
@@ -136,7 +139,7 @@ def _month_values(f: object) -> list[str]:
 
 
 def bilan_command(start: dt.date, end: dt.date, fmt: ReportFormat, out: Path | None,
-                  today: dt.date) -> str | bytes:
+                  today: dt.date, *, force: bool = False) -> str | bytes:
     """The bilan of [start, end] as text, JSON, CSV or PDF; written to `out` when given."""
     _check(fmt, ("text", "json", "csv", "pdf"))
     report = activity_report(start, end, today=today)
@@ -151,7 +154,7 @@ def bilan_command(start: dt.date, end: dt.date, fmt: ReportFormat, out: Path | N
         content = activity_text(report)
     if out is None:
         return content
-    path = _write(content, fmt, out, f"bilan-activite-{start.isoformat()}-{end.isoformat()}")
+    path = _write(content, fmt, out, f"bilan-activite-{start.isoformat()}-{end.isoformat()}", force)
     return f"Bilan d'activité enregistré : {path}\n"
 
 

@@ -2,6 +2,8 @@
 
 Storage, migrations, passphrase, rekey, instance lock, backup, settings, the user, the audit trail.
 
+- `attempts`: refused passphrases on the command line: each waits longer, all are recorded (issue 15).
+  Public: FAILURE_DELAYS, failures, refused, settle.
 - `audit`: the audit trail: who did what, when, to which record (issue 8 extends it).
   Public: record.
 - `backup`: encrypted backups, their check, the restore, and the passphrase change (issue 8).
@@ -9,10 +11,16 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   backup_reminder.
 - `instance_lock`: one program at a time on a database: a second window is told, not let in.
   Public: InstanceLocked, lock_path, InstanceLock, acquire, held_here, hold, is_locked.
+- `integrity`: tamper-evidence: HMACs of final reports, the audit trail as a hash chain, their check (issue 15).
+  Public: UNPROVEN, Verdict, keys_for, keys_from, report_mac, event_mac, seal_report, append_events, permit,
+  verify_base, verify_report.
 - `journal`: reading the audit trail (writing is audit.py): for the screen and `injonctions audit`.
   Public: JournalRow, journal_rows, journal_json, journal_text.
 - `migrations`: schema versions, applied in order at start-up right after unlocking.
   Public: stored_version, current_version, upgrade.
+- `output_files`: every file written for the user: never the base nor its companions, never a device, never
+  over an existing file unless forced; owner-only folders (issue 15).
+  Public: OutputRefused, belongs_to_a_base, check_output, write_output, write_numbered, make_private_dirs, os_error_message.
 - `passphrase`: rules for a new passphrase, shared by the wizard and `injonctions init`.
   Public: weakness, check_new_passphrase, strength_label.
 - `professionals`: the user of this installation and the habilitations that allow them to act.
@@ -31,4 +39,4 @@ Storage, migrations, passphrase, rekey, instance lock, backup, settings, the use
   Public: DamagedDatabase, StorageUnavailable, describe_os_error, explain_database_error.
 """
 
-__all__ = ["audit", "backup", "instance_lock", "journal", "migrations", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]
+__all__ = ["attempts", "audit", "backup", "instance_lock", "integrity", "journal", "migrations", "output_files", "passphrase", "professionals", "rekey", "settings", "storage", "storage_errors"]

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +32,7 @@ from ..core.dates import format_fr
 from ..core.errors import DatabaseExists, InjonctionsError, WrongPassphrase
 from ..core.models import Measure, Setting, database
 from . import audit, instance_lock, migrations, storage
+from .output_files import check_output, make_private_dirs
 from .passphrase import check_new_passphrase
 from .rekey import change_passphrase  # noqa: F401  (the passphrase change lives beside)
 from .storage import KdfParams
@@ -90,6 +92,11 @@ def _source_key(db_path: Path) -> str:
     if db is None or Path(db.database).resolve() != Path(db_path).resolve():
         raise InjonctionsError("Ouvrez la base avant d'en faire une sauvegarde.")
     return db.connect_params["passphrase"]
+
+
+def _open_path() -> Path:
+    bound = database.obj
+    return Path(bound.database) if bound is not None else Path("/")
 
 
 def _connect(path: Path, key_sql: str, *, read_only: bool = False) -> sqlcipher.Connection:
@@ -160,7 +167,7 @@ def _inspect(path: Path, key_sql: str, *, created_at: dt.datetime | None = None,
 def _target(db_path: Path, out_path: Path | None, now: dt.datetime) -> Path:
     if out_path is None:
         target = default_backup_path(db_path, now)
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(target.parent)
         return target
     target = Path(out_path).expanduser()
     return target / default_backup_path(db_path, now).name if target.is_dir() else target
@@ -170,6 +177,7 @@ def _refuse_existing(target: Path) -> None:
     if target.exists() or storage.kdf_path(target).exists():
         raise DatabaseExists(f"Le fichier {target} existe déjà : choisissez un autre nom. Rien n'a "
                              "été écrasé.")
+    check_output(target, force=True, bases=[_open_path()])  # never the base (by another spelling)
 
 
 def _export(db_path: Path, source_key: str, tmp: Path, key_sql: str) -> None:
@@ -259,25 +267,113 @@ def verify_backup(path: Path, passphrase: str) -> BackupInfo:
     return _inspect(path, storage._raw_key(_backup_key(path, passphrase)))
 
 
-def _move_aside(db_path: Path, now: dt.datetime) -> list[Path]:
-    """Rename the base and its companions to a dated name; nothing is deleted."""
-    if not db_path.exists():
-        return []
+#: The journal of a restore in progress, beside the base: what replaces what.
+RESTORE_JOURNAL_SUFFIX = ".restauration"
+_COMPANIONS = ("", "-wal", "-shm", storage.KDF_SUFFIX, storage.PENDING_KDF_SUFFIX)
+#: Tests only: called with the name of each step of a restore (the kill test stops there).
+STEP_HOOK: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
+
+
+def journal_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + RESTORE_JOURNAL_SUFFIX)
+
+
+def _aside_name(db_path: Path, now: dt.datetime) -> Path:
     base = db_path.with_name(f"{db_path.stem}-remplacee-{now:%Y%m%d-%H%M%S}{db_path.suffix}")
     while base.exists():
         base = base.with_name(f"{base.stem}-{secrets.token_hex(2)}{base.suffix}")
+    return base
+
+
+def _move_aside(db_path: Path, aside: Path) -> list[Path]:
+    """Rename what is left of the base and its companions to `aside`; nothing is deleted
+    (each rename is atomic: run again after a crash, it moves what the crash left)."""
     moved: list[Path] = []
-    for suffix in ("", "-wal", "-shm", storage.KDF_SUFFIX, storage.PENDING_KDF_SUFFIX):
+    for suffix in _COMPANIONS:
         source = db_path.with_name(db_path.name + suffix)
         if source.exists():
-            os.rename(source, base.with_name(base.name + suffix))
-            moved.append(base.with_name(base.name + suffix))
+            os.rename(source, aside.with_name(aside.name + suffix))
+            moved.append(aside.with_name(aside.name + suffix))
     return moved
+
+
+def _swap(db_path: Path, new: Path, aside: Path) -> list[Path]:
+    """Steps 3 and 4 of a restore, safe to run again after a crash at any point."""
+    # The new key parameters still under their temporary name: the old base may still be
+    # (partly) in place; once they have moved, everything old was already aside.
+    moved = _move_aside(db_path, aside) if storage.kdf_path(new).exists() else []
+    _step("base mise de côté")
+    if storage.kdf_path(new).exists():
+        os.rename(storage.kdf_path(new), storage.kdf_path(db_path))
+    _step("clé en place")
+    if new.exists():
+        os.rename(new, db_path)
+    storage.fsync_dir(db_path.parent)
+    return moved
+
+
+def finish_interrupted_restore(db_path: Path) -> str | None:
+    """A restore stopped by a crash (power cut, kill) is finished at the next start: the new
+    base was complete and checked before its journal was written, so it is put in place (the
+    replaced one stays aside); a restore stopped before its journal is forgotten (its
+    temporary copy removed, the base untouched). Returns what was done, in French, or None."""
+    db_path = Path(db_path)
+    journal = journal_path(db_path)
+    if not journal.exists():  # a restore stopped before its journal: the base was never touched
+        for stale in [*db_path.parent.glob(f".{db_path.name}.restauration-*"),
+                      journal.with_name(journal.name + ".tmp")]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    if not journal.exists():
+        return None
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+        new, aside = db_path.with_name(plan["nouvelle"]), db_path.with_name(plan["ancienne"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InjonctionsError(f"Une restauration a été interrompue mais son journal {journal} est illisible : "
+                               "rien n'a été modifié. Vérifiez les fichiers à côté de la base.") from None
+    with instance_lock.hold(db_path):
+        _swap(db_path, new, aside)
+        journal.unlink()
+        storage.fsync_dir(db_path.parent)
+    kept = f" ; l'ancienne base est conservée : {aside}" if aside.exists() else ""
+    return f"Une restauration interrompue a été terminée{kept}."
+
+
+def wizard_blocker(db_path: Path) -> str | None:
+    """Why the first-run wizard must not create a base at `db_path` (French), or None: a
+    restore in progress, or a base set aside by a restore, lies beside the path."""
+    if journal_path(db_path).exists():
+        return (f"Une restauration est en cours pour {db_path} (fichier {journal_path(db_path).name}) : "
+                "relancez l'application pour la terminer ; aucune base neuve n'a été créée.")
+    replaced = replaced_bases(db_path)
+    if replaced:
+        return (f"Aucune base à l'emplacement {db_path}, mais une base remplacée par une restauration se trouve à "
+                f"côté : {replaced[-1]}. Pour la reprendre, renommez-la (avec son fichier .kdf) en "
+                f"{db_path.name} ; aucune base neuve n'a été créée par-dessus votre historique.")
+    return None
+
+
+def replaced_bases(db_path: Path) -> list[Path]:
+    """Bases set aside by a restore, beside `db_path` (the wizard never starts over them)."""
+    return sorted(p for p in db_path.parent.glob(f"{db_path.stem}-remplacee-*{db_path.suffix}") if p.is_file())
 
 
 def restore(backup_path: Path, db_path: Path, passphrase: str, *,
             now: dt.datetime | None = None) -> RestoreInfo:
     """Replace the base by a checked backup; the replaced base is kept aside.
+
+    Crash-safe like the passphrase change: (1) the backup is copied beside the base under a
+    temporary name, checked and migrated there; (2) a journal `<base>.restauration` naming
+    the new and the replaced files is written and synced; (3) the base and its companions
+    are renamed aside; (4) the new files take the base's name; (5) the journal goes. A
+    crash before (2) leaves the base untouched; after it, the next start finishes the swap
+    (`finish_interrupted_restore`), and never offers the first-run wizard meanwhile.
 
     The app must have closed the base (the instance lock refuses another program).
     Afterwards the models are bound to a closed database: reopen `db_path`.
@@ -285,9 +381,12 @@ def restore(backup_path: Path, db_path: Path, passphrase: str, *,
     backup_path, db_path = Path(backup_path), Path(db_path)
     now = now or clock.now()
     with instance_lock.hold(db_path):
+        finish_interrupted_restore(db_path)
         key = _backup_key(backup_path, passphrase)
         info = _inspect(backup_path, storage._raw_key(key))
         tmp = db_path.with_name(f".{db_path.name}.restauration-{secrets.token_hex(4)}")
+        journal = journal_path(db_path)
+        aside_path = _aside_name(db_path, now)
         aside: list[Path] = []
         try:
             _write_private(tmp, backup_path.read_bytes())
@@ -295,26 +394,40 @@ def restore(backup_path: Path, db_path: Path, passphrase: str, *,
             wal = backup_path.with_name(backup_path.name + "-wal")  # a plain copy of a live base
             if wal.is_file():
                 _write_private(tmp.with_name(tmp.name + "-wal"), wal.read_bytes())
+            _step("copie écrite")
             db = storage.open_with_key(tmp, key)  # checks again, migrates the copy
             try:
                 version = migrations.current_version(db)
                 audit.record("restauration", details=f"schéma {info.schema_version} -> {version}")
                 db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute_sql("PRAGMA journal_mode = DELETE")  # one file to rename, nothing beside
             finally:
                 db.close()
-            aside = _move_aside(db_path, now)
-            os.rename(storage.kdf_path(tmp), storage.kdf_path(db_path))
-            os.rename(tmp, db_path)
+            for leftover in (tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+                leftover.unlink(missing_ok=True)
             storage.fsync_dir(db_path.parent)
+            _step("copie vérifiée")
+            pending = journal.with_name(journal.name + ".tmp")
+            _write_private(pending, json.dumps({"nouvelle": tmp.name, "ancienne": aside_path.name}).encode())
+            os.rename(pending, journal)
+            storage.fsync_dir(db_path.parent)
+            _step("journal écrit")
+            aside = _swap(db_path, tmp, aside_path)
+            journal.unlink()
+            storage.fsync_dir(db_path.parent)
+            _step("terminé")
         except OSError as error:
-            _remove(tmp)
-            for kept in aside:  # put the previous base back if the swap failed half-way
-                with contextlib.suppress(OSError):
-                    os.rename(kept, db_path.with_name(db_path.name + kept.name[len(aside[0].name):]))
-            raise StorageUnavailable(f"La restauration a échoué : {storage.describe_os_error(error)}. "
-                                     "La base actuelle n'a pas été remplacée.") from None
+            if not journal.exists():
+                _remove(tmp)
+                journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)
+                raise StorageUnavailable(f"La restauration a échoué : {storage.describe_os_error(error)}. "
+                                         "La base actuelle n'a pas été remplacée.") from None
+            raise StorageUnavailable(f"La restauration a été interrompue : {storage.describe_os_error(error)}. "
+                                     "Elle sera terminée au prochain lancement ; l'ancienne base est conservée "
+                                     f"({aside_path}).") from None
         except BaseException:
-            _remove(tmp)
+            if not journal.exists():
+                _remove(tmp)
             raise
     return RestoreInfo(db_path, aside, info, info.schema_version, version)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import portalocker
 
 from ..core.errors import InjonctionsError
+from .output_files import make_private_dirs
 from .storage_errors import StorageUnavailable, describe_os_error
 
 LOCK_SUFFIX = ".lock"
@@ -62,8 +63,10 @@ class InstanceLock:
         if self._file is not None:
             return self
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self.path.parent)  # every level 0700 where the system has modes
             handle = FileIO(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
+        except InjonctionsError as error:
+            raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base : {error.message}") from None
         except OSError as error:
             # mkdir says "exists" when a plain file stands where the folder should be
             reason = ("un élément du chemin n'est pas un dossier" if isinstance(error, FileExistsError)
@@ -84,8 +87,12 @@ class InstanceLock:
             cause = error.__cause__ if isinstance(error.__cause__, OSError) else None
             reason = describe_os_error(cause) if cause else "le système refuse le verrou"
             raise StorageUnavailable(f"Impossible de verrouiller la base : {reason}.") from None
-        handle.truncate(0)
-        handle.write(f"{os.getpid()}\n".encode("ascii"))
+        try:
+            handle.truncate(0)
+            handle.write(f"{os.getpid()}\n".encode("ascii"))
+            handle.flush()
+        except OSError:
+            pass  # a full disk: the lock holds without the process id (only shown to a second window)
         self._file = handle
         _HELD[_key(self.db_path)] = self
         return self

@@ -25,12 +25,17 @@ ACTION_LABELS = {
     "premiere_configuration": "Première configuration", "creation_base": "Création de la base",
     "sauvegarde": "Sauvegarde", "restauration": "Restauration", "changement_phrase_secrete": "Phrase secrète changée",
     "suppression_conservation": "Suppression (durée de conservation)",
+    "effacement_conservation": "Dossier effacé (durée de conservation)",
+    "controle_integrite": "Contrôle d'intégrité", "import_saisines": "Import de saisines",
     "parametre_conservation": "Durée de conservation", "consultation_agenda": "Consultation de l'agenda",
     "consultation_echeances": "Consultation des échéances", "consultation_journal": "Consultation du journal",
     "etat_annuel": "État justificatif", "bilan_activite": "Bilan d'activité",
     "rapport_brouillon": "Rapport commencé", "rapport_finalise": "Rapport finalisé",
     "rapport_termes_confirmes": "Termes signalés confirmés",
     "envoi_imprimante": "Envoi à l'imprimante", "parametres_impression": "Paramètres d'impression",
+    "annuaire_ajout": "Annuaire : structure ajoutée", "annuaire_modification": "Annuaire : structure modifiée",
+    "annuaire_suppression": "Annuaire : structure supprimée", "annuaire_import": "Annuaire : import d'un fichier",
+    "parametres_verrouillage": "Délai de verrouillage ramené dans les limites",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from peewee import CharField, Database
+from peewee import CharField, Database, DateField
 from playhouse.migrate import SqliteMigrator, migrate
 
 from ..core import clock
@@ -275,14 +275,19 @@ def _v7_one_timeline(db: Database, migrator: SqliteMigrator) -> None:
     from the start, as the deadline engine now derives them; changed values are also kept
     in the audit trail. A start the user typed (different from the agreement) stays."""
     migrate(migrator.add_column("professional", "civility", CharField(null=True)))
-    one_timeline(db)
+    for event in one_timeline(db):
+        db.execute_sql('INSERT INTO "audit_event" ("at", "actor", "action", "entity", "entity_id", "details") '
+                       'VALUES (?, ?, ?, ?, ?, ?)', event)
 
 
-def one_timeline(db: Database) -> None:
+def one_timeline(db: Database) -> list[tuple[str, str, str, str, int, str]]:
     """Version 7's data fix, also applied to an export of an older version when imported:
     clear the starts earlier versions derived from the written agreement, recompute the
-    stored ends from the start, and say so in the audit trail (ids and dates only)."""
+    stored ends from the start. Returns what the audit trail must say (ids and dates
+    only), as (at, actor, action, entity, entity_id, details): the migration writes them
+    as they are (version 8 chains them), the import appends them to its chain."""
     now = clock.now().isoformat(" ")
+    events: list[tuple[str, str, str, str, int, str]] = []
     measures = db.execute_sql('SELECT "id", "kind", "start_on", "decision_on", "planned_end_on" FROM "measure"')
     for measure_id, kind, start_on, decision_on, planned_end_on in measures.fetchall():
         agreed = db.execute_sql('SELECT MIN("agreement_on") FROM "orientation" WHERE "measure_id" = ? AND '
@@ -309,9 +314,121 @@ def one_timeline(db: Database) -> None:
             details.append(f"fin_prevue={planned_end_on or '-'}->{end or '-'}")
             db.execute_sql('UPDATE "measure" SET "planned_end_on" = ? WHERE "id" = ?', (end, measure_id))
         if details:
-            db.execute_sql('INSERT INTO "audit_event" ("at", "actor", "action", "entity", "entity_id", "details") '
-                           'VALUES (?, ?, ?, ?, ?, ?)', (now, "système", "mesure_dates_recalculees", "measure",
-                                                         measure_id, "migration 7 : " + " ".join(details)))
+            events.append((now, "système", "mesure_dates_recalculees", "measure", measure_id,
+                           "migration 7 : " + " ".join(details)))
+    return events
+
+
+_V8_STATEMENTS = [
+    'ALTER TABLE "report" ADD COLUMN "integrity_mac" TEXT',
+    'ALTER TABLE "report" ADD COLUMN "provenance" VARCHAR(255)',
+    'ALTER TABLE "audit_event" ADD COLUMN "mac" TEXT',
+    """CREATE TABLE "integrity_permit" ("reason" VARCHAR(255) NOT NULL PRIMARY KEY)""",
+    """CREATE TABLE "audit_chain_head" ("id" INTEGER NOT NULL PRIMARY KEY CHECK ("id" = 1),
+        "event_id" INTEGER NOT NULL, "event_mac" TEXT NOT NULL, "baseline_event_id" INTEGER NOT NULL,
+        "mac" TEXT NOT NULL)""",
+]
+
+_V8_TRIGGERS = [
+    # The seal of a final report is written once (NULL -> MAC) and never changes after.
+    """CREATE TRIGGER "report_final_seal_is_immutable" BEFORE UPDATE ON "report"
+        WHEN OLD."status" = 'final' AND OLD."integrity_mac" IS NOT NULL AND (
+            NEW."integrity_mac" IS NOT OLD."integrity_mac" OR NEW."provenance" IS NOT OLD."provenance")
+            AND NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'nouvelle_cle')
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : preuve d''intégrité non modifiable'); END""",
+    """CREATE TRIGGER "report_final_no_delete" BEFORE DELETE ON "report"
+        WHEN OLD."status" = 'final'
+            AND NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'conservation')
+        BEGIN SELECT RAISE(ABORT, 'rapport définitif : suppression interdite'); END""",
+    """CREATE TRIGGER "audit_event_no_update" BEFORE UPDATE ON "audit_event"
+        WHEN NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'nouvelle_cle')
+            OR NEW."id" IS NOT OLD."id" OR NEW."at" IS NOT OLD."at" OR NEW."actor" IS NOT OLD."actor"
+            OR NEW."action" IS NOT OLD."action" OR NEW."entity" IS NOT OLD."entity"
+            OR NEW."entity_id" IS NOT OLD."entity_id" OR NEW."details" IS NOT OLD."details"
+        BEGIN SELECT RAISE(ABORT, 'journal : modification interdite'); END""",
+    """CREATE TRIGGER "audit_event_no_delete" BEFORE DELETE ON "audit_event"
+        WHEN NOT EXISTS (SELECT 1 FROM "integrity_permit" WHERE "reason" = 'import_json')
+        BEGIN SELECT RAISE(ABORT, 'journal : suppression interdite'); END""",
+]
+
+
+def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 8 (issue 15): final reports and the audit trail become tamper-evident.
+
+    Every final report gets an HMAC of its stored columns and every event a MAC chained to
+    the previous one, with keys derived from the base key (store/integrity.py, encoding
+    version 1, frozen); the head of the chain is kept and MAC'd; triggers then refuse
+    UPDATE and DELETE of final reports and events, except under a permit row written by
+    the retention erasure or the JSON import inside their own transaction. What the base
+    holds now is the baseline: it is sealed as it is, whatever happened to it before."""
+    from . import integrity  # the frozen version-1 encoding
+
+    for statement in _V8_STATEMENTS:
+        db.execute_sql(statement)
+    keys = integrity.keys_for(db)
+    finals = db.execute_sql(integrity._REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall()
+    # Sealing is not a change of the deadlines: the cache's triggers must not mark every dossier.
+    db.execute_sql('CREATE TEMP TABLE stale_before AS SELECT "measure_id" FROM "deadline_stale"')
+    db.execute_sql("CREATE TEMP TABLE report_seal (id INTEGER PRIMARY KEY, mac TEXT NOT NULL)")
+    for start in range(0, len(finals), 400):
+        chunk = finals[start:start + 400]
+        db.execute_sql("INSERT INTO report_seal VALUES " + ", ".join(["(?, ?)"] * len(chunk)),
+                       [v for row in chunk for v in (row[0], integrity.report_mac_of(keys, row[5]))])
+    db.execute_sql('UPDATE "report" SET "integrity_mac" = (SELECT mac FROM report_seal WHERE report_seal.id = '
+                   '"report"."id") WHERE "id" IN (SELECT id FROM report_seal)')
+    db.execute_sql("DROP TABLE report_seal")
+    db.execute_sql('DELETE FROM "deadline_stale" WHERE "measure_id" NOT IN (SELECT "measure_id" FROM stale_before)')
+    db.execute_sql("DROP TABLE stale_before")
+    integrity.rechain_all(db, keys)
+    for statement in _V8_TRIGGERS:
+        db.execute_sql(statement)
+
+
+def _v9_convocation_printed(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 11 (issue 16): when each convocation was printed, so « Convocations à
+    envoyer » lists those booked and never printed. Appointments booked before this
+    version count as printed when they are in the past or were printed according to the
+    audit trail (« impression » of a convocation); the others are listed."""
+    migrate(migrator.add_column("appointment", "convocation_printed_on", DateField(null=True)))
+    convocations_printed_before(db)
+
+
+def convocations_printed_before(db: Database) -> None:
+    """Version 11's data fix, also applied to an older export when imported: the
+    convocations printed according to the audit trail, and every past appointment, are
+    not « à envoyer »."""
+    db.execute_sql(
+        'UPDATE "appointment" SET "convocation_printed_on" = (SELECT MAX(DATE("at")) FROM "audit_event" '
+        'WHERE "action" = \'impression\' AND "entity" = \'appointment\' AND "entity_id" = "appointment"."id" '
+        'AND "details" LIKE \'document=convocation %\')')
+    db.execute_sql('UPDATE "appointment" SET "convocation_printed_on" = DATE("starts_at") '
+                   'WHERE "convocation_printed_on" IS NULL AND "starts_at" < ?', (clock.now().isoformat(" "),))
+
+
+_V10_STATEMENTS = [
+    """CREATE TABLE "treating_structure" ("id" INTEGER NOT NULL PRIMARY KEY,
+        "name" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "address" TEXT,
+        "phone" VARCHAR(255), "secure_email" VARCHAR(255), "public" VARCHAR(255) NOT NULL,
+        "notes" TEXT, "search_name" VARCHAR(255) NOT NULL, "created_at" DATETIME NOT NULL,
+        "updated_at" DATETIME)""",
+    """CREATE INDEX "treating_structure_search_name" ON "treating_structure" ("search_name")""",
+    # Adding a column keeps the table (and the version 6 triggers on "orientation"); a
+    # column with a foreign key may be added as long as its default is NULL.
+    """ALTER TABLE "orientation" ADD COLUMN "treating_structure_id" INTEGER
+        REFERENCES "treating_structure" ("id") ON DELETE SET NULL""",
+    """CREATE INDEX "orientation_treating_structure_id" ON "orientation" ("treating_structure_id")""",
+    """CREATE INDEX "audit_event_entity_entity_id" ON "audit_event" ("entity", "entity_id")""",
+]
+
+
+def _v10_treating_structures(db: Database, migrator: SqliteMigrator) -> None:
+    """Version 10 (issue 22): the directory of treating doctors and structures the person
+    chooses from (DOMAIN.md step 4); each orientation may point to the entry it was picked
+    from (its names stay copied on the orientation). An index on the audit trail's record
+    so the dossier's timeline lists the documents printed about it without reading the
+    whole trail. Tables and columns are only added: no trigger is dropped."""
+    for statement in _V10_STATEMENTS:
+        db.execute_sql(statement)
 
 
 #: The ordered list of migrations; version N is MIGRATIONS[N - 1].
@@ -323,9 +440,16 @@ MIGRATIONS: list[Migration] = [
     _v5_dossier_list_index,
     _v6_deadline_cache,
     _v7_one_timeline,
+    _v8_tamper_evidence,
+    _v9_convocation_printed,
+    _v10_treating_structures,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
+#: The schema version that records when each convocation was printed.
+CONVOCATIONS_PRINTED_VERSION = MIGRATIONS.index(_v9_convocation_printed) + 1
+#: The version that added the directory of treating structures (an older export has none).
+DIRECTORY_VERSION = MIGRATIONS.index(_v10_treating_structures) + 1
 
 
 def stored_version(db: Database) -> int:

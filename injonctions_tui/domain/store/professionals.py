@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from ..core.dates import format_fr
+from ..core.dates import format_fr, parse_date
 from ..core.errors import InvalidInput, NotHabilitated
-from ..core.models import Habilitation, Professional
-from ..core.validation import clean_text
+from ..core.models import Habilitation, Professional, RegisterEvent
+from ..core.validation import clean_text, parse_phone
 from ..core.vocabulary import Civility, HabilitationStatus, Profession, label
 
 _clean = clean_text
@@ -51,8 +52,10 @@ def set_civility(professional: Professional, civility: str | None) -> None:
 
 
 def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli: str | None,
-                csapa_name: str, csapa_address: str, civility: str | None = None) -> Professional:
-    """Record the user's identity; there is exactly one user per database."""
+                csapa_name: str, csapa_address: str, civility: str | None = None,
+                phone: str | None = None) -> Professional:
+    """Record the user's identity; there is exactly one user per database. The phone is
+    the CSAPA's: the letterhead prints it, a convocation says to call it to excuse oneself."""
     if current_user() is not None:
         raise InvalidInput("L'identité du professionnel est déjà enregistrée.")
     civility = _civility(civility)
@@ -72,8 +75,68 @@ def create_user(*, last_name: str, first_name: str, profession: str, rpps_adeli:
         rpps_adeli=number.replace(" ", "") if number else None,
         csapa_name=_clean(csapa_name, "CSAPA employeur", required=True, limit=200),
         csapa_address=_clean(csapa_address, "Adresse du CSAPA", required=True, limit=300),
-        civility=civility, is_user=True,
+        civility=civility, phone=parse_phone(phone, "Téléphone du CSAPA"), is_user=True,
     )
+
+
+@dataclass(frozen=True)
+class HabilitationDecision:
+    """The user's own habilitation as the first start records it, from the ARS decision."""
+
+    reference: str
+    decision_on: dt.date
+    list_year: int
+    valid_until: dt.date
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    """A French error that names the form field it belongs to (`field`)."""
+    error = InvalidInput(message)
+    error.field = field  # type: ignore[attr-defined]
+    return error
+
+
+def habilitation_from_text(*, reference: str, decision_on: str, list_year: str,
+                           valid_until: str) -> HabilitationDecision | None:
+    """The decision as typed at the first start; None when nothing is typed (no decision yet).
+
+    `valid_until` empty means 31 December of the list's year: the list is revised every year.
+    Errors are InvalidInput with `.field` set to the argument at fault."""
+    typed = {"reference": reference.strip(), "decision_on": decision_on.strip(), "valid_until": valid_until.strip()}
+    if not any(typed.values()):
+        return None
+    if not typed["reference"]:
+        raise _invalid("reference", "N° de la décision : obligatoire (il figure sur chaque document).")
+    number = clean_text(typed["reference"], "N° de la décision", limit=80) or ""
+    try:
+        decided = parse_date(typed["decision_on"], "Date de la décision")
+    except InvalidInput as error:
+        raise _invalid("decision_on", error.message) from None
+    year = list_year.strip() or str(decided.year)
+    if not year.isdigit() or not decided.year - 1 <= int(year) <= decided.year + 1:
+        raise _invalid("list_year", f"Année de la liste : l'année de la décision ({decided.year}) ou la "
+                                    "suivante.")
+    try:
+        until = parse_date(typed["valid_until"], "Valable jusqu'au") if typed["valid_until"] \
+            else dt.date(int(year), 12, 31)
+    except InvalidInput as error:
+        raise _invalid("valid_until", error.message) from None
+    if until < decided:
+        raise _invalid("valid_until", f"Valable jusqu'au : le {format_fr(until)} précède la décision du "
+                                      f"{format_fr(decided)}.")
+    return HabilitationDecision(number, decided, int(year), until)
+
+
+def record_own_habilitation(user: Professional, decision: HabilitationDecision) -> Habilitation:
+    """The first start's habilitation, with its line in the register's history: the ARS
+    decided it, so the eligibility checklist (register) is not asked for here."""
+    habilitation = record_habilitation(user, decision_on=decision.decision_on, reference=decision.reference,
+                                       valid_until=decision.valid_until, list_year=decision.list_year)
+    RegisterEvent.create(professional=user, actor=user.full_name, action="statut",
+                         details=f"Habilitation (décision {decision.reference} du {format_fr(decision.decision_on)}, "
+                                 f"liste {decision.list_year}, valable jusqu'au {format_fr(decision.valid_until)}) "
+                                 "enregistrée à la première mise en route")
+    return habilitation
 
 
 def habilitation_on(professional: Professional, on: dt.date) -> Habilitation | None:

@@ -7,13 +7,14 @@ after the rekey is committed, or a crash in between would lose the key for good.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from ..core.errors import InjonctionsError, WeakPassphrase, WrongPassphrase
-from . import audit, instance_lock, storage
+from . import audit, instance_lock, integrity, storage
 from .passphrase import check_new_passphrase
 from .storage import KdfParams
 from .storage_errors import SQL_ERRORS, StorageUnavailable
@@ -21,6 +22,18 @@ from .storage_errors import SQL_ERRORS, StorageUnavailable
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _reseal(conn: SqlCipherDatabase, old: integrity._Keys, new: integrity._Keys) -> None:
+    from ..core.models import database
+
+    previous = database.obj
+    database.initialize(conn)
+    try:
+        with conn.atomic():
+            integrity.reseal(old, new)
+    finally:
+        database.initialize(previous)
 
 
 def change_passphrase(db_path: Path, old: str, new: str, *,
@@ -54,21 +67,33 @@ def change_passphrase(db_path: Path, old: str, new: str, *,
                                      f"{storage.describe_os_error(error)}. Rien n'a été modifié.") from None
         new_key = storage.derive_key(new, salt, kdf)
         conn = storage._connect(db_path, old_key, storage._PRAGMAS)
+        old_seal, new_seal = integrity.keys_from(old_key), integrity.keys_from(new_key)
         try:
+            # The MAC keys derive from the base key: the seals are written again for the new
+            # key first, in one transaction; the rekey then re-encrypts (issue 15).
+            _reseal(conn, old_seal, new_seal)
             conn.execute_sql("PRAGMA rekey = " + _quote(storage._raw_key(new_key)))
             conn.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except SQL_ERRORS as error:
-            conn.close()
-            if storage.key_opens(db_path, old_key):
+            if storage.key_opens(db_path, old_key):  # no rekey: the seals go back to the old key
+                with contextlib.suppress(*SQL_ERRORS):
+                    _reseal(conn, new_seal, old_seal)
                 pending.unlink(missing_ok=True)
+            conn.close()
             raise storage.explain_database_error(error, db_path) or error from None
         conn.close()
         if not storage.key_opens(db_path, new_key):
             raise InjonctionsError("Le changement de phrase secrète n'a pas pu être vérifié : "
                                    "l'ancienne phrase secrète reste valable.")
-        if pending.exists():
+        try:
             os.replace(pending, storage.kdf_path(db_path))
-        storage.fsync_dir(db_path.parent)  # (or a concurrent unlock already finished it)
+        except FileNotFoundError:
+            pass  # a concurrent unlock already finished the change (storage._settle_passphrase_change)
+        storage.fsync_dir(db_path.parent)
+        # Committed: whatever happens now, the change is done and is reported as done.
         db = storage.open_with_key(db_path, new_key)
-        audit.record("changement_phrase_secrete")
+        try:
+            audit.record("changement_phrase_secrete")
+        except SQL_ERRORS:
+            pass
         return db

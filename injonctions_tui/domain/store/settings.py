@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from ..core.dates import WEEKDAYS_FR
 from ..core.errors import InvalidInput
 from ..core.models import Setting
 from ..core.vocabulary import Public
+
+if TYPE_CHECKING:
+    from .professionals import HabilitationDecision
 
 COURT_KEY = "court"
 
@@ -73,6 +77,19 @@ def permanence_from_text(weekday: int | str, hours: str, public: str, place: str
     return permanence
 
 
+DEFAULT_LEAD_DAYS = 10
+MIN_LEAD_DAYS, MAX_LEAD_DAYS = 0, 60
+
+
+def parse_lead_days(text: str) -> int:
+    """The settings screen's « délai minimal de convocation », in days."""
+    value = text.strip().removesuffix("jours").removesuffix("j").strip()
+    if not value.isdigit() or not MIN_LEAD_DAYS <= int(value) <= MAX_LEAD_DAYS:
+        raise InvalidInput(f"Délai minimal de convocation : un nombre de jours entre {MIN_LEAD_DAYS} "
+                           f"et {MAX_LEAD_DAYS} (ex. 10).")
+    return int(value)
+
+
 @dataclass
 class CourtSettings:
     """The court the professional works with."""
@@ -84,6 +101,15 @@ class CourtSettings:
         Permanence(0, "09:00", "13:00", Public.MINEURS.value, "Tribunal judiciaire de Nanterre"),
         Permanence(3, "09:00", "13:00", Public.MAJEURS.value, "Tribunal judiciaire de Nanterre"),
     ])
+    #: « Délai minimal de convocation »: no proposal is sooner than this many days, so a
+    #: convocation posted today arrives before the appointment (issue 16).
+    convocation_lead_days: int = DEFAULT_LEAD_DAYS
+
+    def validate(self) -> None:
+        for permanence in self.permanences:
+            permanence.validate()
+        if not MIN_LEAD_DAYS <= self.convocation_lead_days <= MAX_LEAD_DAYS:
+            raise InvalidInput(f"Délai minimal de convocation : entre {MIN_LEAD_DAYS} et {MAX_LEAD_DAYS} jours.")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -101,8 +127,7 @@ def load_court() -> CourtSettings:
 
 
 def save_court(court: CourtSettings) -> None:
-    for permanence in court.permanences:
-        permanence.validate()
+    court.validate()
     Setting.replace(key=COURT_KEY, value=court.to_json()).execute()
 
 
@@ -113,20 +138,55 @@ def is_configured() -> bool:
 
 LOCK_MINUTES_KEY = "lock_minutes"
 DEFAULT_LOCK_MINUTES = 5
+#: The auto-lock cannot be turned off nor put far away: the base holds health data
+#: (GDPR art. 9) and the laptop is used in a court's corridors.
+MIN_LOCK_MINUTES, MAX_LOCK_MINUTES = 1, 15
+
+
+def _stored_lock_minutes() -> int | None:
+    """The delay as stored (an older version allowed 0 = never, and up to 240), None if unset or unreadable."""
+    row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
+    try:
+        return int(json.loads(row.value)) if row else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _clamped(minutes: int) -> int:
+    """0 meant « never »: the nearest allowed value is the longest delay."""
+    if minutes <= 0:
+        return MAX_LOCK_MINUTES
+    return min(MAX_LOCK_MINUTES, max(MIN_LOCK_MINUTES, minutes))
 
 
 def lock_minutes() -> int:
-    """Idle minutes before the screen locks itself (0 = never; issue 8)."""
-    row = Setting.get_or_none(Setting.key == LOCK_MINUTES_KEY)
-    try:
-        return max(0, int(json.loads(row.value))) if row else DEFAULT_LOCK_MINUTES
-    except (ValueError, TypeError):
-        return DEFAULT_LOCK_MINUTES
+    """Idle minutes before the screen locks itself: between 1 and 15, whatever is stored."""
+    stored = _stored_lock_minutes()
+    return DEFAULT_LOCK_MINUTES if stored is None else _clamped(stored)
+
+
+def normalise_lock_minutes() -> str | None:
+    """Store the allowed delay in place of an older one out of bounds (0 = never, 60…) and
+    say it, once: the next start finds the stored value in bounds and says nothing."""
+    stored = _stored_lock_minutes()
+    if stored is None or _clamped(stored) == stored:
+        return None
+    from . import audit
+
+    minutes = _clamped(stored)
+    with Setting._meta.database.atomic():
+        Setting.replace(key=LOCK_MINUTES_KEY, value=json.dumps(minutes)).execute()
+        audit.record("parametres_verrouillage", details=f"{stored}->{minutes}")
+    before = "désactivé" if stored <= 0 else f"réglé sur {stored} minutes"
+    return (f"Le verrouillage automatique était {before} : il est désormais de {minutes} minutes "
+            f"(entre {MIN_LOCK_MINUTES} et {MAX_LOCK_MINUTES} : la base contient des données de santé). "
+            "Paramètres (F6) pour le raccourcir.")
 
 
 def save_lock_minutes(minutes: int) -> None:
-    if not 0 <= minutes <= 240:
-        raise InvalidInput("Verrouillage automatique : entre 0 (jamais) et 240 minutes.")
+    if not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
+        raise InvalidInput(f"Verrouillage automatique : entre {MIN_LOCK_MINUTES} et {MAX_LOCK_MINUTES} minutes "
+                           "(il ne peut pas être désactivé : la base contient des données de santé).")
     Setting.replace(key=LOCK_MINUTES_KEY, value=json.dumps(minutes)).execute()
 
 
@@ -140,12 +200,37 @@ def save_court_and_lock(court: CourtSettings, minutes: int) -> None:
         audit.record("parametres_tribunal")
 
 
-def first_configuration(court: CourtSettings, **identity: str | None) -> None:
-    """The wizard's last step: the user's identity and the court, both or neither."""
+def first_configuration(court: CourtSettings, *, habilitation: HabilitationDecision | None = None,
+                        **identity: str | None) -> None:
+    """The wizard's last step: the user's identity, their habilitation (when the ARS decision
+    is there) and the court, all or nothing: the first document printed is complete."""
     from . import audit
-    from .professionals import create_user
+    from .professionals import create_user, record_own_habilitation
 
     with Setting._meta.database.atomic():
-        create_user(**identity)  # type: ignore[arg-type]
+        user = create_user(**identity)  # type: ignore[arg-type]
+        if habilitation is not None:
+            record_own_habilitation(user, habilitation)
         save_court(court)
         audit.record("premiere_configuration")
+
+
+FILE_NAMES_KEY = "document_file_names"
+#: How a document's file names its person: never by surname (a file name shows in every
+#: folder listing, backup and e-mail); by the parquet number (default) or by initials.
+FILE_NAME_STYLES = {"parquet": "numéro de parquet", "initiales": "initiales"}
+
+
+def file_name_style() -> str:
+    row = Setting.get_or_none(Setting.key == FILE_NAMES_KEY)
+    try:
+        style = json.loads(row.value) if row else "parquet"
+    except (ValueError, TypeError):
+        return "parquet"
+    return style if style in FILE_NAME_STYLES else "parquet"
+
+
+def save_file_name_style(style: str) -> None:
+    if style not in FILE_NAME_STYLES:
+        raise InvalidInput(f"Nom des fichiers : choisissez parmi {', '.join(FILE_NAME_STYLES)}.")
+    Setting.replace(key=FILE_NAMES_KEY, value=json.dumps(style)).execute()

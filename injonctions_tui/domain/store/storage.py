@@ -30,14 +30,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 
 from ..core.errors import DatabaseExists, DatabaseMissing, InjonctionsError, WrongPassphrase
 from ..core.models import database
 from . import migrations
+from .output_files import make_private_dirs
 from .storage_errors import (RESTORE_HINT, SQL_ERRORS, DamagedDatabase, StorageUnavailable, describe_os_error,
-                             explain_database_error)
+                             explain_database_error, kdf_stamp)
 
 KDF_SUFFIX = ".kdf"
 #: The new salt of an unfinished passphrase change (see rekey.change_passphrase).
@@ -105,23 +107,63 @@ def _write_kdf_file(db_path: Path, params: KdfParams, *, target: Path | None = N
     return salt
 
 
+#: Bounds of a key derivation read from a file (a `.kdf`, a backup's, an export's): a
+#: crafted one must be refused at once, not hang (time_cost 1e9) nor crash (memory 2^40
+#: KiB, parallelism 2^30). Up to 16 times the production cost (a few seconds at most).
+MAX_TIME_COST, MAX_MEMORY_KIB, MAX_PARALLELISM = 32, 1024 * 1024, 16
+MAX_WORK = 16 * KdfParams().time_cost * KdfParams().memory_cost_kib
+MAX_KDF_FILE = 4096
+
+
+def checked_kdf_params(payload: Any, where: str) -> KdfParams:
+    """The argon2 parameters of `payload` (a mapping), or a French refusal naming `where`."""
+    try:
+        values = [payload[name] for name in ("time_cost", "memory_cost_kib", "parallelism")]
+        if any(type(value) is not int for value in values):
+            raise TypeError
+    except (KeyError, TypeError):
+        raise InjonctionsError(f"Les paramètres de clé de {where} sont illisibles.") from None
+    params = KdfParams(*values)
+    if not (1 <= params.time_cost <= MAX_TIME_COST and 1 <= params.parallelism <= MAX_PARALLELISM
+            and 8 * params.parallelism <= params.memory_cost_kib <= MAX_MEMORY_KIB
+            and params.time_cost * params.memory_cost_kib <= MAX_WORK):
+        raise InjonctionsError(
+            f"Les paramètres de clé de {where} sont hors limites (passes {params.time_cost}, mémoire "
+            f"{params.memory_cost_kib} Kio, parallélisme {params.parallelism}) : fichier abîmé ou fabriqué. "
+            f"Limites : {MAX_TIME_COST} passes, {MAX_MEMORY_KIB // 1024} Mio, {MAX_PARALLELISM} fils. "
+            "Rien n'a été modifié.")
+    return params
+
+
 def _read_kdf_file(db_path: Path, *, source: Path | None = None) -> tuple[bytes, KdfParams]:
     path = source or kdf_path(db_path)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_KDF_FILE + 1)
+        if len(raw) > MAX_KDF_FILE:
+            raise ValueError
+        payload = json.loads(raw.decode("utf-8"))
         salt = bytes.fromhex(payload["salt"])
-        params = KdfParams(int(payload["time_cost"]), int(payload["memory_cost_kib"]),
-                           int(payload["parallelism"]))
     except FileNotFoundError:
         raise InjonctionsError(
             f"Le fichier de paramètres de clé est introuvable : {path}. Il doit rester "
             "à côté de la base ; restaurez-le depuis la sauvegarde."
         ) from None
-    except (ValueError, KeyError, TypeError):
+    except IsADirectoryError:
+        raise InjonctionsError(f"Le fichier de paramètres de clé {path} est un dossier.") from None
+    except OSError as error:
+        raise InjonctionsError(f"Le fichier de paramètres de clé {path} ne peut pas être lu : "
+                               f"{describe_os_error(error)}.") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise InjonctionsError(f"Le fichier de paramètres de clé est illisible : {path}.") from None
-    if len(salt) < 8 or min(params.time_cost, params.memory_cost_kib, params.parallelism) < 1:
+    if not isinstance(payload, dict) or not 8 <= len(salt) <= 64:
         raise InjonctionsError(f"Le fichier de paramètres de clé est invalide : {path}.")
-    return salt, params
+    return salt, checked_kdf_params(payload, f"{path}")
+
+
+def read_kdf_params(db_path: Path) -> tuple[bytes, KdfParams]:
+    """The salt and argon2 parameters of a base (public: an export carries them)."""
+    return _read_kdf_file(db_path)
 
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
@@ -198,7 +240,10 @@ def _settle_passphrase_change(db_path: Path, passphrase: str, key: bytes) -> byt
     new_key = derive_key(passphrase, salt, params)
     if not key_opens(db_path, new_key):
         return key
-    os.replace(pending, kdf_path(db_path))
+    try:
+        os.replace(pending, kdf_path(db_path))
+    except FileNotFoundError:
+        pass  # the change finished it meanwhile
     fsync_dir(db_path.parent)
     return new_key
 
@@ -233,7 +278,10 @@ def _probe_error(db_path: Path, error: Exception) -> InjonctionsError:
 
 
 def _connect(db_path: Path, key: bytes, pragmas: list) -> SqlCipherDatabase:
-    db = SqlCipherDatabase(str(db_path), passphrase=_raw_key(key), pragmas=pragmas)
+    # Every write transaction starts with BEGIN IMMEDIATE: it waits for the write lock
+    # (busy_timeout) instead of failing when a read turns into a write after another
+    # program wrote (SQLITE_BUSY without waiting). A read snapshot asks for DEFERRED.
+    db = SqlCipherDatabase(str(db_path), passphrase=_raw_key(key), pragmas=pragmas, lock_type="IMMEDIATE")
     db.connect()
     return db
 
@@ -256,6 +304,24 @@ def check_integrity(db_path: Path) -> None:
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or DamagedDatabase(
             f"La base {db_path} ne peut pas être relue. {RESTORE_HINT}.") from None
+    finally:
+        database.close()
+
+
+def check_tampering() -> Any:
+    """The tamper check (store.integrity.verify_base) on this thread's own connection,
+    closed afterwards; records the verdict in the journal (ids and counts only)."""
+    from . import audit, integrity
+
+    try:
+        verdict = integrity.verify_base()
+        if not verdict.intact:  # the finding itself goes into the chain (a clean check is not news)
+            audit.record("controle_integrite", details=f"rapports={verdict.reports} evenements={verdict.events} "
+                                                       f"anomalies={len(verdict.problems)}")
+        return verdict
+    except SQL_ERRORS as error:
+        raise explain_database_error(error) or DamagedDatabase(f"La base ne peut pas être relue. {RESTORE_HINT}.") \
+            from None
     finally:
         database.close()
 
@@ -299,7 +365,9 @@ def open_with_key(db_path: Path, key: bytes, *, upgrade: bool = True,
     except SQL_ERRORS as error:
         raise explain_database_error(error, db_path) or _probe_error(db_path, error) from None
     db.key_digest = key_digest(key)
+    db.kdf_stamp = kdf_stamp(db_path)
     db.integrity_checked = check_now
+    db.tamper_checked = False  # store.integrity, in the app's worker
     database.initialize(db)
     if upgrade:
         try:
@@ -317,6 +385,14 @@ def open_database(db_path: Path, passphrase: str, *, defer_integrity_check: bool
     """Unlock an existing database with its passphrase."""
     if not passphrase:
         raise WrongPassphrase("La phrase secrète ne peut pas être vide.")
+    before = kdf_stamp(db_path)
+    try:
+        return open_with_key(db_path, derive_key_for(db_path, passphrase), defer_integrity_check=defer_integrity_check)
+    except (WrongPassphrase, DamagedDatabase):
+        if kdf_stamp(db_path) == before and not pending_kdf_path(db_path).exists():
+            raise
+    # The passphrase was changed by another program between reading `.kdf` and opening: once
+    # more with the key parameters now in place (the old passphrase is then refused, rightly).
     return open_with_key(db_path, derive_key_for(db_path, passphrase), defer_integrity_check=defer_integrity_check)
 
 
@@ -330,20 +406,41 @@ def create_database(db_path: Path, passphrase: str, *, kdf: KdfParams = KdfParam
     if db_path.exists() or kdf_path(db_path).exists():
         raise DatabaseExists(f"Une base existe déjà à l'emplacement {db_path} ; elle n'a pas été modifiée.")
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(db_path.parent)
         salt = _write_kdf_file(db_path, kdf)
     except OSError as error:
+        _remove_new_base(db_path)
         raise StorageUnavailable(
-            f"Impossible de créer la base dans {db_path.parent} : {describe_os_error(error)}."
+            f"Impossible de créer la base dans {db_path.parent} : {describe_os_error(error)}. Rien n'a été laissé."
         ) from None
-    key = derive_key(passphrase, salt, kdf)
-    db = _connect(db_path, key, _PRAGMAS)
-    db.key_digest = key_digest(key)
-    db.integrity_checked = True  # nothing to check in a new base
-    os.chmod(db_path, 0o600)
-    database.initialize(db)
-    migrations.upgrade(db, upgrade_to)
+    try:
+        key = derive_key(passphrase, salt, kdf)
+        db = _connect(db_path, key, _PRAGMAS)
+        db.key_digest = key_digest(key)
+        db.kdf_stamp = kdf_stamp(db_path)
+        db.integrity_checked = True  # nothing to check in a new base
+        db.tamper_checked = True
+        os.chmod(db_path, 0o600)
+        database.initialize(db)
+        migrations.upgrade(db, upgrade_to)
+    except (OSError, *SQL_ERRORS) as error:  # a full disk half-way: a new base is all or nothing
+        if database.obj is not None and Path(database.obj.database) == db_path:
+            database.obj.close()
+        _remove_new_base(db_path)
+        reason = describe_os_error(error) if isinstance(error, OSError) else (
+            "le disque est plein" if "full" in str(error).lower() else "erreur d'écriture (disque plein ?)")
+        raise StorageUnavailable(f"Impossible de créer la base dans {db_path.parent} : {reason}. "
+                                 "Rien n'a été laissé.") from None
     return db
+
+
+def _remove_new_base(db_path: Path) -> None:
+    """What a failed creation wrote (the base did not exist before: create_database checks)."""
+    for suffix in ("", "-wal", "-shm", "-journal", KDF_SUFFIX):
+        try:
+            db_path.with_name(db_path.name + suffix).unlink()
+        except OSError:
+            pass
 
 
 @contextmanager

@@ -43,7 +43,7 @@ _OS_REASONS = {
 
 def describe_os_error(error: OSError) -> str:
     """The reason of a failed file operation in French (strerror is English)."""
-    return _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
+    return _OS_REASONS.get(error.errno or 0, f"erreur du système (code {error.errno or '?'})")
 
 
 SQL_ERRORS = (DatabaseError, sqlcipher.Error)
@@ -78,5 +78,30 @@ def explain_database_error(error: BaseException | None, db_path: Path | None = N
         return StorageUnavailable("La base est occupée par un autre programme : réessayez dans "
                                   "un instant. Rien n'a été modifié.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
+        if db_path is not None and passphrase_changed_meanwhile(db_path):
+            return StorageUnavailable("La phrase secrète de la base vient d'être changée par un autre programme : "
+                                      "cette commande utilisait l'ancienne clé. Relancez-la avec la nouvelle phrase "
+                                      "secrète ; rien n'a été modifié et la base n'est pas endommagée.")
         return DamagedDatabase(f"La base est endommagée et ne peut pas être lue. {RESTORE_HINT}.")
     return None
+
+
+def kdf_stamp(db_path: Path) -> bytes | None:
+    """The bytes of the base's `.kdf` file (to notice a passphrase changed meanwhile)."""
+    try:
+        with open(db_path.with_name(db_path.name + ".kdf"), "rb") as handle:
+            return handle.read(8192)
+    except OSError:
+        return None
+
+
+def passphrase_changed_meanwhile(db_path: Path) -> bool:
+    """A passphrase change is under way (`.kdf.new`) or happened since the base was opened:
+    a read that fails then is not a damaged base (a false alarm would send the user to an
+    older backup, losing real data)."""
+    if db_path.with_name(db_path.name + ".kdf.new").exists():
+        return True
+    from ..core.models import database
+
+    opened = getattr(database.obj, "kdf_stamp", None)
+    return opened is not None and kdf_stamp(db_path) != opened

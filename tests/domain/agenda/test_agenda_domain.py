@@ -8,9 +8,9 @@ import logging
 
 import pytest
 
-from injonctions_tui.domain.agenda.booking import add_walk_in
 from injonctions_tui.domain.agenda.days import (agenda_json, agenda_text, day_rows, day_view, next_permanence_day,
                                                 opening_day, week_view)
+from injonctions_tui.domain.agenda.walk_ins import add_walk_in
 from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus
 from injonctions_tui.domain.deadlines import cache as deadline_cache
 from injonctions_tui.domain.deadlines.listing import deadline_rows
@@ -159,7 +159,7 @@ def test_opening_day_is_the_next_open_permanence() -> None:
 def test_agenda_text_of_a_day_is_a_usable_paper_backup(db: object) -> None:
     _monday_morning()
     add_walk_in(last_name="Haddock", first_name="Archibald", birth_date=D(1970, 5, 5), parquet_number=None,
-                today=TODAY, court=COURT, now=T(2026, 11, 23, 11, 0))
+                today=TODAY, court=COURT, now=T(2026, 11, 23, 11, 0), confirmed=True)  # an adult on Monday
     text = agenda_text(COURT, TODAY, False, today=TODAY)
     lines = text.splitlines()
     assert lines[0] == "Feuille de permanence du lundi 23 novembre 2026"

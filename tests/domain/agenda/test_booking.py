@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from injonctions_tui.domain.agenda.booking import PARQUET_TO_COMPLETE, add_walk_in, book, convoke, mark, propose_next
+from injonctions_tui.domain.agenda.booking import book, convoke, mark, propose_next
 from injonctions_tui.domain.agenda.convocations import holiday_conflicts, saisines_to_convoke
-from injonctions_tui.domain.core.errors import InvalidInput
+from injonctions_tui.domain.agenda.walk_ins import PARQUET_TO_COMPLETE, add_walk_in
+from injonctions_tui.domain.core.errors import InvalidInput, NeedsConfirmation
 from injonctions_tui.domain.core.models import Appointment, AuditEvent, Measure, Person
 from injonctions_tui.domain.core.vocabulary import AppointmentKind as AK, AppointmentStatus as AS, MeasureStatus
 from injonctions_tui.domain.deadlines.engine import DeadlineKind as K, deadlines_for
@@ -18,6 +19,8 @@ from tests.factories.agenda import (COURT_PLACE, CSAPA_PLACE, agreed_orientation
                                     make_measure)
 
 COURT = CourtSettings()
+#: A court that convokes by hand at the permanence: no lead time.
+COURT_NOW = CourtSettings(convocation_lead_days=0)
 D, T = dt.date, dt.datetime
 
 
@@ -72,26 +75,50 @@ def test_booking_a_permanence_slot(db: object) -> None:
 
 
 @pytest.mark.parametrize(("at", "message"), [
-    (T(2027, 3, 29, 9, 0), r"fermée \(Lundi de Pâques\)"),
-    (T(2027, 5, 6, 9, 0), r"fermée \(Ascension\)"),
     (T(2026, 11, 19, 9, 0), "est passé"),
-    (T(2026, 11, 24, 9, 0), "Pas de permanence au tribunal"),
     (T(2026, 11, 26, 9, 10), "ne correspond à aucun créneau"),
-    (T(2026, 11, 26, 13, 0), "Pas de permanence au tribunal"),
+    (T(2026, 11, 29, 9, 0), "dimanche"),
 ])
-def test_booking_at_the_court_refuses_closed_past_and_off_slot_times(db: object, at: dt.datetime,
-                                                                     message: str) -> None:
+def test_booking_at_the_court_refuses_past_and_off_slot_times(db: object, at: dt.datetime, message: str) -> None:
     measure = make_measure()
-    with pytest.raises(InvalidInput, match=message):
-        book(measure.id, "suivi_m3", at, place=COURT_PLACE, today=TODAY, court=COURT)
+    with pytest.raises(InvalidInput, match=message) as refused:
+        book(measure.id, "suivi_m3", at, place=COURT_PLACE, today=TODAY, court=COURT, confirmed=True)
+    assert not isinstance(refused.value, NeedsConfirmation)  # no confirmation makes these possible
     assert Appointment.select().count() == 0 and not _events("rdv_creation")
 
 
-def test_a_holiday_can_be_booked_only_when_explicitly_allowed(db: object) -> None:
-    measure = make_measure()
-    appointment = book(measure.id, "suivi_m3", T(2027, 3, 29, 9, 0), place=COURT_PLACE, today=TODAY,
-                       court=COURT, allow_closed=True)
-    assert appointment.starts_at == T(2027, 3, 29, 9, 0)
+@pytest.mark.parametrize(("at", "codes", "message"), [
+    (T(2027, 3, 29, 9, 0), ("ferie",), r"Le 29/03/2027 est férié \(Lundi de Pâques\) : le tribunal est fermé\."),
+    (T(2027, 5, 6, 9, 0), ("ferie",), r"férié \(Ascension\)"),
+    (T(2026, 11, 24, 9, 0), ("hors_horaires",), "Il n'y a pas de permanence au tribunal le mardi."),
+    (T(2026, 11, 26, 13, 0), ("hors_horaires",), r"13h00 est en dehors de la permanence du jeudi \(9h-13h, majeurs\)"),
+    (T(2026, 11, 30, 14, 30), ("hors_horaires",), r"14h30 est en dehors de la permanence du lundi \(9h-13h, mineurs\)"),
+])
+def test_booking_outside_the_court_s_permanences_asks_first_then_records_the_departure(
+        db: object, at: dt.datetime, codes: tuple[str, ...], message: str) -> None:
+    """Issue 16: a walk-in was booked at 14h30 on the minors' 9h-13h Monday without a word."""
+    measure = make_measure()  # an adult at the date of the facts: Thursday's public
+    with pytest.raises(NeedsConfirmation, match=message) as asked:
+        book(measure.id, "suivi_m3", at, place=COURT_PLACE, today=TODAY, court=COURT)
+    assert set(codes) <= set(asked.value.codes) and asked.value.question == "Réserver quand même ?"
+    assert Appointment.select().count() == 0 and not _events("rdv_creation")
+    appointment = book(measure.id, "suivi_m3", at, place=COURT_PLACE, today=TODAY, court=COURT, confirmed=True)
+    assert appointment.starts_at == at
+    (event,) = _events("rdv_creation")
+    assert "derogation=" in event.details and codes[0] in event.details.split("derogation=")[1]
+
+
+def test_the_other_public_s_permanence_asks_first(db: object) -> None:
+    """A minor at the date of the facts is seen on the minors' Monday, not on Thursday."""
+    minor = make_measure(birth=D(2010, 1, 1), facts_on=D(2026, 9, 1))
+    with pytest.raises(NeedsConfirmation, match="La permanence du jeudi reçoit les majeurs ; cette personne relève "
+                                                 r"de celle des mineurs \(âge à la date des faits\)\.") as asked:
+        book(minor.id, "suivi_m3", T(2026, 11, 26, 9, 0), place=COURT_PLACE, today=TODAY, court=COURT)
+    assert asked.value.codes == ("public",)
+    book(minor.id, "suivi_m3", T(2026, 11, 30, 9, 0), place=COURT_PLACE, today=TODAY, court=COURT)  # Monday: fine
+    book(minor.id, "supplementaire", T(2026, 11, 26, 9, 0), place=COURT_PLACE, today=TODAY, court=COURT,
+         confirmed=True)
+    assert "derogation=public" in _events("rdv_creation")[-1].details
 
 
 def test_booking_refuses_a_taken_slot_and_a_closed_measure(db: object) -> None:
@@ -110,9 +137,11 @@ def test_booking_outside_permanences_at_the_csapa(db: object) -> None:
     appointment = book(measure.id, "suivi_m6", T(2026, 11, 24, 18, 0), place=CSAPA_PLACE, today=TODAY,
                        court=COURT)
     assert appointment.place == CSAPA_PLACE and appointment.duration_minutes == 30
-    for at, message in ((T(2026, 11, 29, 10, 0), "dimanche"), (T(2026, 11, 24, 19, 45), "entre 8h et 20h"),
-                        (T(2026, 12, 25, 10, 0), r"férié \(Noël\)"), (T(2026, 11, 24, 18, 15), "déjà pris")):
+    for at, message in ((T(2026, 11, 29, 10, 0), "dimanche"), (T(2026, 11, 24, 18, 15), "déjà pris")):
         with pytest.raises(InvalidInput, match=message):
+            book(measure.id, "suivi_m6", at, place=CSAPA_PLACE, today=TODAY, court=COURT, confirmed=True)
+    for at, message in ((T(2026, 11, 24, 19, 45), "entre 8h et 20h"), (T(2026, 12, 25, 10, 0), r"férié \(Noël\)")):
+        with pytest.raises(NeedsConfirmation, match=message):
             book(measure.id, "suivi_m6", at, place=CSAPA_PLACE, today=TODAY, court=COURT)
     with pytest.raises(InvalidInput, match="Type d'entretien inconnu"):
         book(measure.id, "consultation", T(2026, 11, 25, 10, 0), place=CSAPA_PLACE, today=TODAY, court=COURT)
@@ -124,7 +153,10 @@ def test_first_proposal_is_the_evaluation_on_the_minors_monday_even_if_adult_tod
     proposal = propose_next(measure.id, TODAY, court=COURT)
     assert proposal.kind == AK.EVALUATION_INITIALE and proposal.public == "mineurs"
     assert proposal.due_on == D(2026, 12, 10)  # saisine 10/11 + one month
-    assert proposal.starts_at == T(2026, 11, 23, 9, 0) and proposal.place == COURT_PLACE
+    # Not before the 10 days a posted convocation needs: the minors' Monday after 3 December.
+    assert proposal.starts_at == T(2026, 12, 7, 9, 0) and proposal.place == COURT_PLACE and not proposal.late
+    # Without a lead time, this very morning.
+    assert propose_next(measure.id, TODAY, court=COURT_NOW).starts_at == T(2026, 11, 23, 9, 0)
 
 
 def test_an_evaluation_already_booked_is_not_proposed_twice(db: object) -> None:
@@ -139,11 +171,35 @@ def test_cadence_m3_then_m6_from_a_month_end_start(db: object) -> None:
     held_evaluation(measure, D(2026, 8, 10))
     proposal = propose_next(measure.id, TODAY, court=COURT)
     assert proposal.kind == AK.SUIVI_M3 and proposal.due_on == D(2026, 11, 30)
-    assert proposal.starts_at == T(2026, 12, 3, 9, 0)  # adult: the Thursday after
+    # Due in 7 days: the lead time cannot be kept, so the first Thursday after it, said late.
+    assert proposal.starts_at == T(2026, 12, 3, 9, 0) and proposal.late
+    assert proposal.note.endswith("En retard : le délai de convocation de 10 jours ne permet pas de tenir la date "
+                                  "légale (30/11/2026).")
     make_appointment(measure, T(2026, 12, 3, 9, 0), kind=AK.SUIVI_M3, status=AS.PRESENT)
     proposal = propose_next(measure.id, D(2026, 12, 3), court=COURT)
     assert proposal.kind == AK.SUIVI_M6 and proposal.due_on == D(2027, 2, 28)
-    assert proposal.starts_at == T(2027, 3, 4, 9, 0)
+    # Issue 16: the last Thursday on or before the legal date, never the first one after it.
+    assert proposal.starts_at == T(2027, 2, 25, 9, 0) and not proposal.late
+
+
+def test_the_next_interview_lands_on_the_last_free_permanence_before_its_date(db: object) -> None:
+    """« Suivi M6 dû le 27/02/2027 » was proposed on 01/03/2027: late by design (issue 16)."""
+    measure = make_measure(saisine=D(2026, 7, 20), status=MeasureStatus.SUIVI, start_on=D(2026, 8, 27))
+    held_evaluation(measure, D(2026, 8, 10))
+    make_appointment(measure, T(2026, 11, 26, 9, 0), kind=AK.SUIVI_M3, status=AS.PRESENT)
+    busy = make_measure("DUPONT", "Alfred")
+    for hour in range(9, 13):  # the Thursday before the date is full
+        for minute in (0, 30):
+            make_appointment(busy, T(2027, 2, 25, hour, minute), kind=AK.SUPPLEMENTAIRE)
+    proposal = propose_next(measure.id, TODAY, court=COURT)
+    assert proposal.due_on == D(2027, 2, 27) and proposal.starts_at == T(2027, 2, 18, 9, 0) and not proposal.late
+    for day in (D(2027, 2, 4), D(2027, 2, 11), D(2027, 2, 18)):  # every Thursday from the lead time is full
+        for hour in range(9, 13):
+            for minute in (0, 30):
+                make_appointment(busy, T(day.year, day.month, day.day, hour, minute), kind=AK.SUPPLEMENTAIRE)
+    proposal = propose_next(measure.id, D(2027, 1, 27), court=COURT)
+    assert proposal.starts_at == T(2027, 3, 4, 9, 0) and proposal.late
+    assert proposal.note.endswith("En retard : aucun créneau libre d'ici la date légale (27/02/2027).")
 
 
 def test_m6_from_31_august_lands_on_29_february_in_a_leap_year(db: object) -> None:
@@ -151,7 +207,7 @@ def test_m6_from_31_august_lands_on_29_february_in_a_leap_year(db: object) -> No
     held_evaluation(measure, D(2027, 8, 12))
     make_appointment(measure, T(2027, 12, 2, 9, 0), kind=AK.SUIVI_M3, status=AS.PRESENT)
     proposal = propose_next(measure.id, D(2027, 12, 2), court=COURT)
-    assert proposal.due_on == D(2028, 2, 29) and proposal.starts_at == T(2028, 3, 2, 9, 0)
+    assert proposal.due_on == D(2028, 2, 29) and proposal.starts_at == T(2028, 2, 24, 9, 0)
 
 
 def test_a_booked_interview_counts_so_the_next_one_is_proposed(db: object) -> None:
@@ -206,10 +262,11 @@ def test_convoke_minor_at_facts_on_monday_adult_on_thursday_and_override(db: obj
     minor = make_measure("LAMPION", "Séraphin", birth=D(2008, 10, 1), facts_on=D(2026, 9, 1))
     adult = make_measure("CASTAFIORE", "Bianca", birth=D(1970, 1, 1))
     forced = make_measure("DUPONT", "Alfred", birth=D(1990, 1, 1))
-    assert convoke(minor.id, TODAY, court=COURT).starts_at == T(2026, 11, 23, 9, 0)
-    assert convoke(adult.id, TODAY, court=COURT).starts_at == T(2026, 11, 26, 9, 0)
+    # The convocation lead time (10 days) first: 3 December at the earliest.
+    assert convoke(minor.id, TODAY, court=COURT).starts_at == T(2026, 12, 7, 9, 0)
+    assert convoke(adult.id, TODAY, court=COURT).starts_at == T(2026, 12, 3, 9, 0)
     appointment = convoke(forced.id, TODAY, court=COURT, public_override="mineurs")
-    assert appointment.starts_at == T(2026, 11, 23, 9, 30) and appointment.kind == AK.EVALUATION_INITIALE
+    assert appointment.starts_at == T(2026, 12, 7, 9, 30) and appointment.kind == AK.EVALUATION_INITIALE
     assert Measure.get_by_id(forced.id).public_override == "mineurs"
     assert len(_events("convocation")) == 3 and len(_events("public_force")) == 1
     with pytest.raises(InvalidInput, match="Déjà convoqué"):
@@ -218,14 +275,14 @@ def test_convoke_minor_at_facts_on_monday_adult_on_thursday_and_override(db: obj
 
 def test_convoke_during_the_permanence_does_not_take_a_slot_already_gone(db: object) -> None:
     minor = make_measure("LAMPION", "Séraphin", birth=D(2010, 1, 1), facts_on=D(2026, 9, 1))
-    appointment = convoke(minor.id, TODAY, court=COURT, now=T(2026, 11, 23, 10, 50))
+    appointment = convoke(minor.id, TODAY, court=COURT_NOW, now=T(2026, 11, 23, 10, 50))
     assert appointment.starts_at == T(2026, 11, 23, 11, 0)
 
 
 def test_convoke_skips_easter_monday(db: object) -> None:
     minor = make_measure("LAMPION", "Séraphin", birth=D(2010, 1, 1), facts_on=D(2027, 2, 1),
                          saisine=D(2027, 3, 20))
-    assert convoke(minor.id, D(2027, 3, 26), court=COURT).starts_at == T(2027, 4, 5, 9, 0)
+    assert convoke(minor.id, D(2027, 3, 26), court=COURT_NOW).starts_at == T(2027, 4, 5, 9, 0)
 
 
 def test_referrals_sorted_by_deadline_with_both_minority_flags(db: object) -> None:
@@ -266,8 +323,13 @@ def test_walk_in_reuses_the_person_and_their_referral_and_takes_the_next_free_sl
     saisine = make_measure("CASTAFIORE", "Bianca", birth=D(1990, 3, 3))
     taken = make_measure("DUPONT", "Alfred")
     make_appointment(taken, T(2026, 11, 23, 10, 0))
+    with pytest.raises(NeedsConfirmation, match="La permanence du lundi reçoit les mineurs"):
+        add_walk_in(last_name="castafiore", first_name="BIANCA", birth_date=D(1990, 3, 3),
+                    parquet_number=None, today=TODAY, court=COURT, now=T(2026, 11, 23, 10, 10))
     appointment = add_walk_in(last_name="castafiore", first_name="BIANCA", birth_date=D(1990, 3, 3),
-                              parquet_number=None, today=TODAY, court=COURT, now=T(2026, 11, 23, 10, 10))
+                              parquet_number=None, today=TODAY, court=COURT, now=T(2026, 11, 23, 10, 10),
+                              confirmed=True)  # an adult on the minors' Monday: asked, then recorded
+    assert "derogation=public" in _events("accueil_sans_rdv")[-1].details
     assert appointment.measure_id == saisine.id and appointment.starts_at == T(2026, 11, 23, 10, 30)
     assert Person.select().count() == 2 and Measure.select().count() == 2
     assert Measure.get_by_id(saisine.id).status == MeasureStatus.EVALUATION
@@ -280,7 +342,7 @@ def test_walk_in_with_every_slot_taken_is_seen_now(db: object) -> None:
             make_appointment(busy, T(2026, 11, 23, hour, minute))
     appointment = add_walk_in(last_name="Lampion", first_name="Séraphin", birth_date=D(1975, 1, 1),
                               parquet_number="2612345678", today=TODAY, court=COURT,
-                              now=T(2026, 11, 23, 11, 40))
+                              now=T(2026, 11, 23, 11, 40), confirmed=True)
     assert appointment.starts_at == T(2026, 11, 23, 11, 30)
     assert appointment.measure.parquet_number == "2612345678"
 
@@ -292,7 +354,7 @@ def test_walk_in_with_every_slot_taken_is_seen_now(db: object) -> None:
     ({"birth_date": "31/02/2000"}, "n'existe pas"),
     ({"birth_date": D(2020, 1, 1)}, "pas vraisemblable"),
     ({"parquet_number": "?!"}, "N° de parquet"),
-    ({"today": D(2026, 11, 24)}, "Pas de permanence ouverte aujourd'hui"),
+    ({"today": D(2026, 11, 24)}, "Pas de permanence au tribunal le mardi"),
     ({"today": D(2027, 3, 29)}, r"\(Lundi de Pâques\)"),
 ])
 def test_walk_in_validation_writes_nothing(db: object, fields: dict, message: str) -> None:

@@ -22,7 +22,7 @@ from injonctions_tui.domain.documents.catalogue import DOCUMENT_KINDS
 from injonctions_tui.domain.printing.context import load_appointment
 from injonctions_tui.domain.printing.pdf import CONFIDENTIALITY
 from injonctions_tui.domain.printing.saving import document_filename, safe_filename, save_pdf
-from injonctions_tui.domain.store.settings import CourtSettings
+from injonctions_tui.domain.store.settings import CourtSettings, save_file_name_style
 from tests.conftest import TODAY
 from tests.factories.documents import NEXT_MONDAY, THURSDAY
 from tests.pdf_checks import CLINICAL, embedded_font_problems, pages_text, text_of
@@ -128,7 +128,7 @@ def test_feuille_lists_the_day_and_the_referrals_to_convoke(data) -> None:
     content = text_of(pdf)
     for expected in ("FEUILLE DE PERMANENCE — lundi 30 novembre 2026", "Tribunal judiciaire de Nanterre",
                      "Parquet de Nanterre", "9h00-13h00", "mineurs", "9h30", "LAMPION Séraphin", "14/03/2010",
-                     "26/222/00003", "Évaluation initiale", "Attendu", "Présent ☐", "Absent ☐",
+                     "26/222/00003", "Évaluation initiale", "Attendu", "Présent Absent Excusé", "☐ ☐ ☐",
                      "HADDOCK Archibald", "sans convocation", "mineur aux faits",
                      "Saisines à convoquer", "ZORRINO Tchou", "26/222/00004", "20/11/2026", "dépassé",
                      CONFIDENTIALITY, "à détruire", "Page 1 sur 1"):
@@ -183,8 +183,36 @@ def test_feuille_short_values_print_verbatim_in_dejavu(data) -> None:
     pdf = feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY)
     content = text_of(pdf)
     assert "06 <b>11</b> & 22" in content and "26/<i>2</i>&3" in content
-    assert content.count("Présent ☐") == 2 + 3 and content.count("Absent ☐") == 2 + 3  # rows + walk-in rows
+    assert content.count("☐ ☐ ☐") == 2 + 3  # présent, absent, excusé: the day's rows + walk-in rows
     assert embedded_font_problems(pdf) == [] and b"Helvetica" not in pdf
+
+
+def test_feuille_has_three_boxes_per_row_and_ticks_the_recorded_status(data) -> None:
+    """Présent, absent, excusé: each a box to tick by hand; a status already recorded is ticked."""
+    Appointment.update(status="excuse").where(Appointment.id == data["walk_in"].id).execute()
+    pdf = feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY)
+    boxes = "".join(char for char in text_of(pdf) if char in "☐☒")  # drawn row by row, left to right
+    assert boxes == "☐☐☐" + "☐☐☒" + "☐☐☐" * 3  # Lampion expected, Haddock excused, 3 walk-in rows
+    assert "Excusé" in text_of(pdf) and embedded_font_problems(pdf) == []
+
+
+def test_feuille_never_leaves_a_heading_alone_at_the_foot_of_a_page(data) -> None:
+    """Day after day more people are booked: wherever the page breaks, each heading is on
+    the page of its table's first row (without the rule, 2 to 3 more persons left
+    « Saisines à convoquer » as the last line of page 1)."""
+    from tests.factories.documents import appointment, measure, person
+
+    page_counts = set()
+    for n in range(20):
+        booked = measure(person(f"Fictif{n}", "Ange", dt.date(2009, 1, 1)), f"26/333/{n:05d}", dt.date(2026, 10, 1))
+        appointment(booked, NEXT_MONDAY, 9, 0, "attendu")
+        pages = pages_text(feuille_de_permanence(NEXT_MONDAY, court=CourtSettings(), today=TODAY))
+        page_counts.add(len(pages))
+        for heading, first_row in (("Rendez-vous du jour", "FICTIF0 Ange"),
+                                   ("Saisines à convoquer", "ZORRINO Tchou")):
+            (on_page,) = [i for i, page in enumerate(pages) if heading in page]
+            assert first_row in pages[on_page], (n, heading)
+    assert page_counts == {1, 2, 3}  # the loop did cross page breaks
 
 
 # --------------------------------------------------------------------------- every document
@@ -223,22 +251,26 @@ def test_a_300_character_name_wraps_without_crashing(data, long_name: str) -> No
 
 
 def test_document_kinds_build_bytes_and_a_sortable_file_name(data) -> None:
-    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence",
+    assert set(DOCUMENT_KINDS) == {"attestation", "convocation", "permanence", "convocations",
                                    "fiche-navette", "avis-motive", "incident", "fin-de-mesure",
-                                   "attestation-suivi", "attestation-fin-suivi", "registre"}
+                                   "attestation-suivi", "attestation-fin-suivi", "registre",
+                                   "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire"}
     built = DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY)
-    assert built.filename == "attestation-presence-2026-11-19-TOURNESOL.pdf"
+    assert built.filename == "attestation-presence-2026-11-19-26-111-00001.pdf"  # no surname (issue 15)
     assert built.data == attestation_de_presence(load_appointment(data["present"].id), today=TODAY)
     assert DOCUMENT_KINDS["convocation"].build(data["minor_next"].id, today=TODAY).filename == \
-        "convocation-2026-11-30-LAMPION.pdf"
+        "convocation-2026-11-30-26-222-00003.pdf"
+    save_file_name_style("initiales")
+    assert DOCUMENT_KINDS["attestation"].build(data["present"].id, today=TODAY).filename == \
+        "attestation-presence-2026-11-19-TT.pdf"
     day = DOCUMENT_KINDS["permanence"]
     assert day.target == "jour" and day.build(NEXT_MONDAY, today=TODAY).filename == \
         "feuille-permanence-2026-11-30.pdf"
 
 
 def test_file_names_are_safe() -> None:
-    assert document_filename("attestation-presence", THURSDAY, "de la Fontaine/../Éléonore") == \
-        "attestation-presence-2026-11-19-DE-LA-FONTAINE-ÉLÉONORE.pdf"
+    assert document_filename("attestation-presence", THURSDAY, "26/../00001 é") == \
+        "attestation-presence-2026-11-19-26-..-00001-é.pdf"
     assert safe_filename("../../etc/passwd") == "etc-passwd.pdf"
     assert safe_filename('a:b*c?"d<e>f|g\\h\x00i') == "a-b-c-d-e-f-g-h-i.pdf"
     assert safe_filename("...") == "document.pdf"
@@ -249,13 +281,13 @@ def test_file_names_are_safe() -> None:
 
 
 def test_save_pdf_writes_a_private_file_and_never_overwrites(tmp_path: Path) -> None:
-    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-TOURNESOL.pdf")
-    assert first == tmp_path / "attestation-presence-2026-11-19-TOURNESOL.pdf"
+    first = save_pdf(b"%PDF-1 un", tmp_path, "attestation-presence-2026-11-19-26-111-00001.pdf")
+    assert first == tmp_path / "attestation-presence-2026-11-19-26-111-00001.pdf"
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     second = save_pdf(b"%PDF-1 deux", tmp_path, first.name)
     third = save_pdf(b"%PDF-1 trois", tmp_path, first.name)
-    assert second.name == "attestation-presence-2026-11-19-TOURNESOL (2).pdf"
-    assert third.name == "attestation-presence-2026-11-19-TOURNESOL (3).pdf"
+    assert second.name == "attestation-presence-2026-11-19-26-111-00001 (2).pdf"
+    assert third.name == "attestation-presence-2026-11-19-26-111-00001 (3).pdf"
     assert first.read_bytes() == b"%PDF-1 un" and second.read_bytes() == b"%PDF-1 deux"
     assert stat.S_IMODE(third.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name, third.name])

@@ -73,7 +73,8 @@ def test_rules_live_in_one_table() -> None:
     assert rules_for("injonction_de_soins").caseload_cap == 60
 
 
-@pytest.mark.parametrize("candidate", ["", "court", " espace au début", "aaaaaaaaaaaaaaaa", "motdepassemotdepasse"])
+@pytest.mark.parametrize("candidate", ["", "court", " espace au début", "aaaaaaaaaaaaaaaa", "motdepassemotdepasse",
+                                       "password1234", "Nanterre2026", "azertyuiop12", "injonctions1"])
 def test_weak_passphrases_are_refused(candidate: str) -> None:
     assert weakness(candidate)
     with pytest.raises(WeakPassphrase):
@@ -84,8 +85,16 @@ def test_good_passphrase_and_confirmation() -> None:
     check_new_passphrase("le chat dort au soleil", "le chat dort au soleil")
     with pytest.raises(WeakPassphrase, match="pas identiques"):
         check_new_passphrase("le chat dort au soleil", "le chien dort")
-    assert strength_label("le chat dort au soleil de midi") == "forte"
-    assert strength_label("court") == "insuffisante"
+    assert strength_label("le chat dort au soleil de midi").startswith("très solide")
+    assert strength_label("court").startswith("insuffisante")
+    assert strength_label("Nanterre2026").startswith("trop facile à deviner — trouvée en")
+
+
+def test_the_base_s_own_words_count_against_a_passphrase() -> None:
+    """The professional's name and CSAPA are the first things an attacker tries (issue 15)."""
+    candidate = "Prunelle Tilleuls 2026"
+    assert weakness(candidate) is None
+    assert "trop facile" in weakness(candidate, ["Léon Prunelle", "CSAPA Les Tilleuls"])
 
 
 def test_times_and_hour_ranges_as_typed() -> None:

@@ -19,7 +19,8 @@ from injonctions_tui.domain.core.dates import format_fr, parse_date, parse_hours
 from injonctions_tui.domain.core.errors import InjonctionsError, InvalidInput, WeakPassphrase
 from injonctions_tui.domain.core.models import Measure, Person
 from injonctions_tui.domain.dossiers import form as dossier_form
-from injonctions_tui.domain.dossiers.saisines import COLUMNS, SaisinesResult, import_saisines
+from injonctions_tui.domain.dossiers.saisines import SaisinesResult, import_saisines
+from injonctions_tui.domain.dossiers.saisines_columns import COLUMNS
 from injonctions_tui.domain.portability.json_export import import_all, read_export_file
 from injonctions_tui.domain.store import passphrase
 from tests.conftest import TODAY
@@ -142,7 +143,8 @@ def test_weakness_and_check_new_passphrase_agree(text: str) -> None:
         assert reason is None
     except WeakPassphrase as error:
         assert error.message == reason
-    assert passphrase.strength_label(text) in {"insuffisante", "correcte", "forte"}
+    assert passphrase.strength_label(text).split(" — ")[0] in {"insuffisante", "trop facile à deviner", "solide",
+                                                             "très solide"}
 
 
 # -- the dossier form -------------------------------------------------------------

@@ -38,8 +38,15 @@ def _final_report(measure_id: int, kind: str) -> int:
 
 def _targets(dossier) -> dict[str, object]:
     """One target for every kind of the catalogue."""
+    from injonctions_tui.domain.orientation.directory import check_values, save_entry
+
     measure = dossier.measure.id
-    return {"attestation": dossier.m6.id, "convocation": dossier.upcoming.id, "permanence": TODAY,
+    save_entry(None, check_values(name="CSAPA Le Phare (fictif)", kind="csapa", address="3 quai de la Fiction, "
+                                  "92000 Nanterre", public="tous"))
+    return {"attestation": dossier.m6.id, "convocations": TODAY, "convocation": dossier.upcoming.id,
+            "permanence": TODAY,
+            "fiche-information": measure, "formulaire-choix": measure, "lettre-soignant": measure,
+            "annuaire": "majeurs",
             "attestation-suivi": measure, "fiche-navette": _final_report(measure, "fiche_navette"),
             "avis-motive": _final_report(measure, "avis_motive"), "incident": _final_report(measure, "incident"),
             "fin-de-mesure": _final_report(measure, "fin_de_mesure"), "registre": None,

@@ -107,13 +107,13 @@ def test_document_kinds_for_the_dossier(suivi) -> None:
     assert {"attestation", "convocation", "permanence", "fiche-navette", "avis-motive", "incident",
             "fin-de-mesure"} <= set(kinds)
     rendered = kinds["attestation-suivi"].build(suivi.id, today=TODAY)
-    assert rendered.filename == "attestation-suivi-2026-11-23-TOURNESOL.pdf"
+    assert rendered.filename == "attestation-suivi-2026-11-23-26-111-00001.pdf"
     assert rendered.data == attestation_de_suivi(load_measure(suivi.id), today=TODAY)
     with pytest.raises(InvalidInput):
         kinds["attestation-fin-suivi"].build(suivi.id, today=TODAY)
     _close(suivi)
     rendered = kinds["attestation-fin-suivi"].build(suivi.id, today=TODAY)
-    assert rendered.filename == "attestation-fin-suivi-2026-11-23-TOURNESOL.pdf"
+    assert rendered.filename == "attestation-fin-suivi-2026-11-23-26-111-00001.pdf"
     assert "ATTESTATION DE FIN DE SUIVI" in text_of(rendered.data)
 
 

@@ -143,3 +143,31 @@ def test_a_declared_conflict_of_interest_forbids_the_dossier(db) -> None:
         save(_values(), TODAY, professional=user)
     assert models.Measure.select().count() == 0
     assert save(_values(first_name="Séraphin"), TODAY, professional=user).person.first_name == "Séraphin"
+
+
+def test_a_parquet_number_already_known_is_an_error_on_its_field_naming_the_dossier(db) -> None:
+    """Issue 16: one dossier per parquet number, however it is written."""
+    first = save(_values(), TODAY)
+    with pytest.raises(FormRejected) as caught:
+        save(_values(last_name="Lampion", first_name="Séraphin", parquet_number="26/045/000123"), TODAY)
+    assert caught.value.errors["parquet_number"].startswith(
+        "Ce n° de parquet est déjà celui du dossier de TOURNESOL Tryphon, né(e) le 15/03/2008, parquet 26045000123")
+    assert models.Measure.select().count() == 1
+    edited = save(values_from(first) | {"phone": "0611111111"}, TODAY, measure_id=first.id)  # its own number
+    assert edited.person.phone == "06 11 11 11 11"
+
+
+def test_a_person_of_the_same_name_and_birth_date_is_shown_before_saving(db) -> None:
+    """A new dossier for a namesake born the same day asks first, then joins that person."""
+    from injonctions_tui.domain.core.errors import NeedsConfirmation
+
+    first = save(_values(address="1 rue du Test, 92000 Nanterre"), TODAY)
+    second = _values(last_name="TOURNESOL", first_name="tryphon", parquet_number="26 045 000999", address="")
+    with pytest.raises(NeedsConfirmation) as asked:
+        save(second, TODAY)
+    assert asked.value.reasons == ("TOURNESOL Tryphon, né(e) le 15/03/2008, a déjà un dossier (TOURNESOL Tryphon, "
+                                   "né(e) le 15/03/2008, parquet 26045000123, à convoquer).",)
+    assert models.Measure.select().count() == 1
+    measure = save(second, TODAY, same_person_confirmed=True)
+    assert measure.person_id == first.person_id and models.Person.select().count() == 1
+    assert measure.person.address == "1 rue du Test, 92000 Nanterre"  # an empty field erases nothing

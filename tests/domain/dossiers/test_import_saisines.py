@@ -9,7 +9,7 @@ import pytest
 
 from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
 from injonctions_tui.domain.core.models import AuditEvent, Measure, Person, Professional
-from injonctions_tui.domain.dossiers.saisines import import_saisines
+from injonctions_tui.domain.dossiers.saisines import apply_saisines, import_saisines, preview_saisines
 from tests.conftest import TODAY
 
 HEADER = ("numero_parquet;nom;prenom;date_naissance;date_faits;date_decision;date_saisine;"
@@ -143,7 +143,9 @@ def test_duplicates_in_database_are_skipped_and_person_reused(db: object, tmp_pa
                   "26/00043;Tournesol;Tryphon;1991-05-14;;;20/11/2026;;",
                   name="renvoi.csv")
     second = import_saisines(again, today=TODAY)
-    assert second.duplicates == ["26/00001"] and second.imported == 2
+    assert [d.parquet_number for d in second.duplicates] == ["26/00001"] and second.imported == 2
+    assert second.duplicates[0].describe() == (f"ligne 2 : 26/00001 déjà connu : dossier n° {first.measure_ids[0]} "
+                                               "(TOURNESOL Tryphon)")
     same, other = (Measure.get_by_id(i) for i in second.measure_ids)
     assert same.person_id == Measure.get_by_id(first.measure_ids[0]).person_id
     assert other.person_id != same.person_id  # another birth date: another person
@@ -167,18 +169,29 @@ def test_non_utf8_file_asks_to_resave(db: object, tmp_path: Path) -> None:
     assert Measure.select().count() == 0
 
 
-def test_missing_column(db: object, tmp_path: Path) -> None:
+def test_missing_required_column_is_named(db: object, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER.replace("date_naissance;", ""), TOURNESOL.replace("14/05/1990;", ""))
+    with pytest.raises(InjonctionsError, match="colonne\\(s\\) manquante\\(s\\) : date de naissance"):
+        import_saisines(path, today=TODAY)
+    assert Measure.select().count() == 0
+
+
+def test_missing_optional_column_is_said_and_left_empty(db: object, tmp_path: Path) -> None:
     path = write(tmp_path, HEADER.replace(";autorite", ""), TOURNESOL.rsplit(";", 1)[0])
-    with pytest.raises(InjonctionsError, match="colonne\\(s\\) manquante\\(s\\) : autorite"):
-        import_saisines(path, today=TODAY)
-    assert Measure.select().count() == 0
+    preview = preview_saisines(path, today=TODAY)
+    assert "autorité : colonne absente (procureur de la République par défaut)" in preview.mapping.describe()
+    measure = Measure.get_by_id(apply_saisines(preview).measure_ids[0])
+    assert measure.authority == "procureur"
 
 
-def test_extra_column_is_named(db: object, tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + ";diagnostic", TOURNESOL + ";secret")
-    with pytest.raises(InjonctionsError, match="colonne\\(s\\) en trop : diagnostic"):
-        import_saisines(path, today=TODAY)
-    assert Measure.select().count() == 0
+def test_an_unknown_column_is_ignored_said_and_never_stored(db: object, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + ";diagnostic", TOURNESOL + ";secret médical")
+    preview = preview_saisines(path, today=TODAY)
+    assert "« diagnostic » → ignorée" in preview.mapping.describe()
+    apply_saisines(preview)
+    stored = " ".join(str(v) for model in (Measure, Person, AuditEvent) for row in model.select().dicts()
+                      for v in row.values())
+    assert "TOURNESOL" in stored and "secret" not in stored
 
 
 @pytest.mark.parametrize(("content", "expected"), [
@@ -206,3 +219,26 @@ def test_many_bad_rows_are_summarised(db: object, tmp_path: Path) -> None:
     error = rejected(write(tmp_path, HEADER, *bad))
     assert error.message == "Import refusé : 300 ligne(s) en erreur, rien n'a été importé."
     assert len(error.problems) == 201 and error.problems[-1] == "… et 100 autre(s) problème(s)."
+
+
+def test_matching_persons_reads_the_base_once_whatever_the_number_of_rows(db: object, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear (issue 15): 100 000 saisines took quadratic time matching persons by birth date
+    (one query per row over every person born that day). Now one read, then a dictionary."""
+    import_saisines(write(tmp_path, HEADER, TOURNESOL, name="premier.csv"), today=TODAY)
+    calls: list[int] = []
+    real = Person.select
+
+    def counted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Person, "select", counted)
+    for rows, name in ((10, "dix.csv"), (2000, "deux-mille.csv")):
+        lines = [f"27/{name[:3]}{i:05d};Fictif{i % 7};Ange;01/01/1990;;;02/11/2026;;" for i in range(rows)]
+        calls.clear()
+        result = import_saisines(write(tmp_path, HEADER, *lines, name=name), today=TODAY)
+        assert result.imported == rows
+        assert len(calls) == 1, rows  # the same for 10 rows as for 2 000
+    assert Person.select().where(Person.last_name.startswith("Fictif")).count() == 7  # persons reused
+    assert AuditEvent.select().where(AuditEvent.action == "import_saisine").count() == 2011

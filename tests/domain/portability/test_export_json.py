@@ -16,9 +16,10 @@ import pytest
 from injonctions_tui.domain.core import models
 from injonctions_tui.domain.core.errors import ImportRejected, InjonctionsError
 from injonctions_tui.domain.core.models import (Appointment, AuditEvent, Habilitation, LegalRepresentative, Measure,
-                                                Orientation, Person, Professional, Renewal, Report, Setting)
+                                                Orientation, Person, Professional, Renewal, Report, Setting,
+                                                TreatingStructure)
 from injonctions_tui.domain.portability import json_export as export_json
-from injonctions_tui.domain.store import migrations, storage
+from injonctions_tui.domain.store import audit, integrity, migrations, storage
 from tests.conftest import PASSPHRASE
 
 
@@ -56,8 +57,14 @@ def populate() -> None:
                             outcome="classement_sans_suite", outcome_on=dt.date(2026, 9, 1),
                             status="cloture", created_at=dt.datetime(2026, 3, 1, 11, 0))
     Renewal.create(measure=first, decided_on=dt.date(2026, 7, 1), new_end_on=dt.date(2027, 1, 1))
+    csapa = TreatingStructure.create(name="CSAPA de Moulinsart", kind="csapa", address="2 rue du Château, 92000 Œ",
+                                     phone="01 00 00 00 01", secure_email="csapa@moulinsart.exemple-mssante.invalid",
+                                     public="tous", notes="Accueil « jeunes » le mercredi",
+                                     created_at=dt.datetime(2026, 1, 5, 9, 0))
+    TreatingStructure.create(name="Dr Haddock (fictif)", kind="medecin_liberal", public="majeurs",
+                             created_at=dt.datetime(2026, 1, 6, 9, 0), updated_at=dt.datetime(2026, 2, 1, 9, 0))
     Orientation.create(measure=first, structure="CSAPA de Moulinsart", doctor=None,
-                       chosen_on=dt.date(2026, 2, 10), chosen_by="representants_legaux")
+                       chosen_on=dt.date(2026, 2, 10), chosen_by="representants_legaux", treating_structure=csapa)
     Orientation.create(measure=second, structure="Cabinet Haddock", doctor="Dr Haddock",
                        chosen_on=dt.date(2026, 3, 5), refused_on=dt.date(2026, 3, 9))
     visit = Appointment.create(measure=first, kind="evaluation_initiale",
@@ -71,14 +78,23 @@ def populate() -> None:
                              written_on=dt.date(2026, 2, 2),
                              finalised_at=dt.datetime(2026, 2, 2, 12, 0), content_hash="abc123",
                              created_at=dt.datetime(2026, 2, 2, 11, 0))
+    integrity.seal_report(original.id)
     Report.create(measure=first, kind="avis_motive", version=2, previous=original,
                   written_on=dt.date(2026, 2, 3), created_at=dt.datetime(2026, 2, 3, 11, 0))
-    AuditEvent.create(at=dt.datetime(2026, 2, 1, 11, 0), actor="Tryphon TOURNESOL",
-                      action="create", entity="measure", entity_id=first.id)
+    audit.record("create", "measure", first.id, at=dt.datetime(2026, 2, 1, 11, 0))
 
 
 def without_date(payload: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in payload.items() if key != "exported_at"}
+    """What a round trip keeps: everything but the date, the seals (each base has its own
+    key), the provenance mark of an unproven import and the import's own event (issue 15)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(v) for v in value if not (isinstance(v, dict) and v.get("action") == "import_json")]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k not in ("mac", "integrity_mac", "provenance")}
+        return value
+
+    return {key: plain(value) for key, value in payload.items() if key not in ("exported_at", "integrity")}
 
 
 @pytest.fixture
@@ -121,6 +137,32 @@ def test_export_shape_and_types(db: object) -> None:
     assert [len(first["renewals"]), len(first["orientations"])] == [1, 1]
     assert payload["reports"][1]["previous_id"] == payload["reports"][0]["id"]
     assert [s["key"] for s in payload["settings"]] == ["court", "montant"]
+    directory = payload["treating_structures"]
+    assert [(t["name"], t["kind"], t["public"], t["search_name"]) for t in directory] == [
+        ("CSAPA de Moulinsart", "csapa", "tous", "csapa de moulinsart 2 rue du chateau, 92000 oe"),
+        ("Dr Haddock (fictif)", "medecin_liberal", "majeurs", "dr haddock (fictif)")]
+    assert first["orientations"][0]["treating_structure_id"] == directory[0]["id"]
+    assert second["orientations"][0]["treating_structure_id"] is None
+
+
+def test_an_export_before_the_directory_imports_without_it(fresh_database: Callable[[], object]) -> None:
+    """An export of the schema before the directory has no « treating_structures » (nor the link of
+    each orientation): read as empty; from that schema on, the list is required like every other."""
+    populate()
+    payload = export_json.export_all()
+    for measure in payload["measures"]:
+        for orientation in measure["orientations"]:
+            del orientation["treating_structure_id"]
+    del payload["treating_structures"]
+    later = copy.deepcopy(payload)
+    payload["schema_version"] = migrations.DIRECTORY_VERSION - 1
+    fresh_database()
+    with pytest.raises(ImportRejected) as refused:
+        export_json.import_all(later)
+    assert "$.treating_structures : champ obligatoire absent." in refused.value.problems
+    counts = export_json.import_all(payload)
+    assert counts["treating_structures"] == 0 and counts["orientations"] == 2
+    assert [o.treating_structure for o in Orientation.select()] == [None, None]
 
 
 def test_round_trip_is_exact(fresh_database: Callable[[], object], tmp_path: Path) -> None:
@@ -160,7 +202,7 @@ def test_written_file_is_private_and_matches(db: object, tmp_path: Path) -> None
 
 
 def test_write_into_missing_folder_is_a_french_error(db: object, tmp_path: Path) -> None:
-    with pytest.raises(InjonctionsError, match="Impossible d'écrire l'export"):
+    with pytest.raises(InjonctionsError, match="n'existe pas"):
         export_json.write_export(tmp_path / "absent" / "export.json")
 
 
@@ -192,12 +234,13 @@ def test_settings_are_replaced_and_audit_events_kept(fresh_database: Callable[[]
     fresh_database()
     Setting.create(key="court", value="{}")
     Setting.create(key="ancienne", value="1")
-    AuditEvent.create(actor="système", action="creation_base")
+    audit.record("creation_base")
     export_json.import_all(payload)
     assert {s.key: s.value for s in Setting.select()} == {
         s["key"]: s["value"] for s in payload["settings"]}
     actions = [e.action for e in AuditEvent.select().order_by(AuditEvent.id)]
-    assert actions == ["create", "creation_base"]
+    assert actions == ["create", "creation_base", "import_json"]
+    assert integrity.verify_base().intact  # the whole journal chained again, this base's keys
 
 
 def test_bad_date_refused_and_nothing_imported(fresh_database: Callable[[], object]) -> None:
@@ -209,9 +252,8 @@ def test_bad_date_refused_and_nothing_imported(fresh_database: Callable[[], obje
     with pytest.raises(ImportRejected, match="rien n'a été importé") as caught:
         export_json.import_all(payload)
     problems = caught.value.problems
-    assert any(p.startswith("measures n°2 (id 2) : saisine_received_on") and "n'est pas une date"
-               in p for p in problems)
-    assert any("legal_representatives n°1" in p and "true ou false" in p for p in problems)
+    assert "$.measures[1].saisine_received_on (id 2) : « 31/02/2026 » n'est pas au format AAAA-MM-JJ." in problems
+    assert "$.persons[0].legal_representatives[0].convoked (id 1) : true ou false attendu." in problems
     assert Person.select().count() == 0 and Setting.select().count() == 0
 
 
@@ -222,7 +264,7 @@ def test_unknown_key_names_the_record(fresh_database: Callable[[], object]) -> N
     fresh_database()
     with pytest.raises(ImportRejected) as caught:
         export_json.import_all(payload)
-    assert caught.value.problems == ["persons n°2 (id 2) : clé(s) inconnue(s) : diagnostic."]
+    assert caught.value.problems == ["$.persons[1].diagnostic (id 2) : clé inconnue."]
     assert Professional.select().count() == 0
 
 
@@ -233,11 +275,10 @@ def test_structure_problems_are_listed(db: object) -> None:
     with pytest.raises(ImportRejected) as caught:
         export_json.import_all(payload)
     problems = caught.value.problems
-    assert "« professionals » doit être une liste." in problems
-    assert "persons n°1 : un objet JSON est attendu." in problems
-    assert "liste « audit_events » absente." in problems
-    assert any(p.startswith("reports n°1 (id 1) : champ obligatoire « measure_id » absent")
-               for p in problems)
+    assert "$.professionals : une liste est attendue." in problems
+    assert "$.persons[0] : un objet JSON est attendu." in problems
+    assert "$.audit_events : champ obligatoire absent." in problems
+    assert "$.reports[0].measure_id (id 1) : champ obligatoire absent." in problems
 
 
 def test_dangling_reference_and_bad_enum_refused(fresh_database: Callable[[], object]) -> None:
@@ -248,13 +289,14 @@ def test_dangling_reference_and_bad_enum_refused(fresh_database: Callable[[], ob
     fresh_database()
     with pytest.raises(ImportRejected) as caught:
         export_json.import_all(payload)
-    assert any("authority : valeur « shérif » inconnue" in p for p in caught.value.problems)
+    assert any(p.startswith("$.measures[0].authority (id 1) : valeur « shérif » inconnue (valeurs possibles :")
+               for p in caught.value.problems)
     # References are checked once every value is valid.
     payload["measures"][0]["authority"] = "procureur"
     with pytest.raises(ImportRejected) as caught:
         export_json.import_all(payload)
     assert caught.value.problems == [
-        "appointments n°1 (id 1) : measure_id = 99 ne correspond à aucun "
+        "$.appointments[0] (id 1) : measure_id = 99 ne correspond à aucun "
         "enregistrement de « measures »."]
     assert Measure.select().count() == 0
 
@@ -332,3 +374,86 @@ def test_an_export_of_the_previous_version_still_imports(db: object) -> None:
     for measure in Measure.select().where(Measure.id.in_(list(auto))):
         assert measure.start_on is None and measure_timeline(measure).start == measure.decision_on
     assert AuditEvent.select().where(AuditEvent.action == "mesure_dates_recalculees").count() >= len(auto)
+
+
+def test_limits_of_the_forms_are_enforced_with_json_paths(fresh_database: Callable[[], object]) -> None:
+    """A far-future appointment, a 100 000-character surname: refused before anything is written."""
+    populate()
+    payload = export_json.export_all()
+    payload["appointments"][0]["starts_at"] = "9999-12-31T23:59:59"
+    payload["persons"][0]["last_name"] = "X" * 100_000
+    payload["appointments"][1]["duration_minutes"] = -5
+    fresh_database()
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(payload)
+    assert caught.value.problems == [
+        "$.persons[0].last_name (id 1) : texte trop long (100000 caractères, au plus 120).",
+        "$.appointments[0].starts_at (id 1) : la date 31/12/9999 n'est pas vraisemblable (entre 1900 et 2100).",
+        "$.appointments[1].duration_minutes (id 2) : valeur -5 hors limites (au moins 1)."]
+    assert Person.select().count() == 0
+
+
+def test_a_proven_import_keeps_the_reports_own_and_a_falsified_one_is_refused(
+        fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    fresh_database()
+    export_json.import_all(copy.deepcopy(payload), source_passphrase=PASSPHRASE)
+    final = Report.get(Report.status == "final")
+    assert final.provenance is None and integrity.verify_base().intact
+    assert without_date(export_json.export_all()) == without_date(payload)
+
+
+def test_a_falsified_export_is_refused_with_the_key_and_unproven_without(
+        fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    payload["reports"][0]["observations"] = "Texte réécrit après coup."
+    payload["audit_events"][0]["action"] = "autre"
+    fresh_database()
+    with pytest.raises(ImportRejected) as caught:
+        export_json.import_all(copy.deepcopy(payload), source_passphrase=PASSPHRASE)
+    assert caught.value.problems[:2] == [
+        "$.reports[0] (id 1) : ce rapport définitif ne correspond pas à sa preuve d'intégrité (modifié après "
+        "l'export, ou autre phrase secrète).",
+        "$.audit_events[0] (id 1) : la chaîne du journal est rompue ici (événement modifié, ajouté ou supprimé "
+        "après l'export)."]
+    assert Person.select().count() == 0
+    export_json.import_all(copy.deepcopy(payload))  # without the key: imported, marked
+    final = Report.get(Report.status == "final")
+    assert final.provenance == integrity.UNPROVEN and integrity.verify_base().intact
+    from injonctions_tui.domain.documents.produce import produce_document
+
+    with pytest.raises(InjonctionsError, match="importé sans preuve d'intégrité"):
+        produce_document("avis-motive", final.id, folder=Path("/tmp"), sign=True)
+
+
+def test_hostile_kdf_parameters_in_an_export_are_refused_at_once(fresh_database: Callable[[], object]) -> None:
+    populate()
+    payload = export_json.export_all()
+    fresh_database()
+    for name, value in (("time_cost", 10 ** 9), ("memory_cost_kib", 2 ** 40), ("parallelism", 2 ** 30)):
+        hostile = copy.deepcopy(payload)
+        hostile["integrity"]["kdf"][name] = value
+        with pytest.raises(InjonctionsError, match="hors limites"):  # refused before deriving (it would hang)
+            export_json.import_all(hostile, source_passphrase=PASSPHRASE)
+
+
+def test_the_published_schema_is_current() -> None:
+    published = Path(__file__).resolve().parents[3] / "docs" / "export-schema.json"
+    assert json.loads(published.read_text(encoding="utf-8")) == export_json.json_schema(), \
+        "docs/export-schema.json : régénérez-le (python -m injonctions_tui.domain.portability.json_export)"
+
+
+def test_two_dossiers_with_one_parquet_number_are_refused(fresh_database: Callable[[], object]) -> None:
+    """One dossier per parquet number, here as in the form: the same number written another
+    way (« 26/001.A » and « 26 001 A ») is the same number; both dossiers are named."""
+    populate()
+    payload = export_json.export_all()
+    payload["measures"][1]["parquet_number"] = "26 001 A"
+    fresh_database()
+    with pytest.raises(ImportRejected) as refused:
+        export_json.import_all(payload)
+    assert any("n° de parquet 26 001 A déjà donné à $.measures[0]" in problem
+               for problem in refused.value.problems), refused.value.problems
+    assert Measure.select().count() == 0

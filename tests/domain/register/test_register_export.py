@@ -256,7 +256,16 @@ def test_export_round_trip_and_an_older_export_without_the_register_lists(regist
             assert counts["register_events"] == (0 if data is older else len(history()))
             if data is payload:
                 again = export_json.export_all(TODAY)
-                assert {k: v for k, v in again.items() if k != "exported_at"} == {
-                    k: v for k, v in payload.items() if k != "exported_at"}
+                assert _comparable(again) == _comparable(payload)
         finally:
             fresh.close()
+
+
+def _comparable(payload: dict) -> dict:
+    """An export without its date, its seals (each base has its own key) and the import's own
+    event (issue 15)."""
+    events = [{k: v for k, v in e.items() if k != "mac"} for e in payload["audit_events"]
+              if e["action"] != "import_json"]
+    reports = [{k: v for k, v in r.items() if k not in ("integrity_mac", "provenance")} for r in payload["reports"]]
+    return {k: v for k, v in payload.items() if k not in ("exported_at", "integrity")} | {
+        "audit_events": events, "reports": reports}

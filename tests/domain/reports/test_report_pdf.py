@@ -83,7 +83,7 @@ def test_a_correction_says_what_it_replaces(dossier) -> None:
     assert "Version 2 — annule et remplace la version 1 du 18/09/2026." in content
     assert "Fiche navette, version 2" in content
     assert DOCUMENT_KINDS["fiche-navette"].build(second.id, today=TODAY).filename == \
-        "fiche-navette-v2-2026-11-23-TOURNESOL.pdf"
+        "fiche-navette-v2-2026-11-23-26-111-00001.pdf"
 
 
 def test_boilerplate_holds_no_clinical_word(dossier) -> None:
@@ -119,7 +119,7 @@ def test_a_draft_is_a_watermarked_preview_of_the_current_dossier(dossier) -> Non
     Measure.update(parquet_number="26/111/77777").execute()
     assert "26/111/77777" in text_of(report_pdf(get_report(draft.id), today=TODAY))
     built = DOCUMENT_KINDS["fiche-navette"].build(draft.id, today=TODAY)
-    assert built.filename == "PROJET-fiche-navette-2026-11-23-TOURNESOL.pdf"
+    assert built.filename == "PROJET-fiche-navette-2026-11-23-26-111-77777.pdf"
 
 
 def test_document_kinds_for_reports(dossier) -> None:
@@ -129,4 +129,4 @@ def test_document_kinds_for_reports(dossier) -> None:
     with pytest.raises(InvalidInput, match="« incident »"):
         DOCUMENT_KINDS["fiche-navette"].build(incident.id, today=TODAY)
     assert DOCUMENT_KINDS["incident"].build(incident.id, today=TODAY).filename == \
-        "rapport-incident-2026-11-23-TOURNESOL.pdf"
+        "rapport-incident-2026-11-23-26-111-00001.pdf"

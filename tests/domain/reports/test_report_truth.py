@@ -83,6 +83,9 @@ def test_an_incomplete_final_report_is_never_signed(dossier, tmp_path: Path) -> 
     old = Report.create(measure=dossier.measure, kind="fiche_navette", status="final", written_on=TODAY,
                         adherence="effective", proposal="poursuite", observations="Ponctuel.",
                         facts_json=canonical_json(frozen), content_hash="0" * 64, finalised_at=dt.datetime(2026, 11, 2))
+    from injonctions_tui.domain.store import integrity
+
+    integrity.seal_report(old.id)  # as migration 8 sealed what the earlier version had finalised
     folder = tmp_path / "documents"
     folder.mkdir()
     with pytest.raises(InvalidInput, match="ne peut pas être signé sans la date de la décision"):

@@ -16,17 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from injonctions_tui.domain.reports.secrecy import (
-    CATEGORIES,
-    SHIPPED_LEXICON_PATH,
-    ParagraphCache,
-    default_lexicon,
-    fold,
-    load_lexicon,
-    scan,
-    scan_paragraphs,
-    split_units,
-)
+from injonctions_tui.domain.reports.secrecy import (CATEGORIES, SHIPPED_LEXICON_PATH, ParagraphCache, default_lexicon,
+                                                    fold, load_lexicon, scan, scan_paragraphs, split_units)
 
 SHIPPED = SHIPPED_LEXICON_PATH
 CORPUS = Path(__file__).resolve().parent / "corpus" / "corpus_reglage.tsv"

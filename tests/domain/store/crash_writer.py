@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from injonctions_tui.domain.core import clock, models
-from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store import audit, storage
 
 
 def main() -> None:
@@ -26,8 +26,7 @@ def main() -> None:
         with db.atomic():
             # sizes vary so that some records span several pages (overflow pages)
             person = models.Person.create(last_name=f"R{run}N{index}", first_name="x" * (1500 if index % 4 == 3 else 8))
-            models.AuditEvent.create(actor="test", action="ecriture", entity="person",
-                                     entity_id=person.id, details=f"run={run}")
+            audit.record("ecriture", "person", person.id, f"run={run}")  # chained (issue 15)
             models.Setting.replace(key="compteur", value=str(person.id)).execute()
         sys.stdout.write(f"{person.id}\n")
         sys.stdout.flush()

@@ -293,3 +293,26 @@ def test_no_migration_runs_on_an_unchecked_base(tmp_path: Path) -> None:
     reopened = storage.open_database(old, PASSPHRASE, defer_integrity_check=True)
     assert reopened.integrity_checked is False  # up to date: the app checks it later
     reopened.close()
+
+
+@pytest.mark.parametrize("limit_kib", [16, 200])
+def test_demo_on_a_full_disk_says_so_and_leaves_nothing(tmp_path: Path, limit_kib: int) -> None:
+    """A full disk (RLIMIT_FSIZE in the child) at the start or half-way through the demo: one
+    French sentence that names a full disk or a write error, status 2, no file left (issue 15)."""
+    import resource
+    import subprocess
+    import sys
+
+    folder = tmp_path / "demo"
+    folder.mkdir()
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_kib * 1024, limit_kib * 1024))
+
+    result = subprocess.run([sys.executable, "-m", "injonctions_tui", "demo", "--db", str(folder / "d.db"),
+                             "--no-tui"], cwd=Path(__file__).resolve().parents[3], env=child_environment(),
+                            capture_output=True, text=True, timeout=300, preexec_fn=limit)
+    assert result.returncode == 2, result.stderr
+    assert "disque" in result.stderr and "occupée" not in result.stderr and "Traceback" not in result.stderr
+    assert "File too large" not in result.stderr and "No space" not in result.stderr
+    assert list(folder.iterdir()) == []

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from injonctions_tui.domain.store import storage
+from injonctions_tui.domain.store import integrity, storage
 from tests.conftest import PASSPHRASE, child_environment
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -61,6 +61,8 @@ def _check(db_path: Path, key: bytes) -> set[int]:
         persons = {row[0] for row in db.execute_sql("SELECT id FROM person")}
         events = db.execute_sql("SELECT count(*) FROM audit_event WHERE action = 'ecriture'").fetchone()[0]
         assert half_done == 0 and events == len(persons)
+        verdict = integrity.verify_base()  # a kill never leaves the chain or its head behind
+        assert verdict.intact, verdict.problems
         return persons
     finally:
         db.close()
