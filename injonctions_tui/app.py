@@ -326,8 +326,8 @@ class InjonctionsApp(App[int]):
 
     def action_day_papers(self) -> None:
         """Ctrl+B: the papers of the day on the agenda (else today) as one print job, once confirmed."""
-        from .domain.agenda.papers import day_papers
         from .domain.core.dates import format_long_fr
+        from .domain.documents.day_papers import day_papers
         from .domain.printing.print_settings import load_print_settings
         from .domain.store.settings import load_court
         from .screens.documents import print_day_in_background
@@ -336,8 +336,8 @@ class InjonctionsApp(App[int]):
         day = self.screen.day if isinstance(self.screen, AgendaScreen) and hasattr(self.screen, "day") else self.today()
         papers = day_papers(day, court=load_court(), today=self.today())
         if not papers.items:
-            self.notify(f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni "
-                        "convocation prise ce jour-là.", severity="warning")
+            self.notify(f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni papier "
+                        "d'orientation, ni convocation à envoyer.", severity="warning")
             return
         self.push_screen(FormModal(
             "Papiers du jour", [], lambda _: True, submit_label="Imprimer",
@@ -359,8 +359,8 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Aller à…", "Un mode ou l'aide par un chiffre ou une initiale (Ctrl+G)",
                             self.action_goto)
         yield SystemCommand("Imprimer les papiers du jour",
-                            "Feuille de permanence, attestations et convocations du jour affiché, en un seul envoi "
-                            "(Ctrl+B)", self.action_day_papers)
+                            "Feuille de permanence, attestations, papiers d'orientation et convocations à envoyer, "
+                            "en un seul envoi (Ctrl+B)", self.action_day_papers)
         yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
