@@ -346,7 +346,7 @@ class InjonctionsApp(App[int]):
             lambda confirmed: print_day_in_background(self, day) if confirmed else None)
 
     def action_command_palette(self) -> None:
-        if self.unlocked and not CommandPalette.is_open(self):
+        if self.unlocked and not isinstance(self.screen, CommandPalette):
             from .screens.palette import FrenchCommandPalette
 
             self.push_screen(FrenchCommandPalette())

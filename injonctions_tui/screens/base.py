@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
@@ -30,7 +30,7 @@ class AppScreen(Screen[ResultType]):
     """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
     the helpers of InjonctionsApp without casts of their own."""
 
-    BINDINGS = FRENCH_SCREEN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*FRENCH_SCREEN_BINDINGS]
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
@@ -44,7 +44,7 @@ class AppScreen(Screen[ResultType]):
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""
 
-    BINDINGS = FRENCH_SCREEN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*FRENCH_SCREEN_BINDINGS]
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]

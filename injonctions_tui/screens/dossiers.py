@@ -72,7 +72,7 @@ class DossiersScreen(ModeScreen):
 
     @on(DataTable.RowSelected, "#dossiers-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.open_dossier(int(event.row_key.value))
+        self.open_dossier(int(str(event.row_key.value)))
 
     def action_open(self) -> None:
         """The highlighted dossier (the first one found, right after a search)."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any, cast
+from typing import Any
 
 from peewee import SQL, Case, ColumnBase, Expression, ModelSelect, NodeList, fn
 
-from ..core.models import Measure, Person, database, person_name
+from ..core.models import Measure, Person, database, person_name, tuples
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.text import search_key
 from ..core.vocabulary import MeasureStatus, Public, label
@@ -139,11 +138,6 @@ def _selective_matches(name: str, number: str) -> tuple[list[int], list[int]] | 
     return persons, measures
 
 
-def _tuples(query: ModelSelect[Any]) -> Iterable[tuple[Any, ...]]:
-    """`query.tuples()`, typed as what it yields (peewee's stubs say models)."""
-    return cast("Iterable[tuple[Any, ...]]", query.tuples())
-
-
 def _row(values: tuple[Any, ...]) -> DossierRow:
     (measure_id, last_name, first_name, birth_date, parquet_number, facts_on, public_override, status,
      saisine_received_on, magistrat_referent) = values
@@ -171,7 +165,7 @@ def _rows_by_id(persons: list[int], measures: list[int], filters: DossierFilters
     ids = _ids(_other_filters(query, filters, by_id=True).order_by(*_NEWEST_FIRST))
     page = (Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, ids[:limit or None]))
             .order_by(*_NEWEST_FIRST))
-    return [_row(values) for values in _tuples(page)], len(ids)
+    return [_row(values) for values in tuples(page)], len(ids)
 
 
 def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
@@ -186,7 +180,7 @@ def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
     page = query.order_by(*_NEWEST_FIRST)
     if limit:
         page = page.limit(limit)
-    rows = [_row(values) for values in _tuples(page)]
+    rows = [_row(values) for values in tuples(page)]
     # A page not full is everything: no need to count.
     return rows, len(rows) if not limit or len(rows) < limit else query.count()
 
@@ -211,7 +205,7 @@ def rows_for_ids(measure_ids: list[int]) -> list[DossierRow]:
     if not measure_ids:
         return []
     query = Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, measure_ids)).order_by(*_NEWEST_FIRST)
-    return [_row(values) for values in query.tuples()]
+    return [_row(values) for values in tuples(query)]
 
 
 def magistrats() -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..core.dates import age_on, format_fr, parse_date
 from ..core.errors import ImportRejected, InjonctionsError, InvalidInput
 from ..core.files import read_limited
-from ..core.models import Measure, Person, Professional, database, person_name
+from ..core.models import Measure, Person, Professional, database, person_name, tuples
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..core.vocabulary import LABELS, Authority, MeasureStatus, Stage
@@ -322,8 +322,8 @@ def _known_dossiers() -> dict[str, tuple[int, str]]:
     """Parquet number (compared as parquet_key) -> the first dossier that has it and its person."""
     known: dict[str, tuple[int, str]] = {}
     query = (Measure.select(Measure.parquet_number, Measure.id, Person.last_name, Person.first_name)
-             .join(Person).order_by(Measure.id).tuples())
-    for number, measure_id, last, first in query:
+             .join(Person).order_by(Measure.id))
+    for number, measure_id, last, first in tuples(query):
         known.setdefault(parquet_key(number or ""), (measure_id, person_name(last, first)))
     return known
 
@@ -351,8 +351,8 @@ def _known_persons() -> dict[tuple[dt.date, str, str], int]:
     so an import is linear in its rows (no query per row, issue 15)."""
     known: dict[tuple[dt.date, str, str], int] = {}
     query = (Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
-             .where(Person.birth_date.is_null(False)).order_by(Person.id).tuples())
-    for person_id, birth, last, first in query:
+             .where(Person.birth_date.is_null(False)).order_by(Person.id))
+    for person_id, birth, last, first in tuples(query):
         known.setdefault((birth, search_key(last), search_key(first)), person_id)
     return known
 

@@ -425,7 +425,7 @@ def _prove(payload: dict[str, Any], passphrase: str | None) -> int | None:
                         "ou ajoutés après l'export).")
     if problems:
         raise _reject(problems)
-    return head["baseline_event_id"]  # type: ignore[index]
+    return head["baseline_event_id"]
 
 
 def import_all(payload: dict[str, Any], *, source_passphrase: str | None = None) -> dict[str, int]:
