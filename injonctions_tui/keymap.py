@@ -11,7 +11,7 @@ The keymap file (TOML, `raccourcis.toml` in the user's settings folder, or the f
 by INJONCTIONS_RACCOURCIS) maps a key binding's id to its keys, as Posting does:
 
     [raccourcis]
-    "mode.agenda" = "f2,ctrl+b"
+    "mode.agenda" = "f2,alt+a"
     "agenda.present" = "p,space"
 
 A bad file never stops the app: it starts with the default keys and says why, in French.

@@ -58,13 +58,17 @@ def test_a_document_and_the_day_s_papers_go_to_the_printer(demo: Path, cups: str
     assert f"Les documents partent vers : imprimante « {cups} », 1 exemplaire." in listing
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--printer", "--db", str(demo)]) == 0
     out = capsys.readouterr().out
-    assert "Papiers du 23/11/2026 : la feuille de permanence et 2 attestations de présence." in out
-    assert out.count("Document enregistré") == 3 and "3 documents, 4 pages, 1 exemplaire." in out
+    assert ("Papiers du 23/11/2026 : la feuille de permanence, 2 attestations de présence, 4 papiers d'orientation "
+            "et 3 convocations à envoyer.") in out
+    assert out.count("Document enregistré") == 8 and "8 documents, 13 pages, 1 exemplaire." in out
     texts = pages_of(printed_file(sent_job(out, cups)))
-    assert len(texts) == 4 and "FEUILLE DE PERMANENCE" in texts[0] and "ATTESTATION DE PR" in texts[3]  # cups-pdf re-encodes accents
-    # Without --printer, the papers are only written.
+    assert len(texts) == 13 and "FEUILLE DE PERMANENCE" in texts[0] and "ATTESTATION DE PR" in texts[3]  # cups-pdf re-encodes accents
+    assert "CONVOCATION" in texts[-1]  # the letters to post come last
+    # Without --printer, the papers are only written; the convocations, sent, are no longer « à envoyer ».
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--db", str(demo)]) == 0
-    assert "Envoyé" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Envoyé" not in out
+    assert "Papiers du 23/11/2026 : la feuille de permanence, 2 attestations de présence et 4 papiers d'orientation." in out
 
 
 def test_printing_errors_are_one_french_sentence_and_keep_the_documents(demo: Path, cups: str, tmp_path: Path,
@@ -73,9 +77,12 @@ def test_printing_errors_are_one_french_sentence_and_keep_the_documents(demo: Pa
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--printer", OFFLINE_PRINTER, "--db", str(demo)]) == 2
     err = capsys.readouterr().err.strip()
     folder = tmp_path / "documents" / "2026"
-    assert err == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 3 documents restent "
+    assert err == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 8 documents restent "
                    f"enregistrés dans {folder}.")
-    assert len(list(folder.glob("*.pdf"))) == 3
+    assert len(list(folder.glob("*.pdf"))) == 8
+    # The convocations stayed « à envoyer »: printed now, Tuesday has nothing left to print.
+    assert cli.main(["print", "convocations", "--db", str(demo)]) == 0
+    capsys.readouterr()
     for args, message in (
             (["print", "jour", "--copies", "2"], "--copies ne vaut que pour l'impression sur papier"),
             (["print", "jour", "--printer", cups, "--copies", "0"], "entre 1 et 99"),

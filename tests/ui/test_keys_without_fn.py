@@ -40,8 +40,8 @@ async def test_alt_digit_reaches_every_mode_and_the_help(demo_db, tmp_path: Path
         await pilot.press(ESC_DIGIT["1"])
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "l'aide")
         rows = dict((action, keys) for keys, action in app.screen.key_rows())
-        assert rows["Dossiers"] == "f3, alt+3" and rows["Aide"] == "f1, alt+1"
-        assert rows["Aller à (modes, aide)"] == "^g" and rows["Imprimer les papiers du jour"] == "^b"
+        assert rows["Dossiers"] == "F3, Alt+3" and rows["Aide"] == "F1, Alt+1"  # as the keyboard labels them
+        assert rows["Aller à (modes, aide)"] == "Ctrl+G" and rows["Imprimer les papiers du jour"] == "Ctrl+B"
         assert "Sans touches F : Alt+chiffre" in str(app.screen.query_one("#help-about").render())
 
 
@@ -101,7 +101,7 @@ async def test_the_user_s_keymap_file_changes_the_keys_everywhere(demo_db, tmp_p
         await pilot.press("f2", "f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "l'aide")
         rows = dict((action, keys) for keys, action in app.screen.key_rows())
-        assert rows["Présent"] == "p, space" and rows["Dossiers"] == "^y"
+        assert rows["Présent"] == "p, Espace" and rows["Dossiers"] == "Ctrl+Y"
 
 
 @pytest.mark.parametrize(("content", "reason"), [
