@@ -28,7 +28,7 @@ from .domain.core import clock
 from .domain.core.errors import InjonctionsError
 from .domain.store import audit, settings, storage
 from .domain.store.professionals import current_user
-from .keymap import GOTO_KEYS, HELP_KEYS, MODES as MODE_KEYS, UserKeymap, display_key, french_key, with_alt_digits
+from .keymap import GOTO_KEYS, HELP_KEYS, MODES as MODE_KEYS, UserKeymap, display_key, with_alt_digits
 from .screens.agenda import AgendaScreen
 from .screens.base import AppScreen
 from .screens.documents import DocumentProduced, DocumentRefused
@@ -185,12 +185,6 @@ class InjonctionsApp(App[int]):
         """The keys of a binding as the user's keymap leaves them."""
         return self.user_keymap.keys.get(binding_id, default)
 
-    def french_keys(self, binding: Binding) -> list[str]:
-        """A binding's keys as the user's keymap leaves them, in French, each once (Alt+2 is
-        bound under two names), without macOS's Cmd twins: for the help and the palette."""
-        keys = self.keys_of(binding.id, binding.key) if binding.id else binding.key
-        return list(dict.fromkeys(french_key(key) for key in keys.split(",") if not key.startswith("super+")))
-
     def get_key_display(self, binding: Binding) -> str:
         """Alt+digit arrives as a character name (keymap.ALT_DIGIT_ALIASES): shown as alt+2."""
         shown = display_key(binding.key)
@@ -327,17 +321,16 @@ class InjonctionsApp(App[int]):
     def action_day_papers(self) -> None:
         """Ctrl+B: the papers of the day on the agenda (else today) as one print job, once confirmed."""
         from .domain.core.dates import format_long_fr
-        from .domain.documents.day_papers import day_papers
+        from .domain.documents.print_out import nothing_to_print, papers_of_the_day
         from .domain.printing.print_settings import load_print_settings
         from .domain.store.settings import load_court
         from .screens.documents import print_day_in_background
         from .screens.form_modal import FormModal
 
         day = self.screen.day if isinstance(self.screen, AgendaScreen) and hasattr(self.screen, "day") else self.today()
-        papers = day_papers(day, court=load_court(), today=self.today())
+        papers = papers_of_the_day(day, court=load_court(), today=self.today())
         if not papers.items:
-            self.notify(f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni papier "
-                        "d'orientation, ni convocation à envoyer.", severity="warning")
+            self.notify(nothing_to_print(day), severity="warning")
             return
         self.push_screen(FormModal(
             "Papiers du jour", [], lambda _: True, submit_label="Imprimer",
@@ -359,8 +352,8 @@ class InjonctionsApp(App[int]):
         yield SystemCommand("Aller à…", "Un mode ou l'aide par un chiffre ou une initiale (Ctrl+G)",
                             self.action_goto)
         yield SystemCommand("Imprimer les papiers du jour",
-                            "Feuille de permanence, attestations, papiers d'orientation et convocations à envoyer, "
-                            "en un seul envoi (Ctrl+B)", self.action_day_papers)
+                            "Feuille de permanence, attestations et convocations du jour affiché, en un seul envoi "
+                            "(Ctrl+B)", self.action_day_papers)
         yield SystemCommand("Verrouiller l'écran", "Masquer tout jusqu'à la phrase secrète (Ctrl+L)", self.action_lock)
         yield SystemCommand("Bilan d'activité et état annuel ARS",
                             "Chiffres de l'année, bilan PDF, état justificatif (132 € par personne suivie)",
@@ -388,7 +381,9 @@ class InjonctionsApp(App[int]):
             if not binding.description or binding.description in seen or binding.action.startswith("app."):
                 continue
             seen.add(binding.description)
-            keys = ", ".join(self.french_keys(binding))
+            from .screens.help import french_key
+
+            keys = ", ".join(french_key(key) for key in binding.key.split(",") if not key.startswith("super+"))
             yield SystemCommand(binding.description, f"{binding.tooltip + ' — ' if binding.tooltip else ''}"
                                                      f"touche {keys}",
                                 partial(screen.run_action, binding.action))
@@ -455,8 +450,8 @@ class InjonctionsApp(App[int]):
         ask_backup(self)
 
     def on_document_produced(self, message: DocumentProduced) -> None:
-        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py); what to
-        complete in a toast; the screen that asked refreshes what the document changed."""
+        """Where it went, with « Imprimer » and « Ouvrir » (screens/document_ready.py); what the
+        document still lacks (an address) as a warning; the screen that lists papers refreshed."""
         from .screens.documents import offer
 
         if isinstance(self.screen, AppScreen):  # before the offer covers it

@@ -11,7 +11,7 @@ The keymap file (TOML, `raccourcis.toml` in the user's settings folder, or the f
 by INJONCTIONS_RACCOURCIS) maps a key binding's id to its keys, as Posting does:
 
     [raccourcis]
-    "mode.agenda" = "f2,alt+a"
+    "mode.agenda" = "f2,ctrl+b"
     "agenda.present" = "p,space"
 
 A bad file never stops the app: it starts with the default keys and says why, in French.
@@ -57,30 +57,16 @@ def with_alt_digits(keys: str) -> str:
     return ",".join(expanded)
 
 
-#: Key names as a French keyboard labels them.
-KEY_NAMES = {"escape": "Échap", "enter": "Entrée", "tab": "Tab", "delete": "Suppr", "backspace": "Retour arrière",
-             "left": "←", "right": "→", "up": "↑", "down": "↓", "minus": "-", "plus": "+", "home": "Origine",
-             "end": "Fin", "pageup": "Page préc.", "pagedown": "Page suiv.", "space": "Espace"}
-MODIFIER_NAMES = {"ctrl": "Ctrl", "shift": "Maj", "alt": "Alt", "super": "Cmd"}
-
-
-def french_key(key: str) -> str:
-    """« ctrl+s » → « Ctrl+S », « shift+tab » → « Maj+Tab », « escape » → « Échap », and Alt+digit
-    however the terminal sends it (« trade_mark_sign ») → « Alt+2 »: the help and the palette."""
-    if key in _ALIAS_DIGIT:
-        return f"Alt+{_ALIAS_DIGIT[key]}"
-    *modifiers, name = key.split("+")
-    shown = KEY_NAMES.get(name, name.upper() if (len(name) == 1 and modifiers) or re.fullmatch(r"f\d+", name)
-                          else name)
-    return "+".join([*(MODIFIER_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
-
-
 def display_key(key: str) -> str:
     """A key as the mode bar writes it: F2, Alt+2, ^G (as Textual's footer writes Ctrl+G)."""
+    if key in _ALIAS_DIGIT:
+        return f"Alt+{_ALIAS_DIGIT[key]}"
     *modifiers, base = key.split("+")
     if modifiers == ["ctrl"] and len(base) == 1:
         return f"^{base.upper()}"
-    return french_key(key)
+    names = {"escape": "Échap", "enter": "Entrée", "space": "Espace", "delete": "Suppr", "tab": "Tab"}
+    shown = names.get(base, base.upper() if re.fullmatch(r"f\d+", base) or (modifiers and len(base) == 1) else base)
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
 
 
 def shown_keys(keys: str) -> list[str]:

@@ -121,3 +121,19 @@ def test_each_capability_says_what_it_holds() -> None:
         assert first_line.endswith(".") and len(first_line) <= 100, name
         for module in modules:
             assert f"- `{module}`:" in package.__doc__, (name, module)
+
+
+def test_only_the_clock_reads_the_wall_clock() -> None:
+    """« Today » comes from domain/core/clock.py alone (issue 13): a `date.today()` or a
+    `datetime.now()` elsewhere would make a screen or a document right today and wrong on
+    another day, and escape the tests' clock."""
+    import re
+
+    wall_clock = re.compile(r"\b(?:date\.today|datetime\.now|datetime\.today|datetime\.utcnow|time\.localtime)\(")
+    clock = ROOT / "injonctions_tui" / "domain" / "core" / "clock.py"
+    offenders = [f"{path.relative_to(ROOT)}:{number}"
+                 for path in sorted((ROOT / "injonctions_tui").rglob("*.py")) if path != clock
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if wall_clock.search(line)]
+    assert offenders == []
+    assert wall_clock.search("today = dt.date.today()")  # the pattern does catch the usual spelling

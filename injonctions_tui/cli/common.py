@@ -72,8 +72,7 @@ def harden_process() -> None:
     """No core dump of this process (it holds the key and every name once unlocked):
     RLIMIT_CORE 0, and on Linux PR_SET_DUMPABLE 0 (no dump even if a limit is raised from
     outside, no ptrace by a process of the same user). About 3 ms (ctypes), before anything
-    is read or derived. Windows has neither (`resource` is POSIX-only) and writes no core
-    file by default: nothing to do there."""
+    is read or derived. Windows has neither (its crash dumps are off unless set up by IT)."""
     if sys.platform == "win32":
         return
     import resource

@@ -17,10 +17,10 @@ MAX_PDF = 100 * 1024 * 1024
 MAX_TEXT = 10 * 1024 * 1024
 #: The keys of documents.catalogue.DOCUMENT_KINDS, written out so the help does not load
 #: the catalogue at every start (a test keeps both lists equal).
-DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi",
-                 "attestation-fin-suivi", "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire",
-                 "fiche-navette", "avis-motive", "incident", "fin-de-mesure", "registre")
-#: Not one document: the day's papers (documents.day_papers).
+DOCUMENT_KEYS = ("attestation", "convocation", "permanence", "convocations", "attestation-suivi", "attestation-fin-suivi",
+                 "fiche-information", "formulaire-choix", "lettre-soignant", "annuaire", "fiche-navette", "avis-motive",
+                 "incident", "fin-de-mesure", "registre")
+#: Not one document: the day's papers (documents.print_out.produce_day_papers).
 DAY_PAPERS = "jour"
 
 
@@ -28,8 +28,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     printer = commands.add_parser("print", parents=[common], help="imprimer un document en PDF, et sur papier")
     printer.add_argument("kind", metavar="DOCUMENT",
                          help=f"{', '.join(DOCUMENT_KEYS)} ; « {DAY_PAPERS} » : les papiers du jour (feuille de "
-                              "permanence, attestations des personnes présentes, papiers d'orientation, convocations "
-                              "à envoyer)")
+                              "permanence, attestations des personnes présentes, convocations prises ce jour-là)")
     printer.add_argument("targets", metavar="N°", nargs="*", type=int,
                          help="n° du rapport, du rendez-vous ou du dossier (sauf pour « permanence », « convocations », "
                               f"« annuaire », « registre » et « {DAY_PAPERS} ») ; plusieurs : signés ensemble, un seul "
@@ -116,32 +115,27 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def _print_day(args: argparse.Namespace) -> int:
-    """`print jour`: the day's papers written, and with --printer sent as one job (the
-    convocations then count as sent once the printer has taken it)."""
-    from ..domain.documents.print_out import print_day_papers, produce_day_papers
+    """`print jour`: the day's papers written, and with --printer sent as one job."""
+    from ..domain.documents.print_out import produce_day_papers
 
     if args.targets or args.sign:
-        raise InjonctionsError(f"« {DAY_PAPERS} » ne prend ni n° ni --sign : les papiers du jour (feuille, "
-                               "attestations, papiers d'orientation, convocations à envoyer) ne sont pas signés.")
+        raise InjonctionsError(f"« {DAY_PAPERS} » ne prend ni n° ni --sign : les papiers du jour sont la feuille, les "
+                               "attestations et les convocations, non signées.")
     day = date_option(args.date)
     with closing(unlock(args)):
         folder, filename = output_place(args.out, day.year)
         if filename is not None:
             raise InjonctionsError(f"{args.out} n'est pas un dossier : les papiers du jour sont plusieurs fichiers.")
-        if args.printer is None:
-            papers, produced = produce_day_papers(day, folder=folder, today=clock.today())
-            sent = None
-        else:
-            printed = print_day_papers(day, folder=folder, today=clock.today(), printer=args.printer or None,
-                                       copies=args.copies)
-            papers, produced, sent = printed.papers, printed.produced, printed.job
+        papers, produced = produce_day_papers(day, folder=folder, today=clock.today())
         print(f"Papiers du {day.strftime('%d/%m/%Y')} : {papers.describe()}.")
         for document in produced:
             print(document.summary())
-            for warning in document.warnings:
-                print(f"Attention : {warning}", file=sys.stderr)
-        if sent is not None:
-            print(sent.describe())
+        if args.printer is not None:
+            from ..domain.documents.print_out import print_documents
+
+            job = print_documents([document.path for document in produced], printer=args.printer or None,
+                                  copies=args.copies, batch_name=f"papiers-du-jour-{day.isoformat()}.pdf")
+            print(job.describe())
     return EXIT_OK
 
 

@@ -19,18 +19,19 @@ ResultType = TypeVar("ResultType")
 
 
 #: Textual's own screen keys, re-declared so the help and the palette say them in French.
-FRENCH_SCREEN_BINDINGS = [
+FRENCH_KEYS: tuple[Binding, ...] = (
     Binding("tab", "app.focus_next", "Zone suivante", show=False),
     Binding("shift+tab", "app.focus_previous", "Zone précédente", show=False),
     Binding("ctrl+c,super+c", "screen.copy_text", "Copier la sélection", show=False),
-]
+)
+FRENCH_SCREEN_BINDINGS: list[BindingType] = list(FRENCH_KEYS)
 
 
 class AppScreen(Screen[ResultType]):
     """A screen of this app: `self.app` is typed, so screens reach the clock, the plan and
     the helpers of InjonctionsApp without casts of their own."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*FRENCH_SCREEN_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]
@@ -44,7 +45,7 @@ class AppScreen(Screen[ResultType]):
 class AppModal(ModalScreen[ResultType]):
     """A dialog of this app (typed `self.app`, like AppScreen)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*FRENCH_SCREEN_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = FRENCH_SCREEN_BINDINGS
 
     @property
     def app(self) -> InjonctionsApp:  # type: ignore[override]

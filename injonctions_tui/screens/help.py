@@ -9,7 +9,22 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import FRENCH_SCREEN_BINDINGS, AppModal
+from ..keymap import ALT_DIGIT_ALIASES
+from .base import FRENCH_KEYS, AppModal
+
+#: Key names as a French keyboard labels them.
+KEY_NAMES = {"escape": "Échap", "enter": "Entrée", "tab": "Tab", "delete": "Suppr", "backspace": "Retour arrière",
+             "left": "←", "right": "→", "up": "↑", "down": "↓", "minus": "-", "plus": "+", "home": "Origine",
+             "end": "Fin", "pageup": "Page préc.", "pagedown": "Page suiv.", "space": "Espace"}
+MODIFIERS = {"ctrl": "Ctrl", "shift": "Maj", "alt": "Alt", "super": "Cmd"}
+
+
+def french_key(key: str) -> str:
+    """« ctrl+s » -> « Ctrl+S », « shift+tab » -> « Maj+Tab », « escape » -> « Échap »."""
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name.upper() if len(name) == 1 and modifiers or name.startswith("f") and
+                          name[1:].isdigit() else name)
+    return "+".join([*(MODIFIERS.get(m, m) for m in modifiers), shown])
 
 ABOUT = (
     "Injonctions thérapeutiques — outil du professionnel de santé habilité (CSAPA).\n"
@@ -63,15 +78,19 @@ class HelpScreen(AppModal[None]):
         """(keys, French description): the screen's own keys first, then the app's, then
         the moves every screen shares (Tab, copy)."""
         below = self.below
-        shared = {b.description for b in FRENCH_SCREEN_BINDINGS}
+        shared = {b.description for b in FRENCH_KEYS}
         own = [b for _, b in below._bindings] if below else []
         bindings = ([b for b in own if b.description not in shared] + [b for _, b in self.app._bindings
                                                                        if b.description not in shared]
-                    + list(FRENCH_SCREEN_BINDINGS))
+                    + list(FRENCH_KEYS))
         grouped: dict[str, list[str]] = {}
         for binding in bindings:
             if not binding.description:
                 continue
             keys = grouped.setdefault(binding.description, [])
-            keys += [shown for shown in self.app.french_keys(binding) if shown not in keys]
+            for key in (self.app.keys_of(binding.id, binding.key) if binding.id else binding.key).split(","):
+                shown = french_key(key)
+                # Cmd+C (macOS) and the characters Option+digit types are the same keys said once.
+                if shown not in keys and not key.startswith("super+") and key not in ALT_DIGIT_ALIASES.values():
+                    keys.append(shown)
         return [(", ".join(keys), description) for description, keys in grouped.items()]

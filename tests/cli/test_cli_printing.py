@@ -58,17 +58,16 @@ def test_a_document_and_the_day_s_papers_go_to_the_printer(demo: Path, cups: str
     assert f"Les documents partent vers : imprimante « {cups} », 1 exemplaire." in listing
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--printer", "--db", str(demo)]) == 0
     out = capsys.readouterr().out
-    assert ("Papiers du 23/11/2026 : la feuille de permanence, 2 attestations de présence, 4 papiers d'orientation "
-            "et 3 convocations à envoyer.") in out
-    assert out.count("Document enregistré") == 8 and "8 documents, 13 pages, 1 exemplaire." in out
+    # The demo's Monday: the feuille, the two persons present, the two convocations not sent
+    # yet, and the orientation papers of the day (information sheets, the directory lists).
+    assert ("Papiers du 23/11/2026 : la feuille de permanence, 2 attestations de présence, 2 convocations et "
+            "4 papiers d'orientation.") in out
+    assert out.count("Document enregistré") == 9 and "9 documents, 10 pages, 1 exemplaire." in out
     texts = pages_of(printed_file(sent_job(out, cups)))
-    assert len(texts) == 13 and "FEUILLE DE PERMANENCE" in texts[0] and "ATTESTATION DE PR" in texts[3]  # cups-pdf re-encodes accents
-    assert "CONVOCATION" in texts[-1]  # the letters to post come last
-    # Without --printer, the papers are only written; the convocations, sent, are no longer « à envoyer ».
+    assert len(texts) == 10 and "FEUILLE DE PERMANENCE" in texts[0] and "ATTESTATION DE PR" in texts[2]  # cups-pdf re-encodes accents
+    # Without --printer, the papers are only written.
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--db", str(demo)]) == 0
-    out = capsys.readouterr().out
-    assert "Envoyé" not in out
-    assert "Papiers du 23/11/2026 : la feuille de permanence, 2 attestations de présence et 4 papiers d'orientation." in out
+    assert "Envoyé" not in capsys.readouterr().out
 
 
 def test_printing_errors_are_one_french_sentence_and_keep_the_documents(demo: Path, cups: str, tmp_path: Path,
@@ -77,17 +76,14 @@ def test_printing_errors_are_one_french_sentence_and_keep_the_documents(demo: Pa
     assert cli.main(["print", "jour", "--date", "2026-11-23", "--printer", OFFLINE_PRINTER, "--db", str(demo)]) == 2
     err = capsys.readouterr().err.strip()
     folder = tmp_path / "documents" / "2026"
-    assert err == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 8 documents restent "
+    assert err == (f"L'imprimante « {OFFLINE_PRINTER} » est hors ligne (arrêtée) ; les 9 documents restent "
                    f"enregistrés dans {folder}.")
-    assert len(list(folder.glob("*.pdf"))) == 8
-    # The convocations stayed « à envoyer »: printed now, Tuesday has nothing left to print.
-    assert cli.main(["print", "convocations", "--db", str(demo)]) == 0
-    capsys.readouterr()
+    assert len(list(folder.glob("*.pdf"))) == 9
     for args, message in (
             (["print", "jour", "--copies", "2"], "--copies ne vaut que pour l'impression sur papier"),
             (["print", "jour", "--printer", cups, "--copies", "0"], "entre 1 et 99"),
             (["print", "jour", "4", "--printer", cups], "ne prend ni n° ni --sign"),
-            (["print", "jour", "--date", "2026-11-24"], "Rien à imprimer pour le 24/11/2026"),
+            (["print", "jour", "--date", "2026-11-24"], "Rien à imprimer pour le mardi 24 novembre 2026"),
             (["print", "jour", "--out", str(tmp_path / "un-fichier.pdf")], "n'est pas un dossier"),
             (["imprimantes", "--choose", "Fantome"], "« Fantome » est introuvable")):
         assert cli.main([*args, "--db", str(demo)]) == 2, args

@@ -37,14 +37,3 @@ def demo_app(database, tmp_path: Path) -> InjonctionsApp:
     at(dt.datetime.combine(TODAY, dt.time(10, 5)))  # just after the demo's "now"
     return InjonctionsApp(StartupPlan(db_path=tmp_path / "demo.db", database=database, demo=True,
                                       demo_passphrase="demo"))
-
-
-async def close_document_ready(app: InjonctionsApp, pilot: object) -> None:
-    """A document was written: « Document prêt » offers to print or open it; close it (Échap),
-    the document stays in its folder."""
-    from injonctions_tui.screens.document_ready import DocumentReadyModal
-    from tests.conftest import wait_until
-
-    await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "« Document prêt »")
-    await pilot.press("escape")  # type: ignore[attr-defined]
-    await wait_until(pilot, lambda: not isinstance(app.screen, DocumentReadyModal), "« Document prêt » fermé")

@@ -40,7 +40,7 @@ async def test_alt_digit_reaches_every_mode_and_the_help(demo_db, tmp_path: Path
         await pilot.press(ESC_DIGIT["1"])
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "l'aide")
         rows = dict((action, keys) for keys, action in app.screen.key_rows())
-        assert rows["Dossiers"] == "F3, Alt+3" and rows["Aide"] == "F1, Alt+1"  # as the keyboard labels them
+        assert rows["Dossiers"] == "F3, Alt+3" and rows["Aide"] == "F1, Alt+1"
         assert rows["Aller à (modes, aide)"] == "Ctrl+G" and rows["Imprimer les papiers du jour"] == "Ctrl+B"
         assert "Sans touches F : Alt+chiffre" in str(app.screen.query_one("#help-about").render())
 

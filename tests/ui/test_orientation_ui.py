@@ -13,12 +13,13 @@ from injonctions_tui.domain.core.people import measure_public
 from injonctions_tui.domain.core.vocabulary import Public
 from injonctions_tui.domain.orientation.directory import search_directory
 from injonctions_tui.screens.directory import DirectoryScreen
+from injonctions_tui.screens.document_ready import DocumentReadyModal
 from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 from injonctions_tui.screens.form_modal import FormModal
 from injonctions_tui.screens.orientation import OrientationModal, PapersModal
 from injonctions_tui.widgets.record_table import RecordTable
 from tests.conftest import TODAY, run_palette_command, wait_until
-from tests.ui.conftest import close_document_ready, demo_app
+from tests.ui.conftest import demo_app
 
 
 @pytest.fixture
@@ -97,8 +98,8 @@ async def test_the_directory_screen(demo_db, tmp_path: Path, documents: Path) ->
         app.screen.query_one("#directory-public", Select).value = "mineurs"
         await pilot.press("p")
         await wait_until(pilot, lambda: list(documents.rglob("liste-soignants-mineurs-*.pdf")), "la liste imprimée")
-        await close_document_ready(app, pilot)
-        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "l'offre d'imprimer")
+        await pilot.press("escape", "escape")  # the offer closed (the PDF stays), then the directory
         assert not isinstance(app.screen, DirectoryScreen)
 
 
@@ -136,10 +137,12 @@ async def test_choosing_from_the_directory_and_printing_its_papers(demo_db, tmp_
         assert models.Measure.get_by_id(measure.id).minor_agreement is True
         await pilot.press("enter")  # the choice form, to sign now
         await wait_until(pilot, lambda: list(documents.rglob("formulaire-choix-*.pdf")), "le formulaire de choix")
-        await close_document_ready(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "l'offre d'imprimer")
+        await pilot.press("escape")
         await pilot.press("d", "down", "enter")  # the letter to the chosen doctor
         await wait_until(pilot, lambda: list(documents.rglob("lettre-soignant-*.pdf")), "la lettre au soignant")
-        await close_document_ready(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "l'offre d'imprimer")
+        await pilot.press("escape")
 
         def listed() -> list[str]:
             return [e.what for e in app.screen.detail.timeline if e.category == "document"]

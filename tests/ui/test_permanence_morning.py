@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList
 
 from injonctions_tui.domain.core import models
 from injonctions_tui.screens.agenda import AgendaScreen
+from injonctions_tui.screens.document_ready import DocumentReadyModal
 from injonctions_tui.screens.dossier_detail import DossierDetailScreen
 from injonctions_tui.screens.dossiers import DossiersScreen
 from injonctions_tui.screens.form_modal import ConfirmDialog, FormModal
@@ -20,7 +21,7 @@ from injonctions_tui.screens.palette import NO_MATCHES
 from injonctions_tui.screens.walk_in import WalkInDialog
 from injonctions_tui.widgets.record_table import RecordTable
 from tests.conftest import TODAY, at, wait_until
-from tests.ui.conftest import close_document_ready, demo_app
+from tests.ui.conftest import demo_app
 
 
 @pytest.fixture
@@ -146,7 +147,8 @@ async def test_a_booking_on_a_day_without_permanence_asks_first_and_errors_follo
         assert isinstance(app.screen, ConfirmDialog)
         assert app.screen.reasons == ("Il n'y a pas de permanence au tribunal le mardi.",)
         await pilot.press("tab", "enter")
-        await close_document_ready(app, pilot)  # booked, and its convocation written
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "la convocation écrite")
+        await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, AgendaScreen), "la réservation")
         booked = models.Appointment.select().order_by(models.Appointment.id.desc()).get()
         assert booked.starts_at == dt.datetime(2026, 12, 1, 9, 0)
@@ -162,7 +164,8 @@ async def test_the_convocations_to_send_are_one_key_away(demo_db, tmp_path: Path
         assert "convocation(s) à envoyer (l)" in summary
         await pilot.press("l")
         await wait_until(pilot, lambda: list(documents.rglob("convocations-a-envoyer-*.pdf")), "le PDF")
-        await close_document_ready(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentReadyModal), "l'offre d'imprimer")
+        await pilot.press("escape")
         await wait_until(pilot, lambda: "à envoyer (l)" not in str(app.screen.query_one("#agenda-empty").render()),
                          "le compte mis à jour")
 

@@ -113,14 +113,14 @@ async def test_the_day_s_papers_as_one_job_from_the_agenda(demo_db, tmp_path: Pa
         await wait_until(pilot, lambda: isinstance(app.screen, FormModal), "la confirmation")
         intro = str(app.screen.query_one(".step-intro").render())
         assert intro.startswith("Lundi 23 novembre 2026 : la feuille de permanence, 2 attestations de présence, "
-                                "4 papiers d'orientation et 3 convocations à envoyer, en un seul envoi vers "
-                                f"l'imprimante « {cups} », 1 exemplaire.")
+                                "2 convocations et 4 papiers d'orientation, "
+                                f"en un seul envoi vers l'imprimante « {cups} », 1 exemplaire.")
         await pilot.press("enter")
         await wait_until(pilot, lambda: _sent(app, cups), "l'envoi des papiers du jour")
         texts = pages_of(printed_file(_sent(app, cups)))
-        assert len(texts) == 13 and "FEUILLE DE PERMANENCE" in texts[0] and "CONVOCATION" in texts[-1]
-        assert len(list(documents.rglob("*.pdf"))) == 8
-        # From the palette too; a day without anything (the convocations are sent now) says so.
+        assert len(texts) == 10 and "FEUILLE DE PERMANENCE" in texts[0]
+        assert len(list(documents.rglob("*.pdf"))) == 9
+        # From the palette too; a day without anything says so.
         await pilot.press("plus")  # Tuesday: no permanence
         await run_palette_command(pilot, "papiers du jour")
         await wait_until(pilot, lambda: any(m.startswith("Rien à imprimer pour le mardi 24 novembre 2026")

@@ -16,6 +16,8 @@ What the agenda shows, booking and marking, the saisines to convoke, the convoca
 - `days`: what the agenda shows: permanence days, their appointments, and the paper/CLI copy.
   Public: AgendaRow, DayView, permanences_on, opening_day, next_permanence_day, heading_of, day_rows, day_view,
   week_view, agenda_text, agenda_json.
+- `papers`: the day's papers: feuille, attestations of the persons present, convocations booked that day.
+  Public: FEUILLE, ATTESTATION, CONVOCATION, DayPapers, day_papers.
 - `feuille_pdf`: feuille de permanence: the day's list on paper, in case the laptop dies in court.
   Public: feuille_de_permanence.
 - `walk_ins`: someone not on the list arrives: their dossier first, a new one only if none.
@@ -24,4 +26,5 @@ What the agenda shows, booking and marking, the saisines to convoke, the convoca
 Modules ending in `_pdf` import ReportLab: nothing here imports them at start-up.
 """
 
-__all__ = ["attestation_pdf", "booking", "convocation_pdf", "convocations", "days", "feuille_pdf", "walk_ins"]
+__all__ = ["attestation_pdf", "booking", "convocation_pdf", "convocations", "days", "feuille_pdf", "papers",
+           "walk_ins"]

@@ -204,14 +204,15 @@ def _to_send_query(today: dt.date) -> Any:  # a peewee query
             .join(Measure).join(Person)
             .where((Appointment.status == AppointmentStatus.ATTENDU) & (Appointment.walk_in == False)  # noqa: E712
                    & Appointment.convocation_printed_on.is_null()
-                   & (Appointment.starts_at >= dt.datetime.combine(today, dt.time.min))
+                   & (Appointment.starts_at >= dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
                    & (Measure.status != MeasureStatus.CLOTURE.value))
             .order_by(Appointment.starts_at, Appointment.id))
 
 
 def convocations_to_send(today: dt.date) -> list[ConvocationToSend]:
-    """Every appointment from today on, booked (not a walk-in), whose convocation was
-    never printed: « Convocations à envoyer »."""
+    """Every appointment from tomorrow on, booked (not a walk-in), whose convocation was
+    never printed: « Convocations à envoyer » (one of today can no longer be posted; the
+    person is seen or not today, and the agenda's « o » still prints it to hand over)."""
     return [ConvocationToSend(row.id, f"{row.measure.person.last_name.upper()} {row.measure.person.first_name}",
                               row.starts_at, label(row.kind))
             for row in _to_send_query(today)]

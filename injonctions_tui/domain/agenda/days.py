@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from peewee import fn
 
 from ..calendar.slots import DAY, PermanenceDay, holiday_name, permanence_occurrences
 from ..core import clock
 from ..core.dates import age_on, format_long_fr, hour_fr
-from ..core.models import Appointment, Measure, Person, Report, person_name, tuples
+from ..core.models import Appointment, Measure, Person, Report, person_name
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.vocabulary import AppointmentKind, AppointmentStatus, Public, label
 from ..deadlines.cache import cached_overdue
@@ -196,7 +197,7 @@ def _rows_between(first_day: dt.date, last_day: dt.date, today: dt.date) -> list
     query = (Appointment.select(*_ROW_FIELDS, reported.alias("reported")).join(Measure).join(Person)
              .where((Appointment.starts_at >= start) & (Appointment.starts_at < end))
              .order_by(Appointment.starts_at, Appointment.id))
-    booked = [_Booked(*row) for row in tuples(query)]
+    booked = [_Booked(*row) for row in cast("Iterable[tuple[Any, ...]]", query.tuples())]
     late_by_measure = _overdue_deadlines(sorted({b.measure_id for b in booked}), today)
     rows = []
     for b in booked:

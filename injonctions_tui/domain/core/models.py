@@ -12,8 +12,7 @@ needed to write to the magistrate (DOMAIN.md "The fiche navette").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from peewee import (BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, Model, TextField)
@@ -26,12 +25,6 @@ if TYPE_CHECKING:  # what peewee adds to each model, for the type checker only
 
 #: Bound to the unlocked SQLCipher database by `storage.open_database`.
 database = DatabaseProxy()
-
-
-def tuples(query: ModelSelect[Any]) -> Iterable[tuple[Any, ...]]:
-    """`query.tuples()`, typed as what it yields (peewee's stubs say models): the fast path of
-    the lists that read a few columns of many rows."""
-    return cast("Iterable[tuple[Any, ...]]", query.tuples())
 
 
 def _now() -> dt.datetime:

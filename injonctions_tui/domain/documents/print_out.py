@@ -1,9 +1,7 @@
 """Documents on paper: to the printer chosen in Paramètres, and the day's papers as one job.
 
 The PDFs are produced first (`produce.produce_document`, the one way to print), then sent:
-a printer that fails loses nothing — the message says where the documents stay, and the
-convocations of the day's batch stay « à envoyer » (marked printed only once the printer
-has taken the job). Each
+a printer that fails loses nothing — the message says where the documents stay. Each
 sending is recorded in the audit trail (how many documents, pages and copies, which
 printer: never a name).
 """
@@ -15,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..agenda.papers import DayPapers, day_papers
 from ..core.errors import InvalidInput
 from ..printing.print_common import JobState, PrintingError, PrintJob
 from ..printing.print_settings import load_print_settings
 from ..printing.printers import print_pdfs
 from ..store import audit
 from ..store.settings import CourtSettings, load_court
-from .day_papers import DayPapers, day_papers
 from .produce import ProducedDocument, produce_document
 
 AUDIT_ACTION = "envoi_imprimante"
@@ -78,28 +76,37 @@ class PrintedDay:
                 f"{self.papers.describe()}, {self.job.amount()}.")
 
 
-def produce_day_papers(day: dt.date, *, folder: Path, today: dt.date, court: CourtSettings | None = None,
-                       defer_saved: bool = False) -> tuple[DayPapers, list[ProducedDocument]]:
-    """Write every paper of `day` (day_papers.day_papers) in `folder`, in the order they are used;
-    `defer_saved`: the convocations are marked printed by the caller (print_day_papers)."""
+def papers_of_the_day(day: dt.date, *, court: CourtSettings, today: dt.date) -> DayPapers:
+    """The agenda's papers of `day` (agenda.papers) and the orientation papers due that day,
+    in handing-out order: what the batch prints and what its confirmation announces."""
+    from ..orientation.due import documents_due_on
+
+    return day_papers(day, court=court, today=today).with_items(
+        [(due.key, due.target) for due in documents_due_on(day)])
+
+
+def nothing_to_print(day: dt.date) -> str:
+    from ..core.dates import format_long_fr
+
+    return (f"Rien à imprimer pour le {format_long_fr(day)} : ni permanence, ni rendez-vous, ni convocation à "
+            "envoyer, ni papier d'orientation.")
+
+
+def produce_day_papers(day: dt.date, *, folder: Path, today: dt.date,
+                       court: CourtSettings | None = None) -> tuple[DayPapers, list[ProducedDocument]]:
+    """Write every paper of `day` (agenda.papers.day_papers) in `folder`, in handing-out order."""
     court = court or load_court()
-    papers = day_papers(day, court=court, today=today)
+    papers = papers_of_the_day(day, court=court, today=today)
     if not papers.items:
-        raise InvalidInput(f"Rien à imprimer pour le {day.strftime('%d/%m/%Y')} : ni permanence, ni rendez-vous, "
-                           "ni papier d'orientation, ni convocation à envoyer.")
-    produced = [produce_document(key, target, folder=folder, today=today, court=court, defer_saved=defer_saved)
-                for key, target in papers.items]
+        raise InvalidInput(nothing_to_print(day))
+    produced = [produce_document(key, target, folder=folder, today=today, court=court) for key, target in papers.items]
     return papers, produced
 
 
 def print_day_papers(day: dt.date, *, folder: Path, today: dt.date, printer: str | None = None,
                      copies: int | None = None) -> PrintedDay:
-    """The day's papers, written then sent as ONE job (they come out together, in order);
-    the convocations count as sent once the printer has taken the job, not before."""
-    papers, produced = produce_day_papers(day, folder=folder, today=today, defer_saved=True)
+    """The day's papers, written then sent as ONE job (they come out together, in order)."""
+    papers, produced = produce_day_papers(day, folder=folder, today=today)
     job = print_documents([document.path for document in produced], printer=printer, copies=copies,
                           batch_name=f"papiers-du-jour-{day.isoformat()}.pdf")
-    for document in produced:
-        if document.saved is not None:
-            document.saved()
     return PrintedDay(papers, produced, job)

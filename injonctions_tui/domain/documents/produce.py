@@ -13,7 +13,7 @@ absent...) loses nothing and writes nothing as if signed: the unsigned PDF is ke
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,6 @@ class ProducedDocument:
     draft: bool
     #: What the professional should fix (a convocation without a postal address...), in French.
     warnings: tuple[str, ...] = ()
-    #: The document's own consequence (convocations no longer « à envoyer »), left to the
-    #: caller by `defer_saved`: a batch runs it once the printer has taken the job.
-    saved: Callable[[], None] | None = None
 
     def summary(self) -> str:
         """What the user is told, in French."""
@@ -106,8 +103,7 @@ def _render(kind: DocumentKind, target: Any, *, sign: bool, today: dt.date,
 
 
 def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: bytes, folder: Path,
-          filename: str | None, *, signed: bool, failed: bool = False, force: bool = False,
-          defer_saved: bool = False) -> ProducedDocument:
+          filename: str | None, *, signed: bool, failed: bool = False, force: bool = False) -> ProducedDocument:
     """Write one document and record it (the audit names the kind and the id, never a name).
     An imposed file name is written exactly: an existing file is refused unless `force`."""
     prefix = UNSIGNED_PREFIX if failed else ""
@@ -117,20 +113,17 @@ def _save(kind: DocumentKind, target: Any, document: RenderedDocument, data: byt
     audit.record(AUDIT_ACTION, kind.entity if entity_id is not None else None, entity_id,
                  f"document={kind.key} signe={'oui' if signed else 'non'}{' projet=oui' if document.draft else ''}"
                  f"{' echec_signature=oui' if failed else ''}")
-    if document.saved is not None and not defer_saved:
+    if document.saved is not None:
         document.saved()
-    return ProducedDocument(path, kind, signed, document.draft, document.warnings,
-                            document.saved if defer_saved else None)
+    return ProducedDocument(path, kind, signed, document.draft, document.warnings)
 
 
 def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: bool = False, pin: str | None = None,
                       filename: str | None = None, today: dt.date | None = None,
-                      court: CourtSettings | None = None, force: bool = False,
-                      defer_saved: bool = False) -> list[ProducedDocument]:
+                      court: CourtSettings | None = None, force: bool = False) -> list[ProducedDocument]:
     """Write the documents `key` about each target in `folder`; signed when `sign` (one PIN
     entry for all when a card signs; refused for a draft report: a project is never
-    signed); with `defer_saved`, what a document changes once written is left to the caller
-    (`ProducedDocument.saved`). When the signature fails, nothing is lost: the documents signed before the
+    signed). When the signature fails, nothing is lost: the documents signed before the
     failure are written, the others are kept unsigned as « NON-SIGNE-… » drafts, and the
     error (a pades.SignatureError) says where."""
     kind = document_kind(key)
@@ -142,8 +135,7 @@ def produce_documents(key: str, targets: Sequence[Any], *, folder: Path, sign: b
     if sign and any(document.draft for document in rendered):
         raise InvalidInput("Un projet de rapport ne se signe pas : finalisez-le d'abord (Ctrl+T dans l'éditeur).")
     if not sign:
-        return [_save(kind, t, d, d.data, folder, filename, signed=False, force=force, defer_saved=defer_saved)
-                for t, d in zip(targets, rendered)]
+        return [_save(kind, t, d, d.data, folder, filename, signed=False, force=force) for t, d in zip(targets, rendered)]
     from ..printing.pades import SignatureError
 
     try:
@@ -170,8 +162,8 @@ def _kept_message(message: str, done: list[ProducedDocument], kept: list[Produce
 
 def produce_document(key: str, target: Any, *, folder: Path, sign: bool = False, filename: str | None = None,
                      today: dt.date | None = None, court: CourtSettings | None = None,
-                     pin: str | None = None, force: bool = False, defer_saved: bool = False) -> ProducedDocument:
+                     pin: str | None = None, force: bool = False) -> ProducedDocument:
     """Write the document `key` about `target` in `folder` (a file name may be imposed);
     signed when `sign` (see produce_documents)."""
     return produce_documents(key, [target], folder=folder, sign=sign, pin=pin, filename=filename, today=today,
-                             court=court, force=force, defer_saved=defer_saved)[0]
+                             court=court, force=force)[0]

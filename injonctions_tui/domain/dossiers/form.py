@@ -213,11 +213,10 @@ def save(values: dict[str, str], today: dt.date, *, measure_id: int | None = Non
         for field in FIELDS:
             if field.key in clean:
                 setattr(person if field.target == "person" else measure, field.key, clean[field.key])
-        professional = measure.professional
-        if professional is not None:  # a declared conflict of interest forbids it
+        if measure.professional is not None:  # a declared conflict of interest forbids it
             from .conflicts import check_conflict
 
-            check_conflict(professional, person, on=today)
+            check_conflict(measure.professional, person, on=today)
         person.save()
         measure.person = person
         measure.save()

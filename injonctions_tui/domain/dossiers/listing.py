@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 from peewee import SQL, Case, ColumnBase, Expression, ModelSelect, NodeList, fn
 
-from ..core.models import Measure, Person, database, person_name, tuples
+from ..core.models import Measure, Person, database, person_name
 from ..core.people import MAJORITY_AGE, public_for
 from ..core.text import search_key
 from ..core.vocabulary import MeasureStatus, Public, label
@@ -138,6 +139,11 @@ def _selective_matches(name: str, number: str) -> tuple[list[int], list[int]] | 
     return persons, measures
 
 
+def _tuples(query: ModelSelect[Any]) -> Iterable[tuple[Any, ...]]:
+    """`query.tuples()`, typed as what it yields (peewee's stubs say models)."""
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
+
+
 def _row(values: tuple[Any, ...]) -> DossierRow:
     (measure_id, last_name, first_name, birth_date, parquet_number, facts_on, public_override, status,
      saisine_received_on, magistrat_referent) = values
@@ -165,7 +171,7 @@ def _rows_by_id(persons: list[int], measures: list[int], filters: DossierFilters
     ids = _ids(_other_filters(query, filters, by_id=True).order_by(*_NEWEST_FIRST))
     page = (Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, ids[:limit or None]))
             .order_by(*_NEWEST_FIRST))
-    return [_row(values) for values in tuples(page)], len(ids)
+    return [_row(values) for values in _tuples(page)], len(ids)
 
 
 def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
@@ -180,7 +186,7 @@ def _rows_by_scan(terms: tuple[str, str] | None, filters: DossierFilters,
     page = query.order_by(*_NEWEST_FIRST)
     if limit:
         page = page.limit(limit)
-    rows = [_row(values) for values in tuples(page)]
+    rows = [_row(values) for values in _tuples(page)]
     # A page not full is everything: no need to count.
     return rows, len(rows) if not limit or len(rows) < limit else query.count()
 
@@ -205,7 +211,7 @@ def rows_for_ids(measure_ids: list[int]) -> list[DossierRow]:
     if not measure_ids:
         return []
     query = Measure.select(*_COLUMNS).join(Person).where(_among(Measure.id, measure_ids)).order_by(*_NEWEST_FIRST)
-    return [_row(values) for values in tuples(query)]
+    return [_row(values) for values in cast("Iterable[tuple[Any, ...]]", query.tuples())]
 
 
 def magistrats() -> list[str]:

@@ -17,14 +17,16 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 from ..core.dates import age_on, format_fr, parse_date
 from ..core.errors import ImportRejected, InjonctionsError, InvalidInput
 from ..core.files import read_limited
-from ..core.models import Measure, Person, Professional, database, person_name, tuples
+from ..core.models import Measure, Person, Professional, database, person_name
 from ..core.rules import MeasureKind
 from ..core.text import search_key
 from ..core.vocabulary import LABELS, Authority, MeasureStatus, Stage
@@ -259,11 +261,12 @@ def _parse_row(values: dict[str, str], line: int, today: dt.date,
         accepted = ", ".join(LABELS[a] for a in Authority)
         problems.append(f"{prefix}autorité « {shown} » inconnue ; valeurs acceptées : {accepted} "
                         "(ou procureur, parquet, jld, jap ; vide = procureur)")
-    birth, saisine = parsed["date_naissance"], parsed["date_saisine"]
-    if len(problems) > before or birth is None or saisine is None or authority is None:
-        return None  # a missing required cell was said above
-    return SaisineRow(line, number.upper(), texts["nom"] or "", texts["prenom"] or "", birth, parsed["date_faits"],
-                      parsed["date_decision"], saisine, texts["magistrat_referent"], authority)
+    if len(problems) > before:
+        return None
+    return SaisineRow(line, number.upper(), texts["nom"] or "", texts["prenom"] or "",
+                      parsed["date_naissance"], parsed["date_faits"],  # type: ignore[arg-type]
+                      parsed["date_decision"], parsed["date_saisine"],  # type: ignore[arg-type]
+                      texts["magistrat_referent"], authority)  # type: ignore[arg-type]
 
 
 def _delimiter(first_line: str) -> str:
@@ -320,9 +323,10 @@ def _read_rows(path: Path, today: dt.date) -> tuple[HeaderMapping, list[SaisineR
 def _known_dossiers() -> dict[str, tuple[int, str]]:
     """Parquet number (compared as parquet_key) -> the first dossier that has it and its person."""
     known: dict[str, tuple[int, str]] = {}
-    query = (Measure.select(Measure.parquet_number, Measure.id, Person.last_name, Person.first_name)
-             .join(Person).order_by(Measure.id))
-    for number, measure_id, last, first in tuples(query):
+    query = cast("Iterable[tuple[str | None, int, str, str]]",
+                 Measure.select(Measure.parquet_number, Measure.id, Person.last_name, Person.first_name)
+                 .join(Person).order_by(Measure.id).tuples())
+    for number, measure_id, last, first in query:
         known.setdefault(parquet_key(number or ""), (measure_id, person_name(last, first)))
     return known
 
@@ -349,9 +353,10 @@ def _known_persons() -> dict[tuple[dt.date, str, str], int]:
     """(birth date, folded last name, folded first name) -> the first person's id: read once,
     so an import is linear in its rows (no query per row, issue 15)."""
     known: dict[tuple[dt.date, str, str], int] = {}
-    query = (Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
-             .where(Person.birth_date.is_null(False)).order_by(Person.id))
-    for person_id, birth, last, first in tuples(query):
+    query = cast("Iterable[tuple[int, dt.date, str, str]]",
+                 Person.select(Person.id, Person.birth_date, Person.last_name, Person.first_name)
+                 .where(Person.birth_date.is_null(False)).order_by(Person.id).tuples())
+    for person_id, birth, last, first in query:
         known.setdefault((birth, search_key(last), search_key(first)), person_id)
     return known
 

@@ -10,10 +10,12 @@ closed (no outcome recorded), whatever the stage.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from ..core.errors import InvalidInput
-from ..core.models import Measure, Person, Professional, tuples
+from ..core.models import Measure, Person, Professional
 from ..core.rules import MEASURE_KIND_LABELS, MeasureKind, rules_for
 from ..core.vocabulary import MeasureStatus
 
@@ -92,18 +94,18 @@ def _build(professional_id: int, persons: dict[str, set[int]]) -> Caseload:
 def caseloads() -> dict[int, Caseload]:
     """Every professional's caseload, in one query (the register lists them all)."""
     rows = (Measure.select(Measure.professional, Measure.kind, Measure.person)
-            .where(Measure.professional.is_null(False) & _open()))
+            .where(Measure.professional.is_null(False) & _open()).tuples())
     persons: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for professional_id, kind, person_id in tuples(rows):
+    for professional_id, kind, person_id in cast("Iterable[tuple[int, str, int]]", rows):  # .tuples() rows
         persons[professional_id][kind].add(person_id)
     return {p.id: _build(p.id, persons.get(p.id, {})) for p in Professional.select(Professional.id)}
 
 
 def caseload_of(professional: Professional) -> Caseload:
     rows = (Measure.select(Measure.kind, Measure.person)
-            .where((Measure.professional == professional) & _open()))
+            .where((Measure.professional == professional) & _open()).tuples())
     persons: dict[str, set[int]] = defaultdict(set)
-    for kind, person_id in tuples(rows):
+    for kind, person_id in cast("Iterable[tuple[str, int]]", rows):  # .tuples() rows
         persons[kind].add(person_id)
     return _build(professional.id, persons)
 

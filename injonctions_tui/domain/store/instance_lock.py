@@ -63,7 +63,7 @@ class InstanceLock:
         if self._file is not None:
             return self
         try:
-            make_private_dirs(self.path.parent)  # every level 0700 where the system has modes
+            make_private_dirs(self.path.parent)  # every level 0700
             handle = FileIO(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
         except InjonctionsError as error:
             raise StorageUnavailable(f"Impossible de préparer l'ouverture de la base : {error.message}") from None
@@ -90,7 +90,6 @@ class InstanceLock:
         try:
             handle.truncate(0)
             handle.write(f"{os.getpid()}\n".encode("ascii"))
-            handle.flush()
         except OSError:
             pass  # a full disk: the lock holds without the process id (only shown to a second window)
         self._file = handle

@@ -156,8 +156,7 @@ def _link(temp: Path, target: Path) -> None:
 
 
 def sync_folder(folder: Path) -> None:
-    """Best effort: make a new name survive a power cut (POSIX only: on Windows a folder
-    cannot be opened as a file, and NTFS journals the rename itself)."""
+    """Best effort: make a new name survive a power cut (POSIX only)."""
     if sys.platform == "win32":
         return
     try:

@@ -44,6 +44,7 @@ def test_the_convocations_to_send_are_printed_as_one_pdf_then_no_longer_listed(d
     first = make_appointment(_with_address(make_measure()), T(2026, 12, 3, 9, 0))
     second = make_appointment(_with_address(make_measure("CASTAFIORE", "Bianca")), T(2026, 12, 10, 9, 30))
     make_appointment(make_measure("DUPONT", "Alfred"), T(2026, 11, 19, 9, 0))  # past: nothing to post
+    make_appointment(make_measure("LAMPION", "Séraphin"), T(2026, 11, 23, 11, 0))  # today: too late to post
     walk_in = make_appointment(make_measure("DUPOND", "Jérôme"), T(2026, 11, 23, 9, 0))
     Appointment.update(walk_in=True).where(Appointment.id == walk_in.id).execute()
     make_appointment(make_measure("HADDOCK", "Archibald"), T(2026, 12, 3, 10, 0), status=AS.EXCUSE)
