@@ -310,8 +310,10 @@ def build_token_dir(directory: str | os.PathLike[str], *, moments: Sequence[dt.d
     conf.write_text(f"directories.tokendir = {tokendir}\nobjectstore.backend = file\n"
                     "log.level = ERROR\nslots.removable = false\nslots.mechanisms = ALL\n")
     env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
-    # A wide window for the CA: around the earliest and the latest moments.
-    earliest, latest = earliest - dt.timedelta(minutes=5), latest + dt.timedelta(minutes=5)
+    # A wide window: around the earliest and the latest moments, by a day, so a slow suite
+    # (the system clock ticks on) reuses the tokens the PKCS#11 library has loaded instead of
+    # rebuilding them under it.
+    earliest, latest = earliest - dt.timedelta(days=1), latest + dt.timedelta(days=1)
 
     ca_key, ca_cert = _make_ca(earliest)
     (directory / "ca.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))

@@ -143,9 +143,12 @@ def departures(court: CourtSettings, starts_at: dt.datetime, place: str,
             found.append(Departure("hors_horaires", (
                 f"{_hhmm(starts_at)} est en dehors de la permanence du {WEEKDAYS_FR[day.weekday()]} ({hours})."
                 if hours else f"Il n'y a pas de permanence au tribunal le {WEEKDAYS_FR[day.weekday()]}.")))
-        elif public is not None and permanence.public != public:
+        # Outside the hours too, the day's permanence may be the other public's: said as well.
+        held = [permanence] if permanence else [p for p in court.permanences
+                                                if p.weekday == day.weekday() and p.place == place]
+        if public is not None and held and all(p.public != public for p in held):
             found.append(Departure("public", (
-                f"La permanence du {WEEKDAYS_FR[day.weekday()]} reçoit les {label(Public(permanence.public)).lower()} ; "
+                f"La permanence du {WEEKDAYS_FR[day.weekday()]} reçoit les {label(Public(held[0].public)).lower()} ; "
                 f"cette personne relève de celle des {label(public).lower()} (âge à la date des faits).")))
         if holiday:
             found.append(Departure("ferie", f"Le {format_fr(day)} est férié ({holiday}) : le tribunal est fermé."))

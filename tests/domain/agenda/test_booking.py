@@ -119,6 +119,10 @@ def test_the_other_public_s_permanence_asks_first(db: object) -> None:
     book(minor.id, "supplementaire", T(2026, 11, 26, 9, 0), place=COURT_PLACE, today=TODAY, court=COURT,
          confirmed=True)
     assert "derogation=public" in _events("rdv_creation")[-1].details
+    # Outside Thursday's hours as well: both are said, and both recorded once confirmed.
+    with pytest.raises(NeedsConfirmation) as asked:
+        book(minor.id, "supplementaire", T(2026, 11, 26, 14, 0), place=COURT_PLACE, today=TODAY, court=COURT)
+    assert asked.value.codes == ("hors_horaires", "public")
 
 
 def test_booking_refuses_a_taken_slot_and_a_closed_measure(db: object) -> None:
