@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain.agenda.convocations import contexts_to_send, convocations_to_send, count_convocations_to_send
+from injonctions_tui.domain.agenda.convocations import (contexts_to_send, convocations_to_send,
+                                                        count_convocations_to_send)
 from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import Appointment, LegalRepresentative, Person
 from injonctions_tui.domain.core.vocabulary import AppointmentStatus as AS
