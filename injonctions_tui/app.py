@@ -157,16 +157,18 @@ class InjonctionsApp(App[int]):
         self.database = database
         if not getattr(database, "integrity_checked", True) or not getattr(database, "tamper_checked", True):
             # After the agenda's first paint: the check reads the whole file on the other core.
-            self.set_timer(REMINDERS_DELAY, self.check_integrity, name="integrity")
+            self.call_after_refresh(self.set_timer, REMINDERS_DELAY, self.check_integrity, name="integrity")
         if failed_attempts:  # refused passphrases could not be written before the unlock
             audit.record("echec_deverrouillage", details=f"essais refusés avant ouverture={failed_attempts}")
         if settings.is_configured() and current_user() is not None:
             self.unlocked = True
             self.call_after_refresh(audit.record, "ouverture")  # a write (and fsync) after the first paint
             self.set_interval(15, self._lock_if_idle, name="auto-lock")
-            self.set_timer(REMINDERS_DELAY, self._reminders, name="reminders")
-            self.set_timer(GUARD_DELAY, self._warm_up_the_guard, name="secrecy-guard")
             self.open_mode("agenda")
+            # Counted from the agenda's first paint, not from now: on a slow laptop the
+            # reminders' queries would otherwise run before the agenda is shown.
+            self.call_after_refresh(self.set_timer, REMINDERS_DELAY, self._reminders, name="reminders")
+            self.call_after_refresh(self.set_timer, GUARD_DELAY, self._warm_up_the_guard, name="secrecy-guard")
         else:
             from .screens.wizard import WizardScreen
 

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from ..domain.agenda import booking
-from ..domain.agenda.convocations import convocations_to_send, holiday_conflicts
+from ..domain.agenda.convocations import count_convocations_to_send, holiday_conflicts
 from ..domain.agenda.days import AgendaRow, DayView, day_view, next_permanence_day, opening_day, week_view
 from ..domain.core.dates import WEEKDAYS_FR, format_fr
 from ..domain.core.errors import InjonctionsError
@@ -140,7 +140,7 @@ class AgendaScreen(AgendaActions):
 
     def _summary(self, views: list[DayView]) -> str:
         count = len(self.rows)
-        to_send = len(convocations_to_send(self.today()))
+        to_send = count_convocations_to_send(self.today())
         letters = f"  {to_send} convocation(s) à envoyer (l)." if to_send else ""
         if not count:
             return ("Aucun rendez-vous. ←/→ : autre permanence, v : semaine, n : sans rendez-vous, c : saisines."

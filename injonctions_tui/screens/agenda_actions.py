@@ -4,12 +4,16 @@ agenda screen itself stays a list and its keys)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..domain.agenda.days import AgendaRow
 from ..domain.core.vocabulary import label
 from ..domain.store.settings import CourtSettings
 from .base import ModeScreen
 from .documents import produce_in_background
+
+if TYPE_CHECKING:  # the walk-in dialog's answer; screens never query the models
+    from ..domain.core.models import Appointment
 
 
 class AgendaActions(ModeScreen):
@@ -66,14 +70,13 @@ class AgendaActions(ModeScreen):
 
         today = self.today()
 
-        def added(appointment: object) -> None:
+        def added(appointment: Appointment | None) -> None:
             if appointment is None:
                 return
             self.day = today
             self.refresh_day()
-            self.focus_appointment(appointment.id)  # type: ignore[attr-defined]
-            self.notify(f"Accueil sans rendez-vous : {label(appointment.kind)} à "  # type: ignore[attr-defined]
-                        f"{appointment.starts_at:%Hh%M}.")  # type: ignore[attr-defined]
+            self.focus_appointment(appointment.id)
+            self.notify(f"Accueil sans rendez-vous : {label(appointment.kind)} à {appointment.starts_at:%Hh%M}.")
 
         self.app.push_screen(WalkInDialog(self.court, today, self.app.now()), added)
 

@@ -77,6 +77,13 @@ class ConfirmDialog(AppModal[bool]):
         self.dismiss(False)
 
 
+def _ignoring_confirmation(action: Action | None) -> ConfirmedAction:
+    """An `action` that never asks: called the same way as one that may."""
+    if action is None:
+        raise TypeError("FormModal needs exactly one of action and confirmed_action")
+    return lambda values, _confirmed: action(values)
+
+
 class FormModal(AppModal[Any]):
     """Dismisses with whatever `action` returned once it succeeds, None if cancelled.
 
@@ -98,7 +105,7 @@ class FormModal(AppModal[Any]):
             raise TypeError("FormModal needs exactly one of action and confirmed_action")
         self.title_text = title
         self.fields = fields
-        self.act: ConfirmedAction = confirmed_action or (lambda values, _confirmed: action(values))  # type: ignore[misc]
+        self.act: ConfirmedAction = confirmed_action or _ignoring_confirmation(action)
         self.submit_label = submit_label
         self.intro = intro
         #: The field the current error is about (None: the error is about the whole form).
@@ -139,8 +146,8 @@ class FormModal(AppModal[Any]):
                 values[field.key] = "oui" if widget.value else ""
             elif isinstance(widget, Select):
                 values[field.key] = str(widget.value)
-            else:
-                values[field.key] = widget.value  # type: ignore[attr-defined]
+            elif isinstance(widget, Input):
+                values[field.key] = widget.value
         return values
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

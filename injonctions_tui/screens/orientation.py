@@ -123,7 +123,7 @@ class OrientationModal(AppModal[int | None]):
 
     def _value(self, key: str) -> str:
         widget = self.query_one(f"#{key}")
-        return str(widget.value) if isinstance(widget, Select) else widget.value  # type: ignore[attr-defined]
+        return str(widget.value) if isinstance(widget, Select) else self.query_one(f"#{key}", Input).value
 
     def _record(self) -> int:
         new = None

@@ -12,7 +12,7 @@ What the agenda shows, booking and marking, the saisines to convoke, the convoca
 - `convocations`: lists for the morning (saisines to convoke, appointments on a holiday, convocations to
   send) and whom a convocation goes to.
   Public: SaisineToConvoke, Conflict, saisines_to_convoke, holiday_conflicts, Addressee, represented,
-  addressees_for, address_warnings, ConvocationToSend, convocations_to_send, contexts_to_send, mark_printed.
+  addressees_for, address_warnings, ConvocationToSend, convocations_to_send, count_convocations_to_send, contexts_to_send, mark_printed.
 - `days`: what the agenda shows: permanence days, their appointments, and the paper/CLI copy.
   Public: AgendaRow, DayView, permanences_on, opening_day, next_permanence_day, heading_of, day_rows, day_view,
   week_view, agenda_text, agenda_json.

@@ -213,6 +213,12 @@ def _to_send_query(today: dt.date) -> Any:  # a peewee query
             .order_by(Appointment.starts_at, Appointment.id))
 
 
+def count_convocations_to_send(today: dt.date) -> int:
+    """How many `convocations_to_send` lists, counted by the base: the agenda shows it at
+    every refresh, so it must not load the rows (years of bookings in a big base)."""
+    return int(_to_send_query(today).count())
+
+
 def convocations_to_send(today: dt.date) -> list[ConvocationToSend]:
     """Every appointment from tomorrow on, booked (not a walk-in), whose convocation was
     never printed: « Convocations à envoyer » (one of today can no longer be posted; the

@@ -36,6 +36,9 @@ class DatabaseExists(InjonctionsError):
 class InvalidInput(InjonctionsError):
     """A value typed or imported by the user is not acceptable."""
 
+    #: The form field it is about, when the domain knows it (store.professionals).
+    field: str | None = None
+
 
 class NotHabilitated(InvalidInput):
     """The professional has no current habilitation on the date of the act."""

@@ -261,12 +261,11 @@ def _parse_row(values: dict[str, str], line: int, today: dt.date,
         accepted = ", ".join(LABELS[a] for a in Authority)
         problems.append(f"{prefix}autorité « {shown} » inconnue ; valeurs acceptées : {accepted} "
                         "(ou procureur, parquet, jld, jap ; vide = procureur)")
-    if len(problems) > before:
-        return None
-    return SaisineRow(line, number.upper(), texts["nom"] or "", texts["prenom"] or "",
-                      parsed["date_naissance"], parsed["date_faits"],  # type: ignore[arg-type]
-                      parsed["date_decision"], parsed["date_saisine"],  # type: ignore[arg-type]
-                      texts["magistrat_referent"], authority)  # type: ignore[arg-type]
+    birth, saisine = parsed["date_naissance"], parsed["date_saisine"]
+    if len(problems) > before or birth is None or saisine is None or authority is None:
+        return None  # a missing required cell was said above
+    return SaisineRow(line, number.upper(), texts["nom"] or "", texts["prenom"] or "", birth, parsed["date_faits"],
+                      parsed["date_decision"], saisine, texts["magistrat_referent"], authority)
 
 
 def _delimiter(first_line: str) -> str:

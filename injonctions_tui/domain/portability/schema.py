@@ -110,7 +110,7 @@ def record_schema(section: Any, enums: dict[str, Any], children: dict[str, Any])
         else:
             fields[field.column_name] = (kind, ...)
     for key, schema in children.items():
-        fields[key] = (list[schema], ...)  # type: ignore[valid-type]
+        fields[key] = (list[schema], ...)  # type: ignore[valid-type]  # a model built at run time (create_model)
     for key in section.derived:
         fields[key] = (Optional[list[dict[str, Any]]], None)
     return create_model(f"{model.__name__}Record", __config__=ConfigDict(extra="forbid"), **fields)

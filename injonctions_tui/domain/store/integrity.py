@@ -138,6 +138,25 @@ def seal_report(report_id: int, db: Any = None) -> str:
 # --------------------------------------------------------------------------- the chain
 
 
+def seal_unsealed_finals(db: Any, keys: _Keys) -> int:
+    """Seal in bulk every final report without a seal: the baseline of migration 8, and the
+    benchmark's base written with `insert_many`. Sealing is not a change of the deadlines:
+    the cache's triggers must not mark every dossier stale. Returns how many were sealed."""
+    finals = db.execute_sql(_REPORT_SELECT + ' WHERE "status" = \'final\' AND "integrity_mac" IS NULL').fetchall()
+    db.execute_sql('CREATE TEMP TABLE stale_before AS SELECT "measure_id" FROM "deadline_stale"')
+    db.execute_sql("CREATE TEMP TABLE report_seal (id INTEGER PRIMARY KEY, mac TEXT NOT NULL)")
+    for start in range(0, len(finals), 400):
+        chunk = finals[start:start + 400]
+        db.execute_sql("INSERT INTO report_seal VALUES " + ", ".join(["(?, ?)"] * len(chunk)),
+                       [v for row in chunk for v in (row[0], report_mac_of(keys, row[5]))])
+    db.execute_sql('UPDATE "report" SET "integrity_mac" = (SELECT mac FROM report_seal WHERE report_seal.id = '
+                   '"report"."id") WHERE "id" IN (SELECT id FROM report_seal)')
+    db.execute_sql("DROP TABLE report_seal")
+    db.execute_sql('DELETE FROM "deadline_stale" WHERE "measure_id" NOT IN (SELECT "measure_id" FROM stale_before)')
+    db.execute_sql("DROP TABLE stale_before")
+    return len(finals)
+
+
 def read_head(db: Any = None) -> tuple[int, str, int, str] | None:
     db = db if db is not None else database
     return db.execute_sql('SELECT "event_id", "event_mac", "baseline_event_id", "mac" FROM "audit_chain_head" '

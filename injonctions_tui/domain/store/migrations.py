@@ -366,26 +366,14 @@ def _v8_tamper_evidence(db: Database, migrator: SqliteMigrator) -> None:
     for statement in _V8_STATEMENTS:
         db.execute_sql(statement)
     keys = integrity.keys_for(db)
-    finals = db.execute_sql(integrity._REPORT_SELECT + ' WHERE "status" = \'final\'').fetchall()
-    # Sealing is not a change of the deadlines: the cache's triggers must not mark every dossier.
-    db.execute_sql('CREATE TEMP TABLE stale_before AS SELECT "measure_id" FROM "deadline_stale"')
-    db.execute_sql("CREATE TEMP TABLE report_seal (id INTEGER PRIMARY KEY, mac TEXT NOT NULL)")
-    for start in range(0, len(finals), 400):
-        chunk = finals[start:start + 400]
-        db.execute_sql("INSERT INTO report_seal VALUES " + ", ".join(["(?, ?)"] * len(chunk)),
-                       [v for row in chunk for v in (row[0], integrity.report_mac_of(keys, row[5]))])
-    db.execute_sql('UPDATE "report" SET "integrity_mac" = (SELECT mac FROM report_seal WHERE report_seal.id = '
-                   '"report"."id") WHERE "id" IN (SELECT id FROM report_seal)')
-    db.execute_sql("DROP TABLE report_seal")
-    db.execute_sql('DELETE FROM "deadline_stale" WHERE "measure_id" NOT IN (SELECT "measure_id" FROM stale_before)')
-    db.execute_sql("DROP TABLE stale_before")
+    integrity.seal_unsealed_finals(db, keys)
     integrity.rechain_all(db, keys)
     for statement in _V8_TRIGGERS:
         db.execute_sql(statement)
 
 
 def _v9_convocation_printed(db: Database, migrator: SqliteMigrator) -> None:
-    """Version 11 (issue 16): when each convocation was printed, so « Convocations à
+    """Version 9 (issue 16): when each convocation was printed, so « Convocations à
     envoyer » lists those booked and never printed. Appointments booked before this
     version count as printed when they are in the past or were printed according to the
     audit trail (« impression » of a convocation); the others are listed."""

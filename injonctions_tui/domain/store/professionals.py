@@ -92,7 +92,7 @@ class HabilitationDecision:
 def _invalid(field: str, message: str) -> InvalidInput:
     """A French error that names the form field it belongs to (`field`)."""
     error = InvalidInput(message)
-    error.field = field  # type: ignore[attr-defined]
+    error.field = field
     return error
 
 

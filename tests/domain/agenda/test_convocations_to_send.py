@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from injonctions_tui.domain.agenda.convocations import contexts_to_send, convocations_to_send
+from injonctions_tui.domain.agenda.convocations import (contexts_to_send, convocations_to_send,
+                                                        count_convocations_to_send)
 from injonctions_tui.domain.core.errors import InvalidInput
 from injonctions_tui.domain.core.models import Appointment, LegalRepresentative, Person
 from injonctions_tui.domain.core.vocabulary import AppointmentStatus as AS
@@ -49,6 +50,7 @@ def test_the_convocations_to_send_are_printed_as_one_pdf_then_no_longer_listed(d
     Appointment.update(walk_in=True).where(Appointment.id == walk_in.id).execute()
     make_appointment(make_measure("HADDOCK", "Archibald"), T(2026, 12, 3, 10, 0), status=AS.EXCUSE)
     assert [c.appointment_id for c in convocations_to_send(TODAY)] == [first.id, second.id]
+    assert count_convocations_to_send(TODAY) == 2  # the agenda's count, by the base
     produced = produce_document("convocations", TODAY, folder=folder, today=TODAY)
     text = _text(produced.path)
     assert "TOURNESOL" in text and "CASTAFIORE" in text and text.count("CONVOCATION") == 2
