@@ -96,13 +96,10 @@ class StatementRow:
         return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """One judge's sheet of an injonction de soins statement (« 1 feuillet par juge », seed 004)."""
+class _RowTotals:
+    """The counts and the total printed under a list of rows: a whole statement, or one
+    judge's sheet of it, say them the same way."""
 
-    number: int
-    judge: str
-    court: str
     rows: tuple[StatementRow, ...]
 
     @property
@@ -121,13 +118,23 @@ class Sheet:
     def total(self) -> Decimal:
         return sum((row.amount for row in self.rows), Decimal("0.00"))
 
+
+@dataclass(frozen=True)
+class Sheet(_RowTotals):
+    """One judge's sheet of an injonction de soins statement (« 1 feuillet par juge », seed 004)."""
+
+    number: int
+    judge: str
+    court: str
+    rows: tuple[StatementRow, ...]
+
     @property
     def known(self) -> bool:
         return self.judge != NO_JUDGE
 
 
 @dataclass(frozen=True)
-class Statement:
+class Statement(_RowTotals):
     year: int
     kind: MeasureKind
     rules: PayRules
@@ -141,17 +148,6 @@ class Statement:
         """The year is not over: a draft, « PROVISOIRE », certified by nobody."""
         return self.produced_on < dt.date(self.year + 1, 1, 1)
 
-    @property
-    def persons(self) -> int:
-        return len(self.rows)
-
-    @property
-    def full_rate(self) -> int:
-        return sum(not row.reduced for row in self.rows)
-
-    @property
-    def reduced_rate(self) -> int:
-        return sum(row.reduced for row in self.rows)
 
     @property
     def full_amount(self) -> Decimal:
@@ -161,10 +157,6 @@ class Statement:
     def reduced_amount(self) -> Decimal:
         """What a person with no follow-up interview brings (the full amount if never reduced)."""
         return self.rules.amount_for(0)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((row.amount for row in self.rows), Decimal("0.00"))
 
     @property
     def reading_note(self) -> str:
